@@ -1,0 +1,45 @@
+# Chidao: `make run` serves the app with demo data; `make test` runs the whole suite.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+HOST ?= 127.0.0.1:8000
+
+.PHONY: install run test lint typecheck system-deps messages clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[test]"
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	mkdir -p var
+	$(BIN)/chidao migrate --noinput -v0
+	$(BIN)/chidao demo
+	@echo "Chidao: http://$(HOST)/"
+	$(BIN)/chidao runserver $(HOST)
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy chidao
+
+test: install system-deps
+	$(BIN)/ruff check .
+	$(BIN)/chidao check
+	$(BIN)/chidao makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Re-extract and compile translations (needs GNU gettext: apt-get install gettext).
+messages: install
+	cd chidao && ../$(BIN)/chidao makemessages -l en --no-obsolete && ../$(BIN)/chidao compilemessages
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,201 @@
+"""REST API v1 (django-ninja). Endpoints are thin: each calls one selector or service, the same the
+pages call. Authentication: a session (with CSRF) or `Authorization: Bearer <token>`."""
+
+import datetime as dt
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import File, Form, NinjaAPI, Query, Schema
+from ninja.files import UploadedFile
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.security import HttpBearer, django_auth
+
+from chidao.core.errors import ConflictError, PermissionDenied, ValidationError
+from chidao.core.models import TokenScope, User
+from chidao.core.tokens import api_token_authenticate
+from chidao.programs import selectors, services, workflow
+from chidao.programs.models import Attachment, Deliverable
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        found = api_token_authenticate(token)
+        if found is None:
+            return None
+        request.user = found.user
+        request.token_scope = found.scope  # type: ignore[attr-defined]
+        return found.user
+
+
+api = NinjaAPI(
+    title="Chidao API", version="1", urls_namespace="api_v1", auth=[TokenAuth(), django_auth],
+    openapi_url="/openapi.json", docs_url="/docs",
+)
+
+
+def _require_write(request: HttpRequest) -> None:
+    if getattr(request, "token_scope", TokenScope.WRITE) != TokenScope.WRITE:
+        raise PermissionDenied(_("Mã truy cập này chỉ có quyền đọc."))
+
+
+@api.exception_handler(ValidationError)
+def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    detail = "; ".join(m for msgs in errors.values() for m in msgs)
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def _denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or _("Bạn không có quyền.")}, status=403)
+
+
+@api.exception_handler(ConflictError)
+def _conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.message}, status=409)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or _("Không tìm thấy.")}, status=404)
+
+
+class ProgramOut(Schema):
+    id: int
+    number: str
+    title: str
+    issued_on: dt.date
+    term: str
+    period_start: int
+    period_end: int
+    issuing_body: str
+
+    @staticmethod
+    def resolve_issuing_body(obj: Any) -> str:
+        return obj.issuing_body.name
+
+
+class DeliverableOut(Schema):
+    id: int
+    program_id: int
+    code: str
+    kind: str
+    title: str
+    lead_unit_id: int
+    lead_unit: str
+    coordinating_unit_ids: list[int]
+    responsible_leader: str
+    original_deadline: dt.date
+    deadline: dt.date
+    status: str
+    completed_on: dt.date | None
+    approval_doc_number: str
+    approval_doc_date: dt.date | None
+    version: int
+
+    @staticmethod
+    def resolve_lead_unit(obj: Deliverable) -> str:
+        return obj.lead_unit.name
+
+    @staticmethod
+    def resolve_coordinating_unit_ids(obj: Deliverable) -> list[int]:
+        return [u.pk for u in obj.coordinating_units.all()]
+
+
+class DeliverableDetailOut(DeliverableOut):
+    allowed_transitions: list[str]
+
+
+class ListFilters(Schema):
+    status: str = ""
+    unit: int | None = None
+    kind: str = ""
+    deadline_class: str = ""
+    q: str = ""
+
+
+class TransitionIn(Schema):
+    to_status: str
+    version: int | None = None
+    reason: str = ""
+    doc_number: str = ""
+    doc_date: dt.date | None = None
+    attachment_id: int | None = None
+
+
+class AttachmentOut(Schema):
+    id: int
+    original_name: str
+    size: int
+    purpose: str
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+@api.get("/programs", response=list[ProgramOut], tags=["programs"])
+def programs(request: HttpRequest) -> Any:
+    return selectors.program_list(user=request.user)
+
+
+@api.get("/programs/{program_id}/summary", tags=["programs"], response={200: dict[str, Any], 404: ErrorOut})
+def program_summary(request: HttpRequest, program_id: int, as_of: dt.date | None = None) -> Any:
+    """Figures as of a date (default today) from the recorded history, over what the caller may see."""
+    program = selectors.program_get(user=request.user, pk=program_id)
+    return selectors.program_summary(user=request.user, program=program, as_of=as_of).as_dict()
+
+
+@api.get("/programs/{program_id}/deliverables", response=list[DeliverableOut], tags=["deliverables"])
+@paginate(PageNumberPagination, page_size=50)
+def program_deliverables(request: HttpRequest, program_id: int, filters: Query[ListFilters]) -> Any:
+    program = selectors.program_get(user=request.user, pk=program_id)
+    return selectors.deliverable_list(
+        user=request.user, program=program, filters=selectors.DeliverableFilters(**filters.dict())
+    )
+
+
+def _detail(request: HttpRequest, deliverable: Deliverable) -> dict[str, Any]:
+    data = DeliverableOut.from_orm(deliverable).dict()
+    data["allowed_transitions"] = workflow.allowed_transitions(request.user, deliverable)
+    return data
+
+
+@api.get("/deliverables/{deliverable_id}", response={200: DeliverableDetailOut, 404: ErrorOut}, tags=["deliverables"])
+def deliverable(request: HttpRequest, deliverable_id: int) -> Any:
+    return _detail(request, selectors.deliverable_get(user=request.user, pk=deliverable_id))
+
+
+@api.post(
+    "/deliverables/{deliverable_id}/transition", tags=["deliverables"],
+    response={200: DeliverableDetailOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: dict[str, Any]},
+)
+def deliverable_transition(request: HttpRequest, deliverable_id: int, payload: TransitionIn) -> Any:
+    """Change status under the same rules as the page; "completed" needs `attachment_id` of an uploaded file."""
+    _require_write(request)
+    d = selectors.deliverable_get(user=request.user, pk=deliverable_id)
+    attachment = None
+    if payload.attachment_id is not None:
+        attachment = Attachment.objects.filter(pk=payload.attachment_id, deliverable=d).first()
+        if attachment is None:
+            raise ValidationError({"attachment_id": _("Tệp đính kèm không thuộc nội dung này.")})
+    updated = services.deliverable_transition(
+        actor=request.user, deliverable=d, to_status=payload.to_status, expected_version=payload.version,
+        reason=payload.reason, doc_number=payload.doc_number, doc_date=payload.doc_date, attachment=attachment,
+    )
+    return _detail(request, selectors.deliverable_get(user=request.user, pk=updated.pk))
+
+
+@api.post(
+    "/deliverables/{deliverable_id}/attachments", tags=["deliverables"],
+    response={201: AttachmentOut, 403: ErrorOut, 404: ErrorOut, 422: dict[str, Any]},
+)
+def deliverable_attach(
+    request: HttpRequest, deliverable_id: int, file: File[UploadedFile], purpose: Form[str] = Attachment.Purpose.OTHER
+) -> Any:
+    _require_write(request)
+    d = selectors.deliverable_get(user=request.user, pk=deliverable_id)
+    if purpose not in Attachment.Purpose.values:
+        raise ValidationError({"purpose": _("Mục đích tệp không hợp lệ.")})
+    return 201, services.attachment_upload(actor=request.user, deliverable=d, file=file, purpose=purpose)

@@ -1,0 +1,109 @@
+"""Spreadsheet helpers shared by every import and export.
+
+Vietnamese offices' workbooks have title rows above the header, merged header cells and dates
+typed either as dates or as dd/mm/yyyy text; these helpers read them and write back the same way.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .text import fold
+
+DATE_FORMAT = "dd/mm/yyyy"
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_THIN = Side(style="thin", color="999999")
+
+
+def safe_cell(value: Any) -> Any:
+    """Neutralize spreadsheet formula injection: text starting like a formula is stored as text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A date cell, or text in dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy, yyyy-mm-dd). Raises ValueError."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+@dataclass
+class HeaderMatch:
+    row: int  # 1-based row of the header
+    columns: dict[str, int]  # field -> 0-based column index
+
+
+def find_header(ws: Worksheet, aliases: dict[str, Sequence[str]], required: Iterable[str],
+                scan_rows: int = 15) -> HeaderMatch | None:
+    """Find the header row among the first rows: the first row where every required field's label appears.
+
+    Labels are compared without diacritics or case; merged header cells read as their top-left value.
+    """
+    wanted = {f: {fold(a) for a in names} for f, names in aliases.items()}
+    for r, row in enumerate(ws.iter_rows(min_row=1, max_row=scan_rows, values_only=True), start=1):
+        columns: dict[str, int] = {}
+        for c, value in enumerate(row):
+            label = fold(cell_text(value)).rstrip(" *:")
+            for f, names in wanted.items():
+                if label in names and f not in columns:
+                    columns[f] = c
+        if all(f in columns for f in required):
+            return HeaderMatch(row=r, columns=columns)
+    return None
+
+
+def write_table(ws: Worksheet, *, title_lines: Sequence[str], headers: Sequence[str],
+                rows: Iterable[Sequence[Any]], widths: Sequence[int]) -> None:
+    """Title rows merged across the table, a bold header, bordered rows; dates as dd/mm/yyyy."""
+    ncols = len(headers)
+    for i, line in enumerate(title_lines, start=1):
+        ws.cell(row=i, column=1, value=safe_cell(line)).font = Font(bold=i == 1, size=13 if i == 1 else 11)
+        ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=ncols)
+        ws.cell(row=i, column=1).alignment = Alignment(horizontal="center")
+    header_row = len(title_lines) + 2
+    for c, label in enumerate(headers, start=1):
+        cell = ws.cell(row=header_row, column=c, value=label)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE7F0")
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = Border(top=_THIN, bottom=_THIN, left=_THIN, right=_THIN)
+    r = header_row
+    for r, values in enumerate(rows, start=header_row + 1):
+        for c, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=c, value=safe_cell(value))
+            cell.border = Border(top=_THIN, bottom=_THIN, left=_THIN, right=_THIN)
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            if isinstance(value, dt.date):
+                cell.number_format = DATE_FORMAT
+    for c, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1

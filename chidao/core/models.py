@@ -1,0 +1,171 @@
+"""Organization tree, accounts with roles, change records and API tokens."""
+
+import datetime as dt
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitKind(models.TextChoices):
+    LOCALITY = "locality", _("Tỉnh, thành phố")
+    PARTY_COMMITTEE = "party_committee", _("Cấp ủy đảng")
+    PARTY_BODY = "party_body", _("Ban, cơ quan tham mưu của cấp ủy")
+    PEOPLES_COUNCIL = "peoples_council", _("Hội đồng nhân dân")
+    PEOPLES_COMMITTEE = "peoples_committee", _("Ủy ban nhân dân")
+    DEPARTMENT = "department", _("Sở, ban, ngành")
+    MASS_ORGANIZATION = "mass_organization", _("Mặt trận, đoàn thể")
+    SCHOOL = "school", _("Trường, đơn vị sự nghiệp")
+    DISTRICT = "district", _("Quận, huyện, thị xã (trước 01/7/2025)")
+    COMMUNE = "commune", _("Xã, phường, đặc khu")
+    PARTY_CELL = "party_cell", _("Chi bộ")
+
+
+class UnitLevel(models.TextChoices):
+    CENTRAL = "central", _("Trung ương")
+    PROVINCE = "province", _("Tỉnh, thành phố")
+    DISTRICT = "district", _("Cấp huyện (đến 30/6/2025)")
+    COMMUNE = "commune", _("Cấp xã")
+
+
+class UnitQuerySet(models.QuerySet["Unit"]):
+    def current(self, on: dt.date | None = None) -> "UnitQuerySet":
+        """Units in force on a date (today by default): dated units keep old records resolvable."""
+        on = on or dt.date.today()
+        return self.filter(
+            models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=on),
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=on),
+        )
+
+
+class Unit(models.Model):
+    """An agency or locality; a dated node of the organization tree."""
+
+    code = models.CharField(_("mã"), max_length=32, unique=True)
+    name = models.CharField(_("tên"), max_length=255)
+    short_name = models.CharField(_("tên viết tắt"), max_length=64, blank=True)
+    kind = models.CharField(_("loại"), max_length=32, choices=UnitKind.choices)
+    level = models.CharField(_("cấp"), max_length=16, choices=UnitLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("đơn vị cấp trên"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    # Merge lineage: a unit that ceased lists the units that took over its area or duties.
+    successors = models.ManyToManyField(
+        "self", verbose_name=_("đơn vị kế thừa"), symmetrical=False, blank=True, related_name="predecessors"
+    )
+    official_code = models.CharField(_("mã hành chính"), max_length=16, blank=True)
+    search_text = models.CharField(max_length=600, blank=True, editable=False)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Quản trị hệ thống")
+    STEERING = "steering", _("Thành viên Ban Chỉ đạo")
+    OFFICE = "office", _("Cơ quan thường trực")
+    LEAD_OFFICER = "lead_officer", _("Cán bộ đơn vị chủ trì")
+    AUDITOR = "auditor", _("Kiểm tra, giám sát")
+
+
+# Roles that read every program record (scoping: core.permissions).
+READ_ALL_ROLES = frozenset({Role.ADMIN, Role.STEERING, Role.OFFICE, Role.AUDITOR})
+MANAGE_ROLES = frozenset({Role.ADMIN, Role.OFFICE})
+
+
+class User(AbstractUser):
+    full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+    role = models.CharField(_("vai trò"), max_length=16, choices=Role.choices, default=Role.LEAD_OFFICER)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def reads_all(self) -> bool:
+        return self.is_superuser or self.role in READ_ALL_ROLES
+
+    @property
+    def manages(self) -> bool:
+        return self.is_superuser or self.role in MANAGE_ROLES
+
+
+class ChangeRecord(models.Model):
+    """One audited write: who, when, what it was before and after, and why."""
+
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    action = models.CharField(_("thao tác"), max_length=32)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(_("đối tượng"), max_length=300)
+    before = models.JSONField(_("trước"), null=True, blank=True)
+    after = models.JSONField(_("sau"), null=True, blank=True)
+    reason = models.TextField(_("lý do"), blank=True)
+
+    class Meta:
+        verbose_name = _("bản ghi thay đổi")
+        verbose_name_plural = _("bản ghi thay đổi")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_repr}"
+
+    def changed_fields(self) -> list[tuple[str, object, object]]:
+        before, after = self.before or {}, self.after or {}
+        keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", _("Chỉ đọc")
+    WRITE = "write", _("Đọc và ghi")
+
+
+class ApiToken(models.Model):
+    """A personal API token; only its SHA-256 digest is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("tên"), max_length=100)
+    prefix = models.CharField(max_length=12)
+    digest = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(_("quyền"), max_length=8, choices=TokenScope.choices, default=TokenScope.READ)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã truy cập API")
+        verbose_name_plural = _("mã truy cập API")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def digest_of(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()

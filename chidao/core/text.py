@@ -1,0 +1,63 @@
+"""Vietnamese text helpers: accent-insensitive search keys and Vietnamese alphabetical order.
+
+One place for both, so search and sorting agree everywhere (pages, API, exports).
+"""
+
+import unicodedata
+
+# Vietnamese alphabet: 29 letters; ă, â, đ, ê, ô, ơ, ư are letters of their own, not accented forms.
+_ALPHABET = "a ă â b c d đ e ê f g h i j k l m n o ô ơ p q r s t u ư v w x y z".split()
+_LETTER_RANK = {letter: i for i, letter in enumerate(_ALPHABET)}
+# Letter-forming marks (breve, circumflex, horn) versus tone marks.
+_LETTER_MARKS = frozenset({"\u0306", "\u0302", "\u031b"})
+# Traditional tone order: ngang, huyền, hỏi, ngã, sắc, nặng.
+_TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def fold(text: str | None) -> str:
+    """Lower-case, drop every diacritic and map đ to d: "Đinh Tiến Dũng" -> "dinh tien dung"."""
+    if not text:
+        return ""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.lower().split())
+
+
+def search_terms(query: str | None) -> list[str]:
+    """Split a user's query into folded words, each of which must match."""
+    return [w for w in fold(query).split(" ") if w]
+
+
+def _word_key(word: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    letters: list[int] = []
+    tones: list[int] = []
+    for char in unicodedata.normalize("NFC", word.lower()):
+        decomposed = unicodedata.normalize("NFD", char)
+        base, marks = decomposed[0], decomposed[1:]
+        letter = base
+        tone = 0
+        for mark in marks:
+            if mark in _LETTER_MARKS:
+                letter = unicodedata.normalize("NFC", base + mark)
+            elif mark in _TONE_RANK:
+                tone = _TONE_RANK[mark]
+        rank = _LETTER_RANK.get(letter)
+        letters.append(rank if rank is not None else 100 + ord(letter))
+        tones.append(tone)
+    return tuple(letters), tuple(tones)
+
+
+def vn_collation_key(text: str) -> tuple:
+    """Sort key for Vietnamese text: letters in alphabet order first, tones break ties."""
+    words = [_word_key(w) for w in (text or "").split()]
+    return tuple(k[0] for k in words), tuple(k[1] for k in words)
+
+
+def vn_name_key(full_name: str) -> tuple:
+    """Sort key for a Vietnamese person's name: given name (last word) first, then the rest."""
+    words = (full_name or "").split()
+    if not words:
+        return ((), ())
+    given, rest = words[-1], " ".join(words[:-1])
+    return vn_collation_key(given), vn_collation_key(rest)

@@ -1,0 +1,95 @@
+"""Forms parse and type the input; the rules live in services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from chidao.core.models import Unit
+
+from .models import DeadlineClass, Kind, Note, Status
+
+DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}, format="%d/%m/%Y")
+
+
+class DeliverableFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm kiếm"), required=False)
+    status = forms.ChoiceField(label=_("Trạng thái"), required=False, choices=[("", _("Tất cả"))] + Status.choices)
+    unit = forms.ModelChoiceField(label=_("Đơn vị chủ trì"), required=False, queryset=Unit.objects.none(),
+                                  empty_label=_("Tất cả"))
+    kind = forms.ChoiceField(label=_("Loại"), required=False, choices=[("", _("Tất cả"))] + Kind.choices)
+    deadline_class = forms.ChoiceField(
+        label=_("Tiến độ so với thời hạn"), required=False, choices=[("", _("Tất cả"))] + DeadlineClass.choices
+    )
+
+    def __init__(self, *args, units=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(label=_("Tính đến ngày"), required=False, widget=DATE_WIDGET)
+
+
+class DeliverableForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    code = forms.CharField(label=_("Số thứ tự"), max_length=16)
+    kind = forms.ChoiceField(label=_("Loại"), choices=Kind.choices)
+    title = forms.CharField(label=_("Tên nội dung"), widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(label=_("Mô tả"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    lead_unit = forms.ModelChoiceField(label=_("Đơn vị chủ trì"), queryset=Unit.objects.none())
+    coordinating_units = forms.ModelMultipleChoiceField(
+        label=_("Đơn vị phối hợp"), queryset=Unit.objects.none(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    responsible_leader = forms.CharField(label=_("Lãnh đạo phụ trách"), required=False, max_length=150)
+    original_deadline = forms.DateField(label=_("Thời hạn ban đầu"), widget=DATE_WIDGET)
+    reason = forms.CharField(label=_("Lý do thay đổi"), required=False, max_length=500)
+
+    def __init__(self, *args, units=None, editable=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        qs = units if units is not None else Unit.objects.current()
+        self.fields["lead_unit"].queryset = qs  # type: ignore[attr-defined]
+        self.fields["coordinating_units"].queryset = qs  # type: ignore[attr-defined]
+        if editable is not None:
+            for name in list(self.fields):
+                if name not in editable and name not in {"version", "reason"}:
+                    del self.fields[name]
+
+
+class TransitionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    to_status = forms.ChoiceField(label=_("Chuyển sang"), choices=Status.choices)
+    reason = forms.CharField(label=_("Lý do / ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    doc_number = forms.CharField(label=_("Số văn bản phê duyệt"), required=False, max_length=64)
+    doc_date = forms.DateField(label=_("Ngày văn bản phê duyệt"), required=False, widget=DATE_WIDGET)
+    file = forms.FileField(label=_("Tệp văn bản phê duyệt"), required=False)
+
+    def __init__(self, *args, choices=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        if choices is not None:
+            self.fields["to_status"].choices = [(s, Status(s).label) for s in choices]  # type: ignore[attr-defined]
+
+
+class ExtensionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    new_deadline = forms.DateField(label=_("Thời hạn mới"), widget=DATE_WIDGET)
+    approved_by = forms.CharField(label=_("Người phê duyệt"), max_length=150)
+    approved_on = forms.DateField(label=_("Ngày phê duyệt"), widget=DATE_WIDGET)
+    reason = forms.CharField(label=_("Lý do gia hạn"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NoteForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Loại"), choices=Note.Kind.choices)
+    text = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 3}))
+    percent = forms.IntegerField(label=_("Tiến độ (%)"), required=False, min_value=0, max_value=100)
+    due_on = forms.DateField(label=_("Hạn thực hiện chỉ đạo"), required=False, widget=DATE_WIDGET)
+    files = forms.FileField(label=_("Tệp đính kèm"), required=False)
+
+    def __init__(self, *args, kinds=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        if kinds is not None:
+            self.fields["kind"].choices = [(k, Note.Kind(k).label) for k in kinds]  # type: ignore[attr-defined]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Tệp Excel (.xlsx)"))

@@ -1,0 +1,244 @@
+"""Programs, their deliverables and everything recorded about a deliverable on its way to approval."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from chidao.core.models import Unit, User
+
+
+class ProgramQuerySet(models.QuerySet["Program"]):
+    def visible_to(self, user: User) -> "ProgramQuerySet":
+        """Programs a user may open: all for read-all roles; those where their unit leads or coordinates."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.reads_all:
+            return self
+        if user.unit_id is None:
+            return self.none()
+        return self.filter(
+            Q(deliverables__lead_unit_id=user.unit_id) | Q(deliverables__coordinating_units=user.unit_id)
+        ).distinct()
+
+
+class Program(models.Model):
+    """A multi-year work program such as 01-CTr/TU."""
+
+    number = models.CharField(_("số hiệu"), max_length=64, unique=True)
+    title = models.TextField(_("tên chương trình"))
+    issuing_body = models.ForeignKey(
+        Unit, verbose_name=_("cơ quan ban hành"), on_delete=models.PROTECT, related_name="+"
+    )
+    issued_on = models.DateField(_("ngày ban hành"))
+    term = models.CharField(_("nhiệm kỳ, khóa"), max_length=32, blank=True)
+    period_start = models.PositiveSmallIntegerField(_("từ năm"))
+    period_end = models.PositiveSmallIntegerField(_("đến năm"))
+    steering_unit = models.ForeignKey(
+        Unit, verbose_name=_("cơ quan thường trực"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("chương trình")
+        verbose_name_plural = _("chương trình")
+        ordering = ["-issued_on", "number"]
+
+    def __str__(self) -> str:
+        return f"Chương trình số {self.number}"
+
+
+class Kind(models.TextChoices):
+    THEMATIC = "chuyen_de", _("chuyên đề")
+    SCHEME = "de_an", _("đề án")
+    STUDY = "de_tai", _("đề tài")
+    PLAN = "ke_hoach", _("kế hoạch")
+    TASK = "nhiem_vu", _("nhiệm vụ")
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", _("chưa triển khai")
+    IN_PROGRESS = "in_progress", _("đang thực hiện")
+    DRAFT_DONE = "draft_done", _("đã hoàn thành dự thảo")
+    SUBMITTED = "submitted", _("đã trình")
+    COMPLETED = "completed", _("đã hoàn thành")
+    RETURNED = "returned", _("trả lại")
+    CANCELLED = "cancelled", _("dừng")
+
+
+class DeadlineClass(models.TextChoices):
+    """The Government Office's four classes of a task against its deadline."""
+
+    DONE_ON_TIME = "done_on_time", _("hoàn thành đúng hạn")
+    DONE_LATE = "done_late", _("hoàn thành quá hạn")
+    OPEN_ON_TIME = "open_on_time", _("chưa hoàn thành trong hạn")
+    OPEN_OVERDUE = "open_overdue", _("chưa hoàn thành quá hạn")
+
+
+class DeliverableQuerySet(models.QuerySet["Deliverable"]):
+    def visible_to(self, user: User) -> "DeliverableQuerySet":
+        """The one scope every page and endpoint reads deliverables through.
+
+        Read-all roles see everything; a lead-agency officer sees what their unit leads or
+        coordinates; anyone else sees nothing.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.reads_all:
+            return self
+        if user.unit_id is None:
+            return self.none()
+        coordinated = Deliverable.coordinating_units.through.objects.filter(unit_id=user.unit_id).values(
+            "deliverable_id"
+        )
+        return self.filter(Q(lead_unit_id=user.unit_id) | Q(pk__in=coordinated))
+
+
+class Deliverable(models.Model):
+    """A nội dung of a program: assigned to one lead unit, followed to approval."""
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("chương trình"), on_delete=models.PROTECT, related_name="deliverables"
+    )
+    code = models.CharField(_("số thứ tự"), max_length=16)
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
+    title = models.TextField(_("tên nội dung"))
+    description = models.TextField(_("mô tả"), blank=True)
+    lead_unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị chủ trì"), on_delete=models.PROTECT, related_name="led_deliverables"
+    )
+    coordinating_units = models.ManyToManyField(
+        Unit, verbose_name=_("đơn vị phối hợp"), blank=True, related_name="coordinated_deliverables"
+    )
+    responsible_leader = models.CharField(_("lãnh đạo phụ trách"), max_length=150, blank=True)
+    original_deadline = models.DateField(_("thời hạn ban đầu"))
+    # Current values, kept by the services together with the history rows they summarize.
+    deadline = models.DateField(_("thời hạn hiện hành"))
+    status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.NOT_STARTED)
+    completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    approval_doc_number = models.CharField(_("số văn bản phê duyệt"), max_length=64, blank=True)
+    approval_doc_date = models.DateField(_("ngày văn bản phê duyệt"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    search_text = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(_("ngày tạo"))
+    updated_at = models.DateTimeField(_("cập nhật lúc"))
+
+    objects = DeliverableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("nội dung")
+        verbose_name_plural = _("nội dung")
+        ordering = ["program", "code", "id"]
+        constraints = [models.UniqueConstraint(fields=["program", "code"], name="deliverable_code_unique")]
+        indexes = [
+            models.Index(fields=["program", "status"]),
+            models.Index(fields=["program", "lead_unit"]),
+            models.Index(fields=["program", "deadline"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.title}"
+
+
+class StatusChange(models.Model):
+    """Each status a deliverable reached, when, by whom and why: the history figures are computed from."""
+
+    deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(_("từ trạng thái"), max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("sang trạng thái"), max_length=16, choices=Status.choices)
+    at = models.DateTimeField(_("thời điểm"), db_index=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.TextField(_("lý do"), blank=True)
+    doc_number = models.CharField(_("số văn bản"), max_length=64, blank=True)
+    doc_date = models.DateField(_("ngày văn bản"), null=True, blank=True)
+    attachment = models.ForeignKey(
+        "Attachment", verbose_name=_("tệp đính kèm"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("chuyển trạng thái")
+        verbose_name_plural = _("chuyển trạng thái")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
+class DeadlineExtension(models.Model):
+    """A deadline extension the committee approved."""
+
+    deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, related_name="extensions")
+    previous_deadline = models.DateField(_("thời hạn trước"))
+    new_deadline = models.DateField(_("thời hạn mới"))
+    reason = models.TextField(_("lý do"))
+    approved_by = models.CharField(_("người phê duyệt"), max_length=150)
+    approved_on = models.DateField(_("ngày phê duyệt"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("ghi nhận lúc"))
+
+    class Meta:
+        verbose_name = _("gia hạn")
+        verbose_name_plural = _("gia hạn")
+        ordering = ["approved_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.previous_deadline} → {self.new_deadline}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    return f"deliverables/{instance.deliverable_id}/{filename}"
+
+
+class Attachment(models.Model):
+    class Purpose(models.TextChoices):
+        APPROVAL = "approval", _("văn bản phê duyệt")
+        PROGRESS = "progress", _("báo cáo tiến độ")
+        OTHER = "other", _("khác")
+
+    deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("tệp"), upload_to=attachment_path)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    size = models.PositiveIntegerField(_("dung lượng"))
+    purpose = models.CharField(_("mục đích"), max_length=16, choices=Purpose.choices, default=Purpose.OTHER)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("tải lên lúc"))
+
+    class Meta:
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Note(models.Model):
+    """Progress updates, comments and the committee's directives on a deliverable."""
+
+    class Kind(models.TextChoices):
+        PROGRESS = "progress", _("cập nhật tiến độ")
+        COMMENT = "comment", _("ý kiến")
+        DIRECTIVE = "directive", _("chỉ đạo")
+
+    deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, related_name="notes")
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
+    text = models.TextField(_("nội dung"))
+    percent = models.PositiveSmallIntegerField(_("tiến độ (%)"), null=True, blank=True)
+    due_on = models.DateField(_("hạn thực hiện chỉ đạo"), null=True, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("thời điểm"))
+    attachments = models.ManyToManyField(Attachment, blank=True, related_name="notes")
+
+    class Meta:
+        verbose_name = _("trao đổi")
+        verbose_name_plural = _("trao đổi")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:40]}"

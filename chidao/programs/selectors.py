@@ -1,0 +1,351 @@
+"""Reads on programs and deliverables, all through `visible_to(user)`.
+
+Figures "as of" a date are computed from the recorded history (status changes and approved
+extensions), never from the current status, so a report for a past date does not move when later
+changes are made.
+"""
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chidao.core.audit import change_records_for
+from chidao.core.models import User
+from chidao.core.text import search_terms, vn_collation_key
+
+from . import workflow
+from .models import DeadlineClass, DeadlineExtension, Deliverable, Kind, Program, Status, StatusChange
+
+
+def program_list(*, user: User) -> QuerySet[Program]:
+    return Program.objects.visible_to(user).select_related("issuing_body").order_by("-issued_on", "number")
+
+
+def program_get(*, user: User, pk: int) -> Program:
+    program = Program.objects.visible_to(user).select_related("issuing_body").filter(pk=pk).first()
+    if program is None:
+        raise Http404(_("Không tìm thấy chương trình."))
+    return program
+
+
+def deliverable_get(*, user: User, pk: int) -> Deliverable:
+    deliverable = (
+        Deliverable.objects.visible_to(user).select_related("program", "lead_unit")
+        .prefetch_related("coordinating_units").filter(pk=pk).first()
+    )
+    if deliverable is None:
+        raise Http404(_("Không tìm thấy nội dung hoặc bạn không có quyền xem."))
+    return deliverable
+
+
+@dataclass
+class DeliverableFilters:
+    status: str = ""
+    unit: int | None = None
+    kind: str = ""
+    deadline_class: str = ""
+    q: str = ""
+    as_of: dt.date | None = None
+
+
+def _deadline_class_q(deadline_class: str, today: dt.date) -> Q:
+    done = Q(status=Status.COMPLETED)
+    match deadline_class:
+        case DeadlineClass.DONE_ON_TIME:
+            return done & Q(completed_on__lte=F("deadline"))
+        case DeadlineClass.DONE_LATE:
+            return done & Q(completed_on__gt=F("deadline"))
+        case DeadlineClass.OPEN_ON_TIME:
+            return ~done & ~Q(status=Status.CANCELLED) & Q(deadline__gte=today)
+        case DeadlineClass.OPEN_OVERDUE:
+            return ~done & ~Q(status=Status.CANCELLED) & Q(deadline__lt=today)
+    return Q()
+
+
+def deliverable_list(*, user: User, program: Program, filters: DeliverableFilters) -> QuerySet[Deliverable]:
+    """The deliverable list as filtered: current status; deadline class as of today."""
+    qs = (
+        Deliverable.objects.visible_to(user).filter(program=program)
+        .select_related("lead_unit").prefetch_related("coordinating_units")
+    )
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.unit:
+        qs = qs.filter(lead_unit_id=filters.unit)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.deadline_class:
+        qs = qs.filter(_deadline_class_q(filters.deadline_class, timezone.localdate()))
+    for term in search_terms(filters.q):
+        qs = qs.filter(search_text__contains=term)
+    return qs.order_by("code", "id")
+
+
+def deliverable_history(*, deliverable: Deliverable) -> dict[str, Any]:
+    """Everything recorded about one deliverable, newest first (the caller has already scoped it)."""
+    return {
+        "status_changes": list(
+            deliverable.status_changes.select_related("by", "attachment").order_by("-at", "-id")
+        ),
+        "extensions": list(deliverable.extensions.select_related("recorded_by").order_by("-approved_on", "-id")),
+        "changes": list(change_records_for(deliverable)[:200]),
+        "notes": list(
+            deliverable.notes.select_related("author").prefetch_related("attachments").order_by("-at", "-id")
+        ),
+        "attachments": list(deliverable.attachments.select_related("uploaded_by").order_by("-uploaded_at")),
+    }
+
+
+# --- Figures as of a date -------------------------------------------------------------------------
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """The first instant after `day` in the configured time zone (Asia/Ho_Chi_Minh)."""
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+@dataclass
+class ItemState:
+    """One deliverable as it stood on a date."""
+
+    pk: int
+    code: str
+    title: str
+    kind: str
+    lead_unit_id: int
+    lead_unit_name: str
+    status: str
+    deadline: dt.date
+    completed_on: dt.date | None
+
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label)
+
+    def deadline_class(self, as_of: dt.date) -> str | None:
+        return deadline_class(status=self.status, deadline=self.deadline, completed_on=self.completed_on, as_of=as_of)
+
+
+def deadline_class(*, status: str, deadline: dt.date, completed_on: dt.date | None, as_of: dt.date) -> str | None:
+    """Classify a deliverable against its deadline as of a date (Government Office's four classes).
+
+    Completed: on time if completed on or before the deadline in force, else late. Not completed:
+    within the deadline while the deadline has not passed (deadline day included), else overdue.
+    Cancelled (dừng) deliverables are in no class.
+    """
+    if status == Status.CANCELLED:
+        return None
+    if status == Status.COMPLETED and completed_on is not None:
+        return DeadlineClass.DONE_ON_TIME if completed_on <= deadline else DeadlineClass.DONE_LATE
+    return DeadlineClass.OPEN_ON_TIME if as_of <= deadline else DeadlineClass.OPEN_OVERDUE
+
+
+def states_as_of(*, deliverables: QuerySet[Deliverable], as_of: dt.date) -> list[ItemState]:
+    """Each deliverable's status and deadline as recorded by the end of `as_of`.
+
+    Three queries whatever the size: the deliverables, their status changes up to that day, and the
+    extensions approved by that day. Deliverables assigned after that day are left out.
+    """
+    end = end_of_day(as_of)
+    rows = list(
+        deliverables.filter(created_at__lt=end).values(
+            "pk", "code", "title", "kind", "lead_unit_id", "lead_unit__name", "original_deadline"
+        )
+    )
+    ids = [r["pk"] for r in rows]
+    status: dict[int, str] = {}
+    completed: dict[int, dt.date | None] = {}
+    for pk, to_status, at in (
+        StatusChange.objects.filter(deliverable_id__in=ids, at__lt=end)
+        .order_by("deliverable_id", "at", "id").values_list("deliverable_id", "to_status", "at")
+    ):
+        status[pk] = to_status
+        completed[pk] = timezone.localdate(at) if to_status == Status.COMPLETED else None
+    deadline: dict[int, dt.date] = {}
+    for pk, new_deadline in (
+        DeadlineExtension.objects.filter(deliverable_id__in=ids, approved_on__lte=as_of)
+        .order_by("deliverable_id", "approved_on", "id").values_list("deliverable_id", "new_deadline")
+    ):
+        deadline[pk] = new_deadline
+    return [
+        ItemState(
+            pk=r["pk"], code=r["code"], title=r["title"], kind=r["kind"], lead_unit_id=r["lead_unit_id"],
+            lead_unit_name=r["lead_unit__name"], status=status.get(r["pk"], Status.NOT_STARTED),
+            deadline=deadline.get(r["pk"], r["original_deadline"]), completed_on=completed.get(r["pk"]),
+        )
+        for r in rows
+    ]
+
+
+@dataclass
+class UnitRow:
+    unit_id: int
+    name: str
+    total: int = 0
+    completed: int = 0
+    awaiting_approval: int = 0
+    in_progress: int = 0
+    not_started: int = 0
+    cancelled: int = 0
+    overdue: int = 0
+    due: int = 0
+
+    @property
+    def completion_rate(self) -> float | None:
+        return round(100 * self.completed_due / self.due, 1) if self.due else None
+
+    completed_due: int = 0
+
+
+@dataclass
+class Summary:
+    as_of: dt.date
+    deliverables: int
+    lead_units: int
+    by_status: dict[str, int]
+    by_kind: dict[str, int]
+    deadline_classes: dict[str, int]
+    units: list[UnitRow]
+    overdue: list[ItemState]
+    items: list[ItemState] = field(repr=False)
+
+    @property
+    def completed(self) -> int:
+        return self.by_status.get(Status.COMPLETED, 0)
+
+    @property
+    def awaiting_approval(self) -> int:
+        return sum(self.by_status.get(s, 0) for s in workflow.AWAITING_APPROVAL)
+
+    @property
+    def in_progress(self) -> int:
+        return sum(self.by_status.get(s, 0) for s in workflow.WORKING)
+
+    @property
+    def not_started(self) -> int:
+        return self.by_status.get(Status.NOT_STARTED, 0)
+
+    @property
+    def cancelled(self) -> int:
+        return self.by_status.get(Status.CANCELLED, 0)
+
+    @property
+    def due(self) -> int:
+        """Deliverables that count towards the rate: completed ones and open ones past their deadline."""
+        c = self.deadline_classes
+        return c[DeadlineClass.DONE_ON_TIME] + c[DeadlineClass.DONE_LATE] + c[DeadlineClass.OPEN_OVERDUE]
+
+    @property
+    def completion_rate(self) -> float | None:
+        """Completion rate = done ÷ due, in percent (one decimal); None when nothing is due yet."""
+        c = self.deadline_classes
+        done = c[DeadlineClass.DONE_ON_TIME] + c[DeadlineClass.DONE_LATE]
+        return round(100 * done / self.due, 1) if self.due else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "deliverables": self.deliverables,
+            "lead_units": self.lead_units,
+            "completed": self.completed,
+            "awaiting_approval": self.awaiting_approval,
+            "in_progress": self.in_progress,
+            "not_started": self.not_started,
+            "cancelled": self.cancelled,
+            "by_status": {s: self.by_status.get(s, 0) for s in Status.values},
+            "by_kind": {k: self.by_kind.get(k, 0) for k in Kind.values},
+            "deadline_classes": {c: self.deadline_classes[c] for c in DeadlineClass.values},
+            "completion_rate": self.completion_rate,
+            "units": [
+                {"unit_id": u.unit_id, "name": u.name, "total": u.total, "completed": u.completed,
+                 "awaiting_approval": u.awaiting_approval, "in_progress": u.in_progress,
+                 "not_started": u.not_started, "overdue": u.overdue, "completion_rate": u.completion_rate}
+                for u in self.units
+            ],
+        }
+
+
+def program_summary(*, user: User, program: Program, as_of: dt.date | None = None) -> Summary:
+    """The program's figures as of a date (today by default), over the deliverables the user may see."""
+    as_of = as_of or timezone.localdate()
+    items = states_as_of(deliverables=Deliverable.objects.visible_to(user).filter(program=program), as_of=as_of)
+    by_status = Counter(i.status for i in items)
+    by_kind = Counter(i.kind for i in items)
+    classes: Counter[str] = Counter({c: 0 for c in DeadlineClass.values})
+    units: dict[int, UnitRow] = {}
+    for item in items:
+        row = units.setdefault(item.lead_unit_id, UnitRow(unit_id=item.lead_unit_id, name=item.lead_unit_name))
+        row.total += 1
+        if item.status == Status.COMPLETED:
+            row.completed += 1
+        elif item.status in workflow.AWAITING_APPROVAL:
+            row.awaiting_approval += 1
+        elif item.status in workflow.WORKING:
+            row.in_progress += 1
+        elif item.status == Status.NOT_STARTED:
+            row.not_started += 1
+        else:
+            row.cancelled += 1
+        klass = item.deadline_class(as_of)
+        if klass is not None:
+            classes[klass] += 1
+        if klass == DeadlineClass.OPEN_OVERDUE:
+            row.overdue += 1
+            row.due += 1
+        elif klass in (DeadlineClass.DONE_ON_TIME, DeadlineClass.DONE_LATE):
+            row.due += 1
+            row.completed_due += 1
+    league = sorted(
+        units.values(),
+        key=lambda u: (-(u.completion_rate if u.completion_rate is not None else -1), u.overdue,
+                       vn_collation_key(u.name)),
+    )
+    overdue = sorted(
+        (i for i in items if i.deadline_class(as_of) == DeadlineClass.OPEN_OVERDUE),
+        key=lambda i: (i.deadline, i.code),
+    )
+    return Summary(
+        as_of=as_of, deliverables=len(items), lead_units=len(units), by_status=dict(by_status),
+        by_kind=dict(by_kind), deadline_classes=dict(classes), units=league, overdue=overdue, items=items,
+    )
+
+
+KIND_ORDER = [Kind.THEMATIC, Kind.SCHEME, Kind.STUDY, Kind.PLAN, Kind.TASK]
+
+
+def _kinds_phrase(kinds: set[str]) -> str:
+    present = [str(Kind(k).label) for k in KIND_ORDER if k in kinds]
+    return ", ".join(present) if present else str(_("nội dung"))
+
+
+def summary_paragraph(summary: Summary) -> str:
+    """The year-end review's summary sentence, in the source document's words, from the figures."""
+    today = timezone.localdate()
+    when = _("Đến nay") if summary.as_of >= today else _("Tính đến ngày %(d)s") % {
+        "d": summary.as_of.strftime("%d/%m/%Y")}
+    remaining = [i for i in summary.items if i.status in workflow.WORKING or i.status == Status.NOT_STARTED]
+    parts = [
+        _("Ban Chỉ đạo chương trình đã giao cho %(units)s cơ quan, đơn vị chủ trì triển khai thực hiện "
+          "%(total)s %(kinds)s.") % {
+            "units": summary.lead_units, "total": summary.deliverables,
+            "kinds": _kinds_phrase({i.kind for i in summary.items})},
+        _("%(when)s, có %(done)s nội dung đã hoàn thành, %(awaiting)s nội dung đã hoàn thành dự thảo, "
+          "đang trình cấp có thẩm quyền xem xét phê duyệt.") % {
+            "when": when, "done": summary.completed, "awaiting": summary.awaiting_approval},
+    ]
+    if remaining:
+        sentence = _("Còn lại %(n)s %(kinds)s đang được các cơ quan chủ trì triển khai thực hiện") % {
+            "n": len(remaining), "kinds": _kinds_phrase({i.kind for i in remaining})}
+        if summary.not_started:
+            sentence += _(" (trong đó %(n)s nội dung chưa triển khai)") % {"n": summary.not_started}
+        parts.append(sentence + ".")
+    if summary.cancelled:
+        parts.append(_("%(n)s nội dung đã dừng thực hiện.") % {"n": summary.cancelled})
+    return " ".join(parts)
+

@@ -1,0 +1,327 @@
+"""Writes on programs and deliverables. Each runs in a transaction, checks permission and rules,
+writes, and records the change (who, when, before/after, why) explicitly."""
+
+import datetime as dt
+import os
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chidao.core.audit import change_record_create, snapshot
+from chidao.core.errors import ConflictError, PermissionDenied, ValidationError
+from chidao.core.models import Unit, User
+from chidao.core.text import fold
+
+from . import workflow
+from .models import Attachment, DeadlineExtension, Deliverable, Kind, Note, Program, Status, StatusChange
+
+DELIVERABLE_FIELDS = (
+    "code", "kind", "title", "description", "lead_unit", "coordinating_units", "responsible_leader",
+    "original_deadline", "deadline", "status", "completed_on", "approval_doc_number", "approval_doc_date",
+)
+# What a lead-agency officer may change on their own unit's deliverable; the rest is the office's.
+LEAD_EDITABLE = frozenset({"title", "description", "coordinating_units", "responsible_leader"})
+OFFICE_EDITABLE = LEAD_EDITABLE | {"code", "kind", "lead_unit", "original_deadline"}
+
+
+def _search_text(deliverable: Deliverable) -> str:
+    return fold(
+        " ".join([deliverable.code, deliverable.title, deliverable.responsible_leader, deliverable.lead_unit.name])
+    )
+
+
+def _lock(deliverable: Deliverable, expected_version: int | None) -> Deliverable:
+    """Re-read the row under a lock and refuse if someone saved it since the user loaded it."""
+    current = Deliverable.objects.select_for_update().select_related("lead_unit").get(pk=deliverable.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise ConflictError(
+            _("Nội dung này đã được cập nhật bởi người khác sau khi bạn mở. Hãy tải lại trang và thực hiện lại.")
+        )
+    return current
+
+
+@transaction.atomic
+def program_create(
+    *, actor: User, number: str, title: str, issuing_body: Unit, issued_on: dt.date, term: str = "",
+    period_start: int, period_end: int, steering_unit: Unit | None = None,
+) -> Program:
+    if not workflow.can_manage(actor):
+        raise PermissionDenied(_("Bạn không có quyền tạo chương trình."))
+    if period_end < period_start:
+        raise ValidationError({"period_end": _("Năm kết thúc phải không nhỏ hơn năm bắt đầu.")})
+    if Program.objects.filter(number=number).exists():
+        raise ValidationError({"number": _("Đã có chương trình số %(number)s.") % {"number": number}})
+    program = Program.objects.create(
+        number=number, title=title, issuing_body=issuing_body, issued_on=issued_on, term=term,
+        period_start=period_start, period_end=period_end, steering_unit=steering_unit,
+    )
+    change_record_create(
+        actor=actor, action="create", obj=program,
+        after=snapshot(program, ["number", "title", "issuing_body", "issued_on", "term", "period_start",
+                                 "period_end"]),
+    )
+    return program
+
+
+def _validate_deliverable(
+    *, program: Program, code: str, kind: str, title: str, deadline: dt.date | None, exclude_pk: int | None = None
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not code.strip():
+        errors["code"] = _("Thiếu số thứ tự.")
+    elif Deliverable.objects.filter(program=program, code=code).exclude(pk=exclude_pk).exists():
+        errors["code"] = _("Số thứ tự %(code)s đã có trong chương trình.") % {"code": code}
+    if kind not in Kind.values:
+        errors["kind"] = _("Loại nội dung không hợp lệ.")
+    if not title.strip():
+        errors["title"] = _("Thiếu tên nội dung.")
+    if deadline is None:
+        errors["original_deadline"] = _("Thiếu thời hạn.")
+    elif deadline < program.issued_on:
+        errors["original_deadline"] = _("Thời hạn không được trước ngày ban hành chương trình (%(d)s).") % {
+            "d": program.issued_on.strftime("%d/%m/%Y")
+        }
+    return errors
+
+
+@transaction.atomic
+def deliverable_create(
+    *, actor: User, program: Program, code: str, kind: str, title: str, lead_unit: Unit,
+    original_deadline: dt.date, coordinating_units: Iterable[Unit] = (), responsible_leader: str = "",
+    description: str = "", at: dt.datetime | None = None,
+) -> Deliverable:
+    """Assign a new deliverable to a lead unit. `at` backdates records taken over from paper files."""
+    if not workflow.can_manage(actor):
+        raise PermissionDenied(_("Bạn không có quyền giao nội dung."))
+    errors = _validate_deliverable(program=program, code=code, kind=kind, title=title, deadline=original_deadline)
+    if errors:
+        raise ValidationError(errors)
+    at = at or timezone.now()
+    deliverable = Deliverable(
+        program=program, code=code.strip(), kind=kind, title=title.strip(), description=description,
+        lead_unit=lead_unit, responsible_leader=responsible_leader.strip(),
+        original_deadline=original_deadline, deadline=original_deadline, status=Status.NOT_STARTED,
+        created_at=at, updated_at=at,
+    )
+    deliverable.search_text = _search_text(deliverable)
+    deliverable.save()
+    deliverable.coordinating_units.set([u for u in coordinating_units if u.pk != lead_unit.pk])
+    StatusChange.objects.create(deliverable=deliverable, from_status="", to_status=Status.NOT_STARTED, at=at, by=actor)
+    change_record_create(actor=actor, action="create", obj=deliverable, after=snapshot(deliverable, DELIVERABLE_FIELDS))
+    return deliverable
+
+
+@transaction.atomic
+def deliverable_update(
+    *, actor: User, deliverable: Deliverable, expected_version: int | None, reason: str = "", **changes: Any
+) -> Deliverable:
+    """Edit a deliverable's details; refuses fields the user may not change and stale edits."""
+    if not workflow.can_edit(actor, deliverable):
+        raise PermissionDenied(_("Bạn không có quyền sửa nội dung này."))
+    allowed = OFFICE_EDITABLE if workflow.can_manage(actor) else LEAD_EDITABLE
+    forbidden = sorted(set(changes) - allowed)
+    if forbidden:
+        raise PermissionDenied(_("Bạn không có quyền sửa: %(fields)s.") % {"fields": ", ".join(forbidden)})
+    current = _lock(deliverable, expected_version)
+    before = snapshot(current, DELIVERABLE_FIELDS)
+    coordinating = changes.pop("coordinating_units", None)
+    for name, value in changes.items():
+        setattr(current, name, value.strip() if isinstance(value, str) else value)
+    errors = _validate_deliverable(
+        program=current.program, code=current.code, kind=current.kind, title=current.title,
+        deadline=current.original_deadline, exclude_pk=current.pk,
+    )
+    if errors:
+        raise ValidationError(errors)
+    if "original_deadline" in changes and not current.extensions.exists():
+        current.deadline = current.original_deadline
+    current.search_text = _search_text(current)
+    current.version += 1
+    current.updated_at = timezone.now()
+    current.save()
+    if coordinating is not None:
+        current.coordinating_units.set([u for u in coordinating if u.pk != current.lead_unit_id])
+    after = snapshot(current, DELIVERABLE_FIELDS)
+    if after != before:
+        change_record_create(actor=actor, action="update", obj=current, before=before, after=after, reason=reason)
+    return current
+
+
+@transaction.atomic
+def deliverable_transition(
+    *, actor: User, deliverable: Deliverable, to_status: str, expected_version: int | None = None,
+    reason: str = "", doc_number: str = "", doc_date: dt.date | None = None,
+    attachment: Attachment | None = None, at: dt.datetime | None = None,
+) -> Deliverable:
+    """Move a deliverable along the workflow (workflow.TRANSITIONS) and record the step."""
+    current = _lock(deliverable, expected_version)
+    if to_status not in Status.values:
+        raise ValidationError({"to_status": _("Trạng thái không hợp lệ.")})
+    if to_status not in workflow.TRANSITIONS.get(current.status, {}):
+        raise ValidationError({"to_status": _("Không thể chuyển từ “%(a)s” sang “%(b)s”.") % {
+            "a": Status(current.status).label, "b": Status(to_status).label}})
+    if not workflow.can_transition(actor, current, to_status):
+        raise PermissionDenied(_("Bạn không có quyền chuyển nội dung này sang “%(b)s”.") % {
+            "b": Status(to_status).label})
+    errors: dict[str, str] = {}
+    reason = reason.strip()
+    if to_status in workflow.NEEDS_REASON and not reason:
+        errors["reason"] = _("Cần nêu lý do khi chuyển sang “%(b)s”.") % {"b": Status(to_status).label}
+    if to_status in workflow.NEEDS_APPROVAL_DOCUMENT:
+        if not doc_number.strip():
+            errors["doc_number"] = _("Cần số văn bản phê duyệt.")
+        if doc_date is None:
+            errors["doc_date"] = _("Cần ngày văn bản phê duyệt.")
+        if attachment is None:
+            errors["attachment"] = _("Cần đính kèm tệp văn bản phê duyệt.")
+        elif attachment.deliverable_id != current.pk:
+            errors["attachment"] = _("Tệp đính kèm không thuộc nội dung này.")
+    if errors:
+        raise ValidationError(errors)
+    at = at or timezone.now()
+    if doc_date is not None and doc_date > timezone.localdate(at):
+        raise ValidationError({"doc_date": _("Ngày văn bản phê duyệt không được sau ngày hiện tại.")})
+    before = snapshot(current, DELIVERABLE_FIELDS)
+    StatusChange.objects.create(
+        deliverable=current, from_status=current.status, to_status=to_status, at=at, by=actor, reason=reason,
+        doc_number=doc_number.strip(), doc_date=doc_date, attachment=attachment,
+    )
+    current.status = to_status
+    if to_status == Status.COMPLETED:
+        current.completed_on = timezone.localdate(at)
+        current.approval_doc_number = doc_number.strip()
+        current.approval_doc_date = doc_date
+    current.version += 1
+    current.updated_at = at
+    current.save()
+    change_record_create(
+        actor=actor, action="transition", obj=current, before=before,
+        after=snapshot(current, DELIVERABLE_FIELDS), reason=reason,
+    )
+    return current
+
+
+@transaction.atomic
+def deliverable_extend_deadline(
+    *, actor: User, deliverable: Deliverable, new_deadline: dt.date, reason: str, approved_by: str,
+    approved_on: dt.date, expected_version: int | None = None, at: dt.datetime | None = None,
+) -> DeadlineExtension:
+    """Record a deadline extension the committee approved (who approved it, when, why)."""
+    if not workflow.can_manage(actor):
+        raise PermissionDenied(_("Chỉ cơ quan thường trực ghi nhận gia hạn."))
+    current = _lock(deliverable, expected_version)
+    errors: dict[str, str] = {}
+    if current.status in {Status.COMPLETED, Status.CANCELLED}:
+        errors["new_deadline"] = _("Nội dung đã kết thúc, không thể gia hạn.")
+    elif new_deadline <= current.deadline:
+        errors["new_deadline"] = _("Thời hạn mới phải sau thời hạn hiện hành (%(d)s).") % {
+            "d": current.deadline.strftime("%d/%m/%Y")}
+    if not reason.strip():
+        errors["reason"] = _("Cần nêu lý do gia hạn.")
+    if not approved_by.strip():
+        errors["approved_by"] = _("Cần ghi người phê duyệt gia hạn.")
+    if errors:
+        raise ValidationError(errors)
+    at = at or timezone.now()
+    before = snapshot(current, DELIVERABLE_FIELDS)
+    extension = DeadlineExtension.objects.create(
+        deliverable=current, previous_deadline=current.deadline, new_deadline=new_deadline,
+        reason=reason.strip(), approved_by=approved_by.strip(), approved_on=approved_on,
+        recorded_by=actor, recorded_at=at,
+    )
+    current.deadline = new_deadline
+    current.version += 1
+    current.updated_at = at
+    current.save()
+    change_record_create(
+        actor=actor, action="extend", obj=current, before=before, after=snapshot(current, DELIVERABLE_FIELDS),
+        reason=reason.strip(),
+    )
+    return extension
+
+
+def validate_upload(file: UploadedFile) -> None:
+    name = file.name or ""
+    ext = os.path.splitext(name)[1].lower()
+    if ext not in settings.CHIDAO_UPLOAD_EXTENSIONS:
+        raise ValidationError({"file": _("Loại tệp %(ext)s không được phép. Cho phép: %(allowed)s.") % {
+            "ext": ext or "?", "allowed": ", ".join(settings.CHIDAO_UPLOAD_EXTENSIONS)}})
+    if file.size is None or file.size == 0:
+        raise ValidationError({"file": _("Tệp rỗng.")})
+    if file.size > settings.CHIDAO_UPLOAD_MAX_BYTES:
+        raise ValidationError({"file": _("Tệp vượt quá dung lượng cho phép (%(mb)s MB).") % {
+            "mb": settings.CHIDAO_UPLOAD_MAX_BYTES // (1024 * 1024)}})
+
+
+@transaction.atomic
+def attachment_upload(
+    *, actor: User, deliverable: Deliverable, file: UploadedFile, purpose: str = Attachment.Purpose.OTHER,
+    at: dt.datetime | None = None,
+) -> Attachment:
+    if not (workflow.can_edit(actor, deliverable) or workflow.can_manage(actor)):
+        raise PermissionDenied(_("Bạn không có quyền đính kèm tệp cho nội dung này."))
+    validate_upload(file)
+    attachment = Attachment(
+        deliverable=deliverable, original_name=os.path.basename(file.name or "tep")[:255], size=file.size or 0,
+        purpose=purpose, uploaded_by=actor, uploaded_at=at or timezone.now(),
+    )
+    attachment.file.save(os.path.basename(file.name or "tep"), file, save=False)
+    attachment.save()
+    change_record_create(
+        actor=actor, action="attach", obj=deliverable,
+        after={"attachment": attachment.original_name, "purpose": purpose, "size": attachment.size},
+    )
+    return attachment
+
+
+@transaction.atomic
+def note_add(
+    *, actor: User, deliverable: Deliverable, kind: str, text: str, percent: int | None = None,
+    due_on: dt.date | None = None, files: Iterable[UploadedFile] = (), at: dt.datetime | None = None,
+) -> Note:
+    """Add a progress update (lead unit, office), a comment (any reader but auditors) or a directive
+    (steering committee)."""
+    allowed = {
+        Note.Kind.PROGRESS: workflow.can_report_progress(actor, deliverable),
+        Note.Kind.COMMENT: workflow.can_comment(actor),
+        Note.Kind.DIRECTIVE: workflow.can_direct(actor),
+    }
+    if not Deliverable.objects.visible_to(actor).filter(pk=deliverable.pk).exists():
+        raise PermissionDenied(_("Bạn không có quyền xem nội dung này."))
+    if kind not in allowed:
+        raise ValidationError({"kind": _("Loại trao đổi không hợp lệ.")})
+    if not allowed[kind]:
+        raise PermissionDenied(_("Bạn không có quyền thêm “%(k)s”.") % {"k": Note.Kind(kind).label})
+    errors: dict[str, str] = {}
+    if not text.strip():
+        errors["text"] = _("Nội dung không được để trống.")
+    if percent is not None and not 0 <= percent <= 100:
+        errors["percent"] = _("Tiến độ phải từ 0 đến 100%.")
+    files = list(files)
+    for f in files:
+        try:
+            validate_upload(f)
+        except ValidationError as exc:
+            errors["files"] = exc.message_dict["file"][0]
+    if errors:
+        raise ValidationError(errors)
+    at = at or timezone.now()
+    note = Note.objects.create(
+        deliverable=deliverable, kind=kind, text=text.strip(), percent=percent if kind == Note.Kind.PROGRESS else None,
+        due_on=due_on if kind == Note.Kind.DIRECTIVE else None, author=actor, at=at,
+    )
+    for f in files:
+        note.attachments.add(
+            attachment_upload(actor=actor, deliverable=deliverable, file=f, purpose=Attachment.Purpose.PROGRESS, at=at)
+        )
+    change_record_create(
+        actor=actor, action=f"note_{kind}", obj=deliverable,
+        after={"kind": kind, "text": note.text, "percent": note.percent,
+               "due_on": due_on.isoformat() if due_on else None},
+    )
+    return note

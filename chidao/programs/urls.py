@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("chuong-trinh/", views.program_list, name="program_list"),
+    path("chuong-trinh/<int:pk>/", views.program_dashboard, name="program_dashboard"),
+    path("chuong-trinh/<int:pk>/noi-dung/", views.deliverable_list, name="deliverable_list"),
+    path("chuong-trinh/<int:pk>/nhap-excel/", views.deliverable_import, name="deliverable_import"),
+    path("mau-nhap-noi-dung.xlsx", views.import_template, name="import_template"),
+    path("noi-dung/<int:pk>/", views.deliverable_detail, name="deliverable_detail"),
+    path("noi-dung/<int:pk>/sua/", views.deliverable_edit, name="deliverable_edit"),
+    path("noi-dung/<int:pk>/chuyen-trang-thai/", views.deliverable_transition, name="deliverable_transition"),
+    path("noi-dung/<int:pk>/gia-han/", views.deliverable_extend, name="deliverable_extend"),
+    path("noi-dung/<int:pk>/trao-doi/", views.deliverable_note, name="deliverable_note"),
+    path("tep/<int:pk>/", views.attachment_download, name="attachment_download"),
+]

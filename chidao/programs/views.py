@@ -1,0 +1,304 @@
+"""Pages: thin adapters over selectors (reads) and services (writes)."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chidao.core.errors import ConflictError, PermissionDenied, ValidationError
+from chidao.core.models import Unit
+
+from . import excel, selectors, services, workflow
+from .forms import (
+    AsOfForm, DeliverableFilterForm, DeliverableForm, ExtensionForm, ImportForm, NoteForm, TransitionForm,
+)
+from .models import Attachment, DeadlineClass, Deliverable, Kind, Note, Status
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _apply_errors(form: Any, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    programs = selectors.program_list(user=request.user)
+    if programs.count() == 1:
+        return redirect("program_dashboard", pk=programs.get().pk)
+    return render(request, "programs/program_list.html", {"programs": programs})
+
+
+@login_required
+def program_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "programs/program_list.html", {"programs": selectors.program_list(user=request.user)})
+
+
+def _chart(title: str, prefix: str, color: str, items: list[tuple[str, str, int]]) -> dict[str, Any]:
+    """A horizontal bar chart drawn as SVG (prints sharply): 300 px for the largest value."""
+    top = max((v for _k, _l, v in items), default=0) or 1
+    bars = [
+        {"key": k, "label": label, "value": v, "y": 28 * i, "w": round(300 * v / top)}
+        for i, (k, label, v) in enumerate(items)
+    ]
+    return {"title": title, "prefix": prefix, "color": color, "bars": bars, "height": 28 * len(items) + 6}
+
+
+@login_required
+def program_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    program = selectors.program_get(user=request.user, pk=pk)
+    form = AsOfForm(request.GET or None)
+    as_of = form.cleaned_data["as_of"] if form.is_valid() and form.cleaned_data["as_of"] else None
+    summary = selectors.program_summary(user=request.user, program=program, as_of=as_of)
+    status_chart = _chart(_("Theo trạng thái"), "bar", "#1a4f8b", [
+        ("completed", _("Đã hoàn thành"), summary.completed),
+        ("awaiting", _("Đã hoàn thành dự thảo, đã trình"), summary.awaiting_approval),
+        ("in_progress", _("Đang thực hiện"), summary.in_progress),
+        ("not_started", _("Chưa triển khai"), summary.not_started),
+        ("cancelled", _("Dừng"), summary.cancelled),
+    ])
+    class_chart = _chart(_("Tiến độ so với thời hạn"), "class", "#a3191f",
+                         [(c.value, str(c.label), summary.deadline_classes[c.value]) for c in DeadlineClass])
+    return render(request, "programs/dashboard.html", {
+        "program": program, "summary": summary, "form": form, "status_chart": status_chart,
+        "class_chart": class_chart, "paragraph": selectors.summary_paragraph(summary),
+        "by_kind": [(str(k.label), summary.by_kind.get(k.value, 0)) for k in Kind],
+        "by_status": [(str(s.label), summary.by_status.get(s.value, 0)) for s in Status],
+        "scoped": not request.user.reads_all,
+    })
+
+
+def _filters(request: HttpRequest, program_units: Any) -> tuple[DeliverableFilterForm, selectors.DeliverableFilters]:
+    form = DeliverableFilterForm(request.GET or None, units=program_units)
+    filters = selectors.DeliverableFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.DeliverableFilters(
+            status=data["status"], unit=data["unit"].pk if data["unit"] else None, kind=data["kind"],
+            deadline_class=data["deadline_class"], q=data["q"],
+        )
+    return form, filters
+
+
+@login_required
+def deliverable_list(request: HttpRequest, pk: int) -> HttpResponse:
+    program = selectors.program_get(user=request.user, pk=pk)
+    units = Unit.objects.filter(led_deliverables__program=program).distinct().order_by("name")
+    form, filters = _filters(request, units)
+    qs = selectors.deliverable_list(user=request.user, program=program, filters=filters)
+    if request.GET.get("format") == "xlsx":
+        data = excel.deliverables_export(program=program, deliverables=qs)
+        response = HttpResponse(data, content_type=XLSX)
+        stamp = timezone.localdate().strftime("%Y%m%d")
+        response["Content-Disposition"] = f'attachment; filename="noi-dung-{program.pk}-{stamp}.xlsx"'
+        return response
+    page = Paginator(qs, settings.CHIDAO_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "program": program, "form": form, "page": page, "query": query.urlencode(),
+        "today": timezone.localdate(), "can_manage": workflow.can_manage(request.user),
+    }
+    if request.htmx:
+        return render(request, "programs/deliverable_list.html#results", context)
+    return render(request, "programs/deliverable_list.html", context)
+
+
+def _detail_context(request: HttpRequest, deliverable: Deliverable, **forms: Any) -> dict[str, Any]:
+    user = request.user
+    choices = workflow.allowed_transitions(user, deliverable)
+    note_kinds = [k for k, ok in (
+        (Note.Kind.PROGRESS, workflow.can_report_progress(user, deliverable)),
+        (Note.Kind.COMMENT, workflow.can_comment(user)),
+        (Note.Kind.DIRECTIVE, workflow.can_direct(user)),
+    ) if ok]
+    klass = selectors.deadline_class(
+        status=deliverable.status, deadline=deliverable.deadline, completed_on=deliverable.completed_on,
+        as_of=timezone.localdate())
+    return {
+        "d": deliverable, "program": deliverable.program, "history": selectors.deliverable_history(deliverable=deliverable),
+        "today": timezone.localdate(),
+        "deadline_class": klass, "deadline_class_label": DeadlineClass(klass).label if klass else "",
+        "can_edit": workflow.can_edit(user, deliverable), "can_manage": workflow.can_manage(user),
+        "transition_form": forms.get("transition_form") or (
+            TransitionForm(choices=choices, initial={"version": deliverable.version}) if choices else None),
+        "note_form": forms.get("note_form") or (NoteForm(kinds=note_kinds) if note_kinds else None),
+        "extension_form": forms.get("extension_form") or ExtensionForm(initial={"version": deliverable.version}),
+    }
+
+
+@login_required
+def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    deliverable = selectors.deliverable_get(user=request.user, pk=pk)
+    return render(request, "programs/deliverable_detail.html", _detail_context(request, deliverable))
+
+
+def _editable_fields(request: HttpRequest) -> frozenset[str]:
+    return services.OFFICE_EDITABLE if workflow.can_manage(request.user) else services.LEAD_EDITABLE
+
+
+@login_required
+def deliverable_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    deliverable = selectors.deliverable_get(user=request.user, pk=pk)
+    if not workflow.can_edit(request.user, deliverable):
+        raise PermissionDenied(_("Bạn không có quyền sửa nội dung này."))
+    editable = _editable_fields(request)
+    if request.method == "POST":
+        form = DeliverableForm(request.POST, editable=editable)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            version, reason = data.pop("version"), data.pop("reason")
+            try:
+                services.deliverable_update(
+                    actor=request.user, deliverable=deliverable, expected_version=version, reason=reason, **data
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            except ConflictError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Đã lưu thay đổi."))
+                return _redirect_detail(request, deliverable)
+    else:
+        form = DeliverableForm(editable=editable, initial={
+            "version": deliverable.version, "code": deliverable.code, "kind": deliverable.kind,
+            "title": deliverable.title, "description": deliverable.description,
+            "lead_unit": deliverable.lead_unit_id,
+            "coordinating_units": list(deliverable.coordinating_units.values_list("pk", flat=True)),
+            "responsible_leader": deliverable.responsible_leader,
+            "original_deadline": deliverable.original_deadline,
+        })
+    template = "programs/deliverable_edit.html#edit-form" if request.htmx else "programs/deliverable_edit.html"
+    return render(request, template, {"d": deliverable, "form": form})
+
+
+def _redirect_detail(request: HttpRequest, deliverable: Deliverable) -> HttpResponse:
+    url = reverse("deliverable_detail", args=[deliverable.pk])
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def _partial_or_page(request: HttpRequest, deliverable: Deliverable, partial: str, **forms: Any) -> HttpResponse:
+    context = _detail_context(request, deliverable, **forms)
+    if request.htmx:
+        return render(request, f"programs/deliverable_detail.html#{partial}", context, status=422)
+    return render(request, "programs/deliverable_detail.html", context, status=422)
+
+
+@login_required
+@require_POST
+def deliverable_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    deliverable = selectors.deliverable_get(user=request.user, pk=pk)
+    choices = workflow.allowed_transitions(request.user, deliverable)
+    form = TransitionForm(request.POST, request.FILES, choices=choices or [deliverable.status])
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            attachment = None
+            if data["file"] and data["to_status"] == Status.COMPLETED:
+                attachment = services.attachment_upload(
+                    actor=request.user, deliverable=deliverable, file=data["file"],
+                    purpose=Attachment.Purpose.APPROVAL,
+                )
+            services.deliverable_transition(
+                actor=request.user, deliverable=deliverable, to_status=data["to_status"],
+                expected_version=data["version"], reason=data["reason"], doc_number=data["doc_number"],
+                doc_date=data["doc_date"], attachment=attachment,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Đã chuyển trạng thái sang “%(s)s”.") % {"s": Status(data["to_status"]).label})
+            return _redirect_detail(request, deliverable)
+    return _partial_or_page(request, deliverable, "transition", transition_form=form)
+
+
+@login_required
+@require_POST
+def deliverable_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    deliverable = selectors.deliverable_get(user=request.user, pk=pk)
+    form = ExtensionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.deliverable_extend_deadline(
+                actor=request.user, deliverable=deliverable, expected_version=form.cleaned_data["version"],
+                new_deadline=form.cleaned_data["new_deadline"], approved_by=form.cleaned_data["approved_by"],
+                approved_on=form.cleaned_data["approved_on"], reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Đã ghi nhận gia hạn."))
+            return _redirect_detail(request, deliverable)
+    return _partial_or_page(request, deliverable, "extension", extension_form=form)
+
+
+@login_required
+@require_POST
+def deliverable_note(request: HttpRequest, pk: int) -> HttpResponse:
+    deliverable = selectors.deliverable_get(user=request.user, pk=pk)
+    form = NoteForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.note_add(
+                actor=request.user, deliverable=deliverable, kind=data["kind"], text=data["text"],
+                percent=data["percent"], due_on=data["due_on"], files=request.FILES.getlist("files"),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã ghi nhận."))
+            return _redirect_detail(request, deliverable)
+    return _partial_or_page(request, deliverable, "note", note_form=form)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = Attachment.objects.filter(
+        pk=pk, deliverable__in=Deliverable.objects.visible_to(request.user)
+    ).first()
+    if attachment is None:
+        raise Http404(_("Không tìm thấy tệp."))
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+
+
+@login_required
+def deliverable_import(request: HttpRequest, pk: int) -> HttpResponse:
+    program = selectors.program_get(user=request.user, pk=pk)
+    if not workflow.can_manage(request.user):
+        raise PermissionDenied(_("Bạn không có quyền nhập danh mục nội dung."))
+    result = None
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        result = excel.deliverables_import(actor=request.user, program=program, file=form.cleaned_data["file"])
+        if result.ok:
+            messages.success(request, _("Đã nhập %(n)s nội dung.") % {"n": len(result.created)})
+            return redirect("deliverable_list", pk=program.pk)
+    status = 422 if result is not None and not result.ok else 200
+    return render(request, "programs/import.html", {"program": program, "form": form, "result": result},
+                  status=status)
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(excel.import_template(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-noi-dung.xlsx"'
+    return response
+

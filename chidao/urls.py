@@ -1,0 +1,12 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from chidao.api.api import api
+
+urlpatterns = [
+    path("dang-nhap/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("", include("chidao.programs.urls")),
+]
