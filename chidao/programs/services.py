@@ -184,6 +184,9 @@ def deliverable_transition(
     if errors:
         raise ValidationError(errors)
     at = at or timezone.now()
+    last = current.status_changes.order_by("-at", "-id").values_list("at", flat=True).first()
+    if last is not None and at < last:
+        raise ValidationError({"at": _("Thời điểm chuyển trạng thái không được trước lần cập nhật gần nhất.")})
     if doc_date is not None and doc_date > timezone.localdate(at):
         raise ValidationError({"doc_date": _("Ngày văn bản phê duyệt không được sau ngày hiện tại.")})
     before = snapshot(current, DELIVERABLE_FIELDS)

@@ -1,0 +1,29 @@
+from chidao.core.text import fold, search_terms, vn_collation_key, vn_name_key
+
+
+def test_fold_drops_diacritics_and_maps_d():
+    assert fold("Đinh Tiến Dũng") == "dinh tien dung"
+    assert fold("  ĐỀ ÁN   Nâng cao ") == "de an nang cao"
+    assert fold(None) == ""
+
+
+def test_search_terms_split_folded_words():
+    assert search_terms("Dinh  TIEN dũng") == ["dinh", "tien", "dung"]
+    assert search_terms("   ") == []
+
+
+def test_names_sort_by_given_name_then_the_rest():
+    names = ["Trần Văn Bình", "Nguyễn Thị An", "Lê Văn An", "Phạm Đức Đạt", "Hoàng Văn Dũng"]
+    assert sorted(names, key=vn_name_key) == [
+        "Lê Văn An", "Nguyễn Thị An", "Trần Văn Bình", "Hoàng Văn Dũng", "Phạm Đức Đạt",
+    ]
+
+
+def test_vietnamese_alphabet_order_letters_before_tones():
+    # a < ă < â; d < đ; o < ô < ơ; u < ư — whatever the tone marks.
+    words = ["ư", "ơ", "ô", "o", "đ", "d", "â", "ă", "á", "a"]
+    assert sorted(words, key=vn_collation_key) == ["a", "á", "ă", "â", "d", "đ", "o", "ô", "ơ", "ư"]
+    # Tones break ties in the traditional order: ngang, huyền, hỏi, ngã, sắc, nặng.
+    assert sorted(["má", "mạ", "mà", "mã", "ma", "mả"], key=vn_collation_key) == ["ma", "mà", "mả", "mã", "má", "mạ"]
+    # Letters decide before tones: "bà" < "bác" (shorter first), "Đào" after "Dương".
+    assert sorted(["Đào", "Dương"], key=vn_collation_key) == ["Dương", "Đào"]
