@@ -7,11 +7,13 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, NinjaAPI, Query, Schema
+from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import HttpBearer, django_auth
 
 from chidao.core.errors import ConflictError, PermissionDenied, ValidationError
+from chidao.core.http import AuthedRequest
 from chidao.core.models import TokenScope, User
 from chidao.core.tokens import api_token_authenticate
 from chidao.programs import selectors, services, workflow
@@ -34,30 +36,30 @@ api = NinjaAPI(
 )
 
 
-def _require_write(request: HttpRequest) -> None:
+def _require_write(request: AuthedRequest) -> None:
     if getattr(request, "token_scope", TokenScope.WRITE) != TokenScope.WRITE:
         raise PermissionDenied(_("Mã truy cập này chỉ có quyền đọc."))
 
 
 @api.exception_handler(ValidationError)
-def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+def _validation(request: AuthedRequest, exc: ValidationError) -> HttpResponse:
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     detail = "; ".join(m for msgs in errors.values() for m in msgs)
     return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
 
 
 @api.exception_handler(PermissionDenied)
-def _denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+def _denied(request: AuthedRequest, exc: PermissionDenied) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc) or _("Bạn không có quyền.")}, status=403)
 
 
 @api.exception_handler(ConflictError)
-def _conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
+def _conflict(request: AuthedRequest, exc: ConflictError) -> HttpResponse:
     return api.create_response(request, {"detail": exc.message}, status=409)
 
 
 @api.exception_handler(Http404)
-def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+def _not_found(request: AuthedRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc) or _("Không tìm thấy.")}, status=404)
 
 
@@ -136,12 +138,12 @@ class ErrorOut(Schema):
 
 
 @api.get("/programs", response=list[ProgramOut], tags=["programs"])
-def programs(request: HttpRequest) -> Any:
+def programs(request: AuthedRequest) -> Any:
     return selectors.program_list(user=request.user)
 
 
 @api.get("/programs/{program_id}/summary", tags=["programs"], response={200: dict[str, Any], 404: ErrorOut})
-def program_summary(request: HttpRequest, program_id: int, as_of: dt.date | None = None) -> Any:
+def program_summary(request: AuthedRequest, program_id: int, as_of: dt.date | None = None) -> Any:
     """Figures as of a date (default today) from the recorded history, over what the caller may see."""
     program = selectors.program_get(user=request.user, pk=program_id)
     return selectors.program_summary(user=request.user, program=program, as_of=as_of).as_dict()
@@ -149,21 +151,21 @@ def program_summary(request: HttpRequest, program_id: int, as_of: dt.date | None
 
 @api.get("/programs/{program_id}/deliverables", response=list[DeliverableOut], tags=["deliverables"])
 @paginate(PageNumberPagination, page_size=50)
-def program_deliverables(request: HttpRequest, program_id: int, filters: Query[ListFilters]) -> Any:
+def program_deliverables(request: AuthedRequest, program_id: int, filters: Query[ListFilters]) -> Any:
     program = selectors.program_get(user=request.user, pk=program_id)
     return selectors.deliverable_list(
         user=request.user, program=program, filters=selectors.DeliverableFilters(**filters.dict())
     )
 
 
-def _detail(request: HttpRequest, deliverable: Deliverable) -> dict[str, Any]:
-    data = DeliverableOut.from_orm(deliverable).dict()
-    data["allowed_transitions"] = workflow.allowed_transitions(request.user, deliverable)
-    return data
+def _detail(request: AuthedRequest, deliverable: Deliverable) -> Deliverable:
+    """The deliverable with what this caller may do next (DeliverableDetailOut)."""
+    deliverable.allowed_transitions = workflow.allowed_transitions(request.user, deliverable)  # type: ignore[attr-defined]
+    return deliverable
 
 
 @api.get("/deliverables/{deliverable_id}", response={200: DeliverableDetailOut, 404: ErrorOut}, tags=["deliverables"])
-def deliverable(request: HttpRequest, deliverable_id: int) -> Any:
+def deliverable(request: AuthedRequest, deliverable_id: int) -> Any:
     return _detail(request, selectors.deliverable_get(user=request.user, pk=deliverable_id))
 
 
@@ -171,7 +173,7 @@ def deliverable(request: HttpRequest, deliverable_id: int) -> Any:
     "/deliverables/{deliverable_id}/transition", tags=["deliverables"],
     response={200: DeliverableDetailOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: dict[str, Any]},
 )
-def deliverable_transition(request: HttpRequest, deliverable_id: int, payload: TransitionIn) -> Any:
+def deliverable_transition(request: AuthedRequest, deliverable_id: int, payload: TransitionIn) -> Any:
     """Change status under the same rules as the page; "completed" needs `attachment_id` of an uploaded file."""
     _require_write(request)
     d = selectors.deliverable_get(user=request.user, pk=deliverable_id)
@@ -192,10 +194,10 @@ def deliverable_transition(request: HttpRequest, deliverable_id: int, payload: T
     response={201: AttachmentOut, 403: ErrorOut, 404: ErrorOut, 422: dict[str, Any]},
 )
 def deliverable_attach(
-    request: HttpRequest, deliverable_id: int, file: File[UploadedFile], purpose: Form[str] = Attachment.Purpose.OTHER
+    request: AuthedRequest, deliverable_id: int, file: File[UploadedFile], purpose: Form[str] = Attachment.Purpose.OTHER
 ) -> Any:
     _require_write(request)
     d = selectors.deliverable_get(user=request.user, pk=deliverable_id)
     if purpose not in Attachment.Purpose.values:
         raise ValidationError({"purpose": _("Mục đích tệp không hợp lệ.")})
-    return 201, services.attachment_upload(actor=request.user, deliverable=d, file=file, purpose=purpose)
+    return HttpStatus(201, services.attachment_upload(actor=request.user, deliverable=d, file=file, purpose=purpose))

@@ -5,7 +5,7 @@ typed either as dates or as dd/mm/yyyy text; these helpers read them and write b
 """
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,7 +58,7 @@ class HeaderMatch:
     columns: dict[str, int]  # field -> 0-based column index
 
 
-def find_header(ws: Worksheet, aliases: dict[str, Sequence[str]], required: Iterable[str],
+def find_header(ws: Worksheet, aliases: Mapping[str, Sequence[str]], required: Iterable[str],
                 scan_rows: int = 15) -> HeaderMatch | None:
     """Find the header row among the first rows: the first row where every required field's label appears.
 

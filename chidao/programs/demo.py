@@ -241,7 +241,8 @@ def _play(d, plan: Plan, *, office: User, officer: User, steering: User) -> None
                 doc_date=day, attachment=attachment,
             )
         else:
-            d = services.deliverable_transition(actor=actor, deliverable=d, to_status=status, reason=reason, at=_at(day))
+            d = services.deliverable_transition(
+                actor=actor, deliverable=d, to_status=status, reason=reason, at=_at(day))
     if d.status in {Status.IN_PROGRESS, Status.RETURNED} and d.deadline < REVIEW_DAY:
         services.note_add(
             actor=steering, deliverable=d, kind=Note.Kind.DIRECTIVE,

@@ -83,7 +83,7 @@ class NoteForm(forms.Form):
     text = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 3}))
     percent = forms.IntegerField(label=_("Tiến độ (%)"), required=False, min_value=0, max_value=100)
     due_on = forms.DateField(label=_("Hạn thực hiện chỉ đạo"), required=False, widget=DATE_WIDGET)
-    files = forms.FileField(label=_("Tệp đính kèm"), required=False)
+    attachment = forms.FileField(label=_("Tệp đính kèm"), required=False)
 
     def __init__(self, *args, kinds=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

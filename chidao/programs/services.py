@@ -69,7 +69,7 @@ def program_create(
 
 
 def _validate_deliverable(
-    *, program: Program, code: str, kind: str, title: str, deadline: dt.date | None, exclude_pk: int | None = None
+    *, program: Program, code: str, kind: str, title: str, deadline: dt.date | None, exclude_pk: int = 0
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not code.strip():
@@ -289,7 +289,7 @@ def note_add(
 ) -> Note:
     """Add a progress update (lead unit, office), a comment (any reader but auditors) or a directive
     (steering committee)."""
-    allowed = {
+    allowed: dict[str, bool] = {
         Note.Kind.PROGRESS: workflow.can_report_progress(actor, deliverable),
         Note.Kind.COMMENT: workflow.can_comment(actor),
         Note.Kind.DIRECTIVE: workflow.can_direct(actor),
@@ -310,7 +310,7 @@ def note_add(
         try:
             validate_upload(f)
         except ValidationError as exc:
-            errors["files"] = exc.message_dict["file"][0]
+            errors["attachment"] = exc.message_dict["file"][0]
     if errors:
         raise ValidationError(errors)
     at = at or timezone.now()

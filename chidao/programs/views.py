@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,11 +14,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chidao.core.errors import ConflictError, PermissionDenied, ValidationError
+from chidao.core.http import AuthedRequest
 from chidao.core.models import Unit
 
 from . import excel, selectors, services, workflow
 from .forms import (
-    AsOfForm, DeliverableFilterForm, DeliverableForm, ExtensionForm, ImportForm, NoteForm, TransitionForm,
+    AsOfForm,
+    DeliverableFilterForm,
+    DeliverableForm,
+    ExtensionForm,
+    ImportForm,
+    NoteForm,
+    TransitionForm,
 )
 from .models import Attachment, DeadlineClass, Deliverable, Kind, Note, Status
 
@@ -31,7 +38,7 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     programs = selectors.program_list(user=request.user)
     if programs.count() == 1:
         return redirect("program_dashboard", pk=programs.get().pk)
@@ -39,7 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def program_list(request: HttpRequest) -> HttpResponse:
+def program_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "programs/program_list.html", {"programs": selectors.program_list(user=request.user)})
 
 
@@ -54,7 +61,7 @@ def _chart(title: str, prefix: str, color: str, items: list[tuple[str, str, int]
 
 
 @login_required
-def program_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+def program_dashboard(request: AuthedRequest, pk: int) -> HttpResponse:
     program = selectors.program_get(user=request.user, pk=pk)
     form = AsOfForm(request.GET or None)
     as_of = form.cleaned_data["as_of"] if form.is_valid() and form.cleaned_data["as_of"] else None
@@ -77,7 +84,7 @@ def program_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _filters(request: HttpRequest, program_units: Any) -> tuple[DeliverableFilterForm, selectors.DeliverableFilters]:
+def _filters(request: AuthedRequest, program_units: Any) -> tuple[DeliverableFilterForm, selectors.DeliverableFilters]:
     form = DeliverableFilterForm(request.GET or None, units=program_units)
     filters = selectors.DeliverableFilters()
     if form.is_valid():
@@ -90,7 +97,7 @@ def _filters(request: HttpRequest, program_units: Any) -> tuple[DeliverableFilte
 
 
 @login_required
-def deliverable_list(request: HttpRequest, pk: int) -> HttpResponse:
+def deliverable_list(request: AuthedRequest, pk: int) -> HttpResponse:
     program = selectors.program_get(user=request.user, pk=pk)
     units = Unit.objects.filter(led_deliverables__program=program).distinct().order_by("name")
     form, filters = _filters(request, units)
@@ -113,7 +120,7 @@ def deliverable_list(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programs/deliverable_list.html", context)
 
 
-def _detail_context(request: HttpRequest, deliverable: Deliverable, **forms: Any) -> dict[str, Any]:
+def _detail_context(request: AuthedRequest, deliverable: Deliverable, **forms: Any) -> dict[str, Any]:
     user = request.user
     choices = workflow.allowed_transitions(user, deliverable)
     note_kinds = [k for k, ok in (
@@ -125,7 +132,8 @@ def _detail_context(request: HttpRequest, deliverable: Deliverable, **forms: Any
         status=deliverable.status, deadline=deliverable.deadline, completed_on=deliverable.completed_on,
         as_of=timezone.localdate())
     return {
-        "d": deliverable, "program": deliverable.program, "history": selectors.deliverable_history(deliverable=deliverable),
+        "d": deliverable, "program": deliverable.program,
+        "history": selectors.deliverable_history(deliverable=deliverable),
         "today": timezone.localdate(),
         "deadline_class": klass, "deadline_class_label": DeadlineClass(klass).label if klass else "",
         "can_edit": workflow.can_edit(user, deliverable), "can_manage": workflow.can_manage(user),
@@ -137,17 +145,17 @@ def _detail_context(request: HttpRequest, deliverable: Deliverable, **forms: Any
 
 
 @login_required
-def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def deliverable_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     deliverable = selectors.deliverable_get(user=request.user, pk=pk)
     return render(request, "programs/deliverable_detail.html", _detail_context(request, deliverable))
 
 
-def _editable_fields(request: HttpRequest) -> frozenset[str]:
+def _editable_fields(request: AuthedRequest) -> frozenset[str]:
     return services.OFFICE_EDITABLE if workflow.can_manage(request.user) else services.LEAD_EDITABLE
 
 
 @login_required
-def deliverable_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def deliverable_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     deliverable = selectors.deliverable_get(user=request.user, pk=pk)
     if not workflow.can_edit(request.user, deliverable):
         raise PermissionDenied(_("Bạn không có quyền sửa nội dung này."))
@@ -181,7 +189,7 @@ def deliverable_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, {"d": deliverable, "form": form})
 
 
-def _redirect_detail(request: HttpRequest, deliverable: Deliverable) -> HttpResponse:
+def _redirect_detail(request: AuthedRequest, deliverable: Deliverable) -> HttpResponse:
     url = reverse("deliverable_detail", args=[deliverable.pk])
     if request.htmx:
         response = HttpResponse(status=204)
@@ -190,7 +198,7 @@ def _redirect_detail(request: HttpRequest, deliverable: Deliverable) -> HttpResp
     return redirect(url)
 
 
-def _partial_or_page(request: HttpRequest, deliverable: Deliverable, partial: str, **forms: Any) -> HttpResponse:
+def _partial_or_page(request: AuthedRequest, deliverable: Deliverable, partial: str, **forms: Any) -> HttpResponse:
     context = _detail_context(request, deliverable, **forms)
     if request.htmx:
         return render(request, f"programs/deliverable_detail.html#{partial}", context, status=422)
@@ -199,7 +207,7 @@ def _partial_or_page(request: HttpRequest, deliverable: Deliverable, partial: st
 
 @login_required
 @require_POST
-def deliverable_transition(request: HttpRequest, pk: int) -> HttpResponse:
+def deliverable_transition(request: AuthedRequest, pk: int) -> HttpResponse:
     deliverable = selectors.deliverable_get(user=request.user, pk=pk)
     choices = workflow.allowed_transitions(request.user, deliverable)
     form = TransitionForm(request.POST, request.FILES, choices=choices or [deliverable.status])
@@ -229,7 +237,7 @@ def deliverable_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def deliverable_extend(request: HttpRequest, pk: int) -> HttpResponse:
+def deliverable_extend(request: AuthedRequest, pk: int) -> HttpResponse:
     deliverable = selectors.deliverable_get(user=request.user, pk=pk)
     form = ExtensionForm(request.POST)
     if form.is_valid():
@@ -251,7 +259,7 @@ def deliverable_extend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def deliverable_note(request: HttpRequest, pk: int) -> HttpResponse:
+def deliverable_note(request: AuthedRequest, pk: int) -> HttpResponse:
     deliverable = selectors.deliverable_get(user=request.user, pk=pk)
     form = NoteForm(request.POST, request.FILES)
     if form.is_valid():
@@ -259,7 +267,8 @@ def deliverable_note(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.note_add(
                 actor=request.user, deliverable=deliverable, kind=data["kind"], text=data["text"],
-                percent=data["percent"], due_on=data["due_on"], files=request.FILES.getlist("files"),
+                percent=data["percent"], due_on=data["due_on"],
+                files=[data["attachment"]] if data["attachment"] else [],
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
@@ -270,7 +279,7 @@ def deliverable_note(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_download(request: AuthedRequest, pk: int) -> FileResponse:
     attachment = Attachment.objects.filter(
         pk=pk, deliverable__in=Deliverable.objects.visible_to(request.user)
     ).first()
@@ -280,7 +289,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
-def deliverable_import(request: HttpRequest, pk: int) -> HttpResponse:
+def deliverable_import(request: AuthedRequest, pk: int) -> HttpResponse:
     program = selectors.program_get(user=request.user, pk=pk)
     if not workflow.can_manage(request.user):
         raise PermissionDenied(_("Bạn không có quyền nhập danh mục nội dung."))
@@ -297,7 +306,7 @@ def deliverable_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: AuthedRequest) -> HttpResponse:
     response = HttpResponse(excel.import_template(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="mau-nhap-noi-dung.xlsx"'
     return response

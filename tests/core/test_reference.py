@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from chidao.core.models import Unit, UnitKind, UnitLevel
-from chidao.core.reference import units_load_reference, unit_subtree_ids
+from chidao.core.reference import unit_subtree_ids, units_load_reference
 
 
 @pytest.mark.django_db

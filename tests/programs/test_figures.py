@@ -4,11 +4,11 @@ import datetime as dt
 
 import pytest
 
+from chidao.core.models import User
 from chidao.programs import selectors, services
 from chidao.programs.demo import demo_load
 from chidao.programs.models import DeadlineClass, Program, Status
 from chidao.programs.selectors import deadline_class
-from chidao.core.models import User
 from tests.conftest import at, pdf_file
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,8 @@ def test_a_status_reached_after_the_date_does_not_count(make_deliverable, users,
     _complete(d, users, D(2021, 10, 5))
     before = selectors.program_summary(user=users["office"], program=program, as_of=D(2021, 10, 4))
     on_day = selectors.program_summary(user=users["office"], program=program, as_of=D(2021, 10, 5))
-    assert (before.completed, before.awaiting_approval, before.deadline_classes[DeadlineClass.OPEN_OVERDUE]) == (0, 1, 1)
+    overdue = DeadlineClass.OPEN_OVERDUE
+    assert (before.completed, before.awaiting_approval, before.deadline_classes[overdue]) == (0, 1, 1)
     assert (on_day.completed, on_day.awaiting_approval, on_day.deadline_classes[DeadlineClass.DONE_LATE]) == (1, 0, 1)
     # Day boundaries are Asia/Ho_Chi_Minh days: 16:00 local on 05/10 is 09:00 UTC the same day.
     assert on_day.items[0].completed_on == D(2021, 10, 5)
