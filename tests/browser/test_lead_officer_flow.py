@@ -1,0 +1,125 @@
+"""End to end in real Chromium: a lead-agency officer submits their unit's deliverable and is kept out of
+another unit's.
+
+The officer (cb.stc, Sở Tài chính) logs in, reads the dashboard, moves one of the unit's deliverables from
+"đang thực hiện" to "đã trình" through the htmx form, and sees the dashboard's counts move by exactly
+one; a deliverable neither led nor coordinated by Sở Tài chính answers 404 and stays untouched.
+
+Why Sở Tài chính: the demo's history runs to 2024, so as of today only two deliverables are still in
+progress (28, led by STC, and 34, led by MTTQ); every deliverable Sở Nội vụ leads is completed.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from chidao.core.models import User
+from chidao.programs import selectors
+from chidao.programs.demo import DEMO_PASSWORD, PROGRAM_NUMBER, demo_load
+from chidao.programs.models import Deliverable, Program, Status, StatusChange
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+OFFICER = "cb.stc"
+UNIT = "STC"
+
+
+def _count(page: Page, testid: str) -> int:
+    text = page.get_by_test_id(testid).inner_text().strip()
+    assert re.fullmatch(r"\d+", text), f"{testid} shows {text!r}, not a number"
+    return int(text)
+
+
+def _log_in(page: Page, username: str, password: str) -> None:
+    page.goto("/dang-nhap/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    page.locator("form:has(#id_username) button[type=submit]").click()
+    expect(page.get_by_test_id("who")).to_contain_text(username)
+
+
+def test_lead_officer_submits_own_deliverable_and_cannot_open_another_units(page: Page, live_server, results_dir):
+    # --- Data: the demo program, the officer's in-progress deliverable, another unit's deliverable.
+    assert demo_load() is True
+    officer = User.objects.select_related("unit").get(username=OFFICER)
+    assert officer.unit is not None and officer.unit.code == UNIT
+    program = Program.objects.get(number=PROGRAM_NUMBER)
+
+    own = (
+        Deliverable.objects.filter(program=program, lead_unit__code=UNIT, status=Status.IN_PROGRESS)
+        .order_by("code").first()
+    )
+    assert own is not None, f"the demo should leave {UNIT} at least one deliverable in progress"
+    own_version = own.version
+    own_changes = StatusChange.objects.filter(deliverable=own).count()
+
+    visible = Deliverable.objects.visible_to(officer).values("pk")
+    other = (
+        Deliverable.objects.filter(program=program).exclude(lead_unit__code=UNIT)
+        .exclude(coordinating_units__code=UNIT).exclude(pk__in=visible).order_by("code").first()
+    )
+    assert other is not None, f"the demo should have a deliverable {UNIT} neither leads nor coordinates"
+    other_status, other_version = other.status, other.version
+    other_changes = StatusChange.objects.filter(deliverable=other).count()
+
+    # Expected dashboard figures, computed server-side the way the page computes them.
+    before = selectors.program_summary(user=officer, program=program)
+    assert before.in_progress >= 1
+
+    page_errors: list[str] = []
+    page.on("pageerror", lambda exc: page_errors.append(str(exc)))
+
+    # --- Log in: "/" sends an officer who sees one program straight to its dashboard.
+    _log_in(page, OFFICER, DEMO_PASSWORD)
+    dashboard_url = f"{live_server.url}/chuong-trinh/{program.pk}/"
+    expect(page).to_have_url(dashboard_url)
+    expect(page.get_by_test_id("count-total")).to_have_text(str(before.deliverables))
+    awaiting_before = _count(page, "count-awaiting")
+    in_progress_before = _count(page, "count-in-progress")
+    assert (awaiting_before, in_progress_before) == (before.awaiting_approval, before.in_progress)
+
+    # --- Move the deliverable to "đã trình" through the htmx form.
+    page.goto(f"/noi-dung/{own.pk}/")
+    expect(page.get_by_test_id("status")).to_have_text(Status.IN_PROGRESS.label)
+    # The form posts through htmx (deferred script): wait until it is loaded so we exercise that path.
+    page.wait_for_function("() => window.htmx !== undefined")
+    select = page.locator("#id_to_status")
+    expect(select.locator(f"option[value='{Status.SUBMITTED}']")).to_have_count(1)
+    select.select_option(Status.SUBMITTED.value)
+    transition_url = f"{live_server.url}/noi-dung/{own.pk}/chuyen-trang-thai/"
+    with page.expect_response(lambda r: r.url == transition_url and r.request.method == "POST") as posted:
+        page.get_by_test_id("transition-submit").click()
+    response = posted.value
+    assert response.status == 204, f"transition answered {response.status}: {response.text()[:500]}"
+    assert response.request.headers.get("hx-request") == "true"
+    assert response.headers.get("hx-redirect") == f"/noi-dung/{own.pk}/"
+
+    expect(page.get_by_test_id("status")).to_have_text(Status.SUBMITTED.label)  # "đã trình"
+    expect(page).to_have_url(f"{live_server.url}/noi-dung/{own.pk}/")
+    expect(page.locator("ul.messages li.success")).to_contain_text(str(Status.SUBMITTED.label))
+    expect(page.get_by_test_id("status-history")).to_contain_text(str(Status.SUBMITTED.label))
+
+    own.refresh_from_db()
+    assert own.status == Status.SUBMITTED
+    assert own.version == own_version + 1
+    assert StatusChange.objects.filter(deliverable=own).count() == own_changes + 1
+    change = StatusChange.objects.filter(deliverable=own).latest("at", "id")
+    assert (change.from_status, change.to_status, change.by_id) == (Status.IN_PROGRESS, Status.SUBMITTED, officer.pk)
+
+    # --- The dashboard shows the new counts: one more awaiting approval, one fewer in progress.
+    page.goto(f"/chuong-trinh/{program.pk}/")
+    expect(page.get_by_test_id("count-awaiting")).to_have_text(str(awaiting_before + 1))
+    expect(page.get_by_test_id("count-in-progress")).to_have_text(str(in_progress_before - 1))
+    expect(page.get_by_test_id("count-total")).to_have_text(str(before.deliverables))
+    page.screenshot(path=str(results_dir / "lead_officer_dashboard.png"), full_page=True)
+
+    # --- Another unit's deliverable is out of reach: 404, nothing changed.
+    response = page.goto(f"/noi-dung/{other.pk}/")
+    assert response is not None and response.status == 404
+    expect(page.get_by_test_id("transition-submit")).to_have_count(0)
+    other.refresh_from_db()
+    assert (other.status, other.version) == (other_status, other_version)
+    assert StatusChange.objects.filter(deliverable=other).count() == other_changes
+
+    assert page_errors == [], f"JavaScript errors in the page: {page_errors}"
