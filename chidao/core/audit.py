@@ -6,7 +6,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .models import ChangeRecord, User
 
@@ -60,3 +62,56 @@ def change_records_for(obj: models.Model) -> models.QuerySet[ChangeRecord]:
     return ChangeRecord.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
     ).select_related("actor")
+
+
+ACTION_LABELS = {
+    "create": _("tạo mới"),
+    "update": _("sửa thông tin"),
+    "transition": _("chuyển trạng thái"),
+    "extend": _("gia hạn"),
+    "attach": _("đính kèm tệp"),
+    "note_progress": _("cập nhật tiến độ"),
+    "note_comment": _("ý kiến"),
+    "note_directive": _("chỉ đạo"),
+}
+# Keys some services record that are not fields of the audited model.
+EXTRA_LABELS = {
+    "note": _("nội dung trao đổi"),
+    "percent": _("tiến độ (%)"),
+    "due_on": _("hạn thực hiện"),
+    "attachment": _("tệp"),
+    "purpose": _("mục đích"),
+    "size": _("dung lượng (byte)"),
+}
+
+
+def _display(field: models.Field | None, value: Any) -> str:
+    if value is None or value == "":
+        return "∅"
+    if isinstance(value, list):
+        return "; ".join(_display(field, v) for v in value) or "∅"
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    return str(value)
+
+
+def change_rows(record: ChangeRecord, model: type[models.Model]) -> list[tuple[str, str, str]]:
+    """A change record as people read it: field labels, choice labels, dd/mm/yyyy dates."""
+    rows = []
+    for name, before, after in record.changed_fields():
+        try:
+            field: models.Field | None = model._meta.get_field(name)  # type: ignore[assignment]
+            label = str(field.verbose_name) if field is not None else name
+        except FieldDoesNotExist:
+            field, label = None, str(EXTRA_LABELS.get(name, name))
+        rows.append((label, _display(field, before), _display(field, after)))
+    return rows
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))

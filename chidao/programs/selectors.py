@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chidao.core.audit import change_records_for
+from chidao.core.audit import action_label, change_records_for, change_rows
 from chidao.core.models import User
 from chidao.core.text import search_terms, vn_collation_key
 
@@ -94,7 +94,10 @@ def deliverable_history(*, deliverable: Deliverable) -> dict[str, Any]:
             deliverable.status_changes.select_related("by", "attachment").order_by("-at", "-id")
         ),
         "extensions": list(deliverable.extensions.select_related("recorded_by").order_by("-approved_on", "-id")),
-        "changes": list(change_records_for(deliverable)[:200]),
+        "changes": [
+            {"record": r, "action": action_label(r.action), "rows": change_rows(r, Deliverable)}
+            for r in change_records_for(deliverable)[:200]
+        ],
         "notes": list(
             deliverable.notes.select_related("author").prefetch_related("attachments").order_by("-at", "-id")
         ),

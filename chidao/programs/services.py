@@ -276,7 +276,7 @@ def attachment_upload(
     attachment.file.save(os.path.basename(file.name or "tep"), file, save=False)
     attachment.save()
     change_record_create(
-        actor=actor, action="attach", obj=deliverable,
+        actor=actor, action="attach", obj=deliverable,  # keys labelled by core.audit.EXTRA_LABELS
         after={"attachment": attachment.original_name, "purpose": purpose, "size": attachment.size},
     )
     return attachment
@@ -324,7 +324,6 @@ def note_add(
         )
     change_record_create(
         actor=actor, action=f"note_{kind}", obj=deliverable,
-        after={"kind": kind, "text": note.text, "percent": note.percent,
-               "due_on": due_on.isoformat() if due_on else None},
+        after={"note": note.text, "percent": note.percent, "due_on": note.due_on.isoformat() if note.due_on else None},
     )
     return note

@@ -51,10 +51,10 @@ def program_list(request: AuthedRequest) -> HttpResponse:
 
 
 def _chart(title: str, prefix: str, color: str, items: list[tuple[str, str, int]]) -> dict[str, Any]:
-    """A horizontal bar chart drawn as SVG (prints sharply): 300 px for the largest value."""
+    """A horizontal bar chart drawn as SVG (prints sharply): 180 px for the largest value."""
     top = max((v for _k, _l, v in items), default=0) or 1
     bars = [
-        {"key": k, "label": label, "value": v, "y": 28 * i, "w": round(300 * v / top)}
+        {"key": k, "label": label, "value": v, "y": 28 * i, "w": round(180 * v / top)}
         for i, (k, label, v) in enumerate(items)
     ]
     return {"title": title, "prefix": prefix, "color": color, "bars": bars, "height": 28 * len(items) + 6}
