@@ -109,7 +109,9 @@ def change_rows(record: ChangeRecord, model: type[models.Model]) -> list[tuple[s
             label = str(field.verbose_name) if field is not None else name
         except FieldDoesNotExist:
             field, label = None, str(EXTRA_LABELS.get(name, name))
-        rows.append((label, _display(field, before), _display(field, after)))
+        shown = (_display(field, before), _display(field, after))
+        if shown[0] != shown[1]:
+            rows.append((label, *shown))
     return rows
 
 

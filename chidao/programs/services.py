@@ -277,7 +277,8 @@ def attachment_upload(
     attachment.save()
     change_record_create(
         actor=actor, action="attach", obj=deliverable,  # keys labelled by core.audit.EXTRA_LABELS
-        after={"attachment": attachment.original_name, "purpose": purpose, "size": attachment.size},
+        after={"attachment": attachment.original_name, "purpose": str(Attachment.Purpose(purpose).label),
+               "size": attachment.size},
     )
     return attachment
 

@@ -14,7 +14,8 @@ def test_change_records_read_as_people_read_them(make_deliverable, users):
     services.deliverable_transition(actor=users["snv"], deliverable=d, to_status=Status.IN_PROGRESS,
                                     reason="Bắt đầu")
     services.deliverable_extend_deadline(actor=users["office"], deliverable=d, new_deadline=dt.date(2021, 12, 31),
-                                         reason="Chờ số liệu", approved_by="Trưởng ban", approved_on=dt.date(2021, 9, 1))
+                                         reason="Chờ số liệu", approved_by="Trưởng ban",
+                                         approved_on=dt.date(2021, 9, 1))
     extend, transition, create = change_records_for(d)
     assert (action_label(transition.action), transition.actor, transition.reason) == (
         "chuyển trạng thái", users["snv"], "Bắt đầu")
