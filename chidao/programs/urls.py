@@ -7,6 +7,7 @@ urlpatterns = [
     path("chuong-trinh/", views.program_list, name="program_list"),
     path("chuong-trinh/<int:pk>/", views.program_dashboard, name="program_dashboard"),
     path("chuong-trinh/<int:pk>/noi-dung/", views.deliverable_list, name="deliverable_list"),
+    path("chuong-trinh/<int:pk>/giao-noi-dung/", views.deliverable_create, name="deliverable_create"),
     path("chuong-trinh/<int:pk>/nhap-excel/", views.deliverable_import, name="deliverable_import"),
     path("mau-nhap-noi-dung.xlsx", views.import_template, name="import_template"),
     path("noi-dung/<int:pk>/", views.deliverable_detail, name="deliverable_detail"),

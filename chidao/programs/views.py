@@ -189,6 +189,28 @@ def deliverable_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, template, {"d": deliverable, "form": form})
 
 
+@login_required
+def deliverable_create(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The office assigns a new deliverable to a lead unit."""
+    program = selectors.program_get(user=request.user, pk=pk)
+    if not workflow.can_manage(request.user):
+        raise PermissionDenied(_("Bạn không có quyền giao nội dung."))
+    form = DeliverableForm(request.POST or None, editable=services.OFFICE_EDITABLE | {"description"})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("version", None)
+        data.pop("reason", None)
+        try:
+            created = services.deliverable_create(actor=request.user, program=program, **data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã giao nội dung %(code)s.") % {"code": created.code})
+            return redirect("deliverable_detail", pk=created.pk)
+    return render(request, "programs/deliverable_create.html", {"program": program, "form": form},
+                  status=422 if form.errors else 200)
+
+
 def _redirect_detail(request: AuthedRequest, deliverable: Deliverable) -> HttpResponse:
     url = reverse("deliverable_detail", args=[deliverable.pk])
     if request.htmx:

@@ -158,3 +158,19 @@ def test_import_page_reports_errors_and_writes_nothing(login, users, program, ma
     assert Deliverable.objects.count() == 0
     make_deliverable(lead="snv")  # the officer sees the program but may not import into it
     assert login(users["snv"]).get(f"/chuong-trinh/{program.pk}/nhap-excel/").status_code == 403
+
+
+def test_the_office_assigns_a_deliverable_from_the_page(login, users, units, program, make_deliverable):
+    url = f"/chuong-trinh/{program.pk}/giao-noi-dung/"
+    data = {"code": "07", "kind": "de_an", "title": "Đề án mới", "lead_unit": units["stp"].pk,
+            "coordinating_units": [units["snv"].pk], "responsible_leader": "Lê Văn C",
+            "original_deadline": "31/12/2022", "description": ""}
+    ok = login(users["office"]).post(url, data)
+    d = Deliverable.objects.get(code="07")
+    assert ok.status_code == 302 and ok["Location"] == f"/noi-dung/{d.pk}/"
+    assert (d.lead_unit, d.original_deadline, d.status) == (units["stp"], dt.date(2022, 12, 31), Status.NOT_STARTED)
+    duplicate = login(users["office"]).post(url, data)
+    assert duplicate.status_code == 422 and "Số thứ tự 07 đã có trong chương trình." in duplicate.content.decode()
+    make_deliverable(lead="snv")
+    assert login(users["snv"]).post(url, dict(data, code="08")).status_code == 403
+    assert Deliverable.objects.filter(code="08").count() == 0
