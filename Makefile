@@ -39,7 +39,7 @@ test: install system-deps
 
 # Re-extract and compile translations (needs GNU gettext: apt-get install gettext).
 messages: install
-	cd chidao && ../$(BIN)/chidao makemessages -l en --no-obsolete && ../$(BIN)/chidao compilemessages
+	cd chidao && ../$(BIN)/chidao makemessages -l en --no-obsolete --ignore "static/*" && ../$(BIN)/chidao compilemessages
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -154,7 +154,10 @@ def deliverables_import(*, actor: User, program: Program, file: IO[bytes]) -> Im
         result.errors.append(RowError(0, "", _("Không tìm thấy dòng tiêu đề có đủ các cột: %(cols)s.") % {
             "cols": ", ".join(IMPORT_COLUMNS[f][0] for f in REQUIRED)}))
         return result
-    kinds = {fold(str(k.label)): k.value for k in Kind} | {k.value: k.value for k in Kind}
+    # Workbooks are Vietnamese whatever the UI language; accept the codes and the current labels too.
+    with translation.override("vi"):
+        kinds = {fold(str(k.label)): k.value for k in Kind}
+    kinds |= {fold(str(k.label)): k.value for k in Kind} | {k.value: k.value for k in Kind}
     units = _unit_lookup()
     existing = set(Deliverable.objects.filter(program=program).values_list("code", flat=True))
     seen: dict[str, int] = {}

@@ -110,3 +110,12 @@ def test_export_writes_the_filtered_list_with_real_dates(program, users, make_de
     assert row[7] == dt.datetime(2021, 9, 30)
     assert ws.cell(row=6, column=8).number_format == "dd/mm/yyyy"
     assert row[9] == "chưa triển khai"
+
+
+def test_import_reads_vietnamese_kinds_when_the_ui_is_english(program, users):
+    from django.utils import translation
+
+    with translation.override("en"):
+        result = excel.deliverables_import(actor=users["office"], program=program, file=_office_workbook(GOOD))
+    assert result.errors == []
+    assert Deliverable.objects.count() == 2
