@@ -51,10 +51,10 @@ def program_list(request: AuthedRequest) -> HttpResponse:
 
 
 def _chart(title: str, prefix: str, color: str, items: list[tuple[str, str, int]]) -> dict[str, Any]:
-    """A horizontal bar chart drawn as SVG (prints sharply): 180 px for the largest value."""
+    """A horizontal bar chart drawn as SVG (prints sharply): 150 px for the largest value."""
     top = max((v for _k, _l, v in items), default=0) or 1
     bars = [
-        {"key": k, "label": label, "value": v, "y": 28 * i, "w": round(180 * v / top)}
+        {"key": k, "label": label, "value": v, "y": 28 * i, "w": round(150 * v / top)}
         for i, (k, label, v) in enumerate(items)
     ]
     return {"title": title, "prefix": prefix, "color": color, "bars": bars, "height": 28 * len(items) + 6}
@@ -140,7 +140,8 @@ def _detail_context(request: AuthedRequest, deliverable: Deliverable, **forms: A
         "transition_form": forms.get("transition_form") or (
             TransitionForm(choices=choices, initial={"version": deliverable.version}) if choices else None),
         "note_form": forms.get("note_form") or (NoteForm(kinds=note_kinds) if note_kinds else None),
-        "extension_form": forms.get("extension_form") or ExtensionForm(initial={"version": deliverable.version}),
+        "extension_form": forms.get("extension_form") or ExtensionForm(
+            prefix="ext", initial={"version": deliverable.version}),
     }
 
 
@@ -261,7 +262,7 @@ def deliverable_transition(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def deliverable_extend(request: AuthedRequest, pk: int) -> HttpResponse:
     deliverable = selectors.deliverable_get(user=request.user, pk=pk)
-    form = ExtensionForm(request.POST)
+    form = ExtensionForm(request.POST, prefix="ext")
     if form.is_valid():
         try:
             services.deliverable_extend_deadline(

@@ -10,17 +10,22 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API keeps an asyncio event loop running in the test thread; Django refuses ORM
-# calls from such a thread unless told it is safe (it is: the loop only drives the browser).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CHIDAO_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync",
 ]
 RESULTS_DIR = Path(__file__).resolve().parents[2] / "test-results"
-TIMEOUT_MS = 15_000
+# Generous: a loaded two-core CI runner can take over 15 s for Chromium's first page load.
+TIMEOUT_MS = int(os.environ.get("CHIDAO_BROWSER_TIMEOUT_MS", "30000"))
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
+    """Remember each phase's report on the item so the page fixture can tell a failed test."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
 
 
 @pytest.fixture(scope="session")
@@ -30,23 +35,36 @@ def results_dir() -> Path:
     return RESULTS_DIR
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator["object"]:
+    """Headless Chromium for one test module.
+
+    Playwright's sync API keeps an asyncio event loop running in the test thread while it is started;
+    Django refuses ORM calls from such a thread unless DJANGO_ALLOW_ASYNC_UNSAFE is set (safe here: the
+    loop only drives the browser). The variable is set only while Playwright runs, and Playwright is
+    stopped at the end of the module, so the rest of the suite keeps Django's check.
+    """
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium not found at {CHROMIUM} (set CHIDAO_CHROMIUM)")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            try:
+                yield browser
+            finally:
+                browser.close()
 
 
 @pytest.fixture
-def page(chromium, live_server) -> Iterator["object"]:  # type: ignore[no-untyped-def]
-    """A fresh browser context (no cookies) in Vietnamese, Hanoi time, pointed at the live server."""
+def page(request, chromium, live_server, results_dir) -> Iterator["object"]:  # type: ignore[no-untyped-def]
+    """A fresh browser context (no cookies) in Vietnamese, Hanoi time, pointed at the live server.
+
+    When the test fails, a screenshot of the page is saved to test-results/<test name>-failure.png and
+    the requests that failed are printed (pytest shows them with the failure).
+    """
     from playwright.sync_api import expect
 
     context = chromium.new_context(  # type: ignore[attr-defined]
@@ -57,7 +75,19 @@ def page(chromium, live_server) -> Iterator["object"]:  # type: ignore[no-untype
     context.set_default_navigation_timeout(TIMEOUT_MS)
     expect.set_options(timeout=TIMEOUT_MS)
     page = context.new_page()
+    failed_requests: list[str] = []
+    page.on("requestfailed", lambda r: failed_requests.append(f"{r.method} {r.url}: {r.failure}"))
     try:
         yield page
     finally:
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:
+            try:
+                shot = results_dir / f"{request.node.name}-failure.png"
+                page.screenshot(path=str(shot), full_page=True)
+                print(f"Failure screenshot: {shot} (page {page.url})")
+            except Exception as exc:  # noqa: BLE001 - best effort while reporting a failure
+                print(f"No failure screenshot: {exc}")
+            if failed_requests:
+                print("Failed requests:\n  " + "\n  ".join(failed_requests))
         context.close()

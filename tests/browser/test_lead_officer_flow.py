@@ -5,13 +5,15 @@ The officer (cb.stc, Sở Tài chính) logs in, reads the dashboard, moves one o
 "đang thực hiện" to "đã trình" through the htmx form, and sees the dashboard's counts move by exactly
 one; a deliverable neither led nor coordinated by Sở Tài chính answers 404 and stays untouched.
 
-Why Sở Tài chính: the demo's history runs to 2024, so as of today only two deliverables are still in
-progress (28, led by STC, and 34, led by MTTQ); every deliverable Sở Nội vụ leads is completed.
+Why Sở Tài chính and not Sở Nội vụ: the demo plays each deliverable's history through to 2024, so by
+today only two are still in progress (28, led by STC, and 34, led by MTTQ); every deliverable Sở Nội
+vụ leads is completed, and a completed deliverable cannot be submitted again.
 """
 
 import re
 
 import pytest
+from django.db.models import Case, IntegerField, Value, When
 from playwright.sync_api import Page, expect
 
 from chidao.core.models import User
@@ -23,6 +25,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 OFFICER = "cb.stc"
 UNIT = "STC"
+# The badges as the officer reads them (the page is served in Vietnamese).
+IN_PROGRESS_LABEL = "đang thực hiện"
+SUBMITTED_LABEL = "đã trình"
 
 
 def _count(page: Page, testid: str) -> int:
@@ -31,12 +36,12 @@ def _count(page: Page, testid: str) -> int:
     return int(text)
 
 
-def _log_in(page: Page, username: str, password: str) -> None:
+def _log_in(page: Page, user: User, password: str) -> None:
     page.goto("/dang-nhap/")
-    page.locator("#id_username").fill(username)
+    page.locator("#id_username").fill(user.username)
     page.locator("#id_password").fill(password)
     page.locator("form:has(#id_username) button[type=submit]").click()
-    expect(page.get_by_test_id("who")).to_contain_text(username)
+    expect(page.get_by_test_id("who")).to_contain_text(str(user))
 
 
 def test_lead_officer_submits_own_deliverable_and_cannot_open_another_units(page: Page, live_server, results_dir):
@@ -54,10 +59,13 @@ def test_lead_officer_submits_own_deliverable_and_cannot_open_another_units(page
     own_version = own.version
     own_changes = StatusChange.objects.filter(deliverable=own).count()
 
+    # Prefer one still open (so a change would be possible and "unchanged" means something).
     visible = Deliverable.objects.visible_to(officer).values("pk")
+    closed = When(status__in=[Status.COMPLETED, Status.CANCELLED], then=Value(1))
     other = (
         Deliverable.objects.filter(program=program).exclude(lead_unit__code=UNIT)
-        .exclude(coordinating_units__code=UNIT).exclude(pk__in=visible).order_by("code").first()
+        .exclude(coordinating_units__code=UNIT).exclude(pk__in=visible)
+        .order_by(Case(closed, default=Value(0), output_field=IntegerField()), "code").first()
     )
     assert other is not None, f"the demo should have a deliverable {UNIT} neither leads nor coordinates"
     other_status, other_version = other.status, other.version
@@ -71,7 +79,7 @@ def test_lead_officer_submits_own_deliverable_and_cannot_open_another_units(page
     page.on("pageerror", lambda exc: page_errors.append(str(exc)))
 
     # --- Log in: "/" sends an officer who sees one program straight to its dashboard.
-    _log_in(page, OFFICER, DEMO_PASSWORD)
+    _log_in(page, officer, DEMO_PASSWORD)
     dashboard_url = f"{live_server.url}/chuong-trinh/{program.pk}/"
     expect(page).to_have_url(dashboard_url)
     expect(page.get_by_test_id("count-total")).to_have_text(str(before.deliverables))
@@ -81,9 +89,9 @@ def test_lead_officer_submits_own_deliverable_and_cannot_open_another_units(page
 
     # --- Move the deliverable to "đã trình" through the htmx form.
     page.goto(f"/noi-dung/{own.pk}/")
-    expect(page.get_by_test_id("status")).to_have_text(Status.IN_PROGRESS.label)
+    expect(page.get_by_test_id("status")).to_have_text(IN_PROGRESS_LABEL)
     # The form posts through htmx (deferred script): wait until it is loaded so we exercise that path.
-    page.wait_for_function("() => window.htmx !== undefined")
+    page.wait_for_function("() => typeof window.htmx === 'object'", polling=100)
     select = page.locator("#id_to_status")
     expect(select.locator(f"option[value='{Status.SUBMITTED}']")).to_have_count(1)
     select.select_option(Status.SUBMITTED.value)
@@ -95,10 +103,10 @@ def test_lead_officer_submits_own_deliverable_and_cannot_open_another_units(page
     assert response.request.headers.get("hx-request") == "true"
     assert response.headers.get("hx-redirect") == f"/noi-dung/{own.pk}/"
 
-    expect(page.get_by_test_id("status")).to_have_text(Status.SUBMITTED.label)  # "đã trình"
+    expect(page.get_by_test_id("status")).to_have_text(SUBMITTED_LABEL)
     expect(page).to_have_url(f"{live_server.url}/noi-dung/{own.pk}/")
-    expect(page.locator("ul.messages li.success")).to_contain_text(str(Status.SUBMITTED.label))
-    expect(page.get_by_test_id("status-history")).to_contain_text(str(Status.SUBMITTED.label))
+    expect(page.locator("ul.messages li.success")).to_contain_text(SUBMITTED_LABEL)
+    expect(page.get_by_test_id("status-history")).to_contain_text(SUBMITTED_LABEL)
 
     own.refresh_from_db()
     assert own.status == Status.SUBMITTED
@@ -112,12 +120,22 @@ def test_lead_officer_submits_own_deliverable_and_cannot_open_another_units(page
     expect(page.get_by_test_id("count-awaiting")).to_have_text(str(awaiting_before + 1))
     expect(page.get_by_test_id("count-in-progress")).to_have_text(str(in_progress_before - 1))
     expect(page.get_by_test_id("count-total")).to_have_text(str(before.deliverables))
+    after = selectors.program_summary(user=officer, program=program)
+    assert (after.awaiting_approval, after.in_progress) == (awaiting_before + 1, in_progress_before - 1)
     page.screenshot(path=str(results_dir / "lead_officer_dashboard.png"), full_page=True)
 
     # --- Another unit's deliverable is out of reach: 404, nothing changed.
-    response = page.goto(f"/noi-dung/{other.pk}/")
-    assert response is not None and response.status == 404
+    denied = page.goto(f"/noi-dung/{other.pk}/")
+    assert denied is not None, "no response for another unit's deliverable"
+    assert denied.status == 404, f"another unit's deliverable answered {denied.status}"
     expect(page.get_by_test_id("transition-submit")).to_have_count(0)
+    # Posting the transition directly, with the officer's session and CSRF token, is refused the same way.
+    csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+    forged = page.request.post(
+        f"/noi-dung/{other.pk}/chuyen-trang-thai/", headers={"X-CSRFToken": csrf},
+        form={"to_status": Status.SUBMITTED.value, "version": str(other_version)},
+    )
+    assert forged.status == 404, f"posting to another unit's deliverable answered {forged.status}"
     other.refresh_from_db()
     assert (other.status, other.version) == (other_status, other_version)
     assert StatusChange.objects.filter(deliverable=other).count() == other_changes

@@ -174,3 +174,19 @@ def test_the_office_assigns_a_deliverable_from_the_page(login, users, units, pro
     make_deliverable(lead="snv")
     assert login(users["snv"]).post(url, dict(data, code="08")).status_code == 403
     assert Deliverable.objects.filter(code="08").count() == 0
+
+
+def test_the_office_records_an_extension_from_the_page(login, users, make_deliverable):
+    d = make_deliverable(deadline=dt.date(2021, 9, 30))
+    client = login(users["office"])
+    page = client.get(f"/noi-dung/{d.pk}/").content.decode()
+    assert page.count('id="id_version"') == 1 and 'id="id_ext-version"' in page  # no duplicate ids
+    bad = client.post(f"/noi-dung/{d.pk}/gia-han/", {"ext-version": 1, "ext-new_deadline": "01/09/2021",
+                                                     "ext-approved_by": "Trưởng ban", "ext-approved_on": "01/09/2021",
+                                                     "ext-reason": "Chờ số liệu"})
+    assert bad.status_code == 422 and "Thời hạn mới phải sau thời hạn hiện hành (30/09/2021)." in bad.content.decode()
+    ok = client.post(f"/noi-dung/{d.pk}/gia-han/", {"ext-version": 1, "ext-new_deadline": "31/12/2021",
+                                                    "ext-approved_by": "Trưởng ban", "ext-approved_on": "01/09/2021",
+                                                    "ext-reason": "Chờ số liệu"})
+    assert ok.status_code == 302
+    assert Deliverable.objects.get(pk=d.pk).deadline == dt.date(2021, 12, 31)
