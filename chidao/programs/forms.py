@@ -26,6 +26,18 @@ class DeliverableFilterForm(forms.Form):
             self.fields["unit"].queryset = units  # type: ignore[attr-defined]
 
 
+class ProgramForm(forms.Form):
+    number = forms.CharField(label=_("Số hiệu"), max_length=64, help_text=_("Ví dụ: 01-CTr/TU"))
+    title = forms.CharField(label=_("Tên chương trình"), widget=forms.Textarea(attrs={"rows": 3}))
+    issuing_body = forms.ModelChoiceField(label=_("Cơ quan ban hành"), queryset=Unit.objects.current())
+    issued_on = forms.DateField(label=_("Ngày ban hành"), widget=DATE_WIDGET)
+    term = forms.CharField(label=_("Nhiệm kỳ, khóa"), max_length=32, required=False)
+    period_start = forms.IntegerField(label=_("Từ năm"), min_value=1945, max_value=2100)
+    period_end = forms.IntegerField(label=_("Đến năm"), min_value=1945, max_value=2100)
+    steering_unit = forms.ModelChoiceField(label=_("Cơ quan thường trực"), queryset=Unit.objects.current(),
+                                           required=False)
+
+
 class AsOfForm(forms.Form):
     as_of = forms.DateField(label=_("Tính đến ngày"), required=False, widget=DATE_WIDGET)
 

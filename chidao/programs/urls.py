@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("chuong-trinh/", views.program_list, name="program_list"),
+    path("chuong-trinh/tao-moi/", views.program_create, name="program_create"),
     path("chuong-trinh/<int:pk>/", views.program_dashboard, name="program_dashboard"),
     path("chuong-trinh/<int:pk>/noi-dung/", views.deliverable_list, name="deliverable_list"),
     path("chuong-trinh/<int:pk>/giao-noi-dung/", views.deliverable_create, name="deliverable_create"),

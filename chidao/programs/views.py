@@ -25,6 +25,7 @@ from .forms import (
     ExtensionForm,
     ImportForm,
     NoteForm,
+    ProgramForm,
     TransitionForm,
 )
 from .models import Attachment, DeadlineClass, Deliverable, Kind, Note, Status
@@ -47,7 +48,24 @@ def home(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def program_list(request: AuthedRequest) -> HttpResponse:
-    return render(request, "programs/program_list.html", {"programs": selectors.program_list(user=request.user)})
+    return render(request, "programs/program_list.html", {
+        "programs": selectors.program_list(user=request.user), "can_manage": workflow.can_manage(request.user)})
+
+
+@login_required
+def program_create(request: AuthedRequest) -> HttpResponse:
+    if not workflow.can_manage(request.user):
+        raise PermissionDenied(_("Bạn không có quyền tạo chương trình."))
+    form = ProgramForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            program = services.program_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã tạo chương trình."))
+            return redirect("program_dashboard", pk=program.pk)
+    return render(request, "programs/program_form.html", {"form": form}, status=422 if form.errors else 200)
 
 
 def _chart(title: str, prefix: str, color: str, items: list[tuple[str, str, int]]) -> dict[str, Any]:

@@ -190,3 +190,19 @@ def test_the_office_records_an_extension_from_the_page(login, users, make_delive
                                                     "ext-reason": "Chờ số liệu"})
     assert ok.status_code == 302
     assert Deliverable.objects.get(pk=d.pk).deadline == dt.date(2021, 12, 31)
+
+
+def test_the_office_creates_a_program_from_the_page(login, users, units):
+    from chidao.programs.models import Program
+
+    data = {"number": "02-CTr/TU", "title": "Chương trình thử hai", "issuing_body": units["tu"].pk,
+            "issued_on": "01/04/2021", "term": "XVII", "period_start": 2021, "period_end": 2025}
+    assert login(users["snv"]).post("/chuong-trinh/tao-moi/", data).status_code == 403
+    assert Program.objects.count() == 0
+    backwards = login(users["office"]).post("/chuong-trinh/tao-moi/", dict(data, period_end=2020))
+    assert backwards.status_code == 422 and "Năm kết thúc phải không nhỏ hơn năm bắt đầu." in backwards.content.decode()
+    assert Program.objects.count() == 0
+    ok = login(users["office"]).post("/chuong-trinh/tao-moi/", data)
+    program = Program.objects.get()
+    assert ok["Location"] == f"/chuong-trinh/{program.pk}/"
+    assert (program.number, program.issued_on, program.issuing_body) == ("02-CTr/TU", dt.date(2021, 4, 1), units["tu"])
