@@ -51,7 +51,6 @@ class DeliverableFilters:
     kind: str = ""
     deadline_class: str = ""
     q: str = ""
-    as_of: dt.date | None = None
 
 
 def _deadline_class_q(deadline_class: str, today: dt.date) -> Q:
