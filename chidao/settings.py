@@ -35,8 +35,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "template_partials",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "chidao.core",
     "chidao.programs",
+    "chidao.reports",
     "chidao.api",
 ]
 
@@ -120,6 +123,15 @@ CHIDAO_UPLOAD_MAX_BYTES = int(os.environ.get("CHIDAO_UPLOAD_MAX_BYTES", str(20 *
 CHIDAO_UPLOAD_EXTENSIONS = [".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".jpg", ".jpeg", ".png"]
 CHIDAO_IMPORT_MAX_ROWS = 5000
 CHIDAO_PAGE_SIZE = 25
+
+# Background work (report builds, reminders) runs through Django's tasks framework. The database
+# backend keeps the queue in the app's own database; `chidao db_worker` runs it (several workers
+# scale out on PostgreSQL). CHIDAO_TASKS_BACKEND=immediate runs tasks in-process (the tests do).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[os.environ.get("CHIDAO_TASKS_BACKEND", "database")]}}
 
 EMAIL_BACKEND = os.environ.get("CHIDAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 

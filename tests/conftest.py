@@ -16,6 +16,8 @@ def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.LANGUAGE_CODE = "vi"
+    # Background tasks run in-process, so a test sees their result at once.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def at(y: int, m: int, d: int, hour: int = 9) -> dt.datetime:
