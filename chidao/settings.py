@@ -69,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "chidao.core.context_processors.notifications",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },
@@ -124,6 +125,20 @@ CHIDAO_UPLOAD_EXTENSIONS = [".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".
 CHIDAO_IMPORT_MAX_ROWS = 5000
 CHIDAO_PAGE_SIZE = 25
 
+# Reports. Legal and planning numbers live here, each with its source, never as literals in code.
+CHIDAO_REPORTING = {
+    # Decree 09/2019/NĐ-CP Art. 12(1): figures run from the 15th of the previous period's last month
+    # to the 14th of the period's last month.
+    "cutoff_day": 14,
+    # Trajectory forecast: completion pace measured over the last N days (house rule, not law).
+    "forecast_window_days": 180,
+    # Stocktake: an open deliverable due within N days and not yet drafted is "at risk" (amber).
+    "at_risk_days": 30,
+}
+
+# Where documents are signed ("Hà Nội, ngày ... tháng ... năm ...") - Decree 30/2020/NĐ-CP App. I.
+CHIDAO_REPORT_PLACE = os.environ.get("CHIDAO_REPORT_PLACE", "Hà Nội")
+
 # Background work (report builds, reminders) runs through Django's tasks framework. The database
 # backend keeps the queue in the app's own database; `chidao db_worker` runs it (several workers
 # scale out on PostgreSQL). CHIDAO_TASKS_BACKEND=immediate runs tasks in-process (the tests do).
@@ -134,6 +149,9 @@ _TASK_BACKENDS = {
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[os.environ.get("CHIDAO_TASKS_BACKEND", "database")]}}
 
 EMAIL_BACKEND = os.environ.get("CHIDAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("CHIDAO_FROM_EMAIL", "chidao@localhost")
+# Daily reminders (`chidao reminders`): deliverables due within this many days, and overdue ones.
+CHIDAO_REMINDER_DAYS_AHEAD = int(os.environ.get("CHIDAO_REMINDER_DAYS_AHEAD", "7"))
 
 LOGGING = {
     "version": 1,

@@ -8,5 +8,7 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("", include("chidao.core.urls")),
+    path("", include("chidao.reports.urls")),
     path("", include("chidao.programs.urls")),
 ]

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -169,3 +170,43 @@ class ApiToken(models.Model):
     @staticmethod
     def digest_of(raw: str) -> str:
         return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class NotificationKind(models.TextChoices):
+    REMINDER_DIGEST = "reminder_digest", _("nhắc việc hằng ngày")
+
+
+class Notification(models.Model):
+    """An in-app message to one user; reminder digests are also emailed.
+
+    At most one per user, kind and day (the constraint, not the code, is what keeps two workers
+    from sending the same digest twice).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người nhận"), on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("loại"), max_length=32, choices=NotificationKind.choices)
+    day = models.DateField(_("ngày"))
+    subject = models.CharField(_("tiêu đề"), max_length=255)
+    body = models.TextField(_("nội dung"))
+    # Each item: deliverable_id, program_number, code, title, deadline (ISO), days_overdue, days_left.
+    items = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    emailed_at = models.DateTimeField(_("gửi thư lúc"), null=True, blank=True)
+    read_at = models.DateTimeField(_("đọc lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        ordering = ["-day", "-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "kind", "day"], name="notification_one_per_day")]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def entries(self) -> list[dict[str, object]]:
+        """The items with their deadline as a date (stored as ISO text in JSON), for templates."""
+        return [{**item, "deadline": dt.date.fromisoformat(item["deadline"])} for item in self.items]

@@ -4,6 +4,12 @@ Every figure the dashboard shows is computed from the history written here throu
 services the pages use. As of 28/12/2021 the history gives the year-end review's numbers: 16
 completed, 8 drafted or submitted for approval, 10 in progress. Titles say "mẫu" (demo) and
 document numbers are marked DEMO: none is presented as a real document.
+
+The committee's meetings: the quarter III review of 30/09/2021 and the year-end conference of
+28/12/2021, whose lessons, difficulties and recommendation are quoted from the seed review and whose
+conclusions (the 2022 tasks) are tracked from the conclusion notice of 10/01/2022: four as new
+deliverables KL21.1-KL21.4, one as a directive on deliverable 07. Being assigned after 28/12/2021, they
+leave that day's figures unchanged. People are named by their titles only.
 """
 
 import datetime as dt
@@ -17,7 +23,7 @@ from chidao.core.models import Role, Unit, User
 from chidao.core.reference import units_load_reference
 
 from . import services
-from .models import Attachment, Kind, Note, Program, Status
+from .models import Attachment, Deliverable, Kind, Meeting, MeetingPoint, Note, Program, Status
 
 DEMO_PASSWORD = "chidao-demo-2026"
 PROGRAM_NUMBER = "01-CTr/TU"
@@ -196,7 +202,119 @@ def demo_load() -> bool:
             at=_at(D(2021, 3, 30)),
         )
         _play(d, plan, office=office, officer=officers[code], steering=steering)
+    _meetings(program, unit=unit, office=office, officers=officers, steering=steering)
     return True
+
+
+YEAR_END_TITLE = (
+    "Hội nghị tổng kết công tác năm 2021, triển khai phương hướng, nhiệm vụ trọng tâm năm 2022 của Ban Chỉ đạo "
+    "Chương trình số 01-CTr/TU"
+)
+CONCLUSION_NOTICE_DAY = D(2022, 1, 10)
+
+
+def _meetings(
+    program: Program, *, unit: dict[str, Unit], office: User, officers: dict[str, User], steering: User
+) -> None:
+    """The quarter III review and the year-end conference, with the conclusions tracked since 10/01/2022."""
+    quarterly = services.meeting_create(
+        actor=office, program=program, kind=Meeting.Kind.QUARTERLY,
+        title="Hội nghị sơ kết công tác quý III năm 2021 của Ban Chỉ đạo Chương trình số 01-CTr/TU",
+        held_on=D(2021, 9, 30), chair="Phó Bí thư Thành ủy, Phó Trưởng ban Chỉ đạo",
+        location="Hội nghị trực tuyến (mẫu)",
+        attendees="Thành viên Ban Chỉ đạo\nLãnh đạo các cơ quan, đơn vị chủ trì",
+        at=_at(D(2021, 9, 30), 17),
+    )
+    services.agenda_item_add(
+        actor=office, meeting=quarterly, units=[unit["BTCTU"]],
+        title="Báo cáo tiến độ thực hiện các nội dung của Chương trình quý III năm 2021",
+    )
+    services.meeting_point_add(
+        actor=office, meeting=quarterly, kind=MeetingPoint.Kind.DIFFICULTY,
+        text="Dịch COVID-19 ảnh hưởng đến tiến độ khảo sát, lấy ý kiến cơ sở của một số chuyên đề, đề án.",
+        speaker="Đại diện Ban Tổ chức Thành ủy",
+    )
+    services.meeting_point_add(
+        actor=office, meeting=quarterly, kind=MeetingPoint.Kind.LESSON,
+        text="Tổ chức họp trực tuyến giúp duy trì tiến độ giải quyết công việc trong thời gian giãn cách xã hội.",
+        speaker="Đại diện Văn phòng Thành ủy",
+    )
+
+    meeting = services.meeting_create(
+        actor=office, program=program, kind=Meeting.Kind.YEAR_END, title=YEAR_END_TITLE, held_on=REVIEW_DAY,
+        chair="Bí thư Thành ủy, Trưởng ban Chỉ đạo", location="Trụ sở Thành ủy (mẫu)",
+        attendees="\n".join([
+            "Bí thư Thành ủy, Trưởng ban Chỉ đạo", "Phó Bí thư Thành ủy, Phó Trưởng ban Chỉ đạo",
+            "Phó Trưởng ban Tổ chức Thành ủy", "Các thành viên Ban Chỉ đạo",
+            "Lãnh đạo 11 cơ quan, đơn vị chủ trì",
+        ]),
+        minutes=("Hội nghị nghe báo cáo kết quả thực hiện Chương trình năm 2021: 34 chuyên đề, đề án, đề tài, kế "
+                 "hoạch giao cho 11 cơ quan, đơn vị chủ trì; 16 nội dung đã hoàn thành, 8 nội dung đã hoàn thành "
+                 "dự thảo, đang trình; 10 nội dung đang triển khai. Trưởng ban Chỉ đạo kết luận, giao nhiệm vụ "
+                 "trọng tâm năm 2022 (Thông báo kết luận mẫu, ngày 10/01/2022)."),
+        at=_at(REVIEW_DAY, 17),
+    )
+    services.agenda_item_add(
+        actor=office, meeting=meeting, title="Báo cáo tổng kết công tác năm 2021 của Ban Chỉ đạo Chương trình",
+        units=[unit["BTCTU"]],
+    )
+    services.agenda_item_add(
+        actor=office, meeting=meeting,
+        title="Ý kiến của các cơ quan, đơn vị chủ trì về các nội dung chưa hoàn thành",
+        deliverables=list(Deliverable.objects.filter(program=program, code__in=["07", "19", "28"])),
+        units=[unit["SNV"], unit["VPTU"], unit["STC"]],
+    )
+    services.agenda_item_add(
+        actor=office, meeting=meeting, title="Phương hướng, nhiệm vụ trọng tâm năm 2022", units=[unit["BTCTU"]],
+    )
+    for point_kind, text in [
+        (MeetingPoint.Kind.LESSON, "Đổi mới công tác cán bộ, kịp thời luân chuyển khi có biểu hiện không hoàn "
+                                   "thành nhiệm vụ."),
+        (MeetingPoint.Kind.LESSON, "Kiểm tra, xử lý ngay cán bộ, công chức có biểu hiện sai phạm."),
+        (MeetingPoint.Kind.LESSON, "Đổi mới tổ chức họp giải quyết công việc, sinh hoạt chi bộ trong bối cảnh "
+                                   "dịch COVID-19."),
+        (MeetingPoint.Kind.DIFFICULTY, "Việc phân cấp còn chưa rõ đầu mối, cơ quan kiểm soát."),
+        (MeetingPoint.Kind.DIFFICULTY, "Việc thực hiện một số thủ tục hành chính còn chậm."),
+        (MeetingPoint.Kind.RECOMMENDATION, "Thành phố có cơ chế thu hút nhân sự có chuyên môn cao về làm việc ở "
+                                           "cấp xã."),
+    ]:
+        services.meeting_point_add(actor=office, meeting=meeting, kind=point_kind, text=text,
+                                   speaker="Thành viên Ban Chỉ đạo")
+
+    notice = _at(CONCLUSION_NOTICE_DAY, 10)
+    # (text, lead unit, deadline, kind, how its history unfolds)
+    tracked: list[tuple[str, str, dt.date, str, Plan]] = [
+        ("Đẩy nhanh tiến độ thực hiện các nội dung còn lại của Chương trình số 01-CTr/TU, bảo đảm tương xứng "
+         "với chương trình “xương sống” trong các chương trình công tác toàn khóa XVII.",
+         "BTCTU", D(2022, 12, 31), Kind.TASK,
+         Plan(deadline=D(2022, 12, 31), started=D(2022, 1, 15), drafted=D(2022, 11, 30),
+              submitted=D(2022, 12, 10), completed=D(2022, 12, 26))),
+        ("Thực hiện tốt Nghị quyết số 04-NQ/TU của Thành ủy, trọng tâm là công tác quy hoạch cán bộ các cấp và "
+         "kế hoạch luân chuyển, điều động, chuyển đổi vị trí công tác cán bộ thành phố.",
+         "BTCTU", D(2022, 6, 30), Kind.PLAN,
+         Plan(deadline=D(2022, 6, 30), started=D(2022, 1, 20), drafted=D(2022, 5, 10),
+              submitted=D(2022, 5, 25), completed=D(2022, 6, 20))),
+        ("Tập trung củng cố hệ thống chính trị từ cơ sở, trọng tâm là chi bộ địa bàn dân cư.",
+         "BTCTU", D(2022, 9, 30), Kind.SCHEME,
+         Plan(deadline=D(2022, 9, 30), started=D(2022, 2, 10), drafted=D(2022, 8, 15),
+              submitted=D(2022, 9, 5), completed=D(2022, 10, 12))),
+        ("Xây dựng cơ chế thu hút nhân sự có chuyên môn cao về làm việc ở cấp xã.",
+         "SNV", D(2022, 9, 30), Kind.SCHEME,
+         Plan(deadline=D(2022, 9, 30), started=D(2022, 3, 1), extended_to=(D(2022, 9, 20), D(2023, 6, 30)),
+              drafted=D(2023, 5, 10), submitted=D(2023, 6, 1), completed=D(2023, 6, 28))),
+    ]
+    for text, code, deadline, kind, plan in tracked:
+        conclusion = services.conclusion_add(
+            actor=office, meeting=meeting, text=text, lead_unit=unit[code], deadline=deadline,
+            track_as=services.TRACK_AS_DELIVERABLE, kind=kind, at=notice,
+        )
+        _play(conclusion.deliverable, plan, office=office, officer=officers[code], steering=steering)
+    services.conclusion_add(
+        actor=office, meeting=meeting,
+        text="Đẩy nhanh việc giải quyết các thủ tục hành chính còn chậm, báo cáo Ban Chỉ đạo kết quả.",
+        lead_unit=unit["SNV"], deadline=D(2022, 6, 30), track_as=services.TRACK_AS_DIRECTIVE,
+        deliverable=Deliverable.objects.get(program=program, code="07"), at=notice,
+    )
 
 
 def _play(d, plan: Plan, *, office: User, officer: User, steering: User) -> None:  # type: ignore[no-untyped-def]

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chidao.core.models import Unit
 
-from .models import DeadlineClass, Kind, Note, Status
+from .models import DeadlineClass, Deliverable, Kind, Meeting, MeetingPoint, Note, Status
 
 DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}, format="%d/%m/%Y")
 
@@ -105,3 +105,63 @@ class NoteForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Tệp Excel (.xlsx)"))
+
+
+class MeetingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Loại cuộc họp"), choices=Meeting.Kind.choices)
+    title = forms.CharField(label=_("Tên hội nghị, cuộc họp"), widget=forms.Textarea(attrs={"rows": 2}))
+    held_on = forms.DateField(label=_("Ngày họp"), widget=DATE_WIDGET)
+    location = forms.CharField(label=_("Địa điểm"), max_length=255, required=False)
+    chair = forms.CharField(label=_("Chủ trì"), max_length=150)
+    attendees = forms.CharField(label=_("Thành phần dự họp (mỗi dòng một người hoặc đơn vị)"), required=False,
+                                widget=forms.Textarea(attrs={"rows": 3}))
+    minutes = forms.CharField(label=_("Biên bản, tóm tắt"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(label=_("Nội dung họp"), widget=forms.Textarea(attrs={"rows": 2}))
+    deliverables = forms.ModelMultipleChoiceField(
+        label=_("Nội dung liên quan"), queryset=Deliverable.objects.none(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    units = forms.ModelMultipleChoiceField(
+        label=_("Đơn vị báo cáo"), queryset=Unit.objects.none(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, deliverables=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        if deliverables is not None:
+            self.fields["deliverables"].queryset = deliverables  # type: ignore[attr-defined]
+        self.fields["units"].queryset = Unit.objects.current()  # type: ignore[attr-defined]
+
+
+class MeetingPointForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Loại ý kiến"), choices=MeetingPoint.Kind.choices)
+    text = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 3}))
+    speaker = forms.CharField(label=_("Người phát biểu"), max_length=150, required=False)
+
+
+class ConclusionForm(forms.Form):
+    TRACK_CHOICES = [
+        ("deliverable", _("Giao thành nội dung mới của chương trình")),
+        ("directive", _("Chỉ đạo trên nội dung có sẵn của đơn vị chủ trì")),
+    ]
+    text = forms.CharField(label=_("Nội dung kết luận"), widget=forms.Textarea(attrs={"rows": 3}))
+    lead_unit = forms.ModelChoiceField(label=_("Đơn vị chủ trì"), queryset=Unit.objects.none())
+    deadline = forms.DateField(label=_("Thời hạn"), widget=DATE_WIDGET)
+    track_as = forms.ChoiceField(label=_("Theo dõi"), choices=TRACK_CHOICES, initial="deliverable",
+                                 widget=forms.RadioSelect)
+    kind = forms.ChoiceField(label=_("Loại nội dung (khi giao nội dung mới)"), choices=Kind.choices,
+                             initial=Kind.TASK)
+    code = forms.CharField(label=_("Số thứ tự (để trống: KL<năm>.<số>)"), max_length=16, required=False)
+    deliverable = forms.ModelChoiceField(
+        label=_("Nội dung có sẵn (khi giao chỉ đạo)"), queryset=Deliverable.objects.none(), required=False
+    )
+
+    def __init__(self, *args, deliverables=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        if deliverables is not None:
+            self.fields["deliverable"].queryset = deliverables  # type: ignore[attr-defined]
+        self.fields["lead_unit"].queryset = Unit.objects.current()  # type: ignore[attr-defined]

@@ -242,3 +242,119 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:40]}"
+
+
+class MeetingQuerySet(models.QuerySet["Meeting"]):
+    def visible_to(self, user: User) -> "MeetingQuerySet":
+        """Meetings of the programs the user may open (Program.objects.visible_to)."""
+        return self.filter(program__in=Program.objects.visible_to(user).values("pk"))
+
+
+class Meeting(models.Model):
+    """A steering committee meeting on a program: stocktake, quarterly review or year-end conference."""
+
+    class Kind(models.TextChoices):
+        STOCKTAKE = "stocktake", _("họp kiểm điểm tiến độ")
+        QUARTERLY = "quarterly", _("sơ kết quý")
+        YEAR_END = "year_end", _("tổng kết năm")
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("chương trình"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    kind = models.CharField(_("loại cuộc họp"), max_length=16, choices=Kind.choices)
+    title = models.TextField(_("tên hội nghị, cuộc họp"))
+    held_on = models.DateField(_("ngày họp"))
+    location = models.CharField(_("địa điểm"), max_length=255, blank=True)
+    chair = models.CharField(_("chủ trì"), max_length=150)
+    attendees = models.TextField(_("thành phần dự họp"), blank=True, help_text=_("Mỗi dòng một người hoặc đơn vị."))
+    minutes = models.TextField(_("biên bản, tóm tắt"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("ngày tạo"))
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hội nghị, cuộc họp")
+        verbose_name_plural = _("hội nghị, cuộc họp")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.held_on:%d/%m/%Y})"
+
+    @property
+    def attendee_list(self) -> list[str]:
+        return [line.strip() for line in self.attendees.splitlines() if line.strip()]
+
+
+class AgendaItem(models.Model):
+    """One item on a meeting's agenda, with the deliverables and units it concerns."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    order = models.PositiveSmallIntegerField(_("thứ tự"))
+    title = models.TextField(_("nội dung họp"))
+    deliverables = models.ManyToManyField(
+        Deliverable, verbose_name=_("nội dung liên quan"), blank=True, related_name="agenda_items"
+    )
+    units = models.ManyToManyField(Unit, verbose_name=_("đơn vị báo cáo"), blank=True, related_name="+")
+    notes = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("nội dung họp")
+        verbose_name_plural = _("nội dung họp")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.title}"
+
+
+class MeetingPoint(models.Model):
+    """A lesson, difficulty or recommendation raised at a meeting; the reports quote them."""
+
+    class Kind(models.TextChoices):
+        LESSON = "lesson", _("bài học kinh nghiệm")
+        DIFFICULTY = "difficulty", _("khó khăn, hạn chế")
+        RECOMMENDATION = "recommendation", _("kiến nghị, đề xuất")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="points")
+    kind = models.CharField(_("loại ý kiến"), max_length=16, choices=Kind.choices)
+    text = models.TextField(_("nội dung"))
+    speaker = models.CharField(_("người phát biểu"), max_length=150, blank=True)
+    order = models.PositiveSmallIntegerField(_("thứ tự"))
+
+    class Meta:
+        verbose_name = _("ý kiến tại hội nghị")
+        verbose_name_plural = _("ý kiến tại hội nghị")
+        ordering = ["kind", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:40]}"
+
+
+class Conclusion(models.Model):
+    """A kết luận of a meeting, tracked as a deliverable (new) or as a directive on an existing one."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="conclusions")
+    order = models.PositiveSmallIntegerField(_("thứ tự"))
+    text = models.TextField(_("nội dung kết luận"))
+    lead_unit = models.ForeignKey(Unit, verbose_name=_("đơn vị chủ trì"), on_delete=models.PROTECT, related_name="+")
+    deadline = models.DateField(_("thời hạn"))
+    deliverable = models.ForeignKey(
+        Deliverable, verbose_name=_("nội dung theo dõi"), on_delete=models.PROTECT, related_name="conclusions"
+    )
+    note = models.ForeignKey(
+        Note, verbose_name=_("chỉ đạo"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("ngày tạo"))
+
+    class Meta:
+        verbose_name = _("kết luận")
+        verbose_name_plural = _("kết luận")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.text[:60]}"
+
+    @property
+    def tracked_as_directive(self) -> bool:
+        return self.note_id is not None

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,19 @@ from chidao.core.models import User
 from chidao.core.text import search_terms, vn_collation_key
 
 from . import workflow
-from .models import DeadlineClass, DeadlineExtension, Deliverable, Kind, Program, Status, StatusChange
+from .models import (
+    AgendaItem,
+    Conclusion,
+    DeadlineClass,
+    DeadlineExtension,
+    Deliverable,
+    Kind,
+    Meeting,
+    MeetingPoint,
+    Program,
+    Status,
+    StatusChange,
+)
 
 
 def program_list(*, user: User) -> QuerySet[Program]:
@@ -125,6 +137,12 @@ class ItemState:
     status: str
     deadline: dt.date
     completed_on: dt.date | None
+    original_deadline: dt.date | None = None
+
+    @property
+    def slipped(self) -> bool:
+        """The deadline in force is later than the one first set (an extension was approved)."""
+        return self.original_deadline is not None and self.deadline > self.original_deadline
 
     @property
     def status_label(self) -> str:
@@ -180,6 +198,7 @@ def states_as_of(*, deliverables: QuerySet[Deliverable], as_of: dt.date) -> list
             pk=r["pk"], code=r["code"], title=r["title"], kind=r["kind"], lead_unit_id=r["lead_unit_id"],
             lead_unit_name=r["lead_unit__name"], status=status.get(r["pk"], Status.NOT_STARTED),
             deadline=deadline.get(r["pk"], r["original_deadline"]), completed_on=completed.get(r["pk"]),
+            original_deadline=r["original_deadline"],
         )
         for r in rows
     ]
@@ -351,3 +370,45 @@ def summary_paragraph(summary: Summary) -> str:
         parts.append(_("%(n)s nội dung đã dừng thực hiện.") % {"n": summary.cancelled})
     return " ".join(parts)
 
+
+
+# --- Meetings ------------------------------------------------------------------------------------
+
+
+def meeting_list(*, user: User, program: Program) -> QuerySet[Meeting]:
+    """The program's meetings the user may see, newest first."""
+    return Meeting.objects.visible_to(user).filter(program=program).order_by("-held_on", "-id")
+
+
+def _meeting_details(qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    return qs.select_related("program", "created_by").prefetch_related(
+        Prefetch("agenda_items", queryset=AgendaItem.objects.prefetch_related("deliverables", "units")),
+        Prefetch("points", queryset=MeetingPoint.objects.order_by("kind", "order", "id")),
+        Prefetch("conclusions", queryset=Conclusion.objects.select_related("lead_unit", "deliverable", "note")),
+    )
+
+
+def meeting_get(*, user: User, pk: int) -> Meeting:
+    """One meeting with its agenda, points and conclusions; 404 outside the user's scope."""
+    meeting = _meeting_details(Meeting.objects.visible_to(user)).filter(pk=pk).first()
+    if meeting is None:
+        raise Http404(_("Không tìm thấy hội nghị, cuộc họp hoặc bạn không có quyền xem."))
+    return meeting
+
+
+def year_end_meeting(*, user: User, program: Program, year: int) -> Meeting | None:
+    """The program's latest year-end conference (tổng kết năm) held in `year`, if any."""
+    return (
+        _meeting_details(Meeting.objects.visible_to(user))
+        .filter(program=program, kind=Meeting.Kind.YEAR_END, held_on__year=year)
+        .order_by("-held_on", "-id").first()
+    )
+
+
+def meeting_points_by_kind(meeting: Meeting) -> list[tuple[str, str, list[MeetingPoint]]]:
+    """The meeting's points grouped by kind in a fixed order: (kind, label, points)."""
+    points = list(meeting.points.all())
+    return [
+        (k.value, str(k.label), [p for p in points if p.kind == k.value])
+        for k in MeetingPoint.Kind
+    ]

@@ -18,7 +18,20 @@ from chidao.core.models import Unit, User
 from chidao.core.text import fold
 
 from . import workflow
-from .models import Attachment, DeadlineExtension, Deliverable, Kind, Note, Program, Status, StatusChange
+from .models import (
+    AgendaItem,
+    Attachment,
+    Conclusion,
+    DeadlineExtension,
+    Deliverable,
+    Kind,
+    Meeting,
+    MeetingPoint,
+    Note,
+    Program,
+    Status,
+    StatusChange,
+)
 
 DELIVERABLE_FIELDS = (
     "code", "kind", "title", "description", "lead_unit", "coordinating_units", "responsible_leader",
@@ -314,6 +327,15 @@ def note_add(
             errors["attachment"] = exc.message_dict["file"][0]
     if errors:
         raise ValidationError(errors)
+    return _note_write(actor=actor, deliverable=deliverable, kind=kind, text=text, percent=percent, due_on=due_on,
+                       files=files, at=at)
+
+
+def _note_write(
+    *, actor: User, deliverable: Deliverable, kind: str, text: str, percent: int | None = None,
+    due_on: dt.date | None = None, files: Iterable[UploadedFile] = (), at: dt.datetime | None = None,
+) -> Note:
+    """The write shared by `note_add` and `conclusion_add`; callers check permission and input first."""
     at = at or timezone.now()
     note = Note.objects.create(
         deliverable=deliverable, kind=kind, text=text.strip(), percent=percent if kind == Note.Kind.PROGRESS else None,
@@ -328,3 +350,209 @@ def note_add(
         after={"note": note.text, "percent": note.percent, "due_on": note.due_on.isoformat() if note.due_on else None},
     )
     return note
+
+
+# --- Meetings and their conclusions ---------------------------------------------------------------
+
+MEETING_FIELDS = ("program", "kind", "title", "held_on", "location", "chair", "attendees", "minutes")
+MEETING_EDITABLE = frozenset(MEETING_FIELDS) - {"program"}
+TRACK_AS_DELIVERABLE = "deliverable"
+TRACK_AS_DIRECTIVE = "directive"
+
+
+def _require_manager(actor: User) -> None:
+    if not workflow.can_manage(actor):
+        raise PermissionDenied(_("Chỉ cơ quan thường trực ghi nhận hội nghị, cuộc họp và kết luận."))
+
+
+def _validate_meeting(meeting: Meeting) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if meeting.kind not in Meeting.Kind.values:
+        errors["kind"] = _("Loại cuộc họp không hợp lệ.")
+    if not meeting.title.strip():
+        errors["title"] = _("Thiếu tên hội nghị, cuộc họp.")
+    if not meeting.chair.strip():
+        errors["chair"] = _("Thiếu người chủ trì.")
+    if meeting.held_on is None:
+        errors["held_on"] = _("Thiếu ngày họp.")
+    elif meeting.held_on < meeting.program.issued_on:
+        errors["held_on"] = _("Ngày họp không được trước ngày ban hành chương trình (%(d)s).") % {
+            "d": meeting.program.issued_on.strftime("%d/%m/%Y")}
+    return errors
+
+
+@transaction.atomic
+def meeting_create(
+    *, actor: User, program: Program, kind: str, title: str, held_on: dt.date, chair: str, location: str = "",
+    attendees: str = "", minutes: str = "", at: dt.datetime | None = None,
+) -> Meeting:
+    """Record a meeting of the program's steering committee."""
+    _require_manager(actor)
+    meeting = Meeting(
+        program=program, kind=kind, title=title.strip(), held_on=held_on, chair=chair.strip(),
+        location=location.strip(), attendees=attendees.strip(), minutes=minutes.strip(), created_by=actor,
+        created_at=at or timezone.now(),
+    )
+    errors = _validate_meeting(meeting)
+    if errors:
+        raise ValidationError(errors)
+    meeting.save()
+    change_record_create(actor=actor, action="create", obj=meeting, after=snapshot(meeting, MEETING_FIELDS))
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, actor: User, meeting: Meeting, reason: str = "", **changes: Any) -> Meeting:
+    """Correct a meeting's details (kind, title, date, place, chair, attendees, minutes)."""
+    _require_manager(actor)
+    unknown = sorted(set(changes) - MEETING_EDITABLE)
+    if unknown:
+        raise ValidationError({"__all__": _("Không sửa được: %(fields)s.") % {"fields": ", ".join(unknown)}})
+    current = Meeting.objects.select_for_update().select_related("program").get(pk=meeting.pk)
+    before = snapshot(current, MEETING_FIELDS)
+    for name, value in changes.items():
+        setattr(current, name, value.strip() if isinstance(value, str) else value)
+    errors = _validate_meeting(current)
+    if current.conclusions.filter(deadline__lt=current.held_on).exists():
+        errors["held_on"] = _("Đã có kết luận có thời hạn trước ngày họp mới.")
+    if errors:
+        raise ValidationError(errors)
+    current.save()
+    after = snapshot(current, MEETING_FIELDS)
+    if after != before:
+        change_record_create(actor=actor, action="update", obj=current, before=before, after=after, reason=reason)
+    return current
+
+
+@transaction.atomic
+def agenda_item_add(
+    *, actor: User, meeting: Meeting, title: str, deliverables: Iterable[Deliverable] = (),
+    units: Iterable[Unit] = (), notes: str = "",
+) -> AgendaItem:
+    """Add an item to a meeting's agenda; the deliverables it concerns must be of the meeting's program."""
+    _require_manager(actor)
+    deliverables, units = list(deliverables), list(units)
+    errors: dict[str, str] = {}
+    if not title.strip():
+        errors["title"] = _("Thiếu nội dung họp.")
+    foreign = [d.code for d in deliverables if d.program_id != meeting.program_id]
+    if foreign:
+        errors["deliverables"] = _("Nội dung %(codes)s không thuộc chương trình của cuộc họp.") % {
+            "codes": ", ".join(foreign)}
+    if errors:
+        raise ValidationError(errors)
+    last = meeting.agenda_items.order_by("-order").values_list("order", flat=True).first() or 0
+    item = AgendaItem.objects.create(meeting=meeting, order=last + 1, title=title.strip(), notes=notes.strip())
+    item.deliverables.set(deliverables)
+    item.units.set(units)
+    change_record_create(
+        actor=actor, action="create", obj=item,
+        after={"meeting": str(meeting), **snapshot(item, ["order", "title", "deliverables", "units", "notes"])},
+    )
+    return item
+
+
+@transaction.atomic
+def meeting_point_add(*, actor: User, meeting: Meeting, kind: str, text: str, speaker: str = "") -> MeetingPoint:
+    """Record a lesson, difficulty or recommendation raised at a meeting."""
+    _require_manager(actor)
+    errors: dict[str, str] = {}
+    if kind not in MeetingPoint.Kind.values:
+        errors["kind"] = _("Loại ý kiến không hợp lệ.")
+    if not text.strip():
+        errors["text"] = _("Nội dung không được để trống.")
+    if errors:
+        raise ValidationError(errors)
+    last = meeting.points.filter(kind=kind).order_by("-order").values_list("order", flat=True).first() or 0
+    point = MeetingPoint.objects.create(
+        meeting=meeting, kind=kind, text=text.strip(), speaker=speaker.strip(), order=last + 1
+    )
+    change_record_create(
+        actor=actor, action="create", obj=point,
+        after={"meeting": str(meeting), **snapshot(point, ["kind", "text", "speaker", "order"])},
+    )
+    return point
+
+
+def conclusion_code_next(*, program: Program, year: int) -> str:
+    """The next free code "KL<yy>.<n>" for a conclusion of a meeting held in `year`, e.g. KL21.1."""
+    prefix = f"KL{year % 100:02d}."
+    used = {
+        int(rest) for rest in (
+            code[len(prefix):] for code in
+            Deliverable.objects.filter(program=program, code__startswith=prefix).values_list("code", flat=True)
+        ) if rest.isdigit()
+    }
+    return f"{prefix}{max(used, default=0) + 1}"
+
+
+def _status_at(deliverable: Deliverable, at: dt.datetime) -> str:
+    """The deliverable's status as recorded at `at` (conclusions may be recorded from the paper notice)."""
+    status = deliverable.status_changes.filter(at__lte=at).order_by("-at", "-id").values_list("to_status", flat=True)
+    return status.first() or deliverable.status
+
+
+@transaction.atomic
+def conclusion_add(
+    *, actor: User, meeting: Meeting, text: str, lead_unit: Unit, deadline: dt.date, track_as: str,
+    deliverable: Deliverable | None = None, kind: str = Kind.TASK, code: str = "", at: dt.datetime | None = None,
+) -> Conclusion:
+    """Record a kết luận and track it: as a new deliverable of the program (`track_as="deliverable"`,
+    code KL<yy>.<n> unless given), or as a directive with that deadline on an existing deliverable the
+    lead unit already leads (`track_as="directive"`). All or nothing."""
+    _require_manager(actor)
+    at = at or timezone.now()
+    program = meeting.program
+    errors: dict[str, str] = {}
+    text = text.strip()
+    if not text:
+        errors["text"] = _("Thiếu nội dung kết luận.")
+    if deadline is None:
+        errors["deadline"] = _("Thiếu thời hạn.")
+    elif deadline < meeting.held_on:
+        errors["deadline"] = _("Thời hạn không được trước ngày họp (%(d)s).") % {
+            "d": meeting.held_on.strftime("%d/%m/%Y")}
+    if track_as == TRACK_AS_DELIVERABLE:
+        if deliverable is not None:
+            errors["deliverable"] = _("Kết luận giao thành nội dung mới thì không chọn nội dung có sẵn.")
+    elif track_as == TRACK_AS_DIRECTIVE:
+        if deliverable is None:
+            errors["deliverable"] = _("Cần chọn nội dung có sẵn để giao chỉ đạo.")
+        elif deliverable.program_id != program.pk:
+            errors["deliverable"] = _("Nội dung %(code)s không thuộc chương trình của cuộc họp.") % {
+                "code": deliverable.code}
+        elif deliverable.lead_unit_id != lead_unit.pk:
+            errors["lead_unit"] = _("Nội dung %(code)s do %(unit)s chủ trì, không phải %(lead)s.") % {
+                "code": deliverable.code, "unit": deliverable.lead_unit.name, "lead": lead_unit.name}
+        elif _status_at(deliverable, at) in {Status.COMPLETED, Status.CANCELLED}:
+            errors["deliverable"] = _("Nội dung %(code)s đã kết thúc, không thể giao thêm chỉ đạo.") % {
+                "code": deliverable.code}
+    else:
+        errors["track_as"] = _("Cách theo dõi kết luận không hợp lệ.")
+    if errors:
+        raise ValidationError(errors)
+    source = _("Kết luận tại %(meeting)s, ngày %(d)s.") % {
+        "meeting": meeting.title, "d": meeting.held_on.strftime("%d/%m/%Y")}
+    note = None
+    if track_as == TRACK_AS_DELIVERABLE:
+        tracked = deliverable_create(
+            actor=actor, program=program, code=code.strip() or conclusion_code_next(
+                program=program, year=meeting.held_on.year),
+            kind=kind, title=text, lead_unit=lead_unit, original_deadline=deadline, description=source, at=at,
+        )
+    else:
+        assert deliverable is not None
+        tracked = deliverable
+        note = _note_write(actor=actor, deliverable=tracked, kind=Note.Kind.DIRECTIVE, text=f"{text}\n{source}",
+                           due_on=deadline, at=at)
+    last = meeting.conclusions.order_by("-order").values_list("order", flat=True).first() or 0
+    conclusion = Conclusion.objects.create(
+        meeting=meeting, order=last + 1, text=text, lead_unit=lead_unit, deadline=deadline, deliverable=tracked,
+        note=note, created_by=actor, created_at=at,
+    )
+    change_record_create(
+        actor=actor, action="create", obj=conclusion,
+        after={"meeting": str(meeting), "track_as": track_as,
+               **snapshot(conclusion, ["order", "text", "lead_unit", "deadline", "deliverable"])},
+    )
+    return conclusion

@@ -16,5 +16,10 @@ urlpatterns = [
     path("noi-dung/<int:pk>/chuyen-trang-thai/", views.deliverable_transition, name="deliverable_transition"),
     path("noi-dung/<int:pk>/gia-han/", views.deliverable_extend, name="deliverable_extend"),
     path("noi-dung/<int:pk>/trao-doi/", views.deliverable_note, name="deliverable_note"),
+    path("chuong-trinh/<int:pk>/hoi-nghi/", views.meeting_list, name="meeting_list"),
+    path("hoi-nghi/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("hoi-nghi/<int:pk>/noi-dung-hop/", views.meeting_agenda_add, name="meeting_agenda_add"),
+    path("hoi-nghi/<int:pk>/y-kien/", views.meeting_point_add, name="meeting_point_add"),
+    path("hoi-nghi/<int:pk>/ket-luan/", views.meeting_conclusion_add, name="meeting_conclusion_add"),
     path("tep/<int:pk>/", views.attachment_download, name="attachment_download"),
 ]

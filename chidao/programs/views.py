@@ -19,16 +19,20 @@ from chidao.core.models import Unit
 
 from . import excel, selectors, services, workflow
 from .forms import (
+    AgendaItemForm,
     AsOfForm,
+    ConclusionForm,
     DeliverableFilterForm,
     DeliverableForm,
     ExtensionForm,
     ImportForm,
+    MeetingForm,
+    MeetingPointForm,
     NoteForm,
     ProgramForm,
     TransitionForm,
 )
-from .models import Attachment, DeadlineClass, Deliverable, Kind, Note, Status
+from .models import Attachment, DeadlineClass, Deliverable, Kind, Meeting, Note, Program, Status
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -352,3 +356,131 @@ def import_template(request: AuthedRequest) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="mau-nhap-noi-dung.xlsx"'
     return response
 
+
+
+# --- Meetings and conclusions ---------------------------------------------------------------------
+
+
+def _hx_redirect(request: AuthedRequest, url: str) -> HttpResponse:
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+@login_required
+def meeting_list(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The program's meetings; the office records a new one on the same page."""
+    program = selectors.program_get(user=request.user, pk=pk)
+    can_manage = workflow.can_manage(request.user)
+    form = MeetingForm(request.POST or None) if can_manage else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(_("Chỉ cơ quan thường trực ghi nhận hội nghị, cuộc họp và kết luận."))
+        if form.is_valid():
+            try:
+                meeting = services.meeting_create(actor=request.user, program=program, **form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Đã ghi nhận hội nghị, cuộc họp."))
+                return _hx_redirect(request, reverse("meeting_detail", args=[meeting.pk]))
+    context = {"program": program, "meetings": selectors.meeting_list(user=request.user, program=program),
+               "form": form, "can_manage": can_manage}
+    status = 422 if form is not None and form.errors else 200
+    if request.htmx and request.method == "POST":
+        return render(request, "programs/meeting_list.html#meeting-form", context, status=status)
+    return render(request, "programs/meeting_list.html", context, status=status)
+
+
+def _meeting_context(request: AuthedRequest, meeting: Meeting, **forms: Any) -> dict[str, Any]:
+    program: Program = meeting.program
+    can_manage = workflow.can_manage(request.user)
+    deliverables = _program_deliverables(request, meeting)
+    context: dict[str, Any] = {
+        "meeting": meeting, "program": program, "can_manage": can_manage,
+        "points": selectors.meeting_points_by_kind(meeting),
+    }
+    if can_manage:
+        context |= {
+            "agenda_form": forms.get("agenda_form") or AgendaItemForm(prefix="agenda", deliverables=deliverables),
+            "point_form": forms.get("point_form") or MeetingPointForm(prefix="point"),
+            "conclusion_form": forms.get("conclusion_form") or ConclusionForm(prefix="kl", deliverables=deliverables),
+        }
+    return context
+
+
+@login_required
+def meeting_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get(user=request.user, pk=pk)
+    return render(request, "programs/meeting_detail.html", _meeting_context(request, meeting))
+
+
+def _meeting_form_failed(request: AuthedRequest, meeting: Meeting, partial: str, **forms: Any) -> HttpResponse:
+    context = _meeting_context(request, meeting, **forms)
+    template = f"programs/meeting_detail.html#{partial}" if request.htmx else "programs/meeting_detail.html"
+    return render(request, template, context, status=422)
+
+
+def _meeting_manager(request: AuthedRequest, pk: int) -> Meeting:
+    meeting = selectors.meeting_get(user=request.user, pk=pk)
+    if not workflow.can_manage(request.user):
+        raise PermissionDenied(_("Chỉ cơ quan thường trực ghi nhận hội nghị, cuộc họp và kết luận."))
+    return meeting
+
+
+def _program_deliverables(request: AuthedRequest, meeting: Meeting) -> Any:
+    return Deliverable.objects.visible_to(request.user).filter(program_id=meeting.program_id)
+
+
+@login_required
+@require_POST
+def meeting_agenda_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_manager(request, pk)
+    form = AgendaItemForm(request.POST, prefix="agenda", deliverables=_program_deliverables(request, meeting))
+    if form.is_valid():
+        try:
+            services.agenda_item_add(actor=request.user, meeting=meeting, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã thêm nội dung họp."))
+            return _hx_redirect(request, reverse("meeting_detail", args=[meeting.pk]))
+    return _meeting_form_failed(request, meeting, "agenda-form", agenda_form=form)
+
+
+@login_required
+@require_POST
+def meeting_point_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_manager(request, pk)
+    form = MeetingPointForm(request.POST, prefix="point")
+    if form.is_valid():
+        try:
+            services.meeting_point_add(actor=request.user, meeting=meeting, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã ghi nhận ý kiến."))
+            return _hx_redirect(request, reverse("meeting_detail", args=[meeting.pk]))
+    return _meeting_form_failed(request, meeting, "point-form", point_form=form)
+
+
+@login_required
+@require_POST
+def meeting_conclusion_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_manager(request, pk)
+    form = ConclusionForm(request.POST, prefix="kl", deliverables=_program_deliverables(request, meeting))
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        if data["track_as"] == services.TRACK_AS_DELIVERABLE:
+            data["deliverable"] = None
+        try:
+            conclusion = services.conclusion_add(actor=request.user, meeting=meeting, **data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã ghi nhận kết luận, theo dõi tại nội dung %(code)s.") % {
+                "code": conclusion.deliverable.code})
+            return _hx_redirect(request, reverse("meeting_detail", args=[meeting.pk]))
+    return _meeting_form_failed(request, meeting, "conclusion-form", conclusion_form=form)

@@ -118,7 +118,9 @@ def test_demo_gives_the_year_end_review_figures():
     )
     # Later history moves today's figures, not the review day's.
     today = selectors.program_summary(user=admin, program=program, as_of=D(2026, 11, 27))
-    assert (today.completed, today.awaiting_approval, today.in_progress, today.cancelled) == (30, 1, 2, 1)
+    # 38 = the 34 plus the four conclusions of the year-end conference (KL21.1-4, assigned 10/01/2022).
+    assert (today.deliverables, today.lead_units) == (38, 11)
+    assert (today.completed, today.awaiting_approval, today.in_progress, today.cancelled) == (34, 1, 2, 1)
 
 
 def test_demo_refuses_a_database_with_data_and_changes_nothing(users):

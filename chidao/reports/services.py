@@ -1,0 +1,180 @@
+"""Writes for reports: asking for a build, running it, replacing a Word template."""
+
+import datetime as dt
+import io
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from docxtpl import DocxTemplate
+
+from chidao.core.audit import change_record_create, snapshot
+from chidao.core.models import Role, Unit, User
+from chidao.programs.models import Program
+
+from . import builders, figures
+from .models import ReportJob, ReportTemplate, TemplateKind
+from .periods import period_parse
+
+logger = logging.getLogger(__name__)
+TEMPLATE_FIELDS = ("kind", "original_name", "uploaded_at")
+
+FORMATS_BY_KIND: dict[str, tuple[str, ...]] = {
+    ReportJob.Kind.YEAR_END: ("docx", "pdf", "xlsx"),
+    ReportJob.Kind.PERIODIC: ("docx", "pdf", "xlsx"),
+    ReportJob.Kind.STOCKTAKE: ("pdf", "xlsx"),
+    ReportJob.Kind.DISPATCH: ("docx", "pdf"),
+}
+
+
+def _parse_iso(value: Any, field: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ValidationError({field: _("Ngày không hợp lệ.")}) from exc
+
+
+def report_compute(*, user: User, program: Program, kind: str, params: dict[str, Any]) -> figures.ProgramReport:
+    """Validate a report's parameters and compute it (shared by the command line and the background task)."""
+    as_of = _parse_iso(params.get("as_of"), "as_of")
+    if kind == ReportJob.Kind.YEAR_END:
+        try:
+            year = int(params.get("year") or 0)
+        except (TypeError, ValueError):
+            year = 0
+        if not program.period_start - 1 <= year <= program.period_end + 1:
+            raise ValidationError({"year": _("Năm phải trong giai đoạn của chương trình (%(a)s-%(b)s).") % {
+                "a": program.period_start, "b": program.period_end}})
+        return figures.year_end_report(user=user, program=program, year=year, as_of=as_of)
+    if kind == ReportJob.Kind.PERIODIC:
+        try:
+            period = period_parse(str(params.get("period", "")))
+        except ValueError as exc:
+            raise ValidationError({"period": str(exc)}) from exc
+        return figures.periodic_report(user=user, program=program, period=period)
+    if kind == ReportJob.Kind.STOCKTAKE:
+        return figures.stocktake_report(user=user, program=program, as_of=as_of)
+    if kind == ReportJob.Kind.DISPATCH:
+        raw = str(params.get("unit", ""))
+        unit = Unit.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+        if unit is None:
+            raise ValidationError({"unit": _("Chọn đơn vị chủ trì nhận công văn.")})
+        return figures.dispatch_report(user=user, program=program, unit=unit, as_of=as_of)
+    raise ValidationError({"kind": _("Loại báo cáo không hợp lệ.")})
+
+
+def _check_format(kind: str, fmt: str) -> None:
+    if fmt not in FORMATS_BY_KIND.get(kind, ()):
+        raise ValidationError({"format": _("Báo cáo này không lập được ở định dạng “%(f)s”.") % {"f": fmt}})
+
+
+def report_render(*, user: User, program: Program, kind: str, fmt: str, params: dict[str, Any],
+                  progress: builders.Progress = builders._noop) -> tuple[bytes, str]:
+    """Compute and build one report in this process: its bytes and its file name."""
+    _check_format(kind, fmt)
+    progress(10, _("Đang tính số liệu"))
+    report = report_compute(user=user, program=program, kind=kind, params=params)
+    return builders.build(report, fmt, progress)
+
+
+@transaction.atomic
+def report_job_request(*, actor: User, program: Program, kind: str, fmt: str, params: dict[str, Any]) -> ReportJob:
+    """Queue a build. Parameters are checked now, so a bad request is refused before anything is queued."""
+    if not Program.objects.visible_to(actor).filter(pk=program.pk).exists():
+        raise PermissionDenied(_("Bạn không có quyền lập báo cáo cho chương trình này."))
+    _check_format(kind, fmt)
+    # Validate the parameters the cheap way first (the figures are computed again by the worker).
+    report_compute(user=actor, program=program, kind=kind, params=params)
+    job = ReportJob.objects.create(
+        program=program, kind=kind, format=fmt, params=params, requested_by=actor, requested_at=timezone.now(),
+    )
+    from .tasks import report_build_task
+
+    result = report_build_task.enqueue(job.pk)
+    ReportJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
+    job.refresh_from_db()
+    return job
+
+
+def report_job_run(*, job_id: int) -> None:
+    """Build a queued report, saving progress as it goes so the page can show it."""
+    job = ReportJob.objects.select_related("program", "requested_by").get(pk=job_id)
+
+    def progress(pct: int, message: str) -> None:
+        ReportJob.objects.filter(pk=job.pk).update(state=ReportJob.State.RUNNING, progress=pct, message=message)
+
+    try:
+        content, name = report_render(user=job.requested_by, program=job.program, kind=job.kind, fmt=job.format,
+                                      params=job.params, progress=progress)
+    except Exception as exc:  # the job records the failure; the worker keeps running
+        logger.exception("report job %s failed", job.pk)
+        message = "; ".join(sum(exc.message_dict.values(), [])) if isinstance(exc, ValidationError) and hasattr(
+            exc, "message_dict") else _("Lỗi khi lập báo cáo: %(e)s") % {"e": exc}
+        ReportJob.objects.filter(pk=job.pk).update(state=ReportJob.State.FAILED, message=message,
+                                                   finished_at=timezone.now())
+        return
+    job.file.save(name, ContentFile(content), save=False)
+    ReportJob.objects.filter(pk=job.pk).update(
+        state=ReportJob.State.DONE, progress=100, message=_("Đã lập xong"), file=job.file.name, filename=name,
+        finished_at=timezone.now(),
+    )
+
+
+# --- Word templates -----------------------------------------------------------------------------------
+
+
+def _template_sample_check(content: bytes) -> None:
+    """A replacement template must open and render; errors come back in words, nothing is saved."""
+    try:
+        tpl = DocxTemplate(io.BytesIO(content))
+        tpl.render({}, autoescape=True)
+    except Exception as exc:
+        raise ValidationError({"file": _("Mẫu không hợp lệ: %(e)s") % {"e": exc}}) from exc
+
+
+@transaction.atomic
+def report_template_replace(*, actor: User, kind: str, upload: UploadedFile) -> ReportTemplate:
+    """Replace a default Word template (administrators only)."""
+    if actor.role != Role.ADMIN and not actor.is_superuser:
+        raise PermissionDenied(_("Chỉ quản trị hệ thống được thay mẫu văn bản."))
+    if kind not in TemplateKind.values:
+        raise ValidationError({"kind": _("Loại mẫu không hợp lệ.")})
+    if not upload.name or not upload.name.lower().endswith(".docx"):
+        raise ValidationError({"file": _("Mẫu phải là tệp Word .docx.")})
+    content = upload.read()
+    _template_sample_check(content)
+    existing = ReportTemplate.objects.filter(kind=kind).first()
+    before = snapshot(existing, TEMPLATE_FIELDS) if existing else None
+    if existing:
+        existing.file.delete(save=False)
+    template = existing or ReportTemplate(kind=kind)
+    template.original_name = upload.name[:255]
+    template.uploaded_by = actor
+    template.uploaded_at = timezone.now()
+    template.file.save(f"{kind}.docx", ContentFile(content), save=False)
+    template.save()
+    change_record_create(actor=actor, action="update" if existing else "create", obj=template, before=before,
+                         after=snapshot(template, TEMPLATE_FIELDS), reason=_("Thay mẫu văn bản"))
+    return template
+
+
+@transaction.atomic
+def report_template_reset(*, actor: User, kind: str) -> None:
+    """Go back to the default template."""
+    if actor.role != Role.ADMIN and not actor.is_superuser:
+        raise PermissionDenied(_("Chỉ quản trị hệ thống được thay mẫu văn bản."))
+    existing = ReportTemplate.objects.filter(kind=kind).first()
+    if existing is None:
+        return
+    before = snapshot(existing, TEMPLATE_FIELDS)
+    change_record_create(actor=actor, action="delete", obj=existing, before=before, after=None,
+                         reason=_("Dùng lại mẫu mặc định"))
+    existing.file.delete(save=False)
+    existing.delete()

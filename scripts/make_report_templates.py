@@ -1,0 +1,231 @@
+"""Write the default Word templates under chidao/reports/data/ (docxtpl: Jinja tags inside Word).
+
+Run `.venv/bin/python scripts/make_report_templates.py` after changing the layout; the .docx files
+are committed. An administrator replaces a template from the app (Báo cáo → Mẫu văn bản) by
+downloading one of these, editing it in Word (keeping the {{ ... }} and {% ... %} tags) and
+uploading it.
+
+Layout follows Decree 30/2020/NĐ-CP Appendix I (administrative documents): A4, margins 20/20 mm
+top/bottom, 30 mm left, 15 mm right, Times New Roman 13-14 pt, the national heading on the right,
+the issuing body and number on the left, place and date in italics under the heading.
+"""
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+OUT = Path(__file__).resolve().parent.parent / "chidao" / "reports" / "data"
+
+
+def _document() -> Document:
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    for name in ("Normal", "Table Grid"):
+        style = doc.styles[name]
+        style.font.name = "Times New Roman"
+        style.font.size = Pt(14 if name == "Normal" else 12)
+        rpr = style.element.get_or_add_rPr()
+        rfonts = rpr.find(qn("w:rFonts"))
+        if rfonts is None:
+            rfonts = rpr.makeelement(qn("w:rFonts"), {})
+            rpr.append(rfonts)
+        for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            rfonts.set(qn(attr), "Times New Roman")
+    normal = doc.styles["Normal"].paragraph_format
+    normal.space_after = Pt(6)
+    normal.line_spacing = 1.15
+    return doc
+
+
+def _p(container, text: str = "", *, bold=False, italic=False, size=None, align=None, underline=False,
+       indent=False):
+    p = container.add_paragraph()
+    if align is not None:
+        p.alignment = align
+    if indent:
+        p.paragraph_format.first_line_indent = Mm(10)
+        p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    if text:
+        run = p.add_run(text)
+        run.bold, run.italic, run.underline = bold, italic, underline
+        if size:
+            run.font.size = Pt(size)
+    return p
+
+
+def _no_borders(table) -> None:
+    tbl_pr = table._tbl.tblPr
+    borders = tbl_pr.makeelement(qn("w:tblBorders"), {})
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        borders.append(borders.makeelement(qn(f"w:{edge}"), {qn("w:val"): "nil"}))
+    tbl_pr.append(borders)
+
+
+def _heading(doc, *, kind: str) -> None:
+    """Issuing body and number (left), national heading, place and date (right)."""
+    table = doc.add_table(rows=1, cols=2)
+    _no_borders(table)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    left, right = table.rows[0].cells
+    left.width, right.width = Mm(70), Mm(95)
+    left.paragraphs[0].text = ""
+    _p(left, "{{ issuing_body }}", size=13, align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format.space_after = Pt(0)
+    _p(left, "{{ issuer }}", bold=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format.space_after = Pt(0)
+    _p(left, "*", size=13, align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format.space_after = Pt(0)
+    _p(left, "{{ number }}", size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
+    if kind == "dispatch":
+        _p(left, "V/v đôn đốc thực hiện các nội dung quá hạn", size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
+    right.paragraphs[0].text = ""
+    _p(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12,
+       align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format.space_after = Pt(0)
+    _p(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=13, underline=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _p(right, "{{ place_date }}", italic=True, size=13, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    for cell in (left, right):
+        cell._tc.remove(cell.paragraphs[0]._p)
+
+
+def _row(row, texts: list[str], *, bold: bool = False) -> None:
+    for cell, text in zip(row.cells, texts, strict=True):
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(text)
+        run.bold = bold
+        run.font.size = Pt(11)
+
+
+def _table(doc, headers: list[str], loop: str, cells: list[str], total: list[str] | None = None) -> None:
+    """A bordered table: header, the repeated body row between docxtpl's `{%tr for %}` rows, a total."""
+    table = doc.add_table(rows=4 + (1 if total else 0), cols=len(headers))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _row(table.rows[0], headers, bold=True)
+    for cell in table.rows[0].cells:
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    table.rows[1].cells[0].text = "{%tr for " + loop + " %}"
+    _row(table.rows[2], cells)
+    table.rows[3].cells[0].text = "{%tr endfor %}"
+    if total:
+        _row(table.rows[4], total, bold=True)
+    doc.add_paragraph()
+
+
+def _list(doc, items: str, *, empty: str, numbered: bool = False) -> None:
+    _p(doc, "{%p if " + items + " %}")
+    _p(doc, "{%p for x in " + items + " %}")
+    _p(doc, ("{{ loop.index }}. " if numbered else "- ") + "{{ x }}", indent=True)
+    _p(doc, "{%p endfor %}")
+    _p(doc, "{%p else %}")
+    _p(doc, empty, italic=True, indent=True)
+    _p(doc, "{%p endif %}")
+
+
+def _signature(doc) -> None:
+    table = doc.add_table(rows=1, cols=2)
+    _no_borders(table)
+    left, right = table.rows[0].cells
+    run = left.paragraphs[0].add_run("Nơi nhận:")
+    run.bold, run.italic, run.font.size = True, True, Pt(12)
+    _p(left, "{{ recipients }}", size=11)
+    first = True
+    for text in ("{{ signer_for }}", "{{ signer_title }}", "", "", "", "{{ signer_name }}"):
+        para = right.paragraphs[0] if first else right.add_paragraph()
+        first = False
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        para.paragraph_format.space_after = Pt(0)
+        if text:
+            run = para.add_run(text)
+            run.bold = True
+            run.font.size = Pt(13)
+
+
+UNIT_HEADERS = ["TT", "Đơn vị chủ trì", "Tổng số", "Đã hoàn thành", "Đã trình / dự thảo", "Đang thực hiện",
+                "Chưa triển khai", "Quá hạn", "Tỷ lệ (%)"]
+UNIT_CELLS = ["{{ u.stt }}", "{{ u.name }}", "{{ u.total }}", "{{ u.completed }}", "{{ u.awaiting }}",
+              "{{ u.in_progress }}", "{{ u.not_started }}", "{{ u.overdue }}", "{{ u.rate }}"]
+UNIT_TOTAL = ["", "Tổng cộng", "{{ totals.total }}", "{{ totals.completed }}", "{{ totals.awaiting }}",
+              "{{ totals.in_progress }}", "{{ totals.not_started }}", "{{ totals.overdue }}", "{{ totals.rate }}"]
+
+
+def _results(doc) -> None:
+    _p(doc, "{{ paragraph }}", indent=True)
+    _p(doc, "1. Kết quả theo đơn vị chủ trì", bold=True)
+    _table(doc, UNIT_HEADERS, "u in units", UNIT_CELLS, UNIT_TOTAL)
+    _p(doc, "2. Tiến độ so với thời hạn", bold=True)
+    _table(doc, ["Phân loại", "Số nội dung"], "c in classes", ["{{ c.label }}", "{{ c.n }}"])
+    _p(doc, "Tỷ lệ hoàn thành (đã hoàn thành ÷ đến hạn): {{ rate }}.", indent=True)
+    _p(doc, "3. Biểu đồ", bold=True)
+    _p(doc, "{{ chart }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _p(doc, "{{ trajectory_chart }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _p(doc, "{{ forecast }}", italic=True, indent=True)
+
+
+def program_report() -> Document:
+    doc = _document()
+    _heading(doc, kind="report")
+    _p(doc, "BÁO CÁO", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format.space_after = Pt(0)
+    _p(doc, "{{ subtitle }}", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _p(doc, "{{ period_line }}", italic=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _p(doc, "I. KẾT QUẢ THỰC HIỆN", bold=True)
+    _results(doc)
+    _p(doc, "{%p if is_periodic %}")
+    _p(doc, "4. Diễn biến trong kỳ", bold=True)
+    _table(doc, ["Việc", "Số TT", "Tên nội dung", "Đơn vị chủ trì", "Ngày", "Ghi chú"], "a in activity",
+           ["{{ a.what }}", "{{ a.code }}", "{{ a.title }}", "{{ a.lead_unit }}", "{{ a.date }}", "{{ a.doc }}"])
+    _p(doc, "{%p endif %}")
+    _p(doc, "{%p if is_year_end %}")
+    _p(doc, "II. BÀI HỌC KINH NGHIỆM", bold=True)
+    _list(doc, "lessons", empty="Chưa ghi nhận.")
+    _p(doc, "III. KHÓ KHĂN, HẠN CHẾ VÀ KIẾN NGHỊ", bold=True)
+    _p(doc, "1. Khó khăn, hạn chế", bold=True)
+    _list(doc, "difficulties", empty="Chưa ghi nhận.")
+    _p(doc, "2. Kiến nghị, đề xuất", bold=True)
+    _list(doc, "recommendations", empty="Chưa ghi nhận.")
+    _p(doc, "IV. NHIỆM VỤ NĂM {{ next_year }}", bold=True)
+    _p(doc, "1. Nhiệm vụ theo kết luận của Hội nghị", bold=True)
+    _p(doc, "{%p if tasks %}")
+    _table(doc, ["TT", "Nhiệm vụ", "Đơn vị chủ trì", "Thời hạn"], "t in tasks",
+           ["{{ t.stt }}", "{{ t.text }}", "{{ t.lead_unit }}", "{{ t.deadline }}"])
+    _p(doc, "{%p else %}")
+    _p(doc, "Chưa ghi nhận kết luận của Hội nghị tổng kết.", italic=True, indent=True)
+    _p(doc, "{%p endif %}")
+    _p(doc, "{%p endif %}")
+    _p(doc, "{{ carried_heading }}", bold=True)
+    _p(doc, "{%p if carried_over %}")
+    _table(doc, ["Số TT", "Tên nội dung", "Đơn vị chủ trì", "Thời hạn", "Trạng thái"], "i in carried_over",
+           ["{{ i.code }}", "{{ i.title }}", "{{ i.lead_unit }}", "{{ i.deadline }}", "{{ i.status }}"])
+    _p(doc, "{%p else %}")
+    _p(doc, "Không còn nội dung chưa hoàn thành.", italic=True, indent=True)
+    _p(doc, "{%p endif %}")
+    _signature(doc)
+    return doc
+
+
+def reminder_dispatch() -> Document:
+    doc = _document()
+    _heading(doc, kind="dispatch")
+    _p(doc, "Kính gửi: {{ unit }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _p(doc, "{{ opening }}", indent=True)
+    _table(doc, ["Số TT", "Tên nội dung", "Thời hạn", "Số ngày quá hạn", "Trạng thái"], "i in items",
+           ["{{ i.code }}", "{{ i.title }}", "{{ i.deadline }}", "{{ i.days }}", "{{ i.status }}"])
+    _p(doc, "{{ request }}", indent=True)
+    _signature(doc)
+    return doc
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    program_report().save(OUT / "program_report.docx")
+    reminder_dispatch().save(OUT / "reminder_dispatch.docx")
+    print(f"Wrote {OUT / 'program_report.docx'} and {OUT / 'reminder_dispatch.docx'}")
+
+
+if __name__ == "__main__":
+    main()
