@@ -131,7 +131,9 @@ def report_templates(request: AuthedRequest) -> HttpResponse:
                 return redirect("report_templates")
     custom = {t.kind: t for t in ReportTemplate.objects.select_related("uploaded_by")}
     rows = [{"kind": value, "label": label, "custom": custom.get(value)} for value, label in TemplateKind.choices]
-    return render(request, "reports/templates.html", {"rows": rows, "form": form},
+    help_text = _("Tải mẫu về, sửa trong Word (giữ nguyên các thẻ {{ ... }} và {%% ... %%}), rồi tải lên để thay. "
+                  "Mẫu lỗi sẽ bị từ chối, mẫu đang dùng giữ nguyên.").replace("%%", "%")
+    return render(request, "reports/templates.html", {"rows": rows, "form": form, "help": help_text},
                   status=422 if form.errors else 200)
 
 
