@@ -18,11 +18,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 run: install
-	mkdir -p var
+	mkdir -p $${CHIDAO_VAR_DIR:-var}
 	$(BIN)/chidao migrate --noinput -v0
 	$(BIN)/chidao demo
-	@echo "Chidao: http://$(HOST)/"
-	$(BIN)/chidao runserver $(HOST)
+	$(BIN)/chidao reminders
+	@echo "Chidao: http://$(HOST)/ (background worker for report builds and reminders started alongside)"
+	$(BIN)/chidao db_worker --queue-name '*' --no-reload --no-startup-delay -v0 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/chidao runserver $(HOST)
 
 system-deps:
 	bash scripts/install-system-deps.sh
