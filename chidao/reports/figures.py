@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from chidao.core.models import Unit, User
 from chidao.core.text import vn_collation_key
@@ -200,7 +201,8 @@ def _slipping(items: list[ItemState], as_of: dt.date) -> list[dict[str, Any]]:
         if i.status in (Status.COMPLETED, Status.CANCELLED):
             continue
         if i.deadline < as_of:
-            why = _("quá hạn %(n)s ngày") % {"n": (as_of - i.deadline).days}
+            days = (as_of - i.deadline).days
+            why = ngettext("quá hạn %(n)s ngày", "quá hạn %(n)s ngày", days) % {"n": days}
         elif i.deadline <= horizon and i.status not in workflow.AWAITING_APPROVAL:
             why = _("còn %(n)s ngày, chưa có dự thảo") % {"n": (i.deadline - as_of).days}
         elif i.slipped:
