@@ -79,5 +79,5 @@ def trajectory_chart(trajectory: "Trajectory", fmt: str = "png") -> bytes:
     for label in ax.get_xticklabels():
         label.set_fontsize(7)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y"))
-    ax.legend(loc="upper left", frameon=False, fontsize=8)
+    ax.legend(loc="lower right", frameon=False, fontsize=8)
     return _output(fig, fmt)
