@@ -114,6 +114,7 @@ def test_a_lead_officers_report_covers_only_their_scope(client, program, users, 
                             "đề án.") for p in paragraphs)
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection after a task, as in production
 def test_the_database_worker_runs_a_queued_build(settings, program, users, two_items):
     # Given the database backend (what `make run` uses), a build is only queued
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
