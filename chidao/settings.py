@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "chidao.core",
     "chidao.programs",
     "chidao.reports",
+    "chidao.personnel",
     "chidao.api",
 ]
 
@@ -134,6 +135,40 @@ CHIDAO_REPORTING = {
     "forecast_window_days": 180,
     # Stocktake: an open deliverable due within N days and not yet drafted is "at risk" (amber).
     "at_risk_days": 30,
+}
+
+# Cadre rules: every number with its source; an administrator changes them here, never in code.
+CHIDAO_RULES = {
+    # Labour Code 2019 Art. 169 and Decree 135/2020/NĐ-CP Art. 4: retirement age in normal conditions
+    # rises from 2021 by 3 months a year for men (60 -> 62 in 2028) and 4 months a year for women
+    # (55 -> 60 in 2035). Ages in months.
+    "retirement_base_year": 2020,
+    "retirement_male_base_months": 60 * 12,
+    "retirement_male_step_months": 3,
+    "retirement_male_max_months": 62 * 12,
+    "retirement_female_base_months": 55 * 12,
+    "retirement_female_step_months": 4,
+    "retirement_female_max_months": 60 * 12,
+    # Regulation 377-QĐ/TW (2025) on cadre planning: at most 3 people per post, at most 3 posts per
+    # person at one level; a planned person must be able to serve at least one full term (60 months).
+    "planning_max_people_per_post": 3,
+    "planning_max_posts_per_person": 3,
+    "planning_min_months_before_retirement": 60,
+    # Targets to report on planning (Regulation 377-QĐ/TW; Resolution 26-NQ/TW): young >= 15 %, women >= 25 %.
+    "planning_target_women_percent": 25,
+    "planning_target_young_percent": 15,
+    "planning_young_max_age": 45,
+    # Decree 172/2025/NĐ-CP and Regulation 22-QĐ/TW: months during which a discipline blocks planning and
+    # appointment to a higher post, per form (12 months for khiển trách / cảnh cáo under the old law).
+    "discipline_block_months": {
+        "khien_trach": 12, "canh_cao": 12, "ha_bac_luong": 18, "cach_chuc": 24, "khai_tru": 0, "buoc_thoi_viec": 0,
+    },
+    # Decree 90/2020/NĐ-CP Art. 29 (as amended by Decree 48/2023): two consecutive years "không hoàn thành
+    # nhiệm vụ" -> removal from post (cadre) or dismissal (civil servant).
+    "not_completed_consecutive_years": 2,
+    # Rotation (Regulation 65-QĐ/TW, 2022): at least 10 years of working time left; at least 36 months.
+    "rotation_min_months_left": 120,
+    "rotation_min_duration_months": 36,
 }
 
 # Where documents are signed ("Hà Nội, ngày ... tháng ... năm ...") - Decree 30/2020/NĐ-CP App. I.

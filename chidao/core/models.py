@@ -79,6 +79,7 @@ class Role(models.TextChoices):
     STEERING = "steering", _("Thành viên Ban Chỉ đạo")
     OFFICE = "office", _("Cơ quan thường trực")
     LEAD_OFFICER = "lead_officer", _("Cán bộ đơn vị chủ trì")
+    PERSONNEL = "personnel", _("Cán bộ tổ chức")
     AUDITOR = "auditor", _("Kiểm tra, giám sát")
 
 

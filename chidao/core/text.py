@@ -61,3 +61,26 @@ def vn_name_key(full_name: str) -> tuple:
         return ((), ())
     given, rest = words[-1], " ".join(words[:-1])
     return vn_collation_key(given), vn_collation_key(rest)
+
+
+def _hex_letters(word: str) -> str:
+    letters, _tones = _word_key(word)
+    return "".join(f"{min(rank + 1, 255):02x}" for rank in letters)
+
+
+def vn_name_sort_key(full_name: str) -> str:
+    """`vn_name_key` as a string the database can sort by (hex digits only, so any collation agrees).
+
+    Given name's letters, its tones, then the other words' letters and tones; "00" ends a word and a
+    list, so a prefix sorts first ("An" before "Anh").
+    """
+    words = (full_name or "").split()
+    if not words:
+        return ""
+    given, rest = words[-1], words[:-1]
+
+    def tones(ws: list[str]) -> str:
+        return "".join("".join(str(t + 1) for t in _word_key(w)[1]) + "0" for w in ws) + "0"
+
+    return (_hex_letters(given) + "00" + tones([given])
+            + "".join(_hex_letters(w) + "00" for w in rest) + "00" + tones(rest))

@@ -1,0 +1,203 @@
+"""Writes on cadre records: permission, validation, write, change record (no signals).
+
+Only those who may read a record may change it (`Person.objects.visible_to`), and a personnel
+officer only inside their unit's subtree.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from chidao.core.audit import change_record_create, snapshot
+from chidao.core.models import Role, Unit, User
+from chidao.core.reference import unit_subtree_ids
+from chidao.core.text import fold, vn_name_sort_key
+
+from . import rules
+from .models import (
+    Assignment,
+    Deferral,
+    Discipline,
+    Gender,
+    Person,
+    Position,
+    Rating,
+    RatingLevel,
+    Relation,
+    Relative,
+)
+
+PERSON_FIELDS = ("code", "full_name", "birth_date", "gender", "hometown", "party_joined_on", "education",
+                 "expertise", "phone", "email", "address", "id_number", "unit", "position", "retirement_date")
+INVERSE = {Relation.SPOUSE: Relation.SPOUSE, Relation.SIBLING: Relation.SIBLING, Relation.PARENT: Relation.CHILD,
+           Relation.CHILD: Relation.PARENT}
+
+
+def can_manage_people(user: User) -> bool:
+    return user.is_active and (user.is_superuser or user.role in (Role.ADMIN, Role.OFFICE, Role.PERSONNEL))
+
+
+def _require_unit_scope(actor: User, unit: Unit | None) -> None:
+    """A personnel officer writes only for units of their own subtree."""
+    if not can_manage_people(actor):
+        raise PermissionDenied(_("Bạn không có quyền cập nhật hồ sơ cán bộ."))
+    if actor.role == Role.PERSONNEL and not actor.is_superuser:
+        if actor.unit is None or unit is None or unit.pk not in unit_subtree_ids(actor.unit):
+            raise PermissionDenied(_("Đơn vị này ngoài phạm vi quản lý của bạn."))
+
+
+def _require_person(actor: User, person: Person) -> None:
+    if not can_manage_people(actor) or not Person.objects.visible_to(actor).filter(pk=person.pk).exists():
+        raise PermissionDenied(_("Bạn không có quyền cập nhật hồ sơ này."))
+
+
+def person_derive(person: Person) -> None:
+    """Fields kept from others: search text, Vietnamese sort key, retirement date."""
+    person.search_text = fold(f"{person.full_name} {person.code}")
+    person.sort_key = vn_name_sort_key(person.full_name)
+    person.retirement_date = rules.retirement_date(birth_date=person.birth_date, gender=person.gender)
+
+
+def _validate_person(person: Person) -> None:
+    errors: dict[str, str] = {}
+    if not person.full_name.strip():
+        errors["full_name"] = _("Nhập họ và tên.")
+    if person.gender not in Gender.values:
+        errors["gender"] = _("Giới tính không hợp lệ.")
+    if person.birth_date and person.birth_date > dt.date.today():
+        errors["birth_date"] = _("Ngày sinh không được sau hôm nay.")
+    if person.party_joined_on and person.birth_date and person.party_joined_on <= person.birth_date:
+        errors["party_joined_on"] = _("Ngày vào Đảng phải sau ngày sinh.")
+    if Person.objects.filter(code=person.code).exclude(pk=person.pk).exists():
+        errors["code"] = _("Mã hồ sơ %(c)s đã có.") % {"c": person.code}
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def person_create(*, actor: User, code: str, full_name: str, birth_date: dt.date, gender: str,
+                  unit: Unit | None = None, **fields: Any) -> Person:
+    _require_unit_scope(actor, unit)
+    person = Person(code=code.strip(), full_name=" ".join(full_name.split()), birth_date=birth_date, gender=gender,
+                    unit=unit, **fields)
+    _validate_person(person)
+    person_derive(person)
+    person.save()
+    change_record_create(actor=actor, action="create", obj=person, after=snapshot(person, PERSON_FIELDS))
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: User, person: Person, reason: str = "", **changes: Any) -> Person:
+    _require_person(actor, person)
+    before = snapshot(person, PERSON_FIELDS)
+    for name, value in changes.items():
+        setattr(person, name, value)
+    _validate_person(person)
+    person_derive(person)
+    person.save()
+    change_record_create(actor=actor, action="update", obj=person, before=before,
+                         after=snapshot(person, PERSON_FIELDS), reason=reason)
+    return person
+
+
+def person_refresh_current(person: Person) -> None:
+    """Current unit, post and time in post come from the open assignment that started last."""
+    current = person.assignments.filter(end__isnull=True).select_related("position").order_by("-start", "-id").first()
+    if current is None:
+        person.position, person.position_since = None, None
+    else:
+        person.position, person.position_since = current.position, current.start
+        person.unit = current.position.unit
+
+
+@transaction.atomic
+def assignment_add(*, actor: User, person: Person, position: Position, kind: str, start: dt.date,
+                   end: dt.date | None = None, decision: str = "", close_current: bool = True) -> Assignment:
+    """Record a stretch of service; by default the open one ends the day before the new one starts."""
+    _require_person(actor, person)
+    _require_unit_scope(actor, position.unit)
+    if end is not None and end < start:
+        raise ValidationError({"end": _("Ngày kết thúc không được trước ngày bắt đầu.")})
+    if close_current and end is None:
+        for open_one in person.assignments.filter(end__isnull=True):
+            if open_one.start >= start:
+                raise ValidationError({"start": _("Đã có quá trình công tác bắt đầu từ %(d)s, sau ngày này.") % {
+                    "d": open_one.start.strftime("%d/%m/%Y")}})
+            open_one.end = start - dt.timedelta(days=1)
+            open_one.save(update_fields=["end"])
+    assignment = Assignment.objects.create(person=person, position=position, kind=kind, start=start, end=end,
+                                           decision=decision)
+    person_refresh_current(person)
+    person.save()
+    change_record_create(actor=actor, action="create", obj=assignment,
+                         after=snapshot(assignment, ("person", "position", "kind", "start", "end", "decision")))
+    return assignment
+
+
+@transaction.atomic
+def rating_set(*, actor: User, person: Person, year: int, level: str) -> Rating:
+    """The year's rating (one per year; a second call corrects it and records the change)."""
+    _require_person(actor, person)
+    if level not in RatingLevel.values:
+        raise ValidationError({"level": _("Mức xếp loại không hợp lệ.")})
+    if not 1990 <= year <= dt.date.today().year:
+        raise ValidationError({"year": _("Năm xếp loại không hợp lệ.")})
+    rating = Rating.objects.filter(person=person, year=year).first()
+    before = snapshot(rating, ("year", "level")) if rating else None
+    rating = rating or Rating(person=person, year=year)
+    rating.level = level
+    rating.save()
+    change_record_create(actor=actor, action="update" if before else "create", obj=rating, before=before,
+                         after=snapshot(rating, ("year", "level")))
+    return rating
+
+
+@transaction.atomic
+def discipline_add(*, actor: User, person: Person, system: str, form: str, decided_on: dt.date, decided_by: str,
+                   reason: str = "") -> Discipline:
+    _require_person(actor, person)
+    from .models import DisciplineForm, DisciplineSystem
+
+    if system not in DisciplineSystem.values or form not in DisciplineForm.values:
+        raise ValidationError({"form": _("Hình thức kỷ luật không hợp lệ.")})
+    if not decided_by.strip():
+        raise ValidationError({"decided_by": _("Nhập cơ quan quyết định kỷ luật.")})
+    discipline = Discipline.objects.create(
+        person=person, system=system, form=form, decided_on=decided_on, decided_by=decided_by.strip(), reason=reason,
+        blocks_until=rules.discipline_blocks_until(form=form, decided_on=decided_on),
+    )
+    change_record_create(actor=actor, action="create", obj=discipline, after=snapshot(
+        discipline, ("system", "form", "decided_on", "decided_by", "blocks_until")))
+    return discipline
+
+
+@transaction.atomic
+def deferral_add(*, actor: User, person: Person, kind: str, start: dt.date, end: dt.date | None = None,
+                 note: str = "") -> Deferral:
+    _require_person(actor, person)
+    if end is not None and end < start:
+        raise ValidationError({"end": _("Ngày kết thúc không được trước ngày bắt đầu.")})
+    deferral = Deferral.objects.create(person=person, kind=kind, start=start, end=end, note=note)
+    change_record_create(actor=actor, action="create", obj=deferral,
+                         after=snapshot(deferral, ("kind", "start", "end")))
+    return deferral
+
+
+@transaction.atomic
+def relative_link(*, actor: User, person: Person, relative: Person, relation: str) -> Relative:
+    """Link two people both ways (parent ↔ child, spouse ↔ spouse, sibling ↔ sibling)."""
+    _require_person(actor, person)
+    if person.pk == relative.pk:
+        raise ValidationError({"relative": _("Không thể tự liên kết với chính mình.")})
+    if relation not in INVERSE:
+        raise ValidationError({"relation": _("Quan hệ không hợp lệ.")})
+    link, _created = Relative.objects.update_or_create(person=person, relative=relative,
+                                                       defaults={"relation": relation})
+    Relative.objects.update_or_create(person=relative, relative=person, defaults={"relation": INVERSE[relation]})
+    change_record_create(actor=actor, action="create", obj=link, after={"relative": str(relative),
+                                                                        "relation": relation})
+    return link
