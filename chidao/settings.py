@@ -158,17 +158,19 @@ CHIDAO_RULES = {
     "planning_target_women_percent": 25,
     "planning_target_young_percent": 15,
     "planning_young_max_age": 45,
-    # Decree 172/2025/NĐ-CP and Regulation 22-QĐ/TW: months during which a discipline blocks planning and
-    # appointment to a higher post, per form (12 months for khiển trách / cảnh cáo under the old law).
-    "discipline_block_months": {
-        "khien_trach": 12, "canh_cao": 12, "ha_bac_luong": 18, "cach_chuc": 24, "khai_tru": 0, "buoc_thoi_viec": 0,
-    },
     # Decree 90/2020/NĐ-CP Art. 29 (as amended by Decree 48/2023): two consecutive years "không hoàn thành
     # nhiệm vụ" -> removal from post (cadre) or dismissal (civil servant).
     "not_completed_consecutive_years": 2,
     # Rotation (Regulation 65-QĐ/TW, 2022): at least 10 years of working time left; at least 36 months.
     "rotation_min_months_left": 120,
     "rotation_min_duration_months": 36,
+}
+
+# Decree 172/2025/NĐ-CP and Regulation 22-QĐ/TW: months during which a discipline blocks planning and
+# appointment to a higher post, per form (12 months for khiển trách / cảnh cáo under the old law);
+# 0 for forms that end the service (khai trừ, buộc thôi việc): they never lapse.
+CHIDAO_DISCIPLINE_BLOCK_MONTHS = {
+    "khien_trach": 12, "canh_cao": 12, "ha_bac_luong": 18, "cach_chuc": 24, "khai_tru": 0, "buoc_thoi_viec": 0,
 }
 
 # Where documents are signed ("Hà Nội, ngày ... tháng ... năm ...") - Decree 30/2020/NĐ-CP App. I.

@@ -217,7 +217,7 @@ class DisciplineForm(models.TextChoices):
 
 class Discipline(models.Model):
     """A disciplinary decision; it blocks planning and promotion until `blocks_until`
-    (the period per form lives in settings.CHIDAO_RULES["discipline_block_months"])."""
+    (the period per form lives in settings.CHIDAO_DISCIPLINE_BLOCK_MONTHS)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="disciplines")
     system = models.CharField(_("loại kỷ luật"), max_length=16, choices=DisciplineSystem.choices)

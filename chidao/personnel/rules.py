@@ -65,10 +65,10 @@ def discipline_blocks_until(*, form: str, decided_on: dt.date) -> dt.date | None
     """The last day a discipline blocks planning and appointment to a higher post.
 
     Regulation 22-QĐ/TW and Decree 172/2025/NĐ-CP; under the old rules khiển trách and cảnh cáo
-    blocked for 12 months. Months per form are in CHIDAO_RULES["discipline_block_months"]; a form
+    blocked for 12 months. Months per form are in CHIDAO_DISCIPLINE_BLOCK_MONTHS; a form
     that ends the service (khai trừ, buộc thôi việc) has no period (None: it never lapses).
     """
-    months = settings.CHIDAO_RULES["discipline_block_months"].get(form, 0)
+    months = settings.CHIDAO_DISCIPLINE_BLOCK_MONTHS.get(form, 0)
     if form in (DisciplineForm.EXPULSION, DisciplineForm.DISMISSAL) or not months:
         return None
     return add_months(decided_on, months) - dt.timedelta(days=1)

@@ -32,7 +32,7 @@ from .models import (
 
 PERSON_FIELDS = ("code", "full_name", "birth_date", "gender", "hometown", "party_joined_on", "education",
                  "expertise", "phone", "email", "address", "id_number", "unit", "position", "retirement_date")
-INVERSE = {Relation.SPOUSE: Relation.SPOUSE, Relation.SIBLING: Relation.SIBLING, Relation.PARENT: Relation.CHILD,
+INVERSE: dict[str, str] = {Relation.SPOUSE: Relation.SPOUSE, Relation.SIBLING: Relation.SIBLING, Relation.PARENT: Relation.CHILD,
            Relation.CHILD: Relation.PARENT}
 
 
