@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("chidao.core.urls")),
     path("", include("chidao.reports.urls")),
+    path("", include("chidao.personnel.urls")),
     path("", include("chidao.programs.urls")),
 ]

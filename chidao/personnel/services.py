@@ -32,8 +32,8 @@ from .models import (
 
 PERSON_FIELDS = ("code", "full_name", "birth_date", "gender", "hometown", "party_joined_on", "education",
                  "expertise", "phone", "email", "address", "id_number", "unit", "position", "retirement_date")
-INVERSE: dict[str, str] = {Relation.SPOUSE: Relation.SPOUSE, Relation.SIBLING: Relation.SIBLING, Relation.PARENT: Relation.CHILD,
-           Relation.CHILD: Relation.PARENT}
+INVERSE: dict[str, str] = {Relation.SPOUSE: Relation.SPOUSE, Relation.SIBLING: Relation.SIBLING,
+                           Relation.PARENT: Relation.CHILD, Relation.CHILD: Relation.PARENT}
 
 
 def can_manage_people(user: User) -> bool:
