@@ -27,3 +27,16 @@ def test_vietnamese_alphabet_order_letters_before_tones():
     assert sorted(["má", "mạ", "mà", "mã", "ma", "mả"], key=vn_collation_key) == ["ma", "mà", "mả", "mã", "má", "mạ"]
     # Letters decide before tones: "bà" < "bác" (shorter first), "Đào" after "Dương".
     assert sorted(["Đào", "Dương"], key=vn_collation_key) == ["Dương", "Đào"]
+
+
+def test_the_database_sort_key_orders_names_as_the_python_key():
+    from chidao.core.text import vn_name_key, vn_name_sort_key
+
+    names = ["Nguyễn Văn An", "Trần Thị Anh", "Lê Ánh", "Phạm Ân", "Đỗ Bình", "Nguyễn Thị Ă", "Bùi Đức Anh",
+             "Hoàng Văn An", "An", "Lê Văn Ơn", "Lê Văn Ôn", "Lê Văn On", "Trần Đạt", "Trần Dũng", "Ngô Thị Hà",
+             "Ngô Thị Hả", "Ngô Thị Hạ", "Ngô Thị Há", "Ngô Hà", "Ngô Văn Hà", "Nguyễn Y", "Nguyễn Văn Y Vân"]
+    assert sorted(names, key=vn_name_sort_key) == sorted(names, key=vn_name_key)
+    assert sorted(["Trần Dũng", "Trần Đạt", "Lê Ánh", "Hoàng Văn An"], key=vn_name_sort_key) == [
+        "Hoàng Văn An", "Lê Ánh", "Trần Dũng", "Trần Đạt"]
+    # Only hex digits: every database collation sorts it the same way.
+    assert set(vn_name_sort_key("Đinh Tiến Dũng")) <= set("0123456789abcdef")
