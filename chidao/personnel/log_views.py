@@ -1,0 +1,36 @@
+"""The access log of personnel records, for administrators and auditors (who read, never write)."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils.translation import gettext as _
+
+from chidao.core.errors import PermissionDenied
+from chidao.core.http import AuthedRequest
+from chidao.core.models import Role, User
+from chidao.core.text import search_terms
+
+from .models import AccessLog
+
+
+def access_log_list(*, user: User, q: str = "") -> QuerySet[AccessLog]:
+    """Every recorded view of a personnel record; only administrators and auditors may read it."""
+    if not (user.is_superuser or user.role in (Role.ADMIN, Role.AUDITOR)):
+        raise PermissionDenied(_("Chỉ quản trị hệ thống và kiểm tra, giám sát được xem nhật ký truy cập hồ sơ."))
+    qs = AccessLog.objects.select_related("user", "person").order_by("-at", "-id")
+    for term in search_terms(q):
+        qs = qs.filter(person__search_text__contains=term)
+    return qs
+
+
+@login_required
+def access_log(request: AuthedRequest) -> HttpResponse:
+    q = request.GET.get("q", "")
+    page = Paginator(access_log_list(user=request.user, q=q), 50).get_page(request.GET.get("page"))
+    return render(request, "personnel/access_log.html", {"page": page, "q": q})
+
+
+urlpatterns = [path("can-bo/nhat-ky-truy-cap/", access_log, name="person_access_log")]
