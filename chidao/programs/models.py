@@ -113,6 +113,12 @@ class Deliverable(models.Model):
         Unit, verbose_name=_("đơn vị phối hợp"), blank=True, related_name="coordinated_deliverables"
     )
     responsible_leader = models.CharField(_("lãnh đạo phụ trách"), max_length=150, blank=True)
+    # The responsible leader's cadre record, when known: overdue deliverables flag that person
+    # (personnel.flags, "signs of not completing duties").
+    responsible_person = models.ForeignKey(
+        "personnel.Person", verbose_name=_("lãnh đạo phụ trách (hồ sơ)"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="responsible_for",
+    )
     original_deadline = models.DateField(_("thời hạn ban đầu"))
     # Current values, kept by the services together with the history rows they summarize.
     deadline = models.DateField(_("thời hạn hiện hành"))

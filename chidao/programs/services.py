@@ -4,7 +4,7 @@ writes, and records the change (who, when, before/after, why) explicitly."""
 import datetime as dt
 import os
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -33,13 +33,17 @@ from .models import (
     StatusChange,
 )
 
+if TYPE_CHECKING:
+    from chidao.personnel.models import Person
+
 DELIVERABLE_FIELDS = (
     "code", "kind", "title", "description", "lead_unit", "coordinating_units", "responsible_leader",
-    "original_deadline", "deadline", "status", "completed_on", "approval_doc_number", "approval_doc_date",
+    "responsible_person", "original_deadline", "deadline", "status", "completed_on", "approval_doc_number",
+    "approval_doc_date",
 )
 # What a lead-agency officer may change on their own unit's deliverable; the rest is the office's.
 LEAD_EDITABLE = frozenset({"title", "description", "coordinating_units", "responsible_leader"})
-OFFICE_EDITABLE = LEAD_EDITABLE | {"code", "kind", "lead_unit", "original_deadline"}
+OFFICE_EDITABLE = LEAD_EDITABLE | {"code", "kind", "lead_unit", "original_deadline", "responsible_person"}
 
 
 def _search_text(deliverable: Deliverable) -> str:
@@ -106,7 +110,7 @@ def _validate_deliverable(
 def deliverable_create(
     *, actor: User, program: Program, code: str, kind: str, title: str, lead_unit: Unit,
     original_deadline: dt.date, coordinating_units: Iterable[Unit] = (), responsible_leader: str = "",
-    description: str = "", at: dt.datetime | None = None,
+    description: str = "", at: dt.datetime | None = None, responsible_person: "Person | None" = None,
 ) -> Deliverable:
     """Assign a new deliverable to a lead unit. `at` backdates records taken over from paper files."""
     if not workflow.can_manage(actor):
@@ -117,7 +121,7 @@ def deliverable_create(
     at = at or timezone.now()
     deliverable = Deliverable(
         program=program, code=code.strip(), kind=kind, title=title.strip(), description=description,
-        lead_unit=lead_unit, responsible_leader=responsible_leader.strip(),
+        lead_unit=lead_unit, responsible_leader=responsible_leader.strip(), responsible_person=responsible_person,
         original_deadline=original_deadline, deadline=original_deadline, status=Status.NOT_STARTED,
         created_at=at, updated_at=at,
     )

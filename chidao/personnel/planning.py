@@ -1,0 +1,373 @@
+"""Cadre planning (quy hoạch cán bộ) under Regulation 377-QĐ/TW (2025): services for the writes and
+selectors for the reads, including the yearly review and the coverage of key posts.
+
+The numbers (3 people per post, 3 posts per person at one level, 60 months before retirement, the
+women and young targets) are in settings.CHIDAO_RULES; the rules themselves are named functions in
+`rules.py` and `flags.py`.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from chidao.core.audit import change_record_create, snapshot
+from chidao.core.errors import PermissionDenied, ValidationError
+from chidao.core.models import Role, User
+from chidao.core.reference import unit_subtree_ids
+
+from . import flags, rules
+from .models import AccessLog, Discipline, Gender, Person, PlanningEntry, PlanningTerm, Position, PostLevel
+from .services import _require_person, can_manage_people
+
+TERM_FIELDS = ("name", "start_year", "end_year")
+ENTRY_FIELDS = ("term", "person", "position", "added_on", "added_reason", "removed_on", "removed_reason")
+
+BASIS_PLANNING = "Quy định 377-QĐ/TW (2025) về quy hoạch cán bộ"
+
+
+def _d(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _level_label(level: int) -> str:
+    return str(PostLevel(level).label)
+
+
+def _require_manager(actor: User) -> None:
+    if not can_manage_people(actor):
+        raise PermissionDenied(_("Bạn không có quyền quản lý quy hoạch cán bộ."))
+
+
+# --- Services -------------------------------------------------------------------------------------
+
+@transaction.atomic
+def planning_term_create(*, actor: User, name: str, start_year: int, end_year: int) -> PlanningTerm:
+    """Open a planning term (nhiệm kỳ quy hoạch), e.g. 2025-2030."""
+    _require_manager(actor)
+    name = " ".join(name.split())
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = _("Nhập tên nhiệm kỳ quy hoạch.")
+    elif PlanningTerm.objects.filter(name=name).exists():
+        errors["name"] = _("Nhiệm kỳ %(n)s đã có.") % {"n": name}
+    if end_year <= start_year:
+        errors["end_year"] = _("Năm kết thúc (%(e)s) phải sau năm bắt đầu (%(s)s).") % {"e": end_year, "s": start_year}
+    if errors:
+        raise ValidationError(errors)
+    term = PlanningTerm.objects.create(name=name, start_year=start_year, end_year=end_year)
+    change_record_create(actor=actor, action="create", obj=term, after=snapshot(term, TERM_FIELDS))
+    return term
+
+
+def _blocking_disciplines(person: Person, on: dt.date) -> list[Discipline]:
+    return flags.blocking_disciplines_by_person([person.pk], on=on).get(person.pk, [])
+
+
+@transaction.atomic
+def planning_entry_add(*, actor: User, term: PlanningTerm, person: Person, position: Position, on: dt.date,
+                       reason: str = "") -> PlanningEntry:
+    """Plan `person` for `position` in `term` from `on`, if Regulation 377-QĐ/TW allows it.
+
+    Refused with the numbers named: a post already holding CHIDAO_RULES["planning_max_people_per_post"]
+    people; a person already planned for CHIDAO_RULES["planning_max_posts_per_person"] posts of that
+    level; a post not higher than the person's current post (or no current post); fewer than
+    CHIDAO_RULES["planning_min_months_before_retirement"] months to retirement (`rules.can_serve_full_term`);
+    a discipline blocking on `on` (`rules.discipline_is_blocking`).
+    """
+    _require_person(actor, person)
+    r = settings.CHIDAO_RULES
+    # Row locks (PostgreSQL) so two officers cannot both take the last place of a post or a person.
+    person = Person.objects.select_for_update().select_related("position").get(pk=person.pk)
+    position = Position.objects.select_for_update().get(pk=position.pk)
+    errors: dict[str, list[str]] = defaultdict(list)
+
+    current = person.position
+    if current is None:
+        errors["person"].append(_("%(p)s chưa giữ chức danh nào nên không thể quy hoạch (chỉ quy hoạch vào chức "
+                                  "danh cao hơn chức danh hiện nay).") % {"p": person.full_name})
+    elif position.level <= current.level:
+        errors["position"].append(_(
+            "Chỉ quy hoạch vào chức danh cao hơn: “%(post)s” (%(level)s) không cao hơn chức danh hiện nay "
+            "“%(current)s” (%(current_level)s).") % {
+            "post": position.title, "level": _level_label(position.level), "current": current.title,
+            "current_level": _level_label(current.level)})
+
+    active = PlanningEntry.objects.filter(term=term, removed_on__isnull=True)
+    if active.filter(person=person, position=position).exists():
+        errors["position"].append(_("%(p)s đã có trong quy hoạch chức danh “%(post)s” nhiệm kỳ %(t)s.") % {
+            "p": person.full_name, "post": position.title, "t": term.name})
+    else:
+        per_post = active.filter(position=position).count()
+        if per_post >= r["planning_max_people_per_post"]:
+            errors["position"].append(_(
+                "Chức danh “%(post)s” đã có %(n)s người trong quy hoạch nhiệm kỳ %(t)s; mỗi chức danh quy hoạch "
+                "không quá %(max)s người.") % {"post": position.title, "n": per_post, "t": term.name,
+                                               "max": r["planning_max_people_per_post"]})
+        per_level = active.filter(person=person, position__level=position.level).count()
+        if per_level >= r["planning_max_posts_per_person"]:
+            errors["position"].append(_(
+                "%(p)s đã được quy hoạch %(n)s chức danh cấp “%(level)s” trong nhiệm kỳ %(t)s; mỗi người quy "
+                "hoạch không quá %(max)s chức danh ở cùng một cấp.") % {
+                "p": person.full_name, "n": per_level, "level": _level_label(position.level), "t": term.name,
+                "max": r["planning_max_posts_per_person"]})
+
+    retirement = person.retirement_date or rules.retirement_date(birth_date=person.birth_date, gender=person.gender)
+    if not rules.can_serve_full_term(retirement_date=retirement, on=on):
+        errors["person"].append(_(
+            "Không đủ thời gian công tác ít nhất một nhiệm kỳ: từ ngày %(on)s đến ngày nghỉ hưu %(r)s còn "
+            "%(left)s tháng, cần ít nhất %(min)s tháng.") % {
+            "on": _d(on), "r": _d(retirement), "left": rules.months_of_service_left(retirement_date=retirement, on=on),
+            "min": r["planning_min_months_before_retirement"]})
+
+    for d in _blocking_disciplines(person, on):
+        if d.blocks_until is None:
+            errors["person"].append(_("Đã bị kỷ luật %(form)s (quyết định ngày %(d)s): không được quy hoạch.") % {
+                "form": d.get_form_display(), "d": _d(d.decided_on)})
+        else:
+            errors["person"].append(_(
+                "Đang trong thời hạn kỷ luật %(form)s (quyết định ngày %(d)s): chưa được quy hoạch đến hết ngày "
+                "%(u)s.") % {"form": d.get_form_display(), "d": _d(d.decided_on), "u": _d(d.blocks_until)})
+
+    if errors:
+        raise ValidationError(dict(errors))
+    entry = PlanningEntry.objects.create(term=term, person=person, position=position, added_on=on,
+                                         added_reason=reason.strip())
+    change_record_create(actor=actor, action="create", obj=entry, after=snapshot(entry, ENTRY_FIELDS),
+                         reason=reason.strip())
+    return entry
+
+
+@transaction.atomic
+def planning_entry_remove(*, actor: User, entry: PlanningEntry, on: dt.date, reason: str) -> PlanningEntry:
+    """Take a person out of planning on `on`; the reason is required and the row is kept (Regulation 377-QĐ/TW:
+    the yearly review adds and removes, with reasons)."""
+    _require_person(actor, entry.person)
+    entry = PlanningEntry.objects.select_for_update().get(pk=entry.pk)
+    errors: dict[str, str] = {}
+    if not reason.strip():
+        errors["reason"] = _("Nhập lý do đưa ra khỏi quy hoạch.")
+    if entry.removed_on is not None:
+        errors["removed_on"] = _("Người này đã được đưa ra khỏi quy hoạch ngày %(d)s.") % {"d": _d(entry.removed_on)}
+    elif on < entry.added_on:
+        errors["removed_on"] = _("Ngày đưa ra (%(on)s) không được trước ngày đưa vào quy hoạch (%(a)s).") % {
+            "on": _d(on), "a": _d(entry.added_on)}
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(entry, ENTRY_FIELDS)
+    entry.removed_on, entry.removed_reason = on, reason.strip()
+    entry.save(update_fields=["removed_on", "removed_reason"])
+    change_record_create(actor=actor, action="update", obj=entry, before=before,
+                         after=snapshot(entry, ENTRY_FIELDS), reason=reason.strip())
+    return entry
+
+
+# --- Selectors ------------------------------------------------------------------------------------
+
+def _people(user: User | None) -> QuerySet[Person]:
+    return Person.objects.all() if user is None else Person.objects.visible_to(user)
+
+
+def planning_terms(*, user: User) -> QuerySet[PlanningTerm]:
+    """Planning terms with their count of active entries (managers only)."""
+    _require_manager(user)
+    return PlanningTerm.objects.annotate(active_count=Count("entries", filter=Q(entries__removed_on__isnull=True)))
+
+
+def planning_term_get(*, user: User, pk: int) -> PlanningTerm:
+    _require_manager(user)
+    return get_object_or_404(PlanningTerm, pk=pk)
+
+
+def planning_entry_get(*, user: User, pk: int) -> PlanningEntry:
+    _require_manager(user)
+    return get_object_or_404(PlanningEntry.objects.select_related("person", "term", "position"),
+                             pk=pk, person__in=Person.objects.visible_to(user))
+
+
+def planning_person_by_code(*, user: User, code: str) -> Person | None:
+    """The person with this record code, if the user may see them."""
+    return Person.objects.visible_to(user).select_related("position").filter(code=code.strip()).first()
+
+
+def planning_positions(*, user: User) -> QuerySet[Position]:
+    """Posts one may plan for: leading posts above staff level."""
+    _require_manager(user)
+    return (Position.objects.filter(level__gt=PostLevel.STAFF).select_related("unit")
+            .order_by("-level", "unit__name", "title"))
+
+
+@dataclass
+class PostGroup:
+    position: Position
+    entries: list[PlanningEntry]
+    max_people: int
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
+
+    @property
+    def full(self) -> bool:
+        return self.count >= self.max_people
+
+
+def planning_entries_by_post(*, user: User, term: PlanningTerm) -> list[PostGroup]:
+    """The term's active entries the user may see, grouped by post (highest level first); logged as a view."""
+    _require_manager(user)
+    entries = (PlanningEntry.objects.filter(term=term, removed_on__isnull=True, person__in=_people(user))
+               .select_related("person", "person__position", "person__unit", "position", "position__unit")
+               .order_by("-position__level", "position__unit__name", "position__title", "person__sort_key", "id"))
+    groups: dict[int, PostGroup] = {}
+    for e in entries:
+        group = groups.setdefault(e.position_id, PostGroup(
+            position=e.position, entries=[], max_people=settings.CHIDAO_RULES["planning_max_people_per_post"]))
+        group.entries.append(e)
+    AccessLog.objects.create(user=user, action="planning_view", detail=_("Quy hoạch nhiệm kỳ %(t)s") % {
+        "t": term.name})
+    return list(groups.values())
+
+
+def planning_removed_entries(*, user: User, term: PlanningTerm) -> QuerySet[PlanningEntry]:
+    _require_manager(user)
+    return (PlanningEntry.objects.filter(term=term, removed_on__isnull=False, person__in=_people(user))
+            .select_related("person", "position").order_by("-removed_on", "-id"))
+
+
+class ProposalCode:
+    DISCIPLINE = "discipline"
+    RETIREMENT = "retirement"
+    NOT_HIGHER = "not_higher"
+    NOT_COMPLETED = "not_completed"
+
+
+@dataclass
+class Proposal:
+    """An automatic proposal to take an entry out of planning, with its reason and legal basis."""
+
+    entry: PlanningEntry
+    code: str
+    reason: str
+    basis: str
+
+
+def planning_review(*, term: PlanningTerm, on: dt.date, user: User | None = None) -> list[Proposal]:
+    """The yearly review (Regulation 377-QĐ/TW): active entries whose conditions no longer hold on `on`.
+
+    Proposes removal when a discipline now blocks (`rules.discipline_is_blocking`), when the person can
+    no longer serve a full term before retirement (`rules.can_serve_full_term`), when the planned post is
+    no longer higher than the current one, and when the person was rated "không hoàn thành nhiệm vụ"
+    two consecutive years (`flags.current_not_completed_run`). A few queries whatever the size; with
+    `user`, only the people that user may see.
+    """
+    entries = list(PlanningEntry.objects.filter(term=term, removed_on__isnull=True, person__in=_people(user))
+                   .select_related("person", "person__position", "position")
+                   .order_by("-position__level", "position__title", "person__sort_key", "id"))
+    ids = {e.person_id for e in entries}
+    disciplines = flags.blocking_disciplines_by_person(ids, on=on)
+    ratings = flags.ratings_by_person(ids, up_to_year=on.year)
+    proposals: list[Proposal] = []
+    for e in entries:
+        person = e.person
+        for d in disciplines.get(person.pk, []):
+            until = (_("không hết hạn") if d.blocks_until is None
+                     else _("hạn chế đến hết ngày %(u)s") % {"u": _d(d.blocks_until)})
+            proposals.append(Proposal(e, ProposalCode.DISCIPLINE, _(
+                "Bị kỷ luật %(form)s theo quyết định ngày %(d)s (%(until)s).") % {
+                "form": d.get_form_display(), "d": _d(d.decided_on), "until": until}, flags.BASIS_DISCIPLINE))
+        retirement = person.retirement_date or rules.retirement_date(birth_date=person.birth_date,
+                                                                     gender=person.gender)
+        if not rules.can_serve_full_term(retirement_date=retirement, on=on):
+            proposals.append(Proposal(e, ProposalCode.RETIREMENT, _(
+                "Không còn đủ thời gian công tác một nhiệm kỳ: còn %(left)s tháng đến ngày nghỉ hưu %(r)s (cần "
+                "ít nhất %(min)s tháng).") % {
+                "left": rules.months_of_service_left(retirement_date=retirement, on=on), "r": _d(retirement),
+                "min": settings.CHIDAO_RULES["planning_min_months_before_retirement"]}, BASIS_PLANNING))
+        current = person.position
+        if current is None:
+            proposals.append(Proposal(e, ProposalCode.NOT_HIGHER, _(
+                "Không còn giữ chức danh nào, nên “%(post)s” không còn là chức danh cao hơn.") % {
+                "post": e.position.title}, BASIS_PLANNING))
+        elif e.position.level <= current.level:
+            proposals.append(Proposal(e, ProposalCode.NOT_HIGHER, _(
+                "Chức danh quy hoạch “%(post)s” (%(level)s) không còn cao hơn chức danh hiện nay “%(current)s” "
+                "(%(current_level)s).") % {
+                "post": e.position.title, "level": _level_label(e.position.level), "current": current.title,
+                "current_level": _level_label(current.level)}, BASIS_PLANNING))
+        run = flags.current_not_completed_run(ratings[person.pk]) if ratings.get(person.pk) else None
+        if run is not None:
+            proposals.append(Proposal(e, ProposalCode.NOT_COMPLETED, _(
+                "Hai năm liên tiếp %(a)s và %(b)s xếp loại “không hoàn thành nhiệm vụ”.") % {"a": run[0], "b": run[1]},
+                flags.BASIS_NOT_COMPLETED))
+    return proposals
+
+
+@dataclass
+class CoverageRow:
+    """Planning of one key post (or, with position None, all of them) against the targets."""
+
+    position: Position | None
+    count: int
+    women: int
+    young: int
+    max_people: int = field(default_factory=lambda: settings.CHIDAO_RULES["planning_max_people_per_post"])
+    women_target: int = field(default_factory=lambda: settings.CHIDAO_RULES["planning_target_women_percent"])
+    young_target: int = field(default_factory=lambda: settings.CHIDAO_RULES["planning_target_young_percent"])
+
+    @staticmethod
+    def _percent(part: int, whole: int) -> float | None:
+        return round(100 * part / whole, 1) if whole else None
+
+    @property
+    def women_percent(self) -> float | None:
+        return self._percent(self.women, self.count)
+
+    @property
+    def young_percent(self) -> float | None:
+        return self._percent(self.young, self.count)
+
+    @property
+    def women_met(self) -> bool:
+        return self.count > 0 and 100 * self.women >= self.women_target * self.count
+
+    @property
+    def young_met(self) -> bool:
+        return self.count > 0 and 100 * self.young >= self.young_target * self.count
+
+
+def planning_coverage(*, term: PlanningTerm, on: dt.date, user: User | None = None) -> list[CoverageRow]:
+    """Key posts (is_key_post) and the people planned for each on `on`: count, women and young shares
+    against the targets of Regulation 377-QĐ/TW (CHIDAO_RULES planning_target_women_percent,
+    planning_target_young_percent; young per `rules.is_young`). Posts with nobody planned count 0.
+    A personnel officer sees the key posts of their unit's subtree. Two queries.
+    """
+    posts = Position.objects.filter(is_key_post=True).select_related("unit").order_by(
+        "-level", "unit__name", "title")
+    if user is not None and user.role == Role.PERSONNEL and not user.is_superuser:
+        posts = posts.filter(unit_id__in=unit_subtree_ids(user.unit) if user.unit else [])
+    posts_list = list(posts)
+    people: dict[int, list[tuple[str, dt.date]]] = defaultdict(list)
+    for position_id, gender, birth in (
+        PlanningEntry.objects.filter(term=term, position__in=posts_list, person__in=_people(user), added_on__lte=on)
+        .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=on))
+        .values_list("position_id", "person__gender", "person__birth_date")
+    ):
+        people[position_id].append((gender, birth))
+    rows = []
+    for p in posts_list:
+        planned = people.get(p.pk, [])
+        rows.append(CoverageRow(
+            position=p, count=len(planned), women=sum(1 for g, _b in planned if g == Gender.FEMALE),
+            young=sum(1 for _g, b in planned if rules.is_young(birth_date=b, on=on))))
+    return rows
+
+
+def planning_coverage_total(rows: list[CoverageRow]) -> CoverageRow:
+    """All key posts together (a person planned for two posts counts twice, once per post)."""
+    return CoverageRow(position=None, count=sum(r.count for r in rows), women=sum(r.women for r in rows),
+                       young=sum(r.young for r in rows))

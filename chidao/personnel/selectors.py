@@ -1,0 +1,218 @@
+"""Reads on cadre records, all through `Person.objects.visible_to(user)`.
+
+Every successful view of one record writes an `AccessLog` row (`person_get`); a list writes one row
+for the whole list (it shows names only), never one per person. A denial writes nothing.
+Lists cost a fixed number of queries whatever the number of people: the rows join what they show
+(unit, post) and search filters the folded `search_text` word by word.
+"""
+
+import datetime as dt
+import importlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from chidao.core.errors import PermissionDenied
+from chidao.core.models import Role, Unit, User
+from chidao.core.reference import unit_subtree_ids
+from chidao.core.text import search_terms
+
+from . import rules
+from .models import AccessLog, Assignment, Deferral, Discipline, Person, PlanningEntry, Position, Rating, Relative
+
+# Contact and identity details shown only to `can_see_sensitive` users; others see MASK.
+SENSITIVE_FIELDS = ("phone", "email", "address", "id_number")
+MASK = "••••"
+
+
+def can_read_people(user: User) -> bool:
+    """Whether the user may see any personnel record at all (the standing office, administrators and
+    personnel officers attached to a unit); mirrors `PersonQuerySet.visible_to`."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or user.role in (Role.ADMIN, Role.OFFICE):
+        return True
+    return user.role == Role.PERSONNEL and user.unit_id is not None
+
+
+def can_see_sensitive(user: User, person: Person) -> bool:
+    """Sensitive fields (phone, e-mail, address, ID number): administrators, and the personnel officers
+    of the subtree the person works in. The standing office reads the record with them masked."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or user.role == Role.ADMIN:
+        return True
+    if user.role == Role.PERSONNEL and user.unit is not None and person.unit_id is not None:
+        return person.unit_id in unit_subtree_ids(user.unit)
+    return False
+
+
+def _log(*, user: User, person: Person | None, action: str, detail: str) -> None:
+    AccessLog.objects.create(user=user, person=person, action=action, detail=detail[:300])
+
+
+@dataclass
+class PersonFilters:
+    q: str = ""
+    unit: int | None = None
+    gender: str = ""
+    key_post: bool = False
+
+    def describe(self) -> str:
+        """The filters as a short text for the access log."""
+        parts = [f"q={self.q}"] if self.q else []
+        if self.unit:
+            parts.append(f"unit={self.unit}")
+        if self.gender:
+            parts.append(f"gender={self.gender}")
+        if self.key_post:
+            parts.append("key_post=1")
+        return " ".join(parts)
+
+
+def person_list(*, user: User, filters: PersonFilters | None = None, via: str = "page") -> QuerySet[Person]:
+    """The people the user may see, filtered, in Vietnamese name order (given name first).
+
+    Raises PermissionDenied (logging nothing) for users who may see no record; otherwise logs one
+    AccessLog row action="list" with the filters.
+    """
+    if not can_read_people(user):
+        raise PermissionDenied(_("Bạn không có quyền xem hồ sơ cán bộ."))
+    filters = filters or PersonFilters()
+    qs = Person.objects.visible_to(user).select_related("unit", "position")
+    for term in search_terms(filters.q):
+        qs = qs.filter(search_text__contains=term)
+    if filters.unit:
+        unit = Unit.objects.filter(pk=filters.unit).first()
+        qs = qs.filter(unit_id__in=unit_subtree_ids(unit)) if unit else qs.none()
+    if filters.gender:
+        qs = qs.filter(gender=filters.gender)
+    if filters.key_post:
+        qs = qs.filter(position__is_key_post=True)
+    _log(user=user, person=None, action="list", detail=f"{via} {filters.describe()}".strip())
+    return qs.order_by("sort_key", "id")
+
+
+def person_filter_units(*, user: User) -> QuerySet[Unit]:
+    """Units offered by the list's unit filter and the create form: the user's scope."""
+    qs = Unit.objects.current().order_by("name")
+    if user.is_superuser or user.role in (Role.ADMIN, Role.OFFICE):
+        return qs
+    if user.role == Role.PERSONNEL and user.unit is not None:
+        return qs.filter(pk__in=unit_subtree_ids(user.unit))
+    return qs.none()
+
+
+def person_positions(*, user: User) -> QuerySet[Position]:
+    """Posts a user may assign people to (the units of their scope)."""
+    qs = Position.objects.select_related("unit").order_by("unit__name", "-level", "title")
+    if user.is_superuser or user.role in (Role.ADMIN, Role.OFFICE):
+        return qs
+    if user.role == Role.PERSONNEL and user.unit is not None:
+        return qs.filter(unit_id__in=unit_subtree_ids(user.unit))
+    return qs.none()
+
+
+def person_get(*, user: User, pk: int, via: str = "page") -> Person:
+    """One record the user may see; logs the view (AccessLog action="view", detail=via).
+
+    Outside the user's scope: 404 (the record's existence is not revealed) and nothing is logged.
+    """
+    person = (
+        Person.objects.visible_to(user).select_related("unit", "position", "position__unit", "hometown")
+        .filter(pk=pk).first()
+    )
+    if person is None:
+        raise Http404(_("Không tìm thấy hồ sơ hoặc bạn không có quyền xem."))
+    _log(user=user, person=person, action="view", detail=via)
+    return person
+
+
+def person_for_update(*, user: User, pk: int) -> Person:
+    """A record the user may see and change (the write endpoints); not logged as a view."""
+    from .services import can_manage_people
+
+    person = Person.objects.visible_to(user).select_related("unit", "position").filter(pk=pk).first()
+    if person is None:
+        raise Http404(_("Không tìm thấy hồ sơ hoặc bạn không có quyền xem."))
+    if not can_manage_people(user):
+        raise PermissionDenied(_("Bạn không có quyền cập nhật hồ sơ cán bộ."))
+    return person
+
+
+def sensitive_values(*, user: User, person: Person) -> dict[str, str]:
+    """The sensitive fields as the user may see them: the values, or MASK for each filled one."""
+    shown = can_see_sensitive(user, person)
+    values = {name: getattr(person, name) or "" for name in SENSITIVE_FIELDS}
+    if shown:
+        return values
+    return {name: (MASK if value else "") for name, value in values.items()}
+
+
+def time_in_post(since: dt.date | None, on: dt.date) -> str:
+    """"3 năm 2 tháng" from the start of the current post to `on`."""
+    if since is None:
+        return ""
+    months = max(0, rules.months_between(since, on))
+    years, months = divmod(months, 12)
+    if years and months:
+        return _("%(y)d năm %(m)d tháng") % {"y": years, "m": months}
+    if years:
+        return _("%(y)d năm") % {"y": years}
+    return _("%(m)d tháng") % {"m": months}
+
+
+def _flags(person: Person, on: dt.date) -> list[Any] | None:
+    """The rule flags raised on a person, when chidao.personnel.flags provides `person_flags`."""
+    try:
+        module = importlib.import_module("chidao.personnel.flags")
+    except ImportError:
+        return None
+    person_flags = getattr(module, "person_flags", None)
+    if person_flags is None:
+        return None
+    return list(person_flags(person=person, on=on))
+
+
+@dataclass
+class PersonRecord:
+    """Everything shown on a record page (the person is already scoped and logged)."""
+
+    person: Person
+    sensitive: dict[str, str]
+    sensitive_shown: bool
+    assignments: list[Assignment] = field(default_factory=list)
+    ratings: list[Rating] = field(default_factory=list)
+    disciplines: list[Discipline] = field(default_factory=list)
+    deferrals: list[Deferral] = field(default_factory=list)
+    relatives: list[Relative] = field(default_factory=list)
+    planning: list[PlanningEntry] = field(default_factory=list)
+    flags: list[Any] | None = None
+
+
+def person_record(*, user: User, person: Person, on: dt.date) -> PersonRecord:
+    """The record's sections; relatives outside the user's scope are listed by name without a link."""
+    visible = set(
+        Person.objects.visible_to(user).filter(
+            pk__in=Relative.objects.filter(person=person).values("relative_id")).values_list("pk", flat=True)
+    )
+    relatives = list(person.relatives.select_related("relative", "relative__unit", "relative__position")
+                     .order_by("relation", "relative__sort_key"))
+    for link in relatives:
+        link.linkable = link.relative_id in visible  # type: ignore[attr-defined]
+    return PersonRecord(
+        person=person,
+        sensitive=sensitive_values(user=user, person=person),
+        sensitive_shown=can_see_sensitive(user, person),
+        assignments=list(person.assignments.select_related("position", "position__unit").order_by("-start", "-id")),
+        ratings=list(person.ratings.order_by("-year")),
+        disciplines=list(person.disciplines.order_by("-decided_on", "-id")),
+        deferrals=list(person.deferrals.order_by("-start", "-id")),
+        relatives=relatives,
+        planning=list(person.planning_entries.select_related("term", "position", "position__unit")
+                      .order_by("-term__start_year", "position__title")),
+        flags=_flags(person, on),
+    )
