@@ -73,6 +73,8 @@ ACTION_LABELS = {
     "note_progress": _("cập nhật tiến độ"),
     "note_comment": _("ý kiến"),
     "note_directive": _("chỉ đạo"),
+    "import": _("nhập từ Excel"),
+    "delete": _("xóa"),
 }
 # Keys some services record that are not fields of the audited model.
 EXTRA_LABELS = {

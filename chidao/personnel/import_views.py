@@ -1,3 +1,88 @@
-"""URL patterns of this module are collected by personnel/urls.py."""
+"""Excel pages of the cadre records: import (with its error report), the import template, export.
 
-urlpatterns: list = []
+URL patterns of this module are collected by personnel/urls.py.
+"""
+
+import os
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from chidao.core.errors import PermissionDenied
+from chidao.core.http import AuthedRequest
+
+from . import excel, selectors, services
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class PeopleImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Tệp Excel (.xlsx)"))
+    dry_run = forms.BooleanField(label=gettext_lazy("Chỉ kiểm tra, chưa ghi"), required=False)
+
+    def clean_file(self) -> UploadedFile:
+        """Only .xlsx, not empty, not above CHIDAO_UPLOAD_MAX_BYTES (as attachments are checked)."""
+        file: UploadedFile = self.cleaned_data["file"]
+        ext = os.path.splitext(file.name or "")[1].lower()
+        if ext != ".xlsx":
+            raise forms.ValidationError(_("Loại tệp %(ext)s không được phép. Cho phép: .xlsx.") % {"ext": ext or "?"})
+        if not file.size:
+            raise forms.ValidationError(_("Tệp rỗng."))
+        if file.size > settings.CHIDAO_UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(_("Tệp vượt quá dung lượng cho phép (%(mb)s MB).") % {
+                "mb": settings.CHIDAO_UPLOAD_MAX_BYTES // (1024 * 1024)})
+        return file
+
+
+@login_required
+def people_import(request: AuthedRequest) -> HttpResponse:
+    """Upload a workbook; any wrong row: the error table (sheet, row, column, message), status 422,
+    nothing written; otherwise the counts."""
+    if not services.can_manage_people(request.user):
+        raise PermissionDenied(_("Bạn không có quyền nhập hồ sơ cán bộ."))
+    form = PeopleImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = excel.people_import(actor=request.user, file=form.cleaned_data["file"],
+                                     dry_run=form.cleaned_data["dry_run"])
+    status = 422 if (result is not None and not result.ok) or (request.method == "POST" and form.errors) else 200
+    return render(request, "personnel/import.html", {
+        "form": form, "result": result, "errors": result.errors[:1000] if result else [],
+        "max_mb": settings.CHIDAO_UPLOAD_MAX_BYTES // (1024 * 1024),
+    }, status=status)
+
+
+@login_required
+def people_import_template(request: AuthedRequest) -> HttpResponse:
+    response = HttpResponse(excel.people_import_template(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-ho-so-can-bo.xlsx"'
+    return response
+
+
+@login_required
+def people_export(request: AuthedRequest) -> HttpResponse:
+    """The people of the current filter (?q=&unit=) the user may see; others get 403."""
+    if not selectors.can_read_people(request.user):
+        raise PermissionDenied(_("Bạn không có quyền xem hồ sơ cán bộ."))
+    unit = request.GET.get("unit", "")
+    qs = excel.people_filter(user=request.user, q=request.GET.get("q", ""),
+                             unit=int(unit) if unit.isdigit() else None)
+    response = HttpResponse(excel.people_export(user=request.user, qs=qs), content_type=XLSX)
+    name = f"ho-so-can-bo-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+urlpatterns = [
+    path("can-bo/nhap-excel/", people_import, name="person_import"),
+    path("can-bo/mau-nhap.xlsx", people_import_template, name="person_import_template"),
+    path("can-bo/xuat-excel/", people_export, name="person_export"),
+]
