@@ -83,7 +83,7 @@ def planning_entry_add(*, actor: User, term: PlanningTerm, person: Person, posit
     _require_person(actor, person)
     r = settings.CHIDAO_RULES
     # Row locks (PostgreSQL) so two officers cannot both take the last place of a post or a person.
-    person = Person.objects.select_for_update().select_related("position").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("position").get(pk=person.pk)
     position = Position.objects.select_for_update().get(pk=position.pk)
     errors: dict[str, list[str]] = defaultdict(list)
 
