@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "chidao.programs",
     "chidao.reports",
     "chidao.personnel",
+    "chidao.rotation",
     "chidao.api",
 ]
 
@@ -161,9 +162,21 @@ CHIDAO_RULES = {
     # Decree 90/2020/NĐ-CP Art. 29 (as amended by Decree 48/2023): two consecutive years "không hoàn thành
     # nhiệm vụ" -> removal from post (cadre) or dismissal (civil servant).
     "not_completed_consecutive_years": 2,
-    # Rotation (Regulation 65-QĐ/TW, 2022): at least 10 years of working time left; at least 36 months.
+    # Rotation (Regulation 65-QĐ/TW, 2022): at least 10 years of working time left; at least 36 months;
+    # a key leader who has headed one place for 2 consecutive terms (taken as 120 months) is a target.
     "rotation_min_months_left": 120,
     "rotation_min_duration_months": 36,
+    "rotation_same_place_months": 120,
+    # Periodic position change (Law on Anti-Corruption 2018 Art. 25; Decree 59/2019 Art. 37): exempt with
+    # less than 18 months to retirement; the period per post is 24-60 months (Position.change_period_months).
+    "periodic_change_exempt_months_to_retirement": 18,
+    "periodic_change_min_period_months": 24,
+    "periodic_change_max_period_months": 60,
+    # Planning the moves (house rules an administrator may change): a unit receives at most this share of
+    # its staff in one round; a person is not sent back to a unit served within this many years.
+    "rotation_unit_cap_percent": 20,
+    "rotation_recent_unit_years": 5,
+    "rotation_alternatives_shown": 3,
 }
 
 # Decree 172/2025/NĐ-CP and Regulation 22-QĐ/TW: months during which a discipline blocks planning and

@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("chidao.core.urls")),
     path("", include("chidao.reports.urls")),
     path("", include("chidao.personnel.urls")),
+    path("", include("chidao.rotation.urls")),
     path("", include("chidao.programs.urls")),
 ]
