@@ -26,6 +26,13 @@ def test_office_builds_and_downloads_the_year_end_review(page: Page, live_server
     page.goto(f"/chuong-trinh/{program.pk}/")
     page.get_by_test_id("reports-link").click()
     expect(page.get_by_test_id("ratings")).to_be_visible()
+    # A request the service refuses answers 422; htmx must still show the error in the form.
+    form = page.get_by_test_id("report-form")
+    form.locator("#id_kind").select_option("stocktake")
+    form.locator("#id_format").select_option("docx")
+    form.locator("button[type=submit]").click()
+    expect(page.get_by_test_id("report-errors")).to_contain_text("Báo cáo này không lập được ở định dạng “docx”.")
+    assert ReportJob.objects.count() == 0
     form = page.get_by_test_id("report-form")
     form.locator("#id_kind").select_option("year_end")
     form.locator("#id_format").select_option("docx")
