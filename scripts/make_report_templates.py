@@ -220,11 +220,32 @@ def reminder_dispatch() -> Document:
     return doc
 
 
+def rotation_plan() -> Document:
+    """The published plan of a rotation round (chidao.rotation.plan.plan_publish_document)."""
+    doc = _document()
+    _heading(doc, kind="report")
+    _p(doc, "{{ title }}", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format.space_after = Pt(0)
+    _p(doc, "{{ subtitle }}", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _p(doc, "{%p for b in basis %}")
+    _p(doc, "{{ b }}", italic=True, indent=True)
+    _p(doc, "{%p endfor %}")
+    _p(doc, "{{ opening }}", indent=True)
+    _table(doc, ["TT", "Họ và tên", "Từ chức danh, đơn vị", "Đến chức danh, đơn vị", "Ghi chú"], "r in rows",
+           ["{{ r.stt }}", "{{ r.name }}", "{{ r.from }}", "{{ r.to }}", "{{ r.note }}"])
+    _p(doc, "{%p if unplaced %}")
+    _p(doc, "Chưa bố trí trong đợt này", bold=True)
+    _list(doc, "unplaced", empty="")
+    _p(doc, "{%p endif %}")
+    _signature(doc)
+    return doc
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     program_report().save(OUT / "program_report.docx")
     reminder_dispatch().save(OUT / "reminder_dispatch.docx")
-    print(f"Wrote {OUT / 'program_report.docx'} and {OUT / 'reminder_dispatch.docx'}")
+    rotation_plan().save(OUT / "rotation_plan.docx")
+    print(f"Wrote {OUT / 'program_report.docx'}, {OUT / 'reminder_dispatch.docx'} and {OUT / 'rotation_plan.docx'}")
 
 
 if __name__ == "__main__":

@@ -75,6 +75,17 @@ ACTION_LABELS = {
     "note_directive": _("chỉ đạo"),
     "import": _("nhập từ Excel"),
     "delete": _("xóa"),
+    "due_list_build": _("lập danh sách đến hạn"),
+    "due_entry_add": _("bổ sung vào danh sách"),
+    "include": _("đưa vào phương án"),
+    "exclude": _("đưa ra khỏi phương án"),
+    "plan_request": _("yêu cầu lập phương án"),
+    "plan_solve": _("lập phương án"),
+    "plan_solve_failed": _("lập phương án không thành công"),
+    "move_edit": _("điều chỉnh phương án"),
+    "plan_approve": _("phê duyệt phương án"),
+    "plan_publish": _("công khai phương án"),
+    "plan_apply": _("thực hiện phương án"),
 }
 # Keys some services record that are not fields of the audited model.
 EXTRA_LABELS = {

@@ -1,3 +1,213 @@
-"""URL patterns of this module are collected by rotation/urls.py."""
+"""The plan of a round (`/luan-chuyen/<pk>/phuong-an/...`): thin views over `plan.py`.
 
-urlpatterns: list = []
+The round page includes `rotation/_plan.html`, which loads the plan partial by htmx; every button posts
+to a view here that answers the re-rendered partial (htmx) or redirects to the round page. Those who
+manage no cadre records get 403; a round outside the user's scope answers 404.
+
+URL patterns of this module are collected by rotation/urls.py.
+"""
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from chidao.core.errors import PermissionDenied, ValidationError
+from chidao.core.http import AuthedRequest
+from chidao.core.models import Role
+from chidao.core.reference import unit_subtree_ids
+from chidao.personnel.models import Position
+
+from . import plan
+from .models import Move, RotationRound
+
+PARTIAL = "rotation/plan_partial.html"
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+DOCUMENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+class ApproveForm(forms.Form):
+    decision_number = forms.CharField(label=gettext_lazy("Số quyết định phê duyệt"), max_length=64)
+
+
+class PublishForm(forms.Form):
+    effective_on = forms.DateField(label=gettext_lazy("Ngày có hiệu lực"), input_formats=DATE_FORMATS,
+                                   widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}))
+
+
+class MoveEditForm(forms.Form):
+    # An option's position id, "other" (then position_id), or "none" (not placed).
+    choice = forms.CharField(max_length=20)
+    position_id = forms.IntegerField(required=False, min_value=1)
+    reason = forms.CharField(max_length=2000, required=False)
+
+
+def _messages(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "message_dict"):
+        return [m for ms in exc.message_dict.values() for m in ms]
+    return list(exc.messages)
+
+
+def _render(request: AuthedRequest, rnd: RotationRound, *, errors: list[str] | None = None,
+            edit_errors: dict[int, list[str]] | None = None) -> HttpResponse:
+    view = plan.plan_get(user=request.user, round=rnd)
+    for row in view.rows:
+        row.errors = (edit_errors or {}).get(row.move.pk, [])
+    return render(request, PARTIAL, {
+        "round": view.round, "plan": view, "errors": errors or [],
+        "approve_form": ApproveForm(), "publish_form": PublishForm(),
+        "today": timezone.localdate(),
+    })
+
+
+def _answer(request: AuthedRequest, rnd: RotationRound, *, errors: list[str], done: str) -> HttpResponse:
+    """htmx: the partial again, with the errors (status 200: htmx swaps only 2xx answers).
+    A plain form post: back to the round page with a message."""
+    if request.htmx:
+        return _render(request, rnd, errors=errors)
+    if errors:
+        messages.error(request, " ".join(errors))
+    else:
+        messages.success(request, done)
+    return redirect("round_detail", pk=rnd.pk)
+
+
+@login_required
+def rotation_plan(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The plan partial: solver figures, progress (polled while solving), moves, buttons."""
+    rnd = plan.plan_round_get(user=request.user, pk=pk)
+    return _render(request, rnd)
+
+
+@login_required
+@require_POST
+def rotation_plan_request(request: AuthedRequest, pk: int) -> HttpResponse:
+    rnd = plan.plan_round_get(user=request.user, pk=pk)
+    errors: list[str] = []
+    try:
+        plan.plan_request(actor=request.user, round=rnd)
+    except ValidationError as exc:
+        errors = _messages(exc)
+    return _answer(request, rnd, errors=errors, done=_("Đã đưa vào hàng đợi lập phương án."))
+
+
+def _position_in_reach(request: AuthedRequest, position: Position) -> bool:
+    """A personnel officer edits moves only into units of their own subtree."""
+    user = request.user
+    if user.is_superuser or user.role != Role.PERSONNEL:
+        return True
+    return user.unit is not None and position.unit_id in unit_subtree_ids(user.unit)
+
+
+@login_required
+@require_POST
+def rotation_move_edit(request: AuthedRequest, pk: int, move_pk: int) -> HttpResponse:
+    rnd = plan.plan_round_get(user=request.user, pk=pk)
+    move = Move.objects.filter(round=rnd, pk=move_pk).select_related("round", "person").first()
+    if move is None:
+        raise Http404(_("Không tìm thấy đề xuất."))
+    form = MoveEditForm(request.POST)
+    errors: list[str] = []
+    if not form.is_valid():
+        errors = [_("Chọn chức danh đến.")]
+    else:
+        choice = form.cleaned_data["choice"]
+        raw = form.cleaned_data["position_id"] if choice == "other" else (None if choice == "none" else choice)
+        position: Position | None = None
+        if raw is not None:
+            found = Position.objects.select_related("unit").filter(pk=int(raw)) if str(raw).isdigit() else None
+            position = found.first() if found is not None else None
+            if position is None:
+                errors = [_("Không có chức danh mã %(p)s.") % {"p": raw or ""}]
+            elif not _position_in_reach(request, position):
+                raise PermissionDenied(_("Chức danh này ngoài phạm vi quản lý của bạn."))
+        if not errors:
+            try:
+                plan.move_edit(actor=request.user, move=move, to_position=position,
+                               reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                errors = _messages(exc)
+    if request.htmx:
+        return _render(request, rnd, edit_errors={move.pk: errors} if errors else None)
+    return _answer(request, rnd, errors=errors, done=_("Đã điều chỉnh đề xuất."))
+
+
+@login_required
+@require_POST
+def rotation_plan_approve(request: AuthedRequest, pk: int) -> HttpResponse:
+    rnd = plan.plan_round_get(user=request.user, pk=pk)
+    form = ApproveForm(request.POST)
+    errors: list[str] = []
+    if not form.is_valid():
+        errors = [_("Nhập số quyết định phê duyệt.")]
+    else:
+        try:
+            plan.plan_approve(actor=request.user, round=rnd, decision_number=form.cleaned_data["decision_number"])
+        except ValidationError as exc:
+            errors = _messages(exc)
+    return _answer(request, rnd, errors=errors, done=_("Đã phê duyệt phương án."))
+
+
+@login_required
+@require_POST
+def rotation_plan_publish(request: AuthedRequest, pk: int) -> HttpResponse:
+    rnd = plan.plan_round_get(user=request.user, pk=pk)
+    form = PublishForm(request.POST)
+    errors: list[str] = []
+    if not form.is_valid():
+        errors = [_("Nhập ngày có hiệu lực theo dạng dd/mm/yyyy.")]
+    else:
+        try:
+            plan.plan_publish(actor=request.user, round=rnd, effective_on=form.cleaned_data["effective_on"])
+        except ValidationError as exc:
+            errors = _messages(exc)
+    return _answer(request, rnd, errors=errors, done=_("Đã công khai phương án."))
+
+
+@login_required
+@require_POST
+def rotation_plan_apply(request: AuthedRequest, pk: int) -> HttpResponse:
+    rnd = plan.plan_round_get(user=request.user, pk=pk)
+    errors: list[str] = []
+    try:
+        plan.plan_apply(actor=request.user, round=rnd, on=timezone.localdate())
+    except ValidationError as exc:
+        errors = _messages(exc)
+    return _answer(request, rnd, errors=errors, done=_("Đã ghi quá trình công tác theo phương án."))
+
+
+@login_required
+def rotation_plan_document(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
+    rnd = plan.plan_round_get(user=request.user, pk=pk)
+    if fmt not in DOCUMENT_TYPES:
+        raise Http404
+    try:
+        content, name = plan.plan_publish_document(user=request.user, round=rnd, fmt=fmt)
+    except ValidationError as exc:
+        messages.error(request, " ".join(_messages(exc)))
+        return redirect("round_detail", pk=rnd.pk)
+    response = HttpResponse(content, content_type=DOCUMENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+urlpatterns: list[Any] = [
+    path("luan-chuyen/<int:pk>/phuong-an/", rotation_plan, name="rotation_plan"),
+    path("luan-chuyen/<int:pk>/phuong-an/lap/", rotation_plan_request, name="rotation_plan_request"),
+    path("luan-chuyen/<int:pk>/phuong-an/<int:move_pk>/sua/", rotation_move_edit, name="rotation_move_edit"),
+    path("luan-chuyen/<int:pk>/phuong-an/phe-duyet/", rotation_plan_approve, name="rotation_plan_approve"),
+    path("luan-chuyen/<int:pk>/phuong-an/cong-khai/", rotation_plan_publish, name="rotation_plan_publish"),
+    path("luan-chuyen/<int:pk>/phuong-an/thuc-hien/", rotation_plan_apply, name="rotation_plan_apply"),
+    path("luan-chuyen/<int:pk>/phuong-an/tai-ve.<str:fmt>", rotation_plan_document, name="rotation_plan_document"),
+]

@@ -1,0 +1,421 @@
+"""Rotation rounds and their due lists: services for the writes and selectors for the reads.
+
+A round's due list says, for every person of the round's scope (a unit and its subtree), whether
+they are due under rule 1 (periodic position change, for a `periodic_change` round) or rule 2
+(rotation, for a `rotation` round), and why (`rules.py`). People flagged for not completing their
+duties may be added with a written reason (the 2021 review's "kịp thời luân chuyển"). The list is
+built and changed only while the round is a draft or has a proposed plan; every write is audited.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chidao.core.audit import change_record_create, snapshot
+from chidao.core.errors import PermissionDenied, ValidationError
+from chidao.core.models import ChangeRecord, Role, Unit, User
+from chidao.core.reference import unit_subtree_ids
+from chidao.personnel import flags as personnel_flags
+from chidao.personnel.models import Assignment, Deferral, Person, PlanningEntry, Position
+from chidao.personnel.rules import months_between
+from chidao.personnel.services import can_manage_people
+
+from . import rules
+from .models import DueEntry, DueStatus, RotationRound, RoundKind, RoundState
+
+ROUND_FIELDS = ("name", "year", "kind", "scope", "state", "as_of", "unit_cap_percent")
+ENTRY_FIELDS = ("person", "position", "status", "reasons", "basis", "due_on", "included", "added_reason")
+EDITABLE_STATES = (RoundState.DRAFT, RoundState.PROPOSED)
+# Flags that are signs of not completing duties (personnel/flags.py); a discipline flag is not one.
+DUTY_FLAG_CODES = frozenset({personnel_flags.FlagCode.NOT_COMPLETED_TWICE, personnel_flags.FlagCode.RATING_DROPPED,
+                             personnel_flags.FlagCode.OVERDUE_DELIVERABLES})
+# The order in which the due list is shown and counted.
+STATUS_ORDER = [DueStatus.DUE, DueStatus.DEFERRED, DueStatus.NOT_YET, DueStatus.EXEMPT, DueStatus.NOT_TARGET]
+
+
+def _d(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _require_manager(user: User) -> None:
+    if not can_manage_people(user):
+        raise PermissionDenied(_("Bạn không có quyền quản lý luân chuyển, chuyển đổi vị trí công tác."))
+
+
+def _is_scoped_officer(user: User) -> bool:
+    return user.role == Role.PERSONNEL and not user.is_superuser
+
+
+def _require_round_writable(actor: User, round: RotationRound) -> RotationRound:
+    """The actor manages people and sees the round; the round is still a draft or has a proposed plan.
+    Returns the round, locked for the rest of the transaction."""
+    _require_manager(actor)
+    if not RotationRound.objects.visible_to(actor).filter(pk=round.pk).exists():
+        raise PermissionDenied(_("Đợt này ngoài phạm vi quản lý của bạn."))
+    locked = RotationRound.objects.select_for_update().get(pk=round.pk)
+    if locked.state not in EDITABLE_STATES:
+        raise ValidationError({"state": _("Đợt “%(n)s” đang ở tình trạng “%(s)s”: chỉ thay đổi danh sách khi đợt là "
+                                          "dự thảo hoặc đã có phương án (chưa phê duyệt).") % {
+            "n": locked.name, "s": locked.get_state_display()}})
+    return locked
+
+
+# --- Rounds ---------------------------------------------------------------------------------------
+
+@transaction.atomic
+def round_create(*, actor: User, name: str, year: int, kind: str, scope: Unit, as_of: dt.date,
+                 unit_cap_percent: int | None = None) -> RotationRound:
+    """Open a round (đợt) of periodic position change or rotation for a unit and its subtree.
+
+    A personnel officer opens rounds only for units of their own subtree. The cap on the share of a
+    unit's staff received in one round defaults to CHIDAO_RULES["rotation_unit_cap_percent"].
+    """
+    _require_manager(actor)
+    if _is_scoped_officer(actor) and (actor.unit is None or scope.pk not in unit_subtree_ids(actor.unit)):
+        raise PermissionDenied(_("Đơn vị “%(u)s” ngoài phạm vi quản lý của bạn.") % {"u": scope.name})
+    name = " ".join(name.split())
+    cap = settings.CHIDAO_RULES["rotation_unit_cap_percent"] if unit_cap_percent is None else unit_cap_percent
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = _("Nhập tên đợt.")
+    if kind not in RoundKind.values:
+        errors["kind"] = _("Loại đợt không hợp lệ.")
+    if not 2000 <= year <= 2100:
+        errors["year"] = _("Năm phải từ 2000 đến 2100.")
+    elif as_of.year not in (year - 1, year):
+        errors["as_of"] = _("Ngày tính (%(d)s) phải thuộc năm %(y)s hoặc năm trước đó.") % {"d": _d(as_of), "y": year}
+    if not 1 <= cap <= 100:
+        errors["unit_cap_percent"] = _("Tỷ lệ tối đa phải từ 1 đến 100%.")
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    rnd = RotationRound.objects.create(name=name, year=year, kind=kind, scope=scope, as_of=as_of,
+                                       unit_cap_percent=cap, created_by=actor, created_at=now, updated_at=now)
+    change_record_create(actor=actor, action="create", obj=rnd, after=snapshot(rnd, ROUND_FIELDS))
+    return rnd
+
+
+def round_list(*, user: User) -> QuerySet[RotationRound]:
+    """The rounds the user sees, with the size of each due list and how many are due and included."""
+    _require_manager(user)
+    return (RotationRound.objects.visible_to(user).select_related("scope")
+            .annotate(entry_count=Count("due_entries"),
+                      due_count=Count("due_entries", filter=Q(due_entries__status=DueStatus.DUE)),
+                      included_count=Count("due_entries", filter=Q(due_entries__included=True)))
+            .order_by("-year", "-created_at", "-id"))
+
+
+def round_get(*, user: User, pk: int) -> RotationRound:
+    """One round; 404 outside the user's scope (a denial reveals nothing)."""
+    _require_manager(user)
+    return get_object_or_404(RotationRound.objects.visible_to(user).select_related("scope", "created_by"), pk=pk)
+
+
+def round_is_editable(rnd: RotationRound) -> bool:
+    return rnd.state in EDITABLE_STATES
+
+
+# --- Building the due list ------------------------------------------------------------------------
+
+@dataclass
+class _Current:
+    position: Position | None
+    in_post_since: dt.date | None
+    months_in_same_place: int
+
+
+def _run_start(history: list[Assignment], current: Assignment, continues: Callable[[Assignment], bool]) -> dt.date:
+    """The start of the unbroken run of assignments ending with `current` whose earlier links satisfy
+    `continues` (each ends the day before, or after, the next one starts). `history` is latest first."""
+    since = current.start
+    for a in history:
+        if a.start >= current.start:
+            continue
+        if a.end is None or a.end < since - dt.timedelta(days=1) or not continues(a):
+            break
+        since = min(since, a.start)
+    return since
+
+
+def _current_post(history: list[Assignment], on: dt.date) -> _Current:
+    """The post held on `on`; since when (an unbroken run of assignments to the same post counts as one);
+    for a leading post, the months of the unbroken run of leading posts in the same unit."""
+    held = [a for a in history if a.start <= on and (a.end is None or a.end >= on)]
+    if not held:
+        return _Current(None, None, 0)
+    current = held[0]
+    post = current.position
+    since = _run_start(history, current, lambda a: a.position_id == post.pk)
+    if not post.is_leader:
+        return _Current(post, since, 0)
+    place_since = _run_start(history, current, lambda a: a.position.unit_id == post.unit_id and a.position.is_leader)
+    return _Current(post, since, max(months_between(place_since, on), 0))
+
+
+class _Subtrees:
+    """Unit subtrees from one query of the whole tree (for the 'local' test of rule 2)."""
+
+    def __init__(self) -> None:
+        self.children: dict[int | None, list[int]] = defaultdict(list)
+        for pk, parent_id in Unit.objects.order_by().values_list("pk", "parent_id"):
+            self.children[parent_id].append(pk)
+        self.cache: dict[int, set[int]] = {}
+
+    def of(self, unit_id: int) -> set[int]:
+        if unit_id not in self.cache:
+            ids, frontier = {unit_id}, [unit_id]
+            while frontier:
+                frontier = [c for u in frontier for c in self.children.get(u, [])]
+                ids.update(frontier)
+            self.cache[unit_id] = ids
+        return self.cache[unit_id]
+
+
+def _results(rnd: RotationRound, people_qs: QuerySet[Person]
+             ) -> Iterable[tuple[Person, Position | None, rules.DueResult]]:
+    """Each person of `people_qs` with their post on the round's date and the rule's answer (five
+    queries: people, service history, then deferrals for rule 1, or planning and the unit tree for rule 2)."""
+    on = rnd.as_of
+    people = list(people_qs.only("pk", "hometown_id", "retirement_date", "unit_id"))
+    history: dict[int, list[Assignment]] = defaultdict(list)
+    for a in (Assignment.objects.filter(person__in=people_qs).select_related("position")
+              .order_by("person_id", "-start", "-id")):
+        history[a.person_id].append(a)
+
+    if rnd.kind == RoundKind.PERIODIC_CHANGE:
+        deferrals: dict[int, list[rules.Deferral]] = defaultdict(list)
+        for pid, kind, start, end in Deferral.objects.filter(person__in=people_qs).values_list(
+                "person_id", "kind", "start", "end"):
+            deferrals[pid].append((kind, start, end))
+        for person in people:
+            cur = _current_post(history.get(person.pk, []), on)
+            post = cur.position
+            result = rules.periodic_change_status(
+                is_leader=post.is_leader if post else False, sector=post.sector if post else "",
+                change_period_months=post.change_period_months if post else None, in_post_since=cur.in_post_since,
+                retirement_date=person.retirement_date, deferrals=deferrals.get(person.pk, []), on=on)
+            yield person, post, result
+        return
+
+    planned = set(PlanningEntry.objects.filter(person__in=people_qs, added_on__lte=on)
+                  .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=on)).values_list("person_id", flat=True))
+    subtrees = _Subtrees()
+    for person in people:
+        cur = _current_post(history.get(person.pk, []), on)
+        post = cur.position
+        is_key = bool(post and post.is_key_post)
+        is_local = bool(post and person.hometown_id and person.hometown_id in subtrees.of(post.unit_id))
+        result = rules.rotation_status(is_key_post=is_key, in_planning=person.pk in planned, is_local=is_local,
+                                       months_in_same_place=cur.months_in_same_place,
+                                       retirement_date=person.retirement_date, on=on)
+        yield person, post, result
+
+
+@transaction.atomic
+def due_list_build(*, actor: User, round: RotationRound) -> dict[str, int]:
+    """Compute the due list of `round` for every person whose unit lies in the round's scope subtree.
+
+    Rule 1 (`rules.periodic_change_status`) for a periodic-change round, rule 2 (`rules.rotation_status`)
+    for a rotation round, as of `round.as_of`, from the service history, deferrals, active planning and
+    hometowns, in a fixed number of queries whatever the scope's size. The previous list is replaced;
+    a person added for not completing duties stays as added, and the include / exclude choice made for
+    a person whose status did not change is kept; anyone else is included exactly when due.
+    Returns the counts per status with "total" and "included". One change record for the build.
+    """
+    rnd = _require_round_writable(actor, round)
+    people_qs = Person.objects.filter(unit_id__in=unit_subtree_ids(rnd.scope))
+    previous = {e.person_id: e for e in DueEntry.objects.filter(round=rnd)}
+
+    entries: list[DueEntry] = []
+    seen: set[int] = set()
+    for person, post, result in _results(rnd, people_qs):
+        seen.add(person.pk)
+        old = previous.get(person.pk)
+        if old is not None and old.added_reason:
+            entries.append(DueEntry(round=rnd, person_id=person.pk, position=post, status=old.status,
+                                    reasons=old.reasons, basis=old.basis, due_on=old.due_on, included=old.included,
+                                    added_reason=old.added_reason))
+            continue
+        included = result.status == DueStatus.DUE
+        if old is not None and old.status == result.status:
+            included = old.included
+        entries.append(DueEntry(round=rnd, person_id=person.pk, position=post, status=result.status,
+                                reasons=list(result.reasons), basis=result.basis, due_on=result.due_on,
+                                included=included))
+    for pid, old in previous.items():
+        if pid not in seen and old.added_reason:
+            entries.append(DueEntry(round=rnd, person_id=pid, position_id=old.position_id, status=old.status,
+                                    reasons=old.reasons, basis=old.basis, due_on=old.due_on, included=old.included,
+                                    added_reason=old.added_reason))
+
+    DueEntry.objects.filter(round=rnd).delete()
+    DueEntry.objects.bulk_create(entries, batch_size=1000)
+    counts = {status: 0 for status in STATUS_ORDER}
+    for e in entries:
+        counts[DueStatus(e.status)] += 1
+    result_counts = {str(k): v for k, v in counts.items()}
+    result_counts["total"] = len(entries)
+    result_counts["included"] = sum(1 for e in entries if e.included)
+    rnd.updated_at = timezone.now()
+    rnd.save(update_fields=["updated_at"])
+    change_record_create(actor=actor, action="due_list_build", obj=rnd,
+                         before={"due_list": _counts_of(previous.values())} if previous else None,
+                         after={"due_list": result_counts, "as_of": rnd.as_of.isoformat()})
+    return result_counts
+
+
+def _counts_of(entries: Iterable[DueEntry]) -> dict[str, int]:
+    counts = {str(s): 0 for s in STATUS_ORDER}
+    total = included = 0
+    for e in entries:
+        counts[e.status] += 1
+        total += 1
+        included += int(e.included)
+    return {**counts, "total": total, "included": included}
+
+
+# --- Changing the list ----------------------------------------------------------------------------
+
+def duty_flags(*, person: Person, on: dt.date) -> list[personnel_flags.Flag]:
+    """The person's flags that are signs of not completing duties on `on` (ratings, overdue deliverables)."""
+    return [f for f in personnel_flags.person_flags(person=person, on=on) if f.code in DUTY_FLAG_CODES]
+
+
+@transaction.atomic
+def due_entry_add_flagged(*, actor: User, round: RotationRound, person: Person,
+                          reason: str) -> DueEntry:
+    """Add (or include) a person showing signs of not completing duties, as due, with a written reason.
+
+    Conclusion of the 2021 review of Program 01-CTr/TU: "kịp thời luân chuyển khi có biểu hiện không
+    hoàn thành nhiệm vụ". The person must be in the actor's scope and the round's scope; the written
+    reason is always required, and it is what carries the decision when the person has no flag of
+    not completing duties (`DUTY_FLAG_CODES`, `personnel.flags`) on the round's date.
+    """
+    rnd = _require_round_writable(actor, round)
+    if not Person.objects.visible_to(actor).filter(pk=person.pk).exists():
+        raise PermissionDenied(_("Hồ sơ này ngoài phạm vi quản lý của bạn."))
+    if person.unit_id is None or person.unit_id not in unit_subtree_ids(rnd.scope):
+        raise ValidationError({"code": _("%(p)s không thuộc phạm vi của đợt (%(u)s và các đơn vị trực thuộc).") % {
+            "p": person.full_name, "u": rnd.scope.name}})
+    found = duty_flags(person=person, on=rnd.as_of)
+    reason = reason.strip()
+    if not reason:
+        if found:
+            message = _("Ghi rõ lý do đưa %(p)s vào danh sách.") % {"p": person.full_name}
+        else:
+            message = _("%(p)s không có cảnh báo không hoàn thành nhiệm vụ tại ngày %(d)s: chỉ bổ sung khi ghi rõ lý "
+                        "do bằng văn bản.") % {"p": person.full_name, "d": _d(rnd.as_of)}
+        raise ValidationError({"reason": message})
+
+    reasons = [f"{f.label}: {f.detail}" for f in found] or [
+        _("Không có cảnh báo tự động về việc không hoàn thành nhiệm vụ tại ngày %(d)s.") % {"d": _d(rnd.as_of)}]
+    reasons.append(_("Lý do bổ sung: %(r)s") % {"r": reason})
+    entry = DueEntry.objects.filter(round=rnd, person=person).first()
+    before = snapshot(entry, ENTRY_FIELDS) if entry else None
+    if entry is None:
+        entry = DueEntry(round=rnd, person=person)
+    entry.position = person.position
+    entry.status = DueStatus.DUE
+    entry.reasons = reasons
+    entry.basis = rules.BASIS_FLAGGED
+    entry.due_on = rnd.as_of
+    entry.included = True
+    entry.added_reason = reason
+    entry.save()
+    change_record_create(actor=actor, action="due_entry_add" if before is None else "update", obj=entry,
+                         before=before, after=snapshot(entry, ENTRY_FIELDS), reason=reason)
+    return entry
+
+
+@transaction.atomic
+def due_entry_set_included(*, actor: User, entry: DueEntry, included: bool, reason: str) -> DueEntry:
+    """Take a person out of the plan, or put them back, with a written reason.
+
+    Only people who are due or not yet due may be put into the plan: the law forbids moving those
+    exempt (under 18 months to retirement; under 10 years left for rotation) or deferred, and those who
+    are not targets are added through `due_entry_add_flagged` with their reason.
+    """
+    _require_round_writable(actor, entry.round)
+    entry = DueEntry.objects.select_for_update().select_related("person").get(pk=entry.pk)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Ghi rõ lý do.")})
+    if included and entry.status not in (DueStatus.DUE, DueStatus.NOT_YET):
+        raise ValidationError({"included": _("%(p)s thuộc trường hợp “%(s)s” nên không đưa vào phương án.") % {
+            "p": entry.person.full_name, "s": entry.get_status_display()}})
+    if entry.included == included:
+        return entry
+    before = snapshot(entry, ENTRY_FIELDS)
+    entry.included = included
+    entry.save(update_fields=["included"])
+    change_record_create(actor=actor, action="include" if included else "exclude", obj=entry, before=before,
+                         after=snapshot(entry, ENTRY_FIELDS), reason=reason)
+    return entry
+
+
+# --- Reads ----------------------------------------------------------------------------------------
+
+def due_entries(*, user: User, round: RotationRound, status: str | None = None,
+                entry_pk: int | None = None) -> list[DueEntry]:
+    """The due list (or the one entry `entry_pk`), in status order then by Vietnamese name; each entry
+    carries `choice_reason`, the reason given the last time someone took them out of or into the plan
+    (one query for all)."""
+    _require_manager(user)
+    qs = (DueEntry.objects.filter(round=round, person__in=Person.objects.visible_to(user))
+          .select_related("person", "position", "position__unit").order_by("person__sort_key", "pk"))
+    if status:
+        qs = qs.filter(status=status)
+    if entry_pk is not None:
+        qs = qs.filter(pk=entry_pk)
+    entries = sorted(qs, key=lambda e: STATUS_ORDER.index(DueStatus(e.status)))
+    ct = ContentType.objects.get_for_model(DueEntry)
+    reasons: dict[str, str] = {}
+    for object_id, reason in (ChangeRecord.objects.filter(content_type=ct, object_id__in=[str(e.pk) for e in entries],
+                                                          action__in=["include", "exclude"])
+                              .order_by("at", "id").values_list("object_id", "reason")):
+        reasons[object_id] = reason
+    for e in entries:
+        setattr(e, "choice_reason", reasons.get(str(e.pk), ""))  # noqa: B010 (shown next to the entry)
+    return entries
+
+
+def due_counts(*, round: RotationRound) -> dict[str, int]:
+    """Entries per status, with "total" and "included"."""
+    counts = {str(s): 0 for s in STATUS_ORDER}
+    for status, n in DueEntry.objects.filter(round=round).order_by().values_list("status").annotate(
+            n=Count("id")):
+        counts[status] = n
+    counts["total"] = sum(counts[str(s)] for s in STATUS_ORDER)
+    counts["included"] = DueEntry.objects.filter(round=round, included=True).count()
+    return counts
+
+
+def due_entry_get(*, user: User, pk: int) -> DueEntry:
+    """One entry of a round the user sees; 404 otherwise."""
+    _require_manager(user)
+    return get_object_or_404(DueEntry.objects.select_related("round", "person", "position", "position__unit"),
+                             pk=pk, round__in=RotationRound.objects.visible_to(user),
+                             person__in=Person.objects.visible_to(user))
+
+
+def due_person_by_code(*, user: User, code: str) -> Person | None:
+    """The person with this record code, if the user may see them."""
+    return Person.objects.visible_to(user).select_related("position").filter(code=code.strip()).first()
+
+
+def round_scope_units(*, user: User) -> QuerySet[Unit]:
+    """Units a round may be opened for by the user: all, or a personnel officer's subtree."""
+    _require_manager(user)
+    units = Unit.objects.current()
+    if _is_scoped_officer(user):
+        return units.filter(pk__in=unit_subtree_ids(user.unit)) if user.unit else units.none()
+    return units

@@ -1,0 +1,480 @@
+"""The optimization instance of a round, built from the records (the optimizer never sees the ORM).
+
+`instance_build(round=...)` gives the JSON-able instance `chidao.optimizer.solve` takes and an
+`InstanceIndex` that maps its string ids back to people and posts and keeps, for every allowed move,
+the reasons it is allowed and what it costs. `move_violations` re-checks one move against the same
+rules (plus the rest of the plan) for a manual edit, so the solver and the hand edit never disagree.
+
+Who moves: the round's due entries with `included=True`.
+
+Where a mover may go (each is a named check below, with its basis):
+- a post in the round's scope (the scope unit and every unit below it);
+- a post that is free: nobody holds it, or only movers of this round hold it (they vacate it).
+  A post is one seat: a post held by several people is offered only when every holder moves;
+- not in the mover's current unit, and not in a unit they served in within
+  `CHIDAO_RULES["rotation_recent_unit_years"]` years (a house rule);
+- an equivalent post (Regulation 65-QĐ/TW: "normally to an equivalent post"): the same level and
+  the same leading / non-leading kind. For a periodic position change (Decree 59/2019/NĐ-CP
+  Art. 36-37) the target must be a non-leading post of the same level, in any sector: the change
+  is meant to move the person away from the post, and Art. 36 allows moving to another field;
+  expertise fit is priced, not required (below);
+- for a key leader in a rotation round, outside the subtree of their home town
+  (Regulation 65-QĐ/TW: key leaders are non-local);
+- no conflict of interest (Law on Anti-Corruption 2018 Art. 20(2)(e), DESIGN rule 6): not into a
+  personnel / finance / public-asset post of an agency where a spouse, parent, child or sibling is
+  head or deputy, and not into a leading post of an agency where such a relative holds one of those
+  posts. "The same agency" is the same unit, or a unit and a unit directly below it (a department
+  and its division), a locality excepted. Two movers who are relatives may not land in the same
+  unit (a conflict pair for the solver);
+- the person has time left: a rotation lasts at least `rotation_min_duration_months`
+  (Regulation 65-QĐ/TW); under `periodic_change_exempt_months_to_retirement` months to retirement
+  nobody is changed (Decree 59/2019 Art. 37). Counted from the effective date (or the as-of date).
+
+What a move costs (integers, lower is better; the solver minimises the sum):
+- COST_BASE (10) for every move, so placing people is always preferred to explaining why not;
+- COST_OTHER_PARENT (+20) when the target unit hangs under another parent than the current unit
+  (distance from current duties);
+- COST_OTHER_DEPTH (+10) when the target unit sits at another depth of the tree;
+- COST_EXPERTISE_MISMATCH (+30) when the post belongs to a sector (Position.sector) and the
+  person's expertise and education mention none of the sector's keywords (SECTOR_KEYWORDS);
+  a match adds nothing: the plan rewards using a person's strengths.
+
+Units: a unit receives at most max(1, ⌊unit_cap_percent % × its staff⌋) movers in one round, staff
+being the people whose current unit it is.
+"""
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from chidao.core.models import Unit, UnitKind
+from chidao.core.reference import unit_subtree_ids
+from chidao.core.text import fold
+from chidao.personnel import rules
+from chidao.personnel.models import Assignment, Person, Position, PostLevel, Relation, Relative, Sector
+
+from .models import DueEntry, RotationRound, RoundKind
+
+Found = list[tuple[str, str]]  # rule violations: (code, message in Vietnamese)
+
+COST_BASE = 10
+COST_OTHER_PARENT = 20
+COST_OTHER_DEPTH = 10
+COST_EXPERTISE_MISMATCH = 30
+
+# Words that show a person's expertise fits a sector (matched on folded text: no accents, lower case).
+SECTOR_KEYWORDS: dict[str, tuple[str, ...]] = {
+    Sector.PERSONNEL: ("to chuc", "nhan su", "noi vu", "can bo", "hanh chinh", "quan tri nhan luc"),
+    Sector.PUBLIC_FINANCE: ("tai chinh", "ke toan", "kinh te", "ngan sach", "kiem toan", "thue"),
+    Sector.PUBLIC_ASSETS: ("tai san", "tai chinh", "ke toan", "kinh te", "quan ly cong"),
+    Sector.PUBLIC_INVESTMENT: ("dau tu", "xay dung", "kinh te", "ke hoach", "kien truc"),
+    Sector.CITIZEN_FACING: ("hanh chinh", "luat", "phap luat", "tiep cong dan", "mot cua"),
+}
+# Posts a head or deputy may not give their close relatives (Law on Anti-Corruption 2018 Art. 20(2)(e):
+# personnel, accounting, treasurer, storekeeper).
+SENSITIVE_SECTORS = frozenset({Sector.PERSONNEL, Sector.PUBLIC_FINANCE, Sector.PUBLIC_ASSETS})
+CLOSE_RELATIONS = frozenset({Relation.SPOUSE, Relation.PARENT, Relation.CHILD, Relation.SIBLING})
+
+
+def official_id(person_pk: int) -> str:
+    return f"P{person_pk}"
+
+
+def position_id(position_pk: int) -> str:
+    return f"C{position_pk}"
+
+
+def unit_id(unit_pk: int) -> str:
+    return f"U{unit_pk}"
+
+
+def pk_of(string_id: str) -> int:
+    return int(string_id[1:])
+
+
+@dataclass
+class Candidate:
+    official: str
+    position: str
+    cost: int
+    reasons: list[str]
+
+
+@dataclass
+class InstanceIndex:
+    """String ids ↔ records, and the explanation of every allowed move."""
+
+    persons: dict[str, Person] = field(default_factory=dict)
+    positions: dict[str, Position] = field(default_factory=dict)
+    units: dict[str, Unit] = field(default_factory=dict)
+    # Per official, the allowed moves cheapest first.
+    candidates: dict[str, list[Candidate]] = field(default_factory=dict)
+    # Why an official has no allowed move at all.
+    no_candidate_reason: dict[str, str] = field(default_factory=dict)
+    # Per official, free posts that were refused and why.
+    excluded: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    # Each official's post before the round.
+    from_positions: dict[str, Position | None] = field(default_factory=dict)
+    # Posts offered because movers hold them: free only if those movers are placed elsewhere.
+    vacated_by: dict[str, list[str]] = field(default_factory=dict)
+
+    def candidate(self, official: str, position: str) -> Candidate | None:
+        return next((c for c in self.candidates.get(official, []) if c.position == position), None)
+
+    def reasons(self, official: str, position: str) -> list[str]:
+        found = self.candidate(official, position)
+        return list(found.reasons) if found else []
+
+
+@dataclass
+class Evaluation:
+    violations: list[tuple[str, str]]  # (code, message in Vietnamese)
+    reasons: list[str]
+    cost: int
+
+    @property
+    def messages(self) -> list[str]:
+        return [m for _code, m in self.violations]
+
+
+class RoundContext:
+    """Everything the checks need about a round, loaded with a fixed number of queries."""
+
+    def __init__(self, rnd: RotationRound) -> None:
+        self.round = rnd
+        self.on: dt.date = rnd.effective_on or rnd.as_of
+        self.scope_ids = unit_subtree_ids(rnd.scope)
+        self.unit_parent: dict[int, int | None] = {}
+        self.unit_kind: dict[int, str] = {}
+        self.unit_name: dict[int, str] = {}
+        for pk, parent_id, kind, name in Unit.objects.values_list("pk", "parent_id", "kind", "name"):
+            self.unit_parent[pk], self.unit_kind[pk], self.unit_name[pk] = parent_id, kind, name
+        self._depth: dict[int, int] = {}
+        entries = list(DueEntry.objects.filter(round=rnd, included=True)
+                       .select_related("person__position__unit", "person__unit", "person__hometown",
+                                       "position__unit"))
+        self.entries = entries
+        self.movers: dict[int, Person] = {e.person_id: e.person for e in entries}
+        self._entry_position: dict[int, Position | None] = {e.person_id: e.position for e in entries}
+        self.years = settings.CHIDAO_RULES["rotation_recent_unit_years"]
+        cutoff = rules.add_months(rnd.as_of, -12 * self.years)
+        self.recent_units: dict[int, set[int]] = defaultdict(set)
+        for person_id, unit_pk in (Assignment.objects.filter(person_id__in=self.movers)
+                                   .filter(Q(end__isnull=True) | Q(end__gte=cutoff))
+                                   .values_list("person_id", "position__unit_id")):
+            self.recent_units[person_id].add(unit_pk)
+        self.relatives: dict[int, list[tuple[Person, str]]] = defaultdict(list)
+        for link in (Relative.objects.filter(person_id__in=self.movers, relation__in=CLOSE_RELATIONS)
+                     .select_related("relative__position__unit")):
+            self.relatives[link.person_id].append((link.relative, link.relation))
+        self._hometown: dict[int, set[int]] = {}
+
+    # --- helpers -------------------------------------------------------------------------------------
+
+    def current_position(self, person: Person) -> Position | None:
+        if person.position is not None:
+            return person.position
+        return self._entry_position.get(person.pk)
+
+    def depth(self, unit_pk: int) -> int:
+        if unit_pk not in self._depth:
+            parent = self.unit_parent.get(unit_pk)
+            self._depth[unit_pk] = 0 if parent is None else self.depth(parent) + 1
+        return self._depth[unit_pk]
+
+    def same_agency(self, a: int, b: int) -> bool:
+        """The same unit, or a unit and one directly below it (not below a locality)."""
+        if a == b:
+            return True
+        for upper, lower in ((a, b), (b, a)):
+            if self.unit_parent.get(lower) == upper and self.unit_kind.get(upper) != UnitKind.LOCALITY:
+                return True
+        return False
+
+    def hometown_subtree(self, person: Person) -> set[int]:
+        if person.hometown_id is None:
+            return set()
+        if person.hometown_id not in self._hometown:
+            self._hometown[person.hometown_id] = unit_subtree_ids(person.hometown)  # type: ignore[arg-type]
+        return self._hometown[person.hometown_id]
+
+    def relative_links(self, person: Person) -> list[tuple[Person, str]]:
+        if person.pk in self.movers:
+            return self.relatives.get(person.pk, [])
+        return [(link.relative, link.relation) for link in
+                Relative.objects.filter(person=person, relation__in=CLOSE_RELATIONS)
+                .select_related("relative__position__unit")]
+
+
+def relation_label(relation: str) -> str:
+    return str(Relation(relation).label)
+
+
+def level_label(level: int) -> str:
+    return str(PostLevel(level).label) if level in PostLevel.values else str(level)
+
+
+# --- the rules, one function each -----------------------------------------------------------------------
+
+
+def person_violations(ctx: RoundContext, person: Person) -> Found:
+    """Person-level rules (Regulation 65-QĐ/TW; Law on Anti-Corruption 2018 Art. 25 and Decree 59/2019/NĐ-CP
+    Art. 37; retirement dates from Decree 135/2020):
+    a rotation lasts at least `rotation_min_duration_months`; under
+    `periodic_change_exempt_months_to_retirement` months to retirement a person is not changed."""
+    r = settings.CHIDAO_RULES
+    found: list[tuple[str, str]] = []
+    if ctx.current_position(person) is None:
+        found.append(("no_post", _("Chưa có chức danh hiện nay trong hồ sơ")))
+    if person.retirement_date is not None:
+        left = rules.months_of_service_left(retirement_date=person.retirement_date, on=ctx.on)
+        if ctx.round.kind == RoundKind.ROTATION and left < r["rotation_min_duration_months"]:
+            found.append(("duration", _(
+                "Còn %(m)s tháng công tác (nghỉ hưu ngày %(d)s), dưới thời gian luân chuyển tối thiểu %(n)s tháng "
+                "(Quy định 65-QĐ/TW)") % {"m": left, "d": person.retirement_date.strftime("%d/%m/%Y"),
+                                          "n": r["rotation_min_duration_months"]}))
+        if (ctx.round.kind == RoundKind.PERIODIC_CHANGE
+                and left < r["periodic_change_exempt_months_to_retirement"]):
+            found.append(("retirement", _(
+                "Còn dưới %(n)s tháng đến tuổi nghỉ hưu (ngày %(d)s): không thực hiện chuyển đổi "
+                "(Nghị định 59/2019/NĐ-CP)") % {"n": r["periodic_change_exempt_months_to_retirement"],
+                                                "d": person.retirement_date.strftime("%d/%m/%Y")}))
+    return found
+
+
+def in_scope(ctx: RoundContext, position: Position) -> Found:
+    """Only posts of the round's scope (the scope unit's subtree); no posts are created (Regulation 65-QĐ/TW)."""
+    if position.unit_id in ctx.scope_ids:
+        return []
+    return [("scope", _("Chức danh ngoài phạm vi của đợt (%(u)s)") % {"u": ctx.round.scope.name})]
+
+
+def other_unit(ctx: RoundContext, person: Person, current: Position | None, position: Position) -> Found:
+    """A move leaves the current unit (Law on Anti-Corruption 2018 Art. 24; Regulation 65-QĐ/TW)."""
+    unit_pk = current.unit_id if current else person.unit_id
+    if unit_pk == position.unit_id:
+        return [("same_unit", _("Cùng đơn vị đang công tác (%(u)s)") % {"u": position.unit.name})]
+    return []
+
+
+def not_recent_unit(ctx: RoundContext, person: Person, position: Position) -> Found:
+    """House rule (CHIDAO_RULES["rotation_recent_unit_years"]): not back to a unit served in recently."""
+    current_unit = person.unit_id
+    if position.unit_id != current_unit and position.unit_id in ctx.recent_units.get(person.pk, set()):
+        return [("recent", _("Đã công tác tại %(u)s trong %(n)s năm gần đây") % {
+            "u": position.unit.name, "n": ctx.years})]
+    return []
+
+
+def equivalent_post(ctx: RoundContext, current: Position | None, position: Position) -> Found:
+    """Regulation 65-QĐ/TW: a rotation is normally to an equivalent post (same level, same leading kind).
+    Decree 59/2019/NĐ-CP Art. 36: a periodic change is between non-leading posts (same level here)."""
+    if current is None:
+        return []
+    found: list[tuple[str, str]] = []
+    if ctx.round.kind == RoundKind.PERIODIC_CHANGE and position.is_leader:
+        found.append(("leader", _("Chuyển đổi vị trí công tác định kỳ chỉ giữa các vị trí không giữ chức vụ "
+                                  "lãnh đạo, quản lý")))
+    elif ctx.round.kind == RoundKind.ROTATION and position.is_leader != current.is_leader:
+        found.append(("leader", _("Không tương đương: khác tính chất lãnh đạo, quản lý với chức danh hiện nay")))
+    if position.level != current.level:
+        found.append(("level", _("Không tương đương chức danh hiện nay (cấp %(a)s → %(b)s)") % {
+            "a": level_label(current.level), "b": level_label(position.level)}))
+    return found
+
+
+def non_local(ctx: RoundContext, person: Person, current: Position | None, position: Position) -> Found:
+    """Regulation 65-QĐ/TW: key leaders are rotated to places other than their home town."""
+    if ctx.round.kind != RoundKind.ROTATION or current is None or not current.is_key_post:
+        return []
+    if position.unit_id in ctx.hometown_subtree(person):
+        return [("hometown", _("Cán bộ chủ chốt không bố trí tại địa phương quê quán (%(u)s)") % {
+            "u": person.hometown.name if person.hometown else ""})]
+    return []
+
+
+def conflict_of_interest(ctx: RoundContext, person: Person, position: Position,
+                         relative_position: Callable[[Person], Position | None]) -> Found:
+    """Law on Anti-Corruption 2018 Art. 20(2)(e) (DESIGN rule 6): a head or deputy may not place a spouse,
+    parent, child or sibling in personnel, accounting, treasurer or storekeeper posts of the same agency.
+    Both directions: the mover into such a post under a relative who leads, or into a leading post over a
+    relative who holds one. `relative_position` says where each relative will be."""
+    found: list[tuple[str, str]] = []
+    for relative, relation in ctx.relative_links(person):
+        where = relative_position(relative)
+        if where is None or not ctx.same_agency(where.unit_id, position.unit_id):
+            continue
+        if position.sector in SENSITIVE_SECTORS and where.is_leader:
+            found.append(("conflict", _(
+                "Xung đột lợi ích (Luật Phòng, chống tham nhũng 2018, Điều 20 khoản 2 điểm e): %(r)s là %(n)s giữ "
+                "chức vụ %(t)s") % {"r": relation_label(relation), "n": relative.full_name, "t": str(where)}))
+        elif position.is_leader and where.sector in SENSITIVE_SECTORS:
+            found.append(("conflict", _(
+                "Xung đột lợi ích (Luật Phòng, chống tham nhũng 2018, Điều 20 khoản 2 điểm e): %(r)s là %(n)s làm "
+                "%(t)s") % {"r": relation_label(relation), "n": relative.full_name, "t": str(where)}))
+    return found
+
+
+def expertise_fit(person: Person, position: Position) -> bool | None:
+    """Whether the person's expertise or education mentions a keyword of the post's sector (None: no sector)."""
+    keywords = SECTOR_KEYWORDS.get(position.sector)
+    if not position.sector or not keywords:
+        return None
+    text = fold(f"{person.expertise} {person.education}")
+    return any(k in text for k in keywords)
+
+
+def evaluate(ctx: RoundContext, person: Person, position: Position,
+             relative_position: Callable[[Person], Position | None] | None = None) -> Evaluation:
+    """Every rule for one (person, post) pair, then its cost and the reasons it is a fit."""
+    current = ctx.current_position(person)
+    where = relative_position or (lambda rel: None if rel.pk in ctx.movers else rel.position)
+    violations = [
+        *person_violations(ctx, person), *in_scope(ctx, position), *other_unit(ctx, person, current, position),
+        *not_recent_unit(ctx, person, position), *equivalent_post(ctx, current, position),
+        *non_local(ctx, person, current, position),
+        *conflict_of_interest(ctx, person, position, where),
+    ]
+    cost = COST_BASE
+    reasons = [_("Chức danh tương đương (%(l)s)") % {"l": level_label(position.level)}]
+    reasons.append(_("Khác đơn vị hiện nay, chưa công tác tại %(u)s trong %(n)s năm gần đây") % {
+        "u": position.unit.name, "n": ctx.years})
+    from_unit = current.unit_id if current else person.unit_id
+    if from_unit is not None:
+        from_parent = ctx.unit_parent.get(from_unit)
+        to_parent = ctx.unit_parent.get(position.unit_id)
+        if from_parent == to_parent:
+            reasons.append(_("Cùng đơn vị cấp trên (%(u)s)") % {"u": ctx.unit_name.get(to_parent or 0, "—")})
+        else:
+            cost += COST_OTHER_PARENT
+            reasons.append(_("Khác đơn vị cấp trên (+%(c)s)") % {"c": COST_OTHER_PARENT})
+        if ctx.depth(from_unit) != ctx.depth(position.unit_id):
+            cost += COST_OTHER_DEPTH
+            reasons.append(_("Khác cấp trong hệ thống tổ chức (+%(c)s)") % {"c": COST_OTHER_DEPTH})
+    fit = expertise_fit(person, position)
+    sector = str(Sector(position.sector).label) if position.sector else ""
+    if fit is True:
+        reasons.append(_("Chuyên môn phù hợp lĩnh vực %(s)s") % {"s": sector})
+    elif fit is False:
+        cost += COST_EXPERTISE_MISMATCH
+        reasons.append(_("Chuyên môn chưa phù hợp lĩnh vực %(s)s (+%(c)s)") % {
+            "s": sector, "c": COST_EXPERTISE_MISMATCH})
+    if ctx.round.kind == RoundKind.ROTATION and current is not None and current.is_key_post:
+        reasons.append(_("Ngoài địa phương quê quán"))
+    return Evaluation(violations=violations, reasons=reasons, cost=cost)
+
+
+# --- the instance ---------------------------------------------------------------------------------------
+
+
+def _no_candidate_reason(person_level: list[tuple[str, str]], refused: Iterable[list[tuple[str, str]]]) -> str:
+    if person_level:
+        return "; ".join(m for _c, m in person_level)
+    counts: Counter[str] = Counter()
+    example: dict[str, str] = {}
+    total = 0
+    for violations in refused:
+        total += 1
+        for code, message in dict(violations).items():
+            counts[code] += 1
+            example.setdefault(code, message)
+    if not total:
+        return _("Không có chức danh còn trống hoặc được để lại trong phạm vi đợt")
+    parts = [f"{example[code]} ({n}/{total})" for code, n in counts.most_common(3)]
+    return _("Không có vị trí hợp lệ trong %(n)s chức danh còn trống: %(p)s") % {"n": total, "p": "; ".join(parts)}
+
+
+def unit_caps(*, unit_pks: Iterable[int], percent: int) -> dict[int, int]:
+    """A unit receives at most max(1, ⌊percent % × its staff⌋) movers in one round (house rule;
+    `RotationRound.unit_cap_percent`, defaulting to CHIDAO_RULES["rotation_unit_cap_percent"])."""
+    pks = list(unit_pks)
+    staff = dict(Person.objects.filter(unit_id__in=pks).values("unit_id").annotate(n=Count("id"))
+                 .values_list("unit_id", "n"))
+    return {pk: max(1, staff.get(pk, 0) * percent // 100) for pk in pks}
+
+
+def free_positions(ctx: RoundContext, stayers: set[int]) -> tuple[list[Position], dict[int, list[Person]]]:
+    """Posts of the scope nobody holds, or held only by movers of this round (vacated by the plan); a mover
+    who cannot move at all (`stayers`) vacates nothing."""
+    positions = list(Position.objects.filter(unit_id__in=ctx.scope_ids).select_related("unit")
+                     .order_by("unit__name", "-level", "title", "pk"))
+    holders: dict[int, list[Person]] = defaultdict(list)
+    for person in Person.objects.filter(position__in=[p.pk for p in positions]).only("pk", "full_name", "position"):
+        holders[person.position_id].append(person)  # type: ignore[index]
+    free = [p for p in positions if all(h.pk in ctx.movers and h.pk not in stayers for h in holders.get(p.pk, []))]
+    return free, holders
+
+
+def instance_build(*, round: RotationRound) -> tuple[dict[str, Any], InstanceIndex]:  # noqa: A002
+    """The optimization instance of a round and its index (see the module docstring for every term)."""
+    ctx = RoundContext(round)
+    index = InstanceIndex()
+    person_level = {pk: person_violations(ctx, person) for pk, person in ctx.movers.items()}
+    free, holders = free_positions(ctx, {pk for pk, found in person_level.items() if found})
+    officials: list[dict[str, Any]] = []
+    candidates: list[dict[str, Any]] = []
+    used_positions: dict[str, Position] = {}
+    for entry in ctx.entries:
+        person = entry.person
+        oid = official_id(person.pk)
+        index.persons[oid] = person
+        officials.append({"id": oid})
+        index.from_positions[oid] = ctx.current_position(person)
+        allowed: list[Candidate] = []
+        refused: dict[str, list[tuple[str, str]]] = {}
+        if not person_level[person.pk]:
+            for position in free:
+                evaluation = evaluate(ctx, person, position)
+                pid = position_id(position.pk)
+                if evaluation.violations:
+                    refused[pid] = evaluation.violations
+                    continue
+                vacated = [h.full_name for h in holders.get(position.pk, [])]
+                reasons = [*evaluation.reasons,
+                           _("Vị trí do %(n)s để lại (cùng đợt)") % {"n": ", ".join(vacated)} if vacated
+                           else _("Vị trí đang trống")]
+                allowed.append(Candidate(official=oid, position=pid, cost=evaluation.cost, reasons=reasons))
+                used_positions[pid] = position
+        allowed.sort(key=lambda c: (c.cost, c.position))
+        index.candidates[oid] = allowed
+        index.excluded[oid] = {pid: [m for _c, m in v] for pid, v in refused.items()}
+        if not allowed:
+            index.no_candidate_reason[oid] = _no_candidate_reason(person_level[person.pk], refused.values())
+        candidates.extend({"official": c.official, "position": c.position, "cost": c.cost} for c in allowed)
+    index.positions = used_positions
+    for pid, position in used_positions.items():
+        if holders.get(position.pk):
+            index.vacated_by[pid] = [official_id(h.pk) for h in holders[position.pk]]
+    unit_pks = sorted({p.unit_id for p in used_positions.values()})
+    caps = unit_caps(unit_pks=unit_pks, percent=round.unit_cap_percent)
+    for position in used_positions.values():
+        index.units[unit_id(position.unit_id)] = position.unit
+    conflicts: list[dict[str, Any]] = []
+    seen: set[tuple[int, int]] = set()
+    for person_pk, links in ctx.relatives.items():
+        for relative, relation in links:
+            pair = (min(person_pk, relative.pk), max(person_pk, relative.pk))
+            if relative.pk not in ctx.movers or pair in seen:
+                continue
+            seen.add(pair)
+            person = ctx.movers[person_pk]
+            conflicts.append({
+                "officials": [official_id(pair[0]), official_id(pair[1])],
+                "reason": _("%(a)s và %(b)s là %(r)s: không bố trí cùng đơn vị (Luật Phòng, chống tham nhũng "
+                            "2018, Điều 20)") % {"a": person.full_name, "b": relative.full_name,
+                                                 "r": relation_label(relation)},
+            })
+    instance = {
+        "officials": officials,
+        "positions": [{"id": pid, "unit": unit_id(p.unit_id)} for pid, p in sorted(used_positions.items())],
+        "units": [{"id": unit_id(pk), "cap": caps[pk]} for pk in unit_pks],
+        "candidates": candidates,
+        "conflicts": conflicts,
+    }
+    return instance, index

@@ -1,0 +1,53 @@
+"""`chidao rotation apply-due [--date dd/mm/yyyy] [--user NAME]`: apply every published round whose effective
+date has come (for cron, daily); thin over `plan.plan_apply_due`."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from chidao.core.models import Role, User
+from chidao.rotation.plan import plan_apply_due
+
+
+def _actor(username: str | None) -> User:
+    """The account the service history records; by default the first active superuser or administrator."""
+    if username:
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(f"Không có tài khoản “{username}”.")
+        return user
+    user = (User.objects.filter(is_active=True, is_superuser=True).order_by("pk").first()
+            or User.objects.filter(is_active=True, role=Role.ADMIN).order_by("pk").first())
+    if user is None:
+        raise CommandError("Chưa có tài khoản quản trị nào; dùng --user.")
+    return user
+
+
+class Command(BaseCommand):
+    help = "Luân chuyển, chuyển đổi vị trí công tác: thực hiện các phương án đã công khai đến ngày có hiệu lực."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="which", required=True)
+        p = sub.add_parser("apply-due", help="Ghi quá trình công tác theo các phương án đã đến ngày có hiệu lực")
+        p.add_argument("--date", help="ngày thực hiện, dd/mm/yyyy (mặc định: hôm nay)")
+        p.add_argument("--user", help="tài khoản thực hiện (mặc định: quản trị)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        raw = options.get("date")
+        if raw:
+            try:
+                on = dt.datetime.strptime(raw, "%d/%m/%Y").date()
+            except ValueError as exc:
+                raise CommandError(f"Ngày “{raw}” không hợp lệ; hãy nhập theo dạng dd/mm/yyyy.") from exc
+        else:
+            on = timezone.localdate()
+        result = plan_apply_due(actor=_actor(options.get("user")), on=on)
+        for rnd in result.applied:
+            self.stdout.write(f"Đã thực hiện: {rnd.name} (từ ngày {rnd.effective_on:%d/%m/%Y}).")
+        for rnd, message in result.failed:
+            self.stderr.write(f"Không thực hiện được {rnd.name}: {message}")
+        self.stdout.write(f"Ngày {on:%d/%m/%Y}: {len(result.applied)} đợt đã thực hiện, {len(result.failed)} đợt lỗi.")
+        if result.failed:
+            raise CommandError(f"{len(result.failed)} đợt không thực hiện được.")

@@ -1,0 +1,535 @@
+"""The plan of a round, from the solver to the service records (services and selectors).
+
+draft → solving (a background task: `plan_solve`) → proposed (moves, each with its reasons and the
+next-best alternatives; editable by hand, every rule re-checked) → approved (decision number) →
+published (effective date; the .docx/.pdf plan posted inside the agency) → applied (assignments
+written to the service history on the effective date). Every step writes a change record.
+
+Who: personnel officers for rounds of their subtree, the standing office and administrators for
+all (`RotationRound.objects.visible_to`); approval is for the office and administrators only.
+"""
+
+import datetime as dt
+import io
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from docxtpl import DocxTemplate, Listing
+
+from chidao.core.audit import change_record_create, snapshot
+from chidao.core.models import User
+from chidao.personnel import services as personnel_services
+from chidao.personnel.models import AccessLog, AssignmentKind, Person, Position
+from chidao.personnel.services import can_manage_people
+from chidao.reports.builders import DEFAULT_TEMPLATES, vn_long_date
+
+from .instance import (
+    InstanceIndex,
+    RoundContext,
+    evaluate,
+    instance_build,
+    relation_label,
+    unit_caps,
+)
+from .models import DueEntry, Move, MoveSource, RotationRound, RoundKind, RoundState
+
+logger = logging.getLogger(__name__)
+
+ROUND_FIELDS = ("state", "decision_number", "effective_on", "solver_status", "solver_objective",
+                "solver_lower_bound")
+MOVE_FIELDS = ("to_position", "cost", "source", "violations", "override_reason", "unplaced_reason")
+EDITABLE_STATES = (RoundState.DRAFT, RoundState.PROPOSED)
+DOCUMENT_STATES = (RoundState.APPROVED, RoundState.PUBLISHED, RoundState.APPLIED)
+# How many times the solver is run again when it fills a post whose holder it left in place.
+MAX_RESOLVES = 20
+
+
+# --- permission and reads ---------------------------------------------------------------------------
+
+
+def _require_manager(actor: User, rnd: RotationRound) -> None:
+    if not can_manage_people(actor):
+        raise PermissionDenied(_("Bạn không có quyền lập, sửa phương án luân chuyển, chuyển đổi."))
+    if not RotationRound.objects.visible_to(actor).filter(pk=rnd.pk).exists():
+        raise PermissionDenied(_("Đợt này ngoài phạm vi quản lý của bạn."))
+
+
+def plan_round_get(*, user: User, pk: int) -> RotationRound:
+    """A round whose plan the user may see: 403 for those who manage no cadre records, 404 outside scope."""
+    if not can_manage_people(user):
+        raise PermissionDenied(_("Bạn không có quyền xem phương án luân chuyển, chuyển đổi."))
+    rnd = RotationRound.objects.visible_to(user).select_related("scope").filter(pk=pk).first()
+    if rnd is None:
+        raise Http404(_("Không tìm thấy đợt hoặc bạn không có quyền xem."))
+    return rnd
+
+
+def _fresh(rnd: RotationRound) -> RotationRound:
+    """The round locked for the write (PostgreSQL row lock; SQLite serialises writes anyway)."""
+    return RotationRound.objects.select_for_update().select_related("scope").get(pk=rnd.pk)
+
+
+def _touch(rnd: RotationRound, **changes: Any) -> None:
+    RotationRound.objects.filter(pk=rnd.pk).update(updated_at=timezone.now(), **changes)
+    for name, value in changes.items():
+        setattr(rnd, name, value)
+
+
+@dataclass
+class MoveRow:
+    move: Move
+    # The posts the edit form offers: the current target, then the alternatives.
+    options: list[dict[str, Any]]
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PlanView:
+    round: RotationRound
+    moves: list[Move]
+    placed: int
+    unplaced: int
+    with_violations: int
+    due_included: int
+    # What the user may do now (buttons shown).
+    can_request: bool = False
+    can_edit: bool = False
+    can_approve: bool = False
+    can_publish: bool = False
+    can_apply: bool = False
+    can_download: bool = False
+    rows: list[MoveRow] = field(default_factory=list)
+
+
+def plan_get(*, user: User, round: RotationRound) -> PlanView:  # noqa: A002
+    """The plan of a round as the page shows it: moves with people and posts, counts, and what may be done."""
+    rnd = plan_round_get(user=user, pk=round.pk)
+    moves = list(Move.objects.filter(round=rnd).select_related(
+        "person", "from_position__unit", "to_position__unit").order_by("person__sort_key", "pk"))
+    placed = sum(1 for m in moves if m.to_position_id)
+    state = rnd.state
+    view = PlanView(
+        round=rnd, moves=moves, placed=placed, unplaced=len(moves) - placed,
+        with_violations=sum(1 for m in moves if m.violations),
+        due_included=DueEntry.objects.filter(round=rnd, included=True).count(),
+        can_request=state in EDITABLE_STATES, can_edit=state == RoundState.PROPOSED,
+        can_approve=state == RoundState.PROPOSED and user.manages and bool(moves),
+        can_publish=state == RoundState.APPROVED, can_download=state in DOCUMENT_STATES,
+        can_apply=state == RoundState.PUBLISHED and rnd.effective_on is not None
+        and rnd.effective_on <= timezone.localdate(),
+    )
+    for m in moves:
+        opts = []
+        if m.to_position_id:
+            opts.append({"position_id": m.to_position_id, "label": str(m.to_position), "cost": m.cost, "taken_by": ""})
+        for alt in m.alternatives:
+            if alt["position_id"] != m.to_position_id:
+                opts.append({**alt, "label": f"{alt['title']}, {alt['unit']}"})
+        view.rows.append(MoveRow(move=m, options=opts))
+    return view
+
+
+# --- request and solve ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_request(*, actor: User, round: RotationRound) -> RotationRound:  # noqa: A002
+    """Queue a solver run (first run from draft, a re-run from proposed); the task writes its progress."""
+    _require_manager(actor, round)
+    rnd = _fresh(round)
+    if rnd.state not in EDITABLE_STATES:
+        raise ValidationError({"state": _("Chỉ lập phương án khi đợt ở tình trạng dự thảo hoặc đã có phương án "
+                                          "(lập lại).")})
+    if not DueEntry.objects.filter(round=rnd, included=True).exists():
+        raise ValidationError({"due_entries": _("Chưa có người nào trong danh sách được đưa vào phương án.")})
+    before = snapshot(rnd, ("state",))
+    _touch(rnd, state=RoundState.SOLVING, progress=0, message=_("Đang chờ lập phương án"))
+    change_record_create(actor=actor, action="plan_request", obj=rnd, before=before, after={"state": rnd.state},
+                         reason=_("Yêu cầu lập phương án"))
+    from .tasks import plan_solve_task
+
+    plan_solve_task.enqueue(rnd.pk, actor.pk)
+    round.refresh_from_db()
+    return round
+
+
+def _solve(instance: dict[str, Any], index: InstanceIndex) -> dict[str, Any]:
+    """Run the solver; when it fills a post whose holder it left unplaced (that post is not free after
+    all), take that post out and run again."""
+    from chidao.optimizer import solve
+
+    plan: dict[str, Any] = {}
+    for _attempt in range(MAX_RESOLVES):
+        plan = solve(instance)
+        placed = {a["official"] for a in plan["assignments"]}
+        blocked = {a["position"] for a in plan["assignments"]
+                   if any(o not in placed for o in index.vacated_by.get(a["position"], []))}
+        if not blocked:
+            return plan
+        instance = {**instance, "candidates": [c for c in instance["candidates"] if c["position"] not in blocked]}
+        for pid in blocked:
+            for official, cands in index.candidates.items():
+                index.candidates[official] = [c for c in cands if c.position != pid]
+    raise RuntimeError(_("Không ổn định được phương án sau %(n)s lần giải lại.") % {"n": MAX_RESOLVES})
+
+
+def _alternative(index: InstanceIndex, cand: Any, taken_by: dict[str, str]) -> dict[str, Any]:
+    position = index.positions[cand.position]
+    return {"position_id": position.pk, "title": position.title, "unit": position.unit.name, "cost": cand.cost,
+            "taken_by": taken_by.get(cand.position, "")}
+
+
+@transaction.atomic
+def _plan_write(*, actor: User, rnd: RotationRound, index: InstanceIndex, plan: dict[str, Any]) -> None:
+    """Replace the round's moves with the solver's plan: one move per included person."""
+    shown = settings.CHIDAO_RULES["rotation_alternatives_shown"]
+    assigned = {a["official"]: a for a in plan["assignments"]}
+    unplaced = {u["official"]: u.get("reason", "") for u in plan.get("unplaced", [])}
+    taken_by = {a["position"]: index.persons[a["official"]].full_name for a in plan["assignments"]}
+    Move.objects.filter(round=rnd).delete()
+    moves = []
+    for oid, person in index.persons.items():
+        cands = index.candidates.get(oid, [])
+        chosen = assigned.get(oid)
+        alternatives = [_alternative(index, c, taken_by) for c in cands
+                        if chosen is None or c.position != chosen["position"]][:shown]
+        move = Move(round=rnd, person=person, from_position=index.from_positions.get(oid),
+                    alternatives=alternatives, source=MoveSource.SOLVER)
+        if chosen is not None:
+            cand = index.candidate(oid, chosen["position"])
+            assert cand is not None, "the solver placed someone outside their candidates"
+            cheapest = cands[0].cost
+            if cand.cost <= cheapest:
+                note = _("Chi phí thấp nhất trong các vị trí hợp lệ (%(c)s; %(n)s vị trí hợp lệ)") % {
+                    "c": cand.cost, "n": len(cands)}
+            else:
+                note = _("Chọn để tổng chi phí cả đợt thấp nhất: chi phí %(c)s, vị trí hợp lệ rẻ nhất %(m)s "
+                         "(đã dành cho người khác hoặc vướng giới hạn của đơn vị); %(n)s vị trí hợp lệ") % {
+                    "c": cand.cost, "m": cheapest, "n": len(cands)}
+            move.to_position = index.positions[chosen["position"]]
+            move.cost = cand.cost
+            move.reasons = [*cand.reasons, note]
+        elif oid in index.no_candidate_reason:
+            move.unplaced_reason = index.no_candidate_reason[oid]
+        elif unplaced.get(oid):
+            # The solver's reason names officials by id; the page names people.
+            said = re.sub(r"\bP\d+\b", lambda m: index.persons[m.group(0)].full_name
+                          if m.group(0) in index.persons else m.group(0), unplaced[oid])
+            move.unplaced_reason = _("Không bố trí được (%(n)s vị trí hợp lệ): %(r)s") % {"n": len(cands), "r": said}
+        else:
+            move.unplaced_reason = _(
+                "Không bố trí được: %(n)s vị trí hợp lệ đều đã dành cho người khác, vượt giới hạn tiếp nhận của "
+                "đơn vị hoặc vướng quan hệ gia đình") % {"n": len(cands)}
+        moves.append(move)
+    Move.objects.bulk_create(moves)
+    placed = len(assigned)
+    before = snapshot(rnd, ROUND_FIELDS)
+    _touch(rnd, state=RoundState.PROPOSED, progress=100,
+           message=_("Đã lập phương án: bố trí %(p)s/%(n)s người") % {"p": placed, "n": len(moves)},
+           solver_status=str(plan.get("status", ""))[:16], solver_objective=plan.get("objective"),
+           solver_lower_bound=plan.get("lower_bound"), solver_seconds=plan.get("seconds"))
+    change_record_create(actor=actor, action="plan_solve", obj=rnd, before=before,
+                         after={**snapshot(rnd, ROUND_FIELDS), "placed": placed, "unplaced": len(moves) - placed},
+                         reason=_("Lập phương án tối ưu"))
+
+
+def plan_solve(*, round_id: int, actor_id: int) -> None:
+    """The background task's body: build the instance, solve, write the moves; progress on the round row.
+
+    Progress is written outside a transaction so the page sees it; only the final write is atomic.
+    On an error the round goes back to where it was (draft, or proposed with its previous moves).
+    """
+    rnd = RotationRound.objects.select_related("scope").get(pk=round_id)
+    if rnd.state != RoundState.SOLVING:
+        return
+    actor = User.objects.get(pk=actor_id)
+    previous = RoundState.PROPOSED if Move.objects.filter(round=rnd).exists() else RoundState.DRAFT
+
+    def progress(pct: int, message: str) -> None:
+        _touch(rnd, progress=pct, message=message)
+
+    try:
+        progress(10, _("Đang lập bài toán"))
+        instance, index = instance_build(round=rnd)
+        progress(40, _("Đang giải"))
+        plan = _solve(instance, index)
+        progress(80, _("Đang ghi phương án"))
+        _plan_write(actor=actor, rnd=rnd, index=index, plan=plan)
+    except Exception as exc:  # the round records the failure; the worker keeps running
+        logger.exception("rotation plan for round %s failed", rnd.pk)
+        message = (_("Lỗi khi lập phương án: %(e)s") % {"e": exc})[:300]
+        _touch(rnd, state=previous, progress=0, message=message)
+        change_record_create(actor=actor, action="plan_solve_failed", obj=rnd, before={"state": RoundState.SOLVING},
+                             after={"state": previous}, reason=message)
+
+
+# --- manual edits ------------------------------------------------------------------------------------
+
+
+def _moves_by_person(rnd: RotationRound) -> dict[int, Move]:
+    return {m.person_id: m for m in Move.objects.filter(round=rnd).select_related(
+        "person__position__unit", "person__unit", "person__hometown", "to_position__unit")}
+
+
+def _move_check(ctx: RoundContext, moves: dict[int, Move], person: Person, to_position: Position | None) -> list[str]:
+    """Every rule for one move given the rest of the plan (see instance.py for the rules themselves)."""
+    if to_position is None:
+        return [_("Người đến hạn nhưng không được bố trí vị trí mới")]
+
+    def final(rel: Person) -> Position | None:
+        move = moves.get(rel.pk)
+        return move.to_position if move is not None and move.to_position_id else rel.position
+
+    found = evaluate(ctx, person, to_position, relative_position=final).messages
+    if person.pk not in ctx.movers:
+        found.append(_("Người này không có trong danh sách đưa vào phương án"))
+    for holder in Person.objects.filter(position=to_position).exclude(pk=person.pk).only("pk", "full_name"):
+        move = moves.get(holder.pk)
+        if move is None or not move.to_position_id:
+            found.append(_("Chức danh đang do %(n)s đảm nhiệm (không chuyển đi trong đợt)") % {"n": holder.full_name})
+    for other in moves.values():
+        if other.person_id != person.pk and other.to_position_id == to_position.pk:
+            found.append(_("Chức danh đã bố trí cho %(n)s trong phương án") % {"n": other.person.full_name})
+    for relative, relation in ctx.relative_links(person):
+        where = final(relative)
+        if relative.pk in moves and where is not None and where.unit_id == to_position.unit_id:
+            found.append(_("Cùng đơn vị với %(r)s là %(n)s (Luật Phòng, chống tham nhũng 2018, Điều 20)") % {
+                "r": relation_label(relation), "n": relative.full_name})
+    cap = unit_caps(unit_pks=[to_position.unit_id], percent=ctx.round.unit_cap_percent)[to_position.unit_id]
+    incoming = 1 + sum(1 for m in moves.values() if m.person_id != person.pk and m.to_position is not None
+                       and m.to_position.unit_id == to_position.unit_id)
+    if incoming > cap:
+        found.append(_("Vượt giới hạn tiếp nhận của %(u)s: %(n)s người, tối đa %(c)s (%(p)s%% số người)") % {
+            "u": to_position.unit.name, "n": incoming, "c": cap, "p": ctx.round.unit_cap_percent})
+    return found
+
+
+def plan_check(*, round: RotationRound, move_person: Person, to_position: Position | None) -> list[str]:  # noqa: A002
+    """The rules a manual move would break, in Vietnamese (empty: it breaks none): scope, another unit,
+    an equivalent post, no recent unit, home town for key leaders, conflict of interest with relatives
+    (their posts and their moves), the unit's cap with the other moves, the post not taken, and the
+    person's time left (rotation minimum duration; periodic-change retirement exemption)."""
+    return _move_check(RoundContext(round), _moves_by_person(round), move_person, to_position)
+
+
+@transaction.atomic
+def move_edit(*, actor: User, move: Move, to_position: Position | None, reason: str = "") -> Move:
+    """Change one move by hand. A change that breaks a rule needs a written reason; the broken rules are
+    kept on the move, and the other moves are re-checked (an edit may take their post or fill a unit)."""
+    rnd = move.round
+    _require_manager(actor, rnd)
+    rnd = _fresh(rnd)
+    if rnd.state != RoundState.PROPOSED:
+        raise ValidationError({"state": _("Chỉ điều chỉnh khi đợt đã có phương án và chưa phê duyệt.")})
+    ctx = RoundContext(rnd)
+    moves = _moves_by_person(rnd)
+    move = moves[move.person_id]
+    violations = _move_check(ctx, moves, move.person, to_position)
+    reason = reason.strip()
+    if violations and not reason:
+        raise ValidationError({"reason": _("Thay đổi vi phạm: %(v)s; cần nêu lý do.") % {"v": "; ".join(violations)}})
+    before = snapshot(move, MOVE_FIELDS)
+    move.to_position = to_position
+    move.source = MoveSource.MANUAL
+    move.violations = violations
+    move.override_reason = reason
+    if to_position is not None:
+        evaluation = evaluate(ctx, move.person, to_position)
+        move.cost = evaluation.cost
+        move.reasons = [*evaluation.reasons, _("Điều chỉnh thủ công")]
+        move.unplaced_reason = ""
+    else:
+        move.cost, move.reasons = None, [_("Điều chỉnh thủ công")]
+        move.unplaced_reason = reason or _("Điều chỉnh thủ công: không bố trí")
+    move.save()
+    for other in moves.values():
+        if other.pk != move.pk and other.to_position_id:
+            again = _move_check(ctx, moves, other.person, other.to_position)
+            if again != other.violations:
+                other.violations = again
+                other.save(update_fields=["violations"])
+    change_record_create(actor=actor, action="move_edit", obj=move, before=before,
+                         after=snapshot(move, MOVE_FIELDS), reason=reason)
+    _touch(rnd)
+    return move
+
+
+# --- approve, publish, document, apply -------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_approve(*, actor: User, round: RotationRound, decision_number: str) -> RotationRound:  # noqa: A002
+    """Approve the proposed plan (the standing office and administrators only), with the decision's number.
+    A move that breaks a rule without a written reason blocks the approval."""
+    _require_manager(actor, round)
+    if not actor.manages:
+        raise PermissionDenied(_("Chỉ cơ quan thường trực hoặc quản trị hệ thống được phê duyệt phương án."))
+    rnd = _fresh(round)
+    if rnd.state != RoundState.PROPOSED:
+        raise ValidationError({"state": _("Chỉ phê duyệt đợt đã có phương án.")})
+    number = " ".join(decision_number.split())
+    if not number:
+        raise ValidationError({"decision_number": _("Nhập số quyết định phê duyệt.")})
+    unexplained = [m.person.full_name for m in Move.objects.filter(round=rnd).select_related("person")
+                   if m.violations and not m.override_reason]
+    if unexplained:
+        raise ValidationError({"moves": _("Còn đề xuất vi phạm quy định chưa nêu lý do: %(n)s.") % {
+            "n": ", ".join(unexplained)}})
+    before = snapshot(rnd, ROUND_FIELDS)
+    _touch(rnd, state=RoundState.APPROVED, decision_number=number)
+    change_record_create(actor=actor, action="plan_approve", obj=rnd, before=before,
+                         after=snapshot(rnd, ROUND_FIELDS), reason=_("Phê duyệt phương án"))
+    round.refresh_from_db()
+    return round
+
+
+@transaction.atomic
+def plan_publish(*, actor: User, round: RotationRound, effective_on: dt.date) -> RotationRound:  # noqa: A002
+    """Publish the approved plan inside the agency (Law on Anti-Corruption 2018 Art. 25: the annual plan
+    is made public) with the date it takes effect (not before the round's as-of date)."""
+    _require_manager(actor, round)
+    rnd = _fresh(round)
+    if rnd.state != RoundState.APPROVED:
+        raise ValidationError({"state": _("Chỉ công khai phương án đã phê duyệt.")})
+    if effective_on < rnd.as_of:
+        raise ValidationError({"effective_on": _("Ngày có hiệu lực không được trước ngày %(d)s.") % {
+            "d": rnd.as_of.strftime("%d/%m/%Y")}})
+    before = snapshot(rnd, ROUND_FIELDS)
+    _touch(rnd, state=RoundState.PUBLISHED, effective_on=effective_on)
+    change_record_create(actor=actor, action="plan_publish", obj=rnd, before=before,
+                         after=snapshot(rnd, ROUND_FIELDS), reason=_("Công khai phương án"))
+    round.refresh_from_db()
+    return round
+
+
+def _document_context(rnd: RotationRound, moves: list[Move]) -> dict[str, Any]:
+    """Every string the plan document prints (Vietnamese whatever the UI language: an official paper)."""
+    periodic = rnd.kind == RoundKind.PERIODIC_CHANGE
+    parent = rnd.scope.parent
+    why = {e.person_id: e.reasons for e in DueEntry.objects.filter(round=rnd, included=True)}
+    rows: list[dict[str, Any]] = []
+    unplaced: list[str] = []
+    for m in moves:
+        if m.to_position is None:
+            unplaced.append(f"{m.person.full_name}: {m.unplaced_reason}")
+            continue
+        # Why the person moves (the due list), or the reason of a manual change.
+        note = m.override_reason or "; ".join(why.get(m.person_id) or m.reasons[-1:])
+        rows.append({"stt": len(rows) + 1, "name": m.person.full_name,
+                     "from": str(m.from_position) if m.from_position else "",
+                     "to": str(m.to_position), "note": note})
+    year = rnd.year
+    effective = rnd.effective_on.strftime("%d/%m/%Y") if rnd.effective_on else ""
+    return {
+        "issuing_body": parent.name.upper() if parent else "",
+        "issuer": rnd.scope.name.upper(),
+        "number": (_("Số: %(n)s") % {"n": rnd.decision_number}) if rnd.decision_number
+        else _("Số: %(blank)s") % {"blank": "\u00a0" * 10},
+        "place_date": f"{settings.CHIDAO_REPORT_PLACE}, {vn_long_date(timezone.localdate())}",
+        "title": _("KẾ HOẠCH") if periodic else _("QUYẾT ĐỊNH"),
+        "subtitle": (_("Chuyển đổi vị trí công tác năm %(y)s") if periodic
+                     else _("Về việc luân chuyển cán bộ năm %(y)s")) % {"y": year},
+        "basis": [_("Căn cứ Luật Phòng, chống tham nhũng năm 2018 và Nghị định số 59/2019/NĐ-CP của Chính phủ;")
+                  if periodic else _("Căn cứ Quy định số 65-QĐ/TW ngày 28/4/2022 của Bộ Chính trị về luân chuyển "
+                                     "cán bộ;"),
+                  _("Căn cứ %(d)s;") % {"d": _("Quyết định phê duyệt số %(n)s") % {"n": rnd.decision_number}}
+                  if rnd.decision_number else _("Căn cứ phương án đã được phê duyệt;")],
+        "opening": (_("%(n)s người thực hiện chuyển đổi vị trí công tác, có hiệu lực từ ngày %(d)s, cụ thể:")
+                    if periodic else _("%(n)s cán bộ thực hiện luân chuyển, có hiệu lực từ ngày %(d)s, cụ thể:"))
+        % {"n": len(rows), "d": effective},
+        "rows": rows,
+        "unplaced": unplaced,
+        "signer_for": "",
+        "signer_title": _("THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"),
+        "signer_name": "",
+        "recipients": _("- Các cơ quan, đơn vị có liên quan;\n- Các cá nhân có tên trên;\n- Lưu VT, TCCB."),
+    }
+
+
+def plan_publish_document(*, user: User, round: RotationRound, fmt: str) -> tuple[bytes, str]:  # noqa: A002
+    """The plan as a Word or PDF document (Decree 30/2020/NĐ-CP layout, like chidao.reports); the export
+    is logged (ADR 0005: every export of personnel data writes an AccessLog row)."""
+    rnd = plan_round_get(user=user, pk=round.pk)
+    if fmt not in ("docx", "pdf"):
+        raise ValidationError({"format": _("Định dạng không hợp lệ.")})
+    if rnd.state not in DOCUMENT_STATES:
+        raise ValidationError({"state": _("Chỉ tải văn bản của phương án đã phê duyệt.")})
+    moves = list(Move.objects.filter(round=rnd).select_related(
+        "person", "from_position__unit", "to_position__unit").order_by("person__sort_key", "pk"))
+    context = _document_context(rnd, moves)
+    if fmt == "docx":
+        tpl = DocxTemplate(str(DEFAULT_TEMPLATES / "rotation_plan.docx"))
+        tpl.render({**context, "recipients": Listing(context["recipients"])}, autoescape=True)
+        out = io.BytesIO()
+        tpl.save(out)
+        content = out.getvalue()
+    else:
+        from weasyprint import HTML  # imported here: it loads Pango, which only PDF builds need
+
+        content = HTML(string=render_to_string("rotation/plan_pdf.html", context)).write_pdf()
+    AccessLog.objects.create(user=user, person=None, action="export",
+                             detail=f"{_('Phương án')} {rnd.name} (.{fmt})"[:300])
+    stem = "ke-hoach-chuyen-doi" if rnd.kind == RoundKind.PERIODIC_CHANGE else "quyet-dinh-luan-chuyen"
+    return content, f"{stem}-{rnd.year}_{rnd.pk}.{fmt}"
+
+
+@transaction.atomic
+def plan_apply(*, actor: User, round: RotationRound, on: dt.date) -> RotationRound:  # noqa: A002
+    """Write the published plan to the service history on its effective date: one assignment per placed
+    move (the open one closes the day before), all or nothing."""
+    _require_manager(actor, round)
+    rnd = _fresh(round)
+    if rnd.state != RoundState.PUBLISHED or rnd.effective_on is None:
+        raise ValidationError({"state": _("Chỉ thực hiện phương án đã công khai.")})
+    if on < rnd.effective_on:
+        raise ValidationError({"on": _("Chưa đến ngày có hiệu lực (%(d)s).") % {
+            "d": rnd.effective_on.strftime("%d/%m/%Y")}})
+    kind = AssignmentKind.PERIODIC_CHANGE if rnd.kind == RoundKind.PERIODIC_CHANGE else AssignmentKind.ROTATION
+    applied = 0
+    for move in Move.objects.filter(round=rnd, to_position__isnull=False).select_related("person", "to_position__unit"):
+        assert move.to_position is not None
+        assignment = personnel_services.assignment_add(
+            actor=actor, person=move.person, position=move.to_position, kind=kind, start=rnd.effective_on,
+            decision=rnd.decision_number)
+        move.applied_assignment = assignment
+        move.save(update_fields=["applied_assignment"])
+        applied += 1
+    before = snapshot(rnd, ROUND_FIELDS)
+    _touch(rnd, state=RoundState.APPLIED)
+    change_record_create(actor=actor, action="plan_apply", obj=rnd, before=before,
+                         after={**snapshot(rnd, ROUND_FIELDS), "applied": applied},
+                         reason=_("Thực hiện phương án từ ngày %(d)s") % {"d": rnd.effective_on.strftime("%d/%m/%Y")})
+    round.refresh_from_db()
+    return round
+
+
+@dataclass
+class ApplyDueResult:
+    applied: list[RotationRound] = field(default_factory=list)
+    failed: list[tuple[RotationRound, str]] = field(default_factory=list)
+
+
+def plan_apply_due(*, actor: User, on: dt.date) -> ApplyDueResult:
+    """Apply every published round whose effective date has come (`chidao rotation apply-due`, daily).
+    Each round is its own transaction: one that fails is reported and the others go on."""
+    result = ApplyDueResult()
+    for rnd in RotationRound.objects.filter(state=RoundState.PUBLISHED, effective_on__lte=on).order_by("effective_on",
+                                                                                                       "pk"):
+        try:
+            plan_apply(actor=actor, round=rnd, on=on)
+        except (ValidationError, PermissionDenied) as exc:
+            messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+            result.failed.append((rnd, "; ".join(messages)))
+        else:
+            result.applied.append(rnd)
+    return result
+

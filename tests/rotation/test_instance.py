@@ -1,0 +1,125 @@
+"""The optimization instance built from the records (chidao/rotation/instance.py)."""
+
+import datetime as dt
+
+from chidao.personnel.models import Position, PostLevel
+from chidao.rotation.instance import instance_build, official_id, position_id, unit_id
+from chidao.rotation.models import DueEntry, DueStatus, RotationRound, RoundKind
+
+from .plan_world import ON, include, world  # noqa: F401 (fixture)
+
+
+def _cands(instance, official):
+    return [(c["position"], c["cost"]) for c in instance["candidates"] if c["official"] == official]
+
+
+def test_candidates_exclude_same_unit_recent_unit_other_level_and_conflict_of_interest(world):  # noqa: F811
+    # Given the world's periodic round
+    p, posts = world.people, world.posts
+    o = {k: official_id(v.pk) for k, v in p.items()}
+    c = {k: position_id(v.pk) for k, v in posts.items()}
+
+    # When the instance is built
+    instance, index = instance_build(round=world.round)
+
+    # Then every included person is an official and the allowed moves are exactly these (costs per the docstring)
+    assert instance["officials"] == [{"id": o["an"]}, {"id": o["binh"]}, {"id": o["cuong"]}, {"id": o["ha"]}]
+    # An: BTC personnel post fits his expertise (10 + other parent 20 + other depth 10); STP legal post does not (+30);
+    # STC is a unit he left in 2021 (recent), his own post is his unit.
+    assert sorted(_cands(instance, o["an"])) == sorted([(c["btc_staff"], 40), (c["stp_staff"], 70)])
+    # Bình (STC, "Kế toán"): nothing in her sector is free, so every post costs the mismatch.
+    assert sorted(_cands(instance, o["binh"])) == sorted([(c["btc_staff"], 40), (c["stp_staff"], 40),
+                                                          (c["snv_staff"], 70)])
+    # Cường: the STC finance post is refused (his sibling heads STC: rule 6).
+    assert sorted(_cands(instance, o["cuong"])) == sorted([(c["btc_staff"], 40), (c["snv_staff"], 70)])
+    # Hà: nobody else's post has her level.
+    assert _cands(instance, o["ha"]) == []
+    # Posts offered: the vacant BTC post and two posts vacated by movers; units with caps of 50 % of their staff.
+    assert sorted(x["id"] for x in instance["positions"]) == sorted([c["btc_staff"], c["stp_staff"], c["snv_staff"]])
+    caps = {u["id"]: u["cap"] for u in instance["units"]}
+    assert caps == {unit_id(posts["btc_staff"].unit_id): 1,  # no staff: at least 1
+                    unit_id(posts["snv_staff"].unit_id): 1,  # 1 person: ⌊0.5⌋ → 1
+                    unit_id(posts["stp_staff"].unit_id): 2}  # Cường, Hà and two more: ⌊2⌋
+    # The spouses are a conflict pair.
+    assert instance["conflicts"] == [{
+        "officials": sorted([o["binh"], o["cuong"]], key=lambda s: int(s[1:])),
+        "reason": "Trần Thị Bình và Lê Văn Cường là vợ, chồng: không bố trí cùng đơn vị (Luật Phòng, chống "
+                  "tham nhũng 2018, Điều 20)",
+    }]
+    # And the refusals are explained.
+    assert index.excluded[o["an"]][c["stc_staff"]] == ["Đã công tác tại Sở Tài chính trong 5 năm gần đây"]
+    assert index.excluded[o["an"]][c["snv_staff"]] == ["Cùng đơn vị đang công tác (Phòng Tổ chức, biên chế)"]
+    assert index.excluded[o["an"]][c["stp_senior"]] == [
+        "Không tương đương chức danh hiện nay (cấp chuyên viên → phó trưởng phòng và tương đương)"]
+    assert index.excluded[o["cuong"]][c["stc_staff"]] == [
+        "Xung đột lợi ích (Luật Phòng, chống tham nhũng 2018, Điều 20 khoản 2 điểm e): anh, chị, em ruột là "
+        "Lê Văn Dũng giữ chức vụ Giám đốc Sở Tài chính, Sở Tài chính"]
+    assert "Chuyển đổi vị trí công tác định kỳ chỉ giữa các vị trí không giữ chức vụ lãnh đạo, quản lý" in \
+        index.excluded[o["an"]][position_id(posts["snv_director"].pk)]
+    # Reasons are kept per candidate.
+    assert index.reasons(o["an"], c["btc_staff"]) == [
+        "Chức danh tương đương (chuyên viên)",
+        "Khác đơn vị hiện nay, chưa công tác tại Ban Tổ chức Thành ủy trong 5 năm gần đây",
+        "Khác đơn vị cấp trên (+20)",
+        "Khác cấp trong hệ thống tổ chức (+10)",
+        "Chuyên môn phù hợp lĩnh vực tổ chức cán bộ",
+        "Vị trí đang trống",
+    ]
+    assert index.reasons(o["binh"], c["snv_staff"])[-1] == "Vị trí do Nguyễn Văn An để lại (cùng đợt)"
+    assert index.no_candidate_reason[o["ha"]].startswith("Không có vị trí hợp lệ trong 8 chức danh còn trống: ")
+    assert index.persons[o["an"]] == p["an"] and index.positions[c["btc_staff"]] == posts["btc_staff"]
+
+
+def test_a_post_held_by_someone_staying_is_not_offered(world):  # noqa: F811
+    # Given Bình is taken out of the plan (she keeps her STC post)
+    DueEntry.objects.filter(round=world.round, person=world.people["binh"]).update(included=False)
+
+    # When the instance is built
+    instance, _index = instance_build(round=world.round)
+
+    # Then her post is offered to nobody, and she is no official
+    offered = {x["id"] for x in instance["positions"]}
+    assert position_id(world.posts["stc_staff"].pk) not in offered
+    assert official_id(world.people["binh"].pk) not in {x["id"] for x in instance["officials"]}
+    assert instance["conflicts"] == []
+
+
+def test_key_leader_is_not_rotated_to_his_home_town(tree, posts, wards, users, make_person, make_round):
+    # Given a rotation round and a key leader (deputy director of SNV) from Phường Ba Đình, and two equivalent
+    # vacant posts, one in Ba Đình and one in Hoàn Kiếm
+    in_ba_dinh = Position.objects.create(unit=wards["ba_dinh"], title="Phó Chủ tịch UBND phường",
+                                         level=PostLevel.DEPUTY_DEPARTMENT, is_leader=True, is_key_post=True)
+    in_hoan_kiem = Position.objects.create(unit=wards["hoan_kiem"], title="Phó Chủ tịch UBND phường",
+                                           level=PostLevel.DEPUTY_DEPARTMENT, is_leader=True, is_key_post=True)
+    kien = make_person(name="Hoàng Văn Kiên", post="snv_deputy", since=dt.date(2015, 1, 1), hometown=wards["ba_dinh"])
+    rnd = make_round(kind=RoundKind.ROTATION, scope="city", as_of=ON)
+    include(rnd, kien)
+
+    # When the instance is built
+    instance, index = instance_build(round=rnd)
+
+    # Then only Hoàn Kiếm is offered (same parent, same depth, no sector: the base cost)
+    oid = official_id(kien.pk)
+    assert instance["candidates"] == [{"official": oid, "position": position_id(in_hoan_kiem.pk), "cost": 10}]
+    assert index.excluded[oid][position_id(in_ba_dinh.pk)] == [
+        "Cán bộ chủ chốt không bố trí tại địa phương quê quán (Phường Ba Đình)"]
+    assert index.reasons(oid, position_id(in_hoan_kiem.pk))[-2:] == ["Ngoài địa phương quê quán", "Vị trí đang trống"]
+
+
+def test_rotation_needs_36_months_left(tree, posts, users, make_person, make_round):
+    # Given a rotation round and a leader who retires within 36 months of the as-of date
+    old = make_person(name="Ngô Văn Già", born=dt.date(1966, 3, 1), post="snv_head", since=dt.date(2015, 1, 1))
+    rnd = make_round(kind=RoundKind.ROTATION, scope="city", as_of=ON)
+    DueEntry.objects.create(round=rnd, person=old, position=old.position, status=DueStatus.DUE, included=True)
+
+    # When the instance is built
+    instance, index = instance_build(round=rnd)
+
+    # Then he has no candidate, and the reason says why
+    oid = official_id(old.pk)
+    assert instance["candidates"] == []
+    assert old.retirement_date == dt.date(2028, 1, 1)
+    assert index.no_candidate_reason[oid] == (
+        "Còn 31 tháng công tác (nghỉ hưu ngày 01/01/2028), dưới thời gian luân chuyển tối "
+        "thiểu 36 tháng (Quy định 65-QĐ/TW)")
+    assert RotationRound.objects.get(pk=rnd.pk).state == "draft"

@@ -1,0 +1,355 @@
+"""The plan workflow: solve in the background, edit by hand, approve, publish, document, apply."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+from docx import Document
+from pypdf import PdfReader
+
+from chidao.core.audit import change_records_for
+from chidao.core.models import ChangeRecord
+from chidao.personnel.models import AccessLog, Assignment, Person
+from chidao.rotation import plan
+from chidao.rotation.models import Move, MoveSource, RotationRound, RoundState
+
+from .plan_world import world  # noqa: F401 (fixture)
+
+EFFECTIVE = dt.date(2025, 7, 1)
+
+
+def _moves(rnd):
+    return {m.person.full_name: m for m in Move.objects.filter(round=rnd).select_related("person", "to_position")}
+
+
+@pytest.fixture
+def proposed(world, users):  # noqa: F811
+    plan.plan_request(actor=users["office"], round=world.round)
+    world.round.refresh_from_db()
+    return world
+
+
+@pytest.fixture
+def published(proposed, users):
+    plan.plan_approve(actor=users["office"], round=proposed.round, decision_number="125/QĐ-SNV")
+    plan.plan_publish(actor=users["office"], round=proposed.round, effective_on=EFFECTIVE)
+    proposed.round.refresh_from_db()
+    return proposed
+
+
+def test_plan_request_solves_in_the_background_and_writes_the_moves(world, users):  # noqa: F811
+    # Given the world's draft round with four included people
+    rnd, posts = world.round, world.posts
+
+    # When the office asks for a plan (the immediate task backend runs the solve at once)
+    plan.plan_request(actor=users["office"], round=rnd)
+
+    # Then the round is proposed with the solver's figures
+    rnd.refresh_from_db()
+    assert (rnd.state, rnd.progress, rnd.solver_status, rnd.solver_objective, rnd.solver_lower_bound) == (
+        RoundState.PROPOSED, 100, "optimal", 150, 150)
+    assert rnd.message == "Đã lập phương án: bố trí 3/4 người"
+    # And the three swap into the posts of the cheapest complete plan; Hà stays, with the reason
+    moves = _moves(rnd)
+    assert {n: (m.to_position_id, m.cost, m.source) for n, m in moves.items()} == {
+        "Nguyễn Văn An": (posts["btc_staff"].pk, 40, MoveSource.SOLVER),
+        "Trần Thị Bình": (posts["stp_staff"].pk, 40, MoveSource.SOLVER),
+        "Lê Văn Cường": (posts["snv_staff"].pk, 70, MoveSource.SOLVER),
+        "Phạm Thu Hà": (None, None, MoveSource.SOLVER),
+    }
+    assert moves["Nguyễn Văn An"].from_position_id == posts["snv_staff"].pk
+    assert moves["Trần Thị Bình"].reasons[-1] == "Chi phí thấp nhất trong các vị trí hợp lệ (40; 3 vị trí hợp lệ)"
+    assert moves["Lê Văn Cường"].reasons[-1] == (
+        "Chọn để tổng chi phí cả đợt thấp nhất: chi phí 70, vị trí hợp lệ rẻ nhất 40 (đã dành cho người khác hoặc "
+        "vướng giới hạn của đơn vị); 2 vị trí hợp lệ")
+    assert moves["Lê Văn Cường"].reasons[:2] == ["Chức danh tương đương (chuyên viên)",
+                                                 "Khác đơn vị hiện nay, chưa công tác tại Phòng Tổ chức, biên chế "
+                                                 "trong 5 năm gần đây"]
+    # And the next-best posts, with who got them
+    assert moves["Trần Thị Bình"].alternatives == [
+        {"position_id": posts["btc_staff"].pk, "title": "Chuyên viên Ban Tổ chức", "unit": "Ban Tổ chức Thành ủy",
+         "cost": 40, "taken_by": "Nguyễn Văn An"},
+        {"position_id": posts["snv_staff"].pk, "title": "Chuyên viên tổ chức cán bộ",
+         "unit": "Phòng Tổ chức, biên chế", "cost": 70, "taken_by": "Lê Văn Cường"},
+    ]
+    assert moves["Nguyễn Văn An"].alternatives == [
+        {"position_id": posts["stp_staff"].pk, "title": "Chuyên viên phổ biến pháp luật", "unit": "Sở Tư pháp",
+         "cost": 70, "taken_by": "Trần Thị Bình"}]
+    assert moves["Phạm Thu Hà"].unplaced_reason == (
+        "Không có vị trí hợp lệ trong 8 chức danh còn trống: Không tương đương chức danh hiện nay (cấp phó trưởng "
+        "phòng và tương đương → chuyên viên) (7/8); Chuyển đổi vị trí công tác định kỳ chỉ giữa các vị trí không "
+        "giữ chức vụ lãnh đạo, quản lý (3/8); Cùng đơn vị đang công tác (Sở Tư pháp) (2/8)")
+    # And both steps are recorded
+    assert [r.action for r in change_records_for(rnd).order_by("id")] == ["create", "plan_request", "plan_solve"]
+
+
+def test_plan_request_refused_outside_draft_or_proposed_or_without_people(world, users):  # noqa: F811
+    # Given an approved round, and a draft round with nobody included
+    RotationRound.objects.filter(pk=world.round.pk).update(state=RoundState.APPROVED)
+    world.round.refresh_from_db()
+    records = ChangeRecord.objects.count()
+
+    # When a plan is asked for, Then it is refused and nothing changes
+    with pytest.raises(ValidationError) as err:
+        plan.plan_request(actor=users["office"], round=world.round)
+    assert err.value.message_dict == {"state": [
+        "Chỉ lập phương án khi đợt ở tình trạng dự thảo hoặc đã có phương án (lập lại)."]}
+    RotationRound.objects.filter(pk=world.round.pk).update(state=RoundState.DRAFT)
+    world.round.due_entries.update(included=False)
+    with pytest.raises(ValidationError) as err:
+        plan.plan_request(actor=users["office"], round=world.round)
+    assert err.value.message_dict == {"due_entries": ["Chưa có người nào trong danh sách được đưa vào phương án."]}
+    assert ChangeRecord.objects.count() == records
+    assert not Move.objects.filter(round=world.round).exists()
+    assert RotationRound.objects.get(pk=world.round.pk).state == RoundState.DRAFT
+
+
+def test_a_solver_failure_puts_the_round_back(world, users, monkeypatch):  # noqa: F811
+    # Given a solver that fails
+    def broken(*args, **kwargs):
+        raise RuntimeError("hỏng")
+
+    monkeypatch.setattr("chidao.optimizer.solve", broken)
+
+    # When a plan is asked for
+    plan.plan_request(actor=users["office"], round=world.round)
+
+    # Then the round is a draft again, with the error, and no moves
+    world.round.refresh_from_db()
+    assert (world.round.state, world.round.message) == (RoundState.DRAFT, "Lỗi khi lập phương án: hỏng")
+    assert not Move.objects.filter(round=world.round).exists()
+    assert [r.action for r in change_records_for(world.round).order_by("id")][-1] == "plan_solve_failed"
+
+
+def test_plan_check_lists_every_broken_rule(proposed):
+    # Given the proposed plan
+    p, posts = proposed.people, proposed.posts
+
+    # When An is checked into Bình's old STC post, and Cường into An's new BTC post
+    into_stc = plan.plan_check(round=proposed.round, move_person=p["an"], to_position=posts["stc_staff"])
+    into_btc = plan.plan_check(round=proposed.round, move_person=p["cuong"], to_position=posts["btc_staff"])
+    into_own = plan.plan_check(round=proposed.round, move_person=p["binh"], to_position=posts["stc_director"])
+
+    # Then the broken rules are named
+    assert into_stc == ["Đã công tác tại Sở Tài chính trong 5 năm gần đây"]
+    assert into_btc == ["Chức danh đã bố trí cho Nguyễn Văn An trong phương án",
+                        "Vượt giới hạn tiếp nhận của Ban Tổ chức Thành ủy: 2 người, tối đa 1 (50% số người)"]
+    assert into_own == [
+        "Cùng đơn vị đang công tác (Sở Tài chính)",
+        "Chuyển đổi vị trí công tác định kỳ chỉ giữa các vị trí không giữ chức vụ lãnh đạo, quản lý",
+        "Không tương đương chức danh hiện nay (cấp chuyên viên → giám đốc sở và tương đương)",
+        "Chức danh đang do Lê Văn Dũng đảm nhiệm (không chuyển đi trong đợt)",
+    ]
+
+
+def test_move_edit_breaking_a_rule_needs_a_reason(proposed, users):
+    # Given the proposed plan
+    move = Move.objects.get(round=proposed.round, person=proposed.people["an"])
+    stc_staff = proposed.posts["stc_staff"]
+    records = ChangeRecord.objects.count()
+
+    # When An is moved into a unit he served in recently without a reason
+    with pytest.raises(ValidationError) as err:
+        plan.move_edit(actor=users["office"], move=move, to_position=stc_staff)
+
+    # Then it is refused with the rule, and nothing changed
+    assert err.value.message_dict == {"reason": [
+        "Thay đổi vi phạm: Đã công tác tại Sở Tài chính trong 5 năm gần đây; cần nêu lý do."]}
+    move.refresh_from_db()
+    assert (move.to_position_id, move.source, move.violations) == (proposed.posts["btc_staff"].pk,
+                                                                   MoveSource.SOLVER, [])
+    assert ChangeRecord.objects.count() == records
+
+    # When the same change comes with a reason
+    plan.move_edit(actor=users["office"], move=move, to_position=stc_staff, reason="Cần người am hiểu ngân sách")
+
+    # Then it is saved with the broken rule and the reason, and recorded
+    move.refresh_from_db()
+    assert (move.to_position_id, move.source, move.violations, move.override_reason, move.cost) == (
+        stc_staff.pk, MoveSource.MANUAL, ["Đã công tác tại Sở Tài chính trong 5 năm gần đây"],
+        "Cần người am hiểu ngân sách", 70)
+    record = change_records_for(move).get()
+    assert (record.action, record.reason, record.actor) == ("move_edit", "Cần người am hiểu ngân sách",
+                                                            users["office"])
+    # And a clean change needs no reason
+    plan.move_edit(actor=users["office"], move=move, to_position=proposed.posts["btc_staff"])
+    move.refresh_from_db()
+    assert (move.violations, move.override_reason, move.cost) == ([], "", 40)
+
+
+def test_an_edit_that_takes_another_moves_post_marks_that_move(proposed, users):
+    # Given the proposed plan (Bình → STP)
+    an = Move.objects.get(round=proposed.round, person=proposed.people["an"])
+
+    # When An is put into STP's post with a reason
+    plan.move_edit(actor=users["office"], move=an, to_position=proposed.posts["stp_staff"], reason="Đề nghị của Sở")
+
+    # Then Bình's move shows it is now a double booking, and the plan cannot be approved
+    binh = Move.objects.get(round=proposed.round, person=proposed.people["binh"])
+    assert binh.violations == ["Chức danh đã bố trí cho Nguyễn Văn An trong phương án"]
+    with pytest.raises(ValidationError) as err:
+        plan.plan_approve(actor=users["office"], round=proposed.round, decision_number="1/QĐ")
+    assert err.value.message_dict == {"moves": ["Còn đề xuất vi phạm quy định chưa nêu lý do: Trần Thị Bình."]}
+    assert RotationRound.objects.get(pk=proposed.round.pk).state == RoundState.PROPOSED
+
+
+def test_only_the_office_approves(proposed, hr, users):
+    # Given a personnel officer whose subtree holds the round (scope moved to SNV for the test)
+    RotationRound.objects.filter(pk=proposed.round.pk).update(scope=proposed.posts["snv_director"].unit)
+    records = ChangeRecord.objects.count()
+
+    # When they approve, Then it is refused and nothing changed
+    with pytest.raises(PermissionDenied):
+        plan.plan_approve(actor=hr["snv"], round=proposed.round, decision_number="1/QĐ")
+    rnd = RotationRound.objects.get(pk=proposed.round.pk)
+    assert (rnd.state, rnd.decision_number) == (RoundState.PROPOSED, "")
+    assert ChangeRecord.objects.count() == records
+
+
+def test_approve_publish_apply_write_the_service_history(published, users):
+    # Given the approved and published plan (effective 01/07/2025)
+    rnd, p, posts = published.round, published.people, published.posts
+    assert (rnd.state, rnd.decision_number, rnd.effective_on) == (RoundState.PUBLISHED, "125/QĐ-SNV", EFFECTIVE)
+
+    # When it is applied before the effective date, Then it is refused and nothing changed
+    with pytest.raises(ValidationError) as err:
+        plan.plan_apply(actor=users["office"], round=rnd, on=dt.date(2025, 6, 30))
+    assert err.value.message_dict == {"on": ["Chưa đến ngày có hiệu lực (01/07/2025)."]}
+    assert Assignment.objects.filter(start=EFFECTIVE).count() == 0
+    assert RotationRound.objects.get(pk=rnd.pk).state == RoundState.PUBLISHED
+
+    # When it is applied on the effective date
+    plan.plan_apply(actor=users["office"], round=rnd, on=EFFECTIVE)
+
+    # Then each mover has a new assignment from that date, the old one ends the day before
+    for key, post in (("an", "btc_staff"), ("binh", "stp_staff"), ("cuong", "snv_staff")):
+        person = Person.objects.get(pk=p[key].pk)
+        assert (person.position_id, person.position_since, person.unit_id) == (
+            posts[post].pk, EFFECTIVE, posts[post].unit_id)
+        current = person.assignments.get(end__isnull=True)
+        assert (current.kind, current.start, current.decision) == ("periodic_change", EFFECTIVE, "125/QĐ-SNV")
+        assert person.assignments.get(end=dt.date(2025, 6, 30)).start < EFFECTIVE
+        assert Move.objects.get(round=rnd, person=person).applied_assignment == current
+    # And Hà, unplaced, keeps her post
+    assert Person.objects.get(pk=p["ha"].pk).position_id == posts["stp_senior"].pk
+    rnd.refresh_from_db()
+    assert rnd.state == RoundState.APPLIED
+    # And every step is recorded, by whom
+    assert [(r.action, r.actor) for r in change_records_for(rnd).order_by("id")] == [
+        ("create", users["office"]), ("plan_request", users["office"]), ("plan_solve", users["office"]),
+        ("plan_approve", users["office"]), ("plan_publish", users["office"]), ("plan_apply", users["office"])]
+
+
+def test_publish_refuses_an_effective_date_before_the_as_of_date(proposed, users):
+    plan.plan_approve(actor=users["office"], round=proposed.round, decision_number="125/QĐ-SNV")
+    with pytest.raises(ValidationError) as err:
+        plan.plan_publish(actor=users["office"], round=proposed.round, effective_on=dt.date(2025, 5, 31))
+    assert err.value.message_dict == {"effective_on": ["Ngày có hiệu lực không được trước ngày 01/06/2025."]}
+    rnd = RotationRound.objects.get(pk=proposed.round.pk)
+    assert (rnd.state, rnd.effective_on) == (RoundState.APPROVED, None)
+
+
+def test_documents_list_the_moved_people(published, users):
+    # When the plan is downloaded as Word and PDF
+    docx, docx_name = plan.plan_publish_document(user=users["office"], round=published.round, fmt="docx")
+    pdf, pdf_name = plan.plan_publish_document(user=users["office"], round=published.round, fmt="pdf")
+
+    # Then both name the moved people, the decision and the title
+    doc = Document(io.BytesIO(docx))
+    text = "\n".join([p.text for p in doc.paragraphs]
+                     + [c.text for t in doc.tables for row in t.rows for c in row.cells])
+    pdf_text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+    for content in (text, pdf_text):
+        for name in ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"):
+            assert name in content
+        assert "KẾ HOẠCH" in content
+        assert "Số: 125/QĐ-SNV" in content
+        assert "Đủ thời hạn định kỳ chuyển đổi" in content
+    assert "Chuyên viên Ban Tổ chức, Ban Tổ chức Thành ủy" in text
+    assert "Phạm Thu Hà: Không có vị trí hợp lệ" in text
+    y, pk = published.round.year, published.round.pk
+    assert (docx_name, pdf_name) == (f"ke-hoach-chuyen-doi-{y}_{pk}.docx", f"ke-hoach-chuyen-doi-{y}_{pk}.pdf")
+    assert AccessLog.objects.filter(user=users["office"], action="export").count() == 2
+
+
+def test_apply_due_command_applies_only_rounds_whose_date_has_come(published, users, make_round):
+    # Given the published plan (effective 01/07/2025) and another published round effective 01/08/2025
+    later = make_round(scope="stp", name="Đợt sau")
+    RotationRound.objects.filter(pk=later.pk).update(state=RoundState.PUBLISHED, effective_on=dt.date(2025, 8, 1))
+
+    # When the daily command runs on 15/07/2025
+    out = io.StringIO()
+    call_command("rotation", "apply-due", "--date", "15/07/2025", stdout=out)
+
+    # Then only the first is applied
+    assert RotationRound.objects.get(pk=published.round.pk).state == RoundState.APPLIED
+    assert RotationRound.objects.get(pk=later.pk).state == RoundState.PUBLISHED
+    assert Person.objects.get(pk=published.people["an"].pk).position_id == published.posts["btc_staff"].pk
+    assert "Ngày 15/07/2025: 1 đợt đã thực hiện, 0 đợt lỗi." in out.getvalue()
+
+
+# --- pages ----------------------------------------------------------------------------------------------
+
+
+def test_plan_page_shows_the_moves_to_the_office(proposed, client, users):
+    client.force_login(users["office"])
+    response = client.get(reverse("rotation_plan", args=[proposed.round.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'data-state="proposed"' in body
+    for name in ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thu Hà"):
+        assert name in body
+
+
+def test_plan_request_page_post_runs_the_solver(world, client, users):  # noqa: F811
+    client.force_login(users["office"])
+    response = client.post(reverse("rotation_plan_request", args=[world.round.pk]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert 'data-state="proposed"' in response.content.decode()
+    assert Move.objects.filter(round=world.round).count() == 4
+
+
+def test_move_edit_page_shows_the_broken_rule_and_changes_nothing(proposed, client, users):
+    client.force_login(users["office"])
+    move = Move.objects.get(round=proposed.round, person=proposed.people["an"])
+    response = client.post(reverse("rotation_move_edit", args=[proposed.round.pk, move.pk]),
+                           {"choice": "other", "position_id": proposed.posts["stc_staff"].pk, "reason": ""},
+                           HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "Thay đổi vi phạm: Đã công tác tại Sở Tài chính trong 5 năm gần đây; cần nêu lý do." in \
+        response.content.decode()
+    move.refresh_from_db()
+    assert move.to_position_id == proposed.posts["btc_staff"].pk
+
+
+def test_non_manager_gets_403(proposed, client, users):
+    client.force_login(users["snv"])
+    assert client.get(reverse("rotation_plan", args=[proposed.round.pk])).status_code == 403
+    assert client.post(reverse("rotation_plan_request", args=[proposed.round.pk])).status_code == 403
+    assert Move.objects.filter(round=proposed.round).count() == 4
+
+
+def test_personnel_officer_of_another_subtree_gets_404(proposed, client, hr, users):
+    # Given the round scoped to SNV, and the STC personnel officer
+    RotationRound.objects.filter(pk=proposed.round.pk).update(scope=proposed.posts["snv_director"].unit)
+    client.force_login(hr["stc"])
+    records = ChangeRecord.objects.count()
+
+    # Then the plan and its actions answer 404, and nothing changed
+    assert client.get(reverse("rotation_plan", args=[proposed.round.pk])).status_code == 404
+    assert client.post(reverse("rotation_plan_approve", args=[proposed.round.pk]),
+                       {"decision_number": "1"}).status_code == 404
+    assert client.get(reverse("rotation_plan_document", args=[proposed.round.pk, "docx"])).status_code == 404
+    assert ChangeRecord.objects.count() == records
+    # While the SNV officer sees it
+    client.force_login(hr["snv"])
+    assert client.get(reverse("rotation_plan", args=[proposed.round.pk])).status_code == 200
+
+
+def test_round_page_loads_the_plan_section(proposed, client, users):
+    client.force_login(users["office"])
+    body = client.get(reverse("round_detail", args=[proposed.round.pk])).content.decode()
+    assert f'hx-get="{reverse("rotation_plan", args=[proposed.round.pk])}"' in body
