@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from chidao.personnel.demo import DEFAULT_PEOPLE, people_load
 from chidao.programs.demo import DEMO_PASSWORD, demo_load, demo_users
+from chidao.rotation.demo import rounds_load
 
 
 class Command(BaseCommand):
@@ -35,6 +36,11 @@ class Command(BaseCommand):
                     f"{result.deferrals} trường hợp chưa chuyển đổi, {result.relatives // 2} quan hệ gia đình, "
                     f"{result.planning_added} lượt quy hoạch; {result.planning_refused} lượt quy hoạch bị từ chối "
                     f"theo quy định) trong {time.monotonic() - started:.1f} giây."))
+            rnd = rounds_load()
+            if rnd is not None:
+                self.stdout.write(self.style.SUCCESS(
+                    f"Đã tạo đợt “{rnd.name}”: {rnd.due_entries.filter(included=True).count()} người đến hạn, "
+                    f"{rnd.moves.exclude(to_position=None).count()} đề xuất điều chuyển."))
         logins = demo_users()
         if logins:
             self.stdout.write(f"Tài khoản (mật khẩu mẫu: {DEMO_PASSWORD}):")
