@@ -177,6 +177,8 @@ CHIDAO_RULES = {
     "rotation_unit_cap_percent": 20,
     "rotation_recent_unit_years": 5,
     "rotation_alternatives_shown": 3,
+    # Seconds the solver may search for a proof of optimality before returning its best lawful plan.
+    "rotation_solver_seconds": 60,
 }
 
 # Decree 172/2025/NĐ-CP and Regulation 22-QĐ/TW: months during which a discipline blocks planning and

@@ -75,25 +75,34 @@ class Network:
         parts = [self.arcs_of(o, u) for o, u in sorted(forbidden)]
         return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
-    def relax(self, forbidden: Forbidden = frozenset()) -> Relaxation:
+    def relax(self, forbidden: Forbidden = frozenset(), parent_placed: int | None = None) -> Relaxation:
         """Max placements, then min cost, without conflicts and without the forbidden (official, unit) arcs.
 
         Memoized: the dive and the search often reach the same set of bans, and a solve is the expensive step.
+        `parent_placed` (a node's parent's placements) lets the solve try that flow value directly first.
         """
         if forbidden in self._memo:
             return self._memo[forbidden]
-        self._memo[forbidden] = relaxation = self._relax(forbidden)
+        self._memo[forbidden] = relaxation = self._relax(forbidden, parent_placed)
         return relaxation
 
-    def _relax(self, forbidden: Forbidden) -> Relaxation:
+    def _relax(self, forbidden: Forbidden, parent_placed: int | None) -> Relaxation:
         self.solves += 1
         if self.inst.n_candidates == 0:
             return Relaxation(0, 0, np.zeros(0, np.int64))
         closed = (self.n + self._closed(forbidden)).astype(np.int32)
         self.flow.set_arc_capacities(closed, np.zeros(closed.size, np.int64))
-        self.flow.set_node_supply(0, self.n)
-        self.flow.set_node_supply(1, -self.n)
-        status = self.flow.solve_max_flow_with_min_cost()
+        status = None
+        if parent_placed:
+            # Banning arcs never raises the maximum flow, so if the parent's count is still reachable it is the
+            # maximum, and a plain min-cost solve at that supply (about 20 % faster) gives the same answer.
+            self.flow.set_node_supply(0, parent_placed)
+            self.flow.set_node_supply(1, -parent_placed)
+            status = self.flow.solve()
+        if status != min_cost_flow.SimpleMinCostFlow.OPTIMAL:
+            self.flow.set_node_supply(0, self.n)
+            self.flow.set_node_supply(1, -self.n)
+            status = self.flow.solve_max_flow_with_min_cost()
         self.flow.set_arc_capacities(closed, np.ones(closed.size, np.int64))
         if status != min_cost_flow.SimpleMinCostFlow.OPTIMAL:
             raise RuntimeError(f"min-cost flow failed: {status}")
@@ -148,7 +157,7 @@ def _dive(net: Network, root: Relaxation, deadline: float | None) -> Relaxation 
             return node
         units = official_units(inst, node.chosen)
         bans = bans | {(int(inst.conflict_b[i]), int(units[inst.conflict_b[i]])) for i in bad.tolist()}
-        node = net.relax(bans)
+        node = net.relax(bans, node.placed)
     return None
 
 
@@ -175,7 +184,7 @@ def branch_and_bound(net: Network, deadline: float | None) -> Search:
             break
         heapq.heappop(heap)
         if node is None:
-            node = net.relax(bans)
+            node = net.relax(bans, -key[0])
             if best is None or node.key < best.key:
                 if not violations(inst, node.chosen).size:
                     best = node

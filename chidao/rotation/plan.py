@@ -169,7 +169,8 @@ def _solve(instance: dict[str, Any], index: InstanceIndex) -> dict[str, Any]:
 
     plan: dict[str, Any] = {}
     for _attempt in range(MAX_RESOLVES):
-        plan = solve(instance)
+        # A round must finish: past the limit the solver returns its best lawful plan as "feasible".
+        plan = solve(instance, time_limit=settings.CHIDAO_RULES["rotation_solver_seconds"])
         placed = {a["official"] for a in plan["assignments"]}
         blocked = {a["position"] for a in plan["assignments"]
                    if any(o not in placed for o in index.vacated_by.get(a["position"], []))}
