@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "chidao.reports",
     "chidao.personnel",
     "chidao.rotation",
+    "chidao.procedures",
+    "chidao.indicators",
     "chidao.api",
 ]
 

@@ -12,5 +12,7 @@ urlpatterns = [
     path("", include("chidao.reports.urls")),
     path("", include("chidao.personnel.urls")),
     path("", include("chidao.rotation.urls")),
+    path("", include("chidao.procedures.urls")),
+    path("", include("chidao.indicators.urls")),
     path("", include("chidao.programs.urls")),
 ]

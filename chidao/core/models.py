@@ -80,6 +80,7 @@ class Role(models.TextChoices):
     OFFICE = "office", _("Cơ quan thường trực")
     LEAD_OFFICER = "lead_officer", _("Cán bộ đơn vị chủ trì")
     PERSONNEL = "personnel", _("Cán bộ tổ chức")
+    REFORM = "reform", _("Cơ quan cải cách hành chính")
     AUDITOR = "auditor", _("Kiểm tra, giám sát")
 
 

@@ -1,0 +1,3 @@
+"""URL patterns of the indicators pages."""
+
+urlpatterns: list = []

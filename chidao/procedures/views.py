@@ -1,0 +1,3 @@
+"""URL patterns of this module are collected by procedures/urls.py."""
+
+urlpatterns: list = []
