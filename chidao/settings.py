@@ -140,6 +140,13 @@ CHIDAO_REPORTING = {
     "at_risk_days": 30,
 }
 
+# Indicators (house rules, not law): amber when the latest actual falls short of the target path by at
+# most this share of the path value; the forecast is the least-squares line through the last N actuals.
+CHIDAO_INDICATORS = {
+    "amber_tolerance_percent": 5,
+    "forecast_points": 6,
+}
+
 # Cadre rules: every number with its source; an administrator changes them here, never in code.
 CHIDAO_RULES = {
     # Labour Code 2019 Art. 169 and Decree 135/2020/NĐ-CP Art. 4: retirement age in normal conditions
@@ -188,6 +195,17 @@ CHIDAO_RULES = {
 # 0 for forms that end the service (khai trừ, buộc thôi việc): they never lapse.
 CHIDAO_DISCIPLINE_BLOCK_MONTHS = {
     "khien_trach": 12, "canh_cao": 12, "ha_bac_luong": 18, "cach_chuc": 24, "khai_tru": 0, "buoc_thoi_viec": 0,
+}
+
+# Service index ("Chỉ số phục vụ người dân, doanh nghiệp", Decision 766/QĐ-TTg of 23/6/2022): the on-time
+# component is (dossiers resolved on time / dossiers resolved) x on_time_max_points. The point value is our
+# reading of the decision's appendix (group "tiến độ giải quyết", 20 of 100 points) and MUST BE CHECKED
+# against the appendix; `min_resolved` (house rule) keeps procedures with too few resolved dossiers out of
+# the slowest-procedures list.
+CHIDAO_SERVICE_INDEX = {
+    "on_time_max_points": 20,
+    "min_resolved": 5,
+    "source": "Quyết định 766/QĐ-TTg ngày 23/6/2022, Phụ lục (nhóm chỉ tiêu tiến độ giải quyết)",
 }
 
 # Where documents are signed ("Hà Nội, ngày ... tháng ... năm ...") - Decree 30/2020/NĐ-CP App. I.

@@ -2,7 +2,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from chidao.indicators.demo import indicators_load
 from chidao.personnel.demo import DEFAULT_PEOPLE, people_load
+from chidao.procedures.demo import procedures_load
 from chidao.programs.demo import DEMO_PASSWORD, demo_load, demo_users
 from chidao.rotation.demo import rounds_load
 
@@ -24,6 +26,13 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu mẫu: Chương trình số 01-CTr/TU, 34 nội dung."))
         else:
             self.stdout.write("Cơ sở dữ liệu đã có dữ liệu; không nạp dữ liệu mẫu, không thay đổi gì.")
+        procedures = procedures_load()
+        if procedures is None:
+            self.stdout.write("Đã có thủ tục hành chính; không nạp danh mục thủ tục mẫu, không thay đổi gì.")
+        else:
+            self.stdout.write(self.style.SUCCESS(
+                f"Đã nạp {procedures.procedures} thủ tục hành chính mẫu, {procedures.decisions} quyết định công bố "
+                f"({procedures.items} mục), {procedures.findings} kết quả rà soát."))
         if count:
             started = time.monotonic()
             result = people_load(count=count)
@@ -41,6 +50,13 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.SUCCESS(
                     f"Đã tạo đợt “{rnd.name}”: {rnd.due_entries.filter(included=True).count()} người đến hạn, "
                     f"{rnd.moves.exclude(to_position=None).count()} đề xuất điều chuyển."))
+        indicators = indicators_load()
+        if indicators is None:
+            self.stdout.write("Đã có chỉ số; không nạp chỉ số mẫu, không thay đổi gì.")
+        else:
+            self.stdout.write(self.style.SUCCESS(
+                f"Đã nạp {indicators.indicators} chỉ số mẫu ({indicators.targets} chỉ tiêu, {indicators.actuals} số "
+                f"liệu thực hiện) và tổ công tác “{indicators.task_force.name}”."))
         logins = demo_users()
         if logins:
             self.stdout.write(f"Tài khoản (mật khẩu mẫu: {DEMO_PASSWORD}):")

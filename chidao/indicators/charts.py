@@ -1,0 +1,48 @@
+"""The indicator trajectory chart: target path, actuals, and the forecast dashed.
+
+Drawn with the reports' chart module (its fonts, print-friendly colours and PNG/SVG output), so an
+indicator chart looks like the deliverables' trajectory chart. The deliverables' `trajectory_build`
+counts items per month end; an indicator is a value on dates against an interpolated path, so the
+points come from `selectors.IndicatorStatus` instead.
+"""
+
+import matplotlib.dates as mdates
+from django.utils.translation import gettext as _
+from matplotlib.figure import Figure
+
+from chidao.reports.charts import COLORS, _output
+
+from .selectors import IndicatorStatus
+
+
+def indicator_chart(status: IndicatorStatus, fmt: str = "svg") -> bytes:
+    """Target path (baseline to each target, straight lines), actuals (dots), forecast (dashed)."""
+    fig = Figure(figsize=(6.3, 2.8))
+    ax = fig.add_subplot()
+    indicator = status.indicator
+    path = status.path
+    if len(path) > 1:
+        ax.plot([mdates.date2num(d) for d, _v in path], [float(v) for _d, v in path], color="#546e7a",
+                marker="s", markersize=3, label=_("Lộ trình chỉ tiêu"))
+    actuals = [a for a in indicator.actuals.all() if a.as_of <= status.as_of]
+    if actuals:
+        ax.plot([mdates.date2num(a.as_of) for a in actuals], [float(a.value) for a in actuals],
+                color=COLORS["completed"], marker="o", markersize=3, label=_("Thực hiện"))
+    if status.forecast is not None and status.latest is not None:
+        f = status.forecast
+        ax.plot([mdates.date2num(status.latest.as_of), mdates.date2num(f.day)],
+                [float(status.latest.value), float(f.value)], linestyle="--", color="#c62828", label=_("Dự báo"))
+    ax.set_ylabel(indicator.unit_of_measure)
+    fig.autofmt_xdate()
+    for label in ax.get_xticklabels():
+        label.set_fontsize(7)
+    days = [d for d, _v in path] + [a.as_of for a in actuals]
+    if days and (max(days) - min(days)).days > 2 * 366:
+        ax.xaxis.set_major_locator(mdates.YearLocator())
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    else:
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y"))
+    ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:g}".replace(".", ","))
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="best", frameon=False, fontsize=8)
+    return _output(fig, fmt)
