@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from chidao.core.models import Unit, User
 from chidao.core.reference import unit_subtree_ids
-from chidao.core.text import search_terms
+from chidao.core.text import search_terms, vn_collation_key
 
 from .models import (
     DecisionItem,
@@ -241,8 +241,8 @@ def counts_table(*, start: dt.date, end: dt.date, unit: Unit | None = None, fiel
         for k, v in counts.items():
             target.counts[k] += v
             total[k] += v
-    return CountsTable(total=total, by_field=sorted(by_field.values(), key=lambda r: str(r.label)),
-                       by_unit=sorted(by_unit.values(), key=lambda r: str(r.label)))
+    return CountsTable(total=total, by_field=sorted(by_field.values(), key=lambda r: vn_collation_key(str(r.label))),
+                       by_unit=sorted(by_unit.values(), key=lambda r: vn_collation_key(str(r.label))))
 
 
 @dataclass

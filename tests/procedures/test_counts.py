@@ -1,7 +1,6 @@
 """Counts per period, field and unit (subtree), and the demo's 2021 figures from its records."""
 
 import datetime as dt
-import time
 
 import pytest
 
@@ -92,12 +91,9 @@ def test_counts_run_in_a_fixed_number_of_queries(registry, proc_units, django_as
 
 
 def test_demo_gives_the_2021_figures_from_records():
-    # When the demo loads (fast: bulk procedures, decisions through the service)
-    started = time.monotonic()
+    # When the demo loads
     result = procedures_load()
-    elapsed = time.monotonic() - started
     assert result is not None
-    assert elapsed < 15  # about 2-3 s on this machine; generous for a loaded CI runner
     # Then 2021 gives the review's figures, and 2022's decision is outside them
     year = counts(2021)
     assert (year["published"], year["replaced"], year["abolished"], year["amended"]) == (557, 150, 520, 43)
@@ -122,3 +118,12 @@ def test_demo_gives_the_2021_figures_from_records():
     assert procedures_load() is None
     assert Procedure.objects.count() == n
     assert Unit.objects.filter(code__in=["SXD", "SNNMT"]).count() == 2
+
+
+def test_the_rows_by_field_follow_the_vietnamese_alphabet(make_procedure, make_decision):
+    from chidao.procedures.selectors import counts_table
+
+    procs = [make_procedure(code=f"T{i}", field=f) for i, f in enumerate(["Y tế", "Đất đai", "Dân số", "Đầu tư"])]
+    make_decision("1/QĐ-T", dt.date(2021, 3, 1), [(p, "new", None) for p in procs])
+    table = counts_table(start=dt.date(2021, 1, 1), end=dt.date(2021, 12, 31))
+    assert [r.label for r in table.by_field] == ["Dân số", "Đất đai", "Đầu tư", "Y tế"]
