@@ -4,10 +4,12 @@ DATABASE_URL selects the database: an SQLite file under var/ by default, Postgre
 (e.g. postgres://postgres@127.0.0.1:5432/chidao).
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -22,8 +24,15 @@ def _env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = _env_bool("CHIDAO_DEBUG", True)
-# Development default only; production sets CHIDAO_SECRET_KEY (see docs/adr).
-SECRET_KEY = os.environ.get("CHIDAO_SECRET_KEY", "dev-only-insecure-key-change-me")
+# Development default only; production (CHIDAO_DEBUG=0) must set CHIDAO_SECRET_KEY (see docs/adr).
+SECRET_KEY = os.environ.get("CHIDAO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "CHIDAO_SECRET_KEY is not set: production (CHIDAO_DEBUG=0) needs a long random secret key from the "
+            "environment, e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
+    SECRET_KEY = "dev-only-insecure-key-change-me"
 ALLOWED_HOSTS = [h for h in os.environ.get("CHIDAO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
@@ -37,6 +46,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "chidao.core",
     "chidao.programs",
     "chidao.reports",
@@ -49,6 +59,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files served by the app itself (gunicorn in production), compressed and cached for ever.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -57,6 +69,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "chidao.urls"
@@ -98,12 +113,65 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from one IP
+# address, that pair is locked out for AXES_COOLOFF_TIME; other users and other addresses are unaffected.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("CHIDAO_AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
+AXES_RESET_ON_SUCCESS = True
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sessions, cookies and headers. Production (CHIDAO_DEBUG=0) runs behind an HTTPS reverse proxy that sets
+# X-Forwarded-Proto; CHIDAO_SECURE_COOKIES, CHIDAO_SSL_REDIRECT and CHIDAO_HSTS_SECONDS override the defaults.
+SECURE_COOKIES = _env_bool("CHIDAO_SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 8 * 60 * 60
+# htmx sends the token from the page (hx-headers in base.html), never from the cookie.
+CSRF_COOKIE_HTTPONLY = True
+SECURE_HSTS_SECONDS = int(os.environ.get("CHIDAO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+# Preload is the operator's decision (anyone may submit a domain whose header says "preload", and the list then
+# holds every subdomain to HTTPS for months): off unless CHIDAO_HSTS_PRELOAD=1, and check --deploy's reminder
+# about it is silenced while it is off.
+SECURE_HSTS_PRELOAD = _env_bool("CHIDAO_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SECURE_SSL_REDIRECT = _env_bool("CHIDAO_SSL_REDIRECT", not DEBUG)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content security policy (django-csp 4): no inline script anywhere; inline styles stay (style attributes in
+# templates, htmx's indicator style); charts embedded as data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
 
 # Vietnamese first: msgids are Vietnamese, English is the translation (docs/adr/0002).
 LANGUAGE_CODE = "vi"
@@ -117,6 +185,15 @@ FORMAT_MODULE_PATH = ["chidao.formats"]
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Fixed here, from the environment: pytest-django turns DEBUG off later, and the tests must not need collectstatic.
+WHITENOISE_AUTOREFRESH = DEBUG
+if not DEBUG:
+    # Production: `chidao collectstatic` writes hashed, pre-compressed names; DEBUG (and the tests) keep
+    # the plain storage so nothing needs collecting first.
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("CHIDAO_MEDIA_ROOT", VAR_DIR / "media"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

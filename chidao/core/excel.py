@@ -21,7 +21,9 @@ _THIN = Side(style="thin", color="999999")
 
 
 def safe_cell(value: Any) -> Any:
-    """Neutralize spreadsheet formula injection: text starting like a formula is stored as text."""
+    """Neutralize spreadsheet formula injection (OWASP "CSV injection"): text starting like a formula
+    (= + - @ tab CR) gets a leading apostrophe, so it is stored and shown as text, never evaluated.
+    Every exported text goes through here; `cell_text` takes the apostrophe off again on import."""
     if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
         return "'" + value
     return value
@@ -45,11 +47,15 @@ def parse_date(value: Any) -> dt.date | None:
 
 
 def cell_text(value: Any) -> str:
+    """A cell as trimmed text; the apostrophe `safe_cell` put before formula-like text is taken off."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    text = str(value)
+    if text.startswith("'") and text[1:].startswith(_FORMULA_PREFIXES):
+        text = text[1:]
+    return text.strip()
 
 
 @dataclass
@@ -87,7 +93,7 @@ def write_table(ws: Worksheet, *, title_lines: Sequence[str], headers: Sequence[
         ws.cell(row=i, column=1).alignment = Alignment(horizontal="center")
     header_row = len(title_lines) + 2
     for c, label in enumerate(headers, start=1):
-        cell = ws.cell(row=header_row, column=c, value=label)
+        cell = ws.cell(row=header_row, column=c, value=safe_cell(label))
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDE7F0")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)

@@ -48,7 +48,7 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils import column_index_from_string
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, from_excel
 
-from chidao.core.excel import HeaderMatch, cell_text, find_header, write_table
+from chidao.core.excel import HeaderMatch, cell_text, find_header, safe_cell, write_table
 from chidao.core.models import ChangeRecord, Role, Unit, User
 from chidao.core.reference import unit_subtree_ids
 from chidao.core.text import fold
@@ -1063,7 +1063,7 @@ def people_import_template() -> bytes:
     units = wb.create_sheet("Danh mục đơn vị")
     units.append(["Mã đơn vị", "Tên đơn vị"])
     for code, name in Unit.objects.current().order_by("name").values_list("code", "name"):
-        units.append([code, name])
+        units.append([safe_cell(code), safe_cell(name)])
     help_sheet = wb.create_sheet("Danh mục mã")
     help_sheet.append(["Danh mục", "Giá trị được chấp nhận"])
     for title, choices in (("Hình thức (quá trình công tác)", AssignmentKind), ("Cấp chức vụ", PostLevel),

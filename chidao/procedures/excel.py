@@ -814,7 +814,7 @@ def _units_sheet(wb: Workbook) -> None:
     units = wb.create_sheet("Danh mục đơn vị")
     units.append(["Mã đơn vị", "Tên đơn vị"])
     for code, name in Unit.objects.current().order_by("name").values_list("code", "name"):
-        units.append([code, name])
+        units.append([safe_cell(code), safe_cell(name)])
 
 
 def registry_template() -> bytes:

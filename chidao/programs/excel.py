@@ -14,7 +14,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from chidao.core.errors import PermissionDenied, ValidationError
-from chidao.core.excel import cell_text, find_header, parse_date, write_table
+from chidao.core.excel import cell_text, find_header, parse_date, safe_cell, write_table
 from chidao.core.models import Unit, User
 from chidao.core.text import fold
 
@@ -86,7 +86,7 @@ def import_template() -> bytes:
     units = wb.create_sheet("Danh mục đơn vị")
     units.append(["Mã", "Tên đơn vị"])
     for code, name in Unit.objects.current().order_by("name").values_list("code", "name"):
-        units.append([code, name])
+        units.append([safe_cell(code), safe_cell(name)])
     return _save(wb)
 
 

@@ -18,7 +18,7 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage, Listing
 from openpyxl import Workbook
 
-from chidao.core.excel import write_table
+from chidao.core.excel import safe_cell, write_table
 from chidao.programs.models import DeadlineClass, Status
 
 from . import charts
@@ -249,7 +249,7 @@ def build_xlsx(report: ProgramReport, progress: Progress = _noop) -> bytes:
         *report.status_rows,
         (_("Tỷ lệ hoàn thành (%)"), s.completion_rate),
     ])
-    ws.cell(row=len(title) + 12, column=1, value=report.paragraph)
+    ws.cell(row=len(title) + 12, column=1, value=safe_cell(report.paragraph))
     write_table(wb.create_sheet(_("Theo đơn vị")[:31]), title_lines=title, headers=[
         _("TT"), _("Đơn vị chủ trì"), _("Tổng số"), _("Đã hoàn thành"), _("Đã trình / dự thảo"),
         _("Đang thực hiện"), _("Chưa triển khai"), _("Quá hạn"), _("Tỷ lệ (%)")], widths=[6, 40, 10, 12, 14, 12, 12,

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Chidao web server (gunicorn; whitenoise serves /static/). Put nginx with TLS in front (docs/production.md).
+#
+# Environment (the same for prod-web.sh, prod-worker.sh, prod-setup.sh and cron jobs):
+#   DATABASE_URL=postgres://USER:PASSWORD@HOST:5432/chidao   the database
+#   CHIDAO_SECRET_KEY=<long random string>                   sessions and tokens; keep it secret
+#   CHIDAO_ALLOWED_HOSTS=chidao.example.gov.vn               host names served, comma-separated
+#   CHIDAO_DEBUG=0                                           never 1 in production
+#   CHIDAO_MEDIA_ROOT=/srv/chidao/media                      uploaded files (back it up: `chidao backup`)
+#   CHIDAO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend, CHIDAO_FROM_EMAIL=...  reminders by email
+# Optional: CHIDAO_BIND (default 127.0.0.1:8000), CHIDAO_WEB_WORKERS (default 3), CHIDAO_VAR_DIR.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+exec .venv/bin/gunicorn chidao.wsgi:application --bind "${CHIDAO_BIND:-127.0.0.1:8000}" \
+  --workers "${CHIDAO_WEB_WORKERS:-3}" --timeout 120 --access-logfile -
