@@ -66,20 +66,33 @@ class HeaderMatch:
 
 def find_header(ws: Worksheet, aliases: Mapping[str, Sequence[str]], required: Iterable[str],
                 scan_rows: int = 15) -> HeaderMatch | None:
-    """Find the header row among the first rows: the first row where every required field's label appears.
+    """Find the header row among the first rows: the first row where every required field's label appears,
+    else a two-row header (merged group labels above sub-labels).
 
     Labels are compared without diacritics or case; merged header cells read as their top-left value.
     """
     wanted = {f: {fold(a) for a in names} for f, names in aliases.items()}
-    for r, row in enumerate(ws.iter_rows(min_row=1, max_row=scan_rows, values_only=True), start=1):
+    rows = [tuple(r) for r in ws.iter_rows(min_row=1, max_row=scan_rows + 1, values_only=True)]
+
+    def match(candidates: Sequence[tuple[Any, ...]]) -> dict[str, int]:
         columns: dict[str, int] = {}
-        for c, value in enumerate(row):
-            label = fold(cell_text(value)).rstrip(" *:")
-            for f, names in wanted.items():
-                if label in names and f not in columns:
-                    columns[f] = c
+        for row in candidates:
+            for c, value in enumerate(row):
+                label = fold(cell_text(value)).rstrip(" *:")
+                for f, names in wanted.items():
+                    if label in names and f not in columns and c not in columns.values():
+                        columns[f] = c
+        return columns
+
+    for r, row in enumerate(rows[:scan_rows], start=1):
+        columns = match([row])
         if all(f in columns for f in required):
             return HeaderMatch(row=r, columns=columns)
+    # A two-row header: group labels merged over sub-labels; the sub-label wins, data starts below both.
+    for r in range(min(len(rows), scan_rows + 1) - 1):
+        columns = match([rows[r + 1], rows[r]])
+        if all(f in columns for f in required):
+            return HeaderMatch(row=r + 2, columns=columns)
     return None
 
 

@@ -1,7 +1,6 @@
 """Indicator and task force pages: thin adapters over selectors (reads) and services (writes)."""
 
 import base64
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chidao.core.errors import PermissionDenied, ValidationError
+from chidao.core.forms import form_apply_errors
 from chidao.core.http import AuthedRequest
 
 from . import charts, excel, selectors, services
@@ -20,10 +20,6 @@ from .models import Indicator
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @login_required
@@ -72,7 +68,7 @@ def indicator_create(request: AuthedRequest) -> HttpResponse:
         try:
             indicator = services.indicator_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc)
         else:
             messages.success(request, _("Đã tạo chỉ số."))
             return redirect("indicator_detail", pk=indicator.pk)
@@ -91,7 +87,7 @@ def indicator_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.indicator_update(actor=request.user, indicator=indicator, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu thay đổi."))
             return redirect("indicator_detail", pk=indicator.pk)
@@ -110,7 +106,7 @@ def indicator_target_set(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.target_set(actor=request.user, indicator=indicator, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc)
         else:
             messages.success(request, _("Đã ghi chỉ tiêu."))
             return redirect("indicator_detail", pk=indicator.pk)
@@ -128,7 +124,7 @@ def indicator_actual_report(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.actual_report(actor=request.user, indicator=indicator, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc)
         else:
             messages.success(request, _("Đã ghi số liệu thực hiện."))
             return redirect("indicator_detail", pk=indicator.pk)

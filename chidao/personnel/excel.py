@@ -368,26 +368,6 @@ class _TooManyErrors(Exception):
 # --- Header detection ---------------------------------------------------------------------------------
 
 
-def _find_header(ws: Any, sheet: str) -> HeaderMatch | None:
-    """The header row; also a two-row header (group labels merged over sub-labels): the row below fills in
-    the columns the row above does not name, and data starts after both."""
-    aliases, required = COLUMNS[sheet], REQUIRED[sheet]
-    single = find_header(ws, aliases, required)
-    if single is not None:
-        return single
-    wanted = {f: {fold(a) for a in names} for f, names in aliases.items()}
-    rows = [tuple(r) for r in ws.iter_rows(min_row=1, max_row=16, values_only=True)]
-    for r in range(len(rows) - 1):
-        columns: dict[str, int] = {}
-        for row in (rows[r + 1], rows[r]):  # the sub-label wins over a group label
-            for c, value in enumerate(row):
-                label = fold(cell_text(value)).rstrip(" *:")
-                for f, names in wanted.items():
-                    if label in names and f not in columns and c not in columns.values():
-                        columns[f] = c
-        if all(f in columns for f in required):
-            return HeaderMatch(row=r + 2, columns=columns)
-    return None
 
 
 def _sheets(wb: Any) -> dict[str, tuple[Any, HeaderMatch | None]]:
@@ -398,13 +378,13 @@ def _sheets(wb: Any) -> dict[str, tuple[Any, HeaderMatch | None]]:
     for ws in wb.worksheets:
         sheet = names.get(fold(ws.title))
         if sheet and sheet not in found:
-            found[sheet] = (ws, _find_header(ws, sheet))
+            found[sheet] = (ws, find_header(ws, COLUMNS[sheet], REQUIRED[sheet]))
         else:
             unnamed.append(ws)
     for ws in unnamed:
         for sheet in (ASSIGNMENTS, DISCIPLINES, RATINGS, PEOPLE):
             if sheet not in found:
-                header = _find_header(ws, sheet)
+                header = find_header(ws, COLUMNS[sheet], REQUIRED[sheet])
                 if header is not None:
                     found[sheet] = (ws, header)
                     break

@@ -1,5 +1,7 @@
 """The access log of personnel records, for administrators and auditors (who read, never write)."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -30,7 +32,8 @@ def access_log_list(*, user: User, q: str = "") -> QuerySet[AccessLog]:
 def access_log(request: AuthedRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     page = Paginator(access_log_list(user=request.user, q=q), 50).get_page(request.GET.get("page"))
-    return render(request, "personnel/access_log.html", {"page": page, "q": q})
+    query = urlencode({"q": q}) if q else ""
+    return render(request, "personnel/access_log.html", {"page": page, "q": q, "query": query})
 
 
 urlpatterns = [path("can-bo/nhat-ky-truy-cap/", access_log, name="person_access_log")]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from chidao.core.errors import PermissionDenied, ValidationError
+from chidao.core.forms import form_apply_errors
 from chidao.core.http import AuthedRequest
 
 from . import flags, planning
@@ -63,10 +64,6 @@ def _require_manager(request: AuthedRequest) -> None:
         raise PermissionDenied(_("Bạn không có quyền xem, quản lý quy hoạch cán bộ."))
 
 
-def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
 
 @login_required
 def term_list(request: AuthedRequest) -> HttpResponse:
@@ -77,7 +74,7 @@ def term_list(request: AuthedRequest) -> HttpResponse:
         try:
             term = planning.planning_term_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc)
         else:
             messages.success(request, _("Đã tạo nhiệm kỳ quy hoạch %(t)s.") % {"t": term.name})
             return redirect("planning_term_detail", pk=term.pk)
@@ -133,7 +130,7 @@ def entry_add(request: AuthedRequest, pk: int) -> HttpResponse:
                 planning.planning_entry_add(actor=request.user, term=term, person=person, position=data["position"],
                                             on=data["on"], reason=data["reason"])
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                form_apply_errors(form, exc)
             else:
                 messages.success(request, _("Đã đưa %(p)s vào quy hoạch chức danh “%(post)s”.") % {
                     "p": person.full_name, "post": data["position"].title})

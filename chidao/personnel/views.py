@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chidao.core.errors import PermissionDenied, ValidationError
+from chidao.core.forms import form_apply_errors
 from chidao.core.http import AuthedRequest
 
 from . import selectors, services
@@ -33,13 +34,6 @@ from .models import Person
 
 DETAIL = "personnel/person_detail.html"
 
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _hx_redirect(request: AuthedRequest, url: str) -> HttpResponse:
@@ -119,7 +113,7 @@ def person_create(request: AuthedRequest) -> HttpResponse:
         try:
             person = services.person_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc)
         else:
             messages.success(request, _("Đã tạo hồ sơ %(name)s.") % {"name": person.full_name})
             return _hx_redirect(request, reverse("person_detail", args=[person.pk]))
@@ -151,7 +145,7 @@ def person_assignment_add(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.assignment_add(actor=request.user, person=person, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc)
         else:
             return _done(request, person, _("Đã ghi nhận quá trình công tác."))
     return _failed(request, person, "assignment-form", assignment_form=form)
@@ -166,7 +160,7 @@ def person_rating_set(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.rating_set(actor=request.user, person=person, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc)
         else:
             return _done(request, person, _("Đã ghi nhận xếp loại."))
     return _failed(request, person, "rating-form", rating_form=form)
@@ -181,7 +175,7 @@ def person_discipline_add(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.discipline_add(actor=request.user, person=person, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc)
         else:
             return _done(request, person, _("Đã ghi nhận kỷ luật."))
     return _failed(request, person, "discipline-form", discipline_form=form)
@@ -196,7 +190,7 @@ def person_deferral_add(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.deferral_add(actor=request.user, person=person, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc)
         else:
             return _done(request, person, _("Đã ghi nhận trường hợp chưa chuyển đổi vị trí."))
     return _failed(request, person, "deferral-form", deferral_form=form)
@@ -211,7 +205,7 @@ def person_relative_link(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.relative_link(actor=request.user, person=person, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc)
         else:
             return _done(request, person, _("Đã ghi nhận quan hệ gia đình."))
     return _failed(request, person, "relative-form", relative_form=form)

@@ -124,25 +124,6 @@ def _open(file: IO[bytes] | str) -> Any:
     return load_workbook(file, read_only=True, data_only=True)
 
 
-def _find_header(ws: Any, aliases: Mapping[str, Sequence[str]], required: Sequence[str]) -> HeaderMatch | None:
-    """The header row, or a two-row header (group labels merged over sub-labels: the row below names the
-    columns the row above does not); data starts after it."""
-    single = find_header(ws, aliases, required)
-    if single is not None:
-        return single
-    wanted = {f: {fold(a) for a in names} for f, names in aliases.items()}
-    rows = [tuple(r) for r in ws.iter_rows(min_row=1, max_row=16, values_only=True)]
-    for r in range(len(rows) - 1):
-        columns: dict[str, int] = {}
-        for row in (rows[r + 1], rows[r]):  # the sub-label wins over a group label
-            for c, value in enumerate(row):
-                label = fold(cell_text(value)).rstrip(" *:")
-                for f, names in wanted.items():
-                    if label in names and f not in columns and c not in columns.values():
-                        columns[f] = c
-        if all(f in columns for f in required):
-            return HeaderMatch(row=r + 2, columns=columns)
-    return None
 
 
 def _rows(ws: Any, header: HeaderMatch, fields: Sequence[str]) -> Iterator[tuple[int, list[Any], tuple[Any, ...]]]:
@@ -278,7 +259,7 @@ def figures_import(*, actor: User, file: IO[bytes] | str, start: dt.date | None 
         return result
     try:
         ws = wb.worksheets[0]
-        header = _find_header(ws, FIGURE_COLUMNS, FIGURE_REQUIRED)
+        header = find_header(ws, FIGURE_COLUMNS, FIGURE_REQUIRED)
         if header is None:
             result.errors.append(RowError(ws.title, 0, "", _(
                 "Không tìm thấy dòng tiêu đề có đủ các cột: %(cols)s.") % {
@@ -714,13 +695,13 @@ def _sheets(wb: Any) -> dict[str, tuple[Any, HeaderMatch | None]]:
     for ws in wb.worksheets:
         sheet = names.get(fold(ws.title))
         if sheet and sheet not in found:
-            found[sheet] = (ws, _find_header(ws, COLUMNS[sheet], REQUIRED[sheet]))
+            found[sheet] = (ws, find_header(ws, COLUMNS[sheet], REQUIRED[sheet]))
         else:
             unnamed.append(ws)
     for ws in unnamed:
         for sheet in (DECISIONS, PROCEDURES):
             if sheet not in found:
-                header = _find_header(ws, COLUMNS[sheet], REQUIRED[sheet])
+                header = find_header(ws, COLUMNS[sheet], REQUIRED[sheet])
                 if header is not None:
                     found[sheet] = (ws, header)
                     break

@@ -14,17 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chidao.core.errors import PermissionDenied, ValidationError
+from chidao.core.forms import form_apply_errors
 from chidao.core.http import AuthedRequest
 
 from . import selectors, services
 from .forms import CountsForm, DecisionForm, ProcedureFilterForm, ProcedureForm
 from .models import ItemAction, Proposal
 from .status import STATUS_LABELS
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _page(request: AuthedRequest, qs: Any) -> tuple[Any, str]:
@@ -80,7 +76,7 @@ def procedure_create(request: AuthedRequest) -> HttpResponse:
         try:
             procedure = services.procedure_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc)
         else:
             messages.success(request, _("Đã thêm thủ tục %(code)s.") % {"code": procedure.code})
             return redirect("procedure_detail", pk=procedure.pk)
@@ -98,7 +94,7 @@ def procedure_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.procedure_update(actor=request.user, procedure=procedure, **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu thay đổi; nội dung trước đó được lưu thành phiên bản."))
             return redirect("procedure_detail", pk=procedure.pk)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chidao.core.errors import ConflictError, PermissionDenied, ValidationError
+from chidao.core.forms import form_apply_errors
 from chidao.core.http import AuthedRequest
 from chidao.core.models import Unit
 
@@ -36,10 +37,6 @@ from .models import Attachment, DeadlineClass, Deliverable, Kind, Meeting, Note,
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @login_required
@@ -65,7 +62,7 @@ def program_create(request: AuthedRequest) -> HttpResponse:
         try:
             program = services.program_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc)
         else:
             messages.success(request, _("Đã tạo chương trình."))
             return redirect("program_dashboard", pk=program.pk)
@@ -193,7 +190,7 @@ def deliverable_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                     actor=request.user, deliverable=deliverable, expected_version=version, reason=reason, **data
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                form_apply_errors(form, exc)
             except ConflictError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -226,7 +223,7 @@ def deliverable_create(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             created = services.deliverable_create(actor=request.user, program=program, **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc)
         else:
             messages.success(request, _("Đã giao nội dung %(code)s.") % {"code": created.code})
             return redirect("deliverable_detail", pk=created.pk)
@@ -271,7 +268,7 @@ def deliverable_transition(request: AuthedRequest, pk: int) -> HttpResponse:
                 doc_date=data["doc_date"], attachment=attachment,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc)
         except ConflictError as exc:
             form.add_error(None, exc.message)
         else:
@@ -293,7 +290,7 @@ def deliverable_extend(request: AuthedRequest, pk: int) -> HttpResponse:
                 approved_on=form.cleaned_data["approved_on"], reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc)
         except ConflictError as exc:
             form.add_error(None, exc.message)
         else:
@@ -316,7 +313,7 @@ def deliverable_note(request: AuthedRequest, pk: int) -> HttpResponse:
                 files=[data["attachment"]] if data["attachment"] else [],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc)
         else:
             messages.success(request, _("Đã ghi nhận."))
             return _redirect_detail(request, deliverable)
@@ -382,7 +379,7 @@ def meeting_list(request: AuthedRequest, pk: int) -> HttpResponse:
             try:
                 meeting = services.meeting_create(actor=request.user, program=program, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                form_apply_errors(form, exc)
             else:
                 messages.success(request, _("Đã ghi nhận hội nghị, cuộc họp."))
                 return _hx_redirect(request, reverse("meeting_detail", args=[meeting.pk]))
@@ -443,7 +440,7 @@ def meeting_agenda_add(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.agenda_item_add(actor=request.user, meeting=meeting, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc)
         else:
             messages.success(request, _("Đã thêm nội dung họp."))
             return _hx_redirect(request, reverse("meeting_detail", args=[meeting.pk]))
@@ -459,7 +456,7 @@ def meeting_point_add(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.meeting_point_add(actor=request.user, meeting=meeting, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc)
         else:
             messages.success(request, _("Đã ghi nhận ý kiến."))
             return _hx_redirect(request, reverse("meeting_detail", args=[meeting.pk]))
@@ -478,7 +475,7 @@ def meeting_conclusion_add(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             conclusion = services.conclusion_add(actor=request.user, meeting=meeting, **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc)
         else:
             messages.success(request, _("Đã ghi nhận kết luận, theo dõi tại nội dung %(code)s.") % {
                 "code": conclusion.deliverable.code})

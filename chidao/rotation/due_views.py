@@ -6,7 +6,6 @@ URL patterns of this module are collected by rotation/urls.py.
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chidao.core.errors import PermissionDenied, ValidationError
+from chidao.core.forms import form_apply_errors
 from chidao.core.http import AuthedRequest
 from chidao.personnel.services import can_manage_people
 
@@ -31,10 +31,6 @@ def _require_manager(request: AuthedRequest) -> None:
     if not can_manage_people(request.user):
         raise PermissionDenied(_("Bạn không có quyền xem, quản lý luân chuyển, chuyển đổi vị trí công tác."))
 
-
-def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -52,7 +48,7 @@ def round_list(request: AuthedRequest) -> HttpResponse:
         try:
             rnd = due.round_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_apply_errors(form, exc)
         else:
             messages.success(request, _("Đã tạo đợt “%(n)s”.") % {"n": rnd.name})
             return redirect("round_detail", pk=rnd.pk)
@@ -118,7 +114,7 @@ def round_due_add(request: AuthedRequest, pk: int) -> HttpResponse:
             try:
                 due.due_entry_add_flagged(actor=request.user, round=rnd, person=person, reason=data["reason"])
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                form_apply_errors(form, exc)
             else:
                 messages.success(request, _("Đã bổ sung %(p)s vào danh sách đến hạn.") % {"p": person.full_name})
                 return redirect("round_detail", pk=rnd.pk)

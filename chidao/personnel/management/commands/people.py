@@ -5,27 +5,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from chidao.core.models import Role, User
+from chidao.core.commands import command_user
 from chidao.personnel import excel
 
 SHOWN_ERRORS = 200
 
 
-def _user(username: str | None, *, saved: bool) -> User:
-    """The account whose scope applies; by default the operator at the server, who acts as an administrator
-    (an export must be logged against a real account: the first active superuser or administrator)."""
-    if username:
-        user = User.objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(f"Không có tài khoản “{username}”.")
-        return user
-    if not saved:
-        return User(username="chidao-cli", role=Role.ADMIN, is_active=True)
-    user = (User.objects.filter(is_active=True, is_superuser=True).order_by("pk").first()
-            or User.objects.filter(is_active=True, role=Role.ADMIN).order_by("pk").first())
-    if user is None:
-        raise CommandError("Chưa có tài khoản quản trị nào; dùng --user.")
-    return user
 
 
 class Command(BaseCommand):
@@ -51,7 +36,7 @@ class Command(BaseCommand):
             Path(options["output"]).write_bytes(content)
             self.stdout.write(self.style.SUCCESS(f"Đã ghi {options['output']} ({len(content):,} byte)."))
         elif which == "export":
-            user = _user(options.get("user"), saved=True)
+            user = command_user(options.get("user"), saved=True)
             qs = excel.people_filter(user=user, q=options["q"])
             content = excel.people_export(user=user, qs=qs)
             Path(options["output"]).write_bytes(content)
@@ -63,7 +48,7 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"Không có tệp “{path}”.")
-        user = _user(options.get("user"), saved=False)
+        user = command_user(options.get("user"), saved=False)
         with path.open("rb") as f:
             result = excel.people_import(actor=user, file=f, dry_run=options["dry_run"])
         if not result.ok:

@@ -8,25 +8,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from chidao.core.models import Role, User
+from chidao.core.commands import command_user
 from chidao.procedures import excel
 
 SHOWN_ERRORS = 200
 
 
-def _user(username: str | None) -> User:
-    """The account that acts: `--user`, or the operator at the server as the first active superuser or
-    administrator (decisions record who created them)."""
-    if username:
-        user = User.objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(f"Không có tài khoản “{username}”.")
-        return user
-    user = (User.objects.filter(is_active=True, is_superuser=True).order_by("pk").first()
-            or User.objects.filter(is_active=True, role=Role.ADMIN).order_by("pk").first())
-    if user is None:
-        raise CommandError("Chưa có tài khoản quản trị nào; dùng --user.")
-    return user
 
 
 def _day(text: str | None) -> dt.date | None:
@@ -66,11 +53,12 @@ class Command(BaseCommand):
         if which == "template":
             self._write(options["output"], excel.registry_template())
         elif which == "export":
-            self._write(options["output"], excel.registry_export(user=_user(options.get("user"))))
+            self._write(options["output"], excel.registry_export(user=command_user(options.get("user"))))
         elif which == "import":
             path = self._path(options["file"])
             with path.open("rb") as f:
-                result = excel.registry_import(actor=_user(options.get("user")), file=f, dry_run=options["dry_run"])
+                result = excel.registry_import(actor=command_user(options.get("user")), file=f,
+                                               dry_run=options["dry_run"])
             self._fail_on(result.errors)
             c = result.counts
             verb = "Tệp hợp lệ (chưa ghi)" if options["dry_run"] else "Đã nhập"
@@ -83,7 +71,7 @@ class Command(BaseCommand):
             path = self._path(options["file"])
             with path.open("rb") as f:
                 figures = excel.figures_import(
-                    actor=_user(options.get("user")), file=f, period=options["period"],
+                    actor=command_user(options.get("user")), file=f, period=options["period"],
                     start=_day(options["date_from"]), end=_day(options["date_to"]), replace=options["replace"],
                     dry_run=options["dry_run"], source=path.name)
             self._fail_on(figures.errors)

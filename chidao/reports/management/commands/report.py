@@ -7,7 +7,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from chidao.core.models import Role, Unit, User
+from chidao.core.commands import command_user
+from chidao.core.models import Unit
 from chidao.programs.models import Program
 from chidao.reports.models import ReportJob
 from chidao.reports.services import FORMATS_BY_KIND, report_render
@@ -50,13 +51,8 @@ class Command(BaseCommand):
         program = Program.objects.filter(number=options["program"]).first()
         if program is None:
             raise CommandError(f"Không có chương trình số “{options['program']}”.")
-        if options.get("user"):
-            user = User.objects.filter(username=options["user"], is_active=True).first()
-            if user is None:
-                raise CommandError(f"Không có tài khoản “{options['user']}”.")
-        else:
-            # The operator at the server's command line reads everything, as the standing office does.
-            user = User(username="chidao-cli", role=Role.ADMIN, is_active=True)
+        # The operator at the server's command line reads everything, as the standing office does.
+        user = command_user(options.get("user"), saved=False)
         params: dict[str, Any] = {}
         if options.get("year") is not None:
             params["year"] = options["year"]

@@ -7,22 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from chidao.core.models import Role, User
+from chidao.core.commands import command_user
 from chidao.rotation.plan import plan_apply_due
-
-
-def _actor(username: str | None) -> User:
-    """The account the service history records; by default the first active superuser or administrator."""
-    if username:
-        user = User.objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(f"Không có tài khoản “{username}”.")
-        return user
-    user = (User.objects.filter(is_active=True, is_superuser=True).order_by("pk").first()
-            or User.objects.filter(is_active=True, role=Role.ADMIN).order_by("pk").first())
-    if user is None:
-        raise CommandError("Chưa có tài khoản quản trị nào; dùng --user.")
-    return user
 
 
 class Command(BaseCommand):
@@ -43,7 +29,7 @@ class Command(BaseCommand):
                 raise CommandError(f"Ngày “{raw}” không hợp lệ; hãy nhập theo dạng dd/mm/yyyy.") from exc
         else:
             on = timezone.localdate()
-        result = plan_apply_due(actor=_actor(options.get("user")), on=on)
+        result = plan_apply_due(actor=command_user(options.get("user")), on=on)
         for rnd in result.applied:
             self.stdout.write(f"Đã thực hiện: {rnd.name} (từ ngày {rnd.effective_on:%d/%m/%Y}).")
         for rnd, message in result.failed:
