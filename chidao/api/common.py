@@ -1,0 +1,59 @@
+"""What every API router shares: authentication with token scope, error schemas, pagination.
+
+Routers (one module per app) declare endpoints that call one selector or service each; `api.py`
+assembles them and turns domain errors into status codes with messages in the request's language
+(`Accept-Language: en` for English, Vietnamese otherwise)."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Schema
+from ninja.pagination import PageNumberPagination
+from ninja.security import HttpBearer
+
+from chidao.core.errors import PermissionDenied
+from chidao.core.models import TokenScope, User
+from chidao.core.tokens import api_token_authenticate
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer <token>`. A read token may only read: any other method is refused here,
+    once for every endpoint, before the endpoint runs."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        found = api_token_authenticate(token)
+        if found is None:
+            return None
+        request.user = found.user
+        request.token_scope = found.scope  # type: ignore[attr-defined]
+        if request.method not in SAFE_METHODS and found.scope != TokenScope.WRITE:
+            raise PermissionDenied(_("Mã truy cập này chỉ có quyền đọc."))
+        return found.user
+
+
+class ErrorOut(Schema):
+    """Every refusal: `detail` says what is wrong in the request's language."""
+
+    detail: str
+
+
+class ValidationErrorOut(Schema):
+    """Invalid input: `detail` in one sentence, `errors` per field (`__all__` for the whole request)."""
+
+    detail: str
+    errors: dict[str, list[str]]
+
+
+# The statuses every endpoint may answer besides its success.
+READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+WRITE_ERRORS: dict[int, Any] = {**READ_ERRORS, 403: ErrorOut, 409: ErrorOut}
+
+
+class Pager(PageNumberPagination):
+    """`?page=N` (from 1) and `page_size` (default 50, at most 200); the body is `{"items": [...], "count": N}`."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(page_size=50, max_page_size=200, **kwargs)

@@ -1,0 +1,5 @@
+"""API: indicators."""
+
+from ninja import Router
+
+router = Router(tags=["indicators"])

@@ -1,0 +1,5 @@
+"""API: rotation."""
+
+from ninja import Router
+
+router = Router(tags=["rotation"])

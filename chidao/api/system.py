@@ -1,0 +1,5 @@
+"""API: system."""
+
+from ninja import Router
+
+router = Router(tags=["system"])
