@@ -51,6 +51,14 @@ def _schema_message(error: dict[str, Any]) -> str:
         return _("phải là ngày dạng YYYY-MM-DD.")
     if kind.startswith("bool"):
         return _("phải là true hoặc false.")
+    if kind in {"greater_than_equal", "greater_than", "less_than_equal", "less_than"}:
+        limit = next(iter((error.get("ctx") or {}).values()), "")
+        return {
+            "greater_than_equal": _("phải lớn hơn hoặc bằng %(limit)s."),
+            "greater_than": _("phải lớn hơn %(limit)s."),
+            "less_than_equal": _("phải nhỏ hơn hoặc bằng %(limit)s."),
+            "less_than": _("phải nhỏ hơn %(limit)s."),
+        }[kind] % {"limit": limit}
     if kind.startswith("float"):
         return _("phải là số.")
     if kind in {"string_too_long", "too_long"}:
