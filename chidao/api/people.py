@@ -1,19 +1,101 @@
-"""API: cadre records, in the same scope as the pages; every record view is logged."""
+"""API: cadre records, posts, Excel import/export, planning (quy hoạch) and the access log.
+
+The same scope as the pages (`Person.objects.visible_to`, 404 outside it) and the same services; the
+sensitive fields (`selectors.SENSITIVE_FIELDS`) are null for those who may not see them and writable only
+by those who may; every read that shows people is logged in AccessLog with via="api"."""
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
+from django.core.validators import validate_email
+from django.db.models import TextChoices
+from django.http import Http404, HttpResponse
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Query, Router, Schema
+from ninja import Status as HttpStatus
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
+from pydantic import field_validator
 
+from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.http import AuthedRequest
+from chidao.personnel import excel, planning, services
 from chidao.personnel import selectors as people
-from chidao.personnel.models import Person
+from chidao.personnel.flags import Flag, person_flags
+from chidao.personnel.import_views import XLSX, PeopleImportForm
+from chidao.personnel.log_views import access_log_list
+from chidao.personnel.models import (
+    AccessLog,
+    Assignment,
+    AssignmentKind,
+    DeferralKind,
+    DisciplineForm,
+    DisciplineSystem,
+    Gender,
+    Person,
+    PlanningEntry,
+    PlanningTerm,
+    Position,
+    RatingLevel,
+    Relation,
+)
 
-from .common import READ_ERRORS, Pager
+from .common import READ_ERRORS, WRITE_ERRORS, ErrorOut, Pager, ValidationErrorOut
 
 router = Router(tags=["people"])
+
+# GET endpoints that a role may be refused outright (403) besides the usual read errors.
+GUARDED_READ = {**READ_ERRORS, 403: ErrorOut}
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+Day = Annotated[dt.date, Field(ge=FIRST_DAY, le=LAST_DAY, description="YYYY-MM-DD, 1900-01-01 … 2100-12-31")]
+SENSITIVE = set(people.SENSITIVE_FIELDS)
+# An id in a body or a filter: SQLite cannot even compare an integer beyond 64 bits.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+def _xlsx_200(description: str) -> dict[str, Any]:
+    return {"responses": {200: {"description": description, "content": {
+        XLSX: {"schema": {"type": "string", "format": "binary"}}}}}}
+
+
+class In(Schema):
+    """Request data: no text may hold a NUL character (the database refuses it)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("NUL")
+        return value
+
+
+def _check_choices(**given: tuple[str | None, type[TextChoices]]) -> None:
+    """422 naming the allowed values for every choice field whose value is not one of them."""
+    errors = {
+        name: _("Giá trị “%(v)s” không hợp lệ; chỉ nhận: %(allowed)s.") % {
+            "v": value[:50], "allowed": ", ".join(choices.values)}
+        for name, (value, choices) in given.items() if value is not None and value not in choices.values
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_email(email: str | None) -> None:
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise ValidationError({"email": exc.messages}) from exc
+
+
+def _check_sensitive_write(request: AuthedRequest, person: Person, names: set[str]) -> None:
+    """Only those who may see the sensitive fields of a record may write them."""
+    if names and not people.can_see_sensitive(request.user, person):
+        raise PermissionDenied(_("Bạn không được xem nên không được ghi các trường nhạy cảm: %(f)s.") % {
+            "f": ", ".join(sorted(names))})
+
 
 # --- Personnel records (same scope as the pages; every record view is logged) ----------------------
 
@@ -45,6 +127,7 @@ class PersonOut(PersonFields):
 
 
 class AssignmentOut(Schema):
+    id: int
     position_id: int
     position: str
     unit: str
@@ -55,11 +138,13 @@ class AssignmentOut(Schema):
 
 
 class RatingOut(Schema):
+    id: int
     year: int
     level: str
 
 
 class DisciplineOut(Schema):
+    id: int
     system: str
     form: str
     decided_on: dt.date
@@ -68,18 +153,25 @@ class DisciplineOut(Schema):
 
 
 class DeferralOut(Schema):
+    id: int
     kind: str
     start: dt.date
     end: dt.date | None
+    note: str
 
 
 class RelativeOut(Schema):
+    """`relative` is the person's <relation>; `linkable` when the caller may open the relative's record."""
+
+    id: int
     relative_id: int
     full_name: str
     relation: str
+    linkable: bool
 
 
 class PlanningOut(Schema):
+    id: int
     term: str
     position_id: int
     position: str
@@ -87,11 +179,22 @@ class PlanningOut(Schema):
     removed_on: dt.date | None
 
 
+class FlagOut(Schema):
+    """A warning on a person with its legal basis (`basis`) and what raised it (`detail`)."""
+
+    code: str
+    label: str
+    basis: str
+    detail: str
+    severity: str
+
+
 class PersonDetailOut(PersonFields):
     """One record; the sensitive fields are null unless the caller may see them (`sensitive_shown`)."""
 
     party_joined_on: dt.date | None
     education: str
+    expertise: str
     sensitive_shown: bool
     phone: str | None
     email: str | None
@@ -103,44 +206,615 @@ class PersonDetailOut(PersonFields):
     deferrals: list[DeferralOut]
     relatives: list[RelativeOut]
     planning: list[PlanningOut]
+    flags: list[FlagOut]
 
 
-class PeopleFilters(Schema):
+class PeopleFilters(In):
     q: str = ""
-    unit: int | None = None
+    unit: Id | None = None
     gender: str = ""
     key_post: bool = False
 
 
-@router.get("/people", response={200: list[PersonOut], **READ_ERRORS})
+def _assignment(a: Assignment) -> dict[str, Any]:
+    return {"id": a.pk, "position_id": a.position_id, "position": a.position.title, "unit": a.position.unit.name,
+            "kind": a.kind, "start": a.start, "end": a.end, "decision": a.decision}
+
+
+def _flag(f: Flag) -> dict[str, Any]:
+    return {"code": f.code, "label": f.label, "basis": f.basis, "detail": f.detail, "severity": f.severity}
+
+
+def _relative(link: Any) -> dict[str, Any]:
+    return {"id": link.pk, "relative_id": link.relative_id, "full_name": link.relative.full_name,
+            "relation": link.relation, "linkable": bool(getattr(link, "linkable", False))}
+
+
+def _record(request: AuthedRequest, person: Person) -> dict[str, Any]:
+    """The record of a person already scoped and logged, as PersonDetailOut."""
+    record = people.person_record(user=request.user, person=person, on=timezone.localdate())
+    shown = record.sensitive_shown
+    return {
+        **PersonOut.model_validate(person).model_dump(),
+        "party_joined_on": person.party_joined_on, "education": person.education, "expertise": person.expertise,
+        "sensitive_shown": shown,
+        **{name: (getattr(person, name) if shown else None) for name in people.SENSITIVE_FIELDS},
+        "assignments": [_assignment(a) for a in record.assignments],
+        "ratings": [{"id": r.pk, "year": r.year, "level": r.level} for r in record.ratings],
+        "disciplines": [
+            {"id": d.pk, "system": d.system, "form": d.form, "decided_on": d.decided_on, "decided_by": d.decided_by,
+             "blocks_until": d.blocks_until} for d in record.disciplines],
+        "deferrals": [{"id": d.pk, "kind": d.kind, "start": d.start, "end": d.end, "note": d.note}
+                      for d in record.deferrals],
+        "relatives": [_relative(r) for r in record.relatives],
+        "planning": [{"id": e.pk, "term": e.term.name, "position_id": e.position_id, "position": e.position.title,
+                      "added_on": e.added_on, "removed_on": e.removed_on} for e in record.planning],
+        "flags": [_flag(f) for f in record.flags or []],
+    }
+
+
+@router.get("/people", response={200: list[PersonOut], **GUARDED_READ})
 @paginate(Pager)
 def people_list(request: AuthedRequest, filters: Query[PeopleFilters]) -> Any:
     """People the caller may see, in Vietnamese name order; `q` ignores diacritics. Logged once per call."""
     return people.person_list(user=request.user, filters=people.PersonFilters(**filters.dict()), via="api")
 
 
+# --- Excel: import (all or nothing), export (logged), template ----------------------------------------
+# Declared before `/people/{person_id}`: the first matching path wins.
+
+
+class ImportCountsOut(Schema):
+    people: int
+    assignments: int
+    positions: int
+    ratings: int
+    disciplines: int
+
+
+class ImportOut(Schema):
+    """A valid workbook: what was written (or, with `dry_run`, would be)."""
+
+    dry_run: bool
+    counts: ImportCountsOut
+
+
+class RowErrorOut(Schema):
+    sheet: str
+    row: int
+    column: str
+    message: str
+
+
+class ImportErrorOut(ValidationErrorOut):
+    """A refused workbook: nothing written; `rows` names the sheet, Excel row and column of each error (the
+    first 1,000; `truncated` when there were more)."""
+
+    rows: list[RowErrorOut] = []
+    truncated: bool = False
+
+
+SHOWN_IMPORT_ERRORS = 1000
+
+
+@router.post("/people/import", response={200: ImportOut, **WRITE_ERRORS, 422: ImportErrorOut})
+def people_import(request: AuthedRequest, file: File[UploadedFile], dry_run: Form[bool] = False) -> Any:
+    """Import a .xlsx workbook, all rows or none (422 lists each error); people managers, in their scope."""
+    if not services.can_manage_people(request.user):
+        raise PermissionDenied(_("Bạn không có quyền nhập hồ sơ cán bộ."))
+    form = PeopleImportForm(data={"dry_run": dry_run}, files=MultiValueDict({"file": [file]}))
+    if not form.is_valid():
+        raise ValidationError({name: list(messages) for name, messages in form.errors.items()})
+    result = excel.people_import(actor=request.user, file=form.cleaned_data["file"], dry_run=dry_run)
+    if not result.ok:
+        shown = result.errors[:SHOWN_IMPORT_ERRORS]
+        return HttpStatus(422, {
+            "detail": _("Tệp có %(n)s lỗi; chưa ghi dòng nào.") % {"n": len(result.errors)},
+            "errors": {"file": [str(e) for e in shown]},
+            "rows": [{"sheet": e.sheet, "row": e.row, "column": e.column, "message": e.message} for e in shown],
+            "truncated": result.truncated or len(result.errors) > len(shown),
+        })
+    return {"dry_run": dry_run, "counts": result.counts}
+
+
+class ExportFilters(In):
+    q: str = ""
+    unit: Id | None = None
+
+
+@router.get("/people/export", response=GUARDED_READ, openapi_extra=_xlsx_200("The people workbook (.xlsx)."))
+def people_export(request: AuthedRequest, filters: Query[ExportFilters]) -> HttpResponse:
+    """The people the caller may see (filtered by `q`, `unit`) as the four-sheet workbook; logged (via="api")."""
+    if not people.can_read_people(request.user):
+        raise PermissionDenied(_("Bạn không có quyền xem hồ sơ cán bộ."))
+    qs = excel.people_filter(user=request.user, q=filters.q, unit=filters.unit)
+    response = HttpResponse(excel.people_export(user=request.user, qs=qs, via="api"), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="ho-so-can-bo-{timezone.localdate():%Y%m%d}.xlsx"'
+    return response
+
+
+@router.get("/people/template", response=READ_ERRORS, openapi_extra=_xlsx_200("The import template (.xlsx)."))
+def people_import_template(request: AuthedRequest) -> HttpResponse:
+    """The import template: the four sheets with an example row, the unit list and the accepted values."""
+    response = HttpResponse(excel.people_import_template(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-ho-so-can-bo.xlsx"'
+    return response
+
+
+# --- One record and its sections --------------------------------------------------------------------------
+
 @router.get("/people/{person_id}", response={200: PersonDetailOut, **READ_ERRORS})
 def person_detail(request: AuthedRequest, person_id: int) -> Any:
     """One record (404 outside the caller's scope); the view is logged with via="api"."""
-    person = people.person_get(user=request.user, pk=person_id, via="api")
-    record = people.person_record(user=request.user, person=person, on=timezone.localdate())
-    shown = record.sensitive_shown
-    return {
-        **PersonOut.model_validate(person).model_dump(),
-        "party_joined_on": person.party_joined_on, "education": person.education, "sensitive_shown": shown,
-        **{name: (getattr(person, name) if shown else None) for name in people.SENSITIVE_FIELDS},
-        "assignments": [
-            {"position_id": a.position_id, "position": a.position.title, "unit": a.position.unit.name,
-             "kind": a.kind, "start": a.start, "end": a.end, "decision": a.decision} for a in record.assignments],
-        "ratings": [{"year": r.year, "level": r.level} for r in record.ratings],
-        "disciplines": [
-            {"system": d.system, "form": d.form, "decided_on": d.decided_on, "decided_by": d.decided_by,
-             "blocks_until": d.blocks_until} for d in record.disciplines],
-        "deferrals": [{"kind": d.kind, "start": d.start, "end": d.end} for d in record.deferrals],
-        "relatives": [{"relative_id": r.relative_id, "full_name": r.relative.full_name, "relation": r.relation}
-                      for r in record.relatives],
-        "planning": [{"term": e.term.name, "position_id": e.position_id, "position": e.position.title,
-                      "added_on": e.added_on, "removed_on": e.removed_on} for e in record.planning],
-    }
+    return _record(request, people.person_get(user=request.user, pk=person_id, via="api"))
 
+
+class PersonCreateIn(In):
+    code: str = Field(min_length=1, max_length=32)
+    full_name: str = Field(min_length=1, max_length=150)
+    birth_date: Day
+    gender: str
+    unit_id: Id
+    party_joined_on: Day | None = None
+    education: str = Field("", max_length=200)
+    expertise: str = ""
+    phone: str = Field("", max_length=32)
+    email: str = Field("", max_length=254)
+    address: str = Field("", max_length=300)
+    id_number: str = Field("", max_length=20)
+
+
+class PersonUpdateIn(In):
+    """Only the fields sent change; `reason` goes to the change record."""
+
+    code: str | None = Field(None, min_length=1, max_length=32)
+    full_name: str | None = Field(None, min_length=1, max_length=150)
+    birth_date: Day | None = None
+    gender: str | None = None
+    party_joined_on: Day | None = None
+    education: str | None = Field(None, max_length=200)
+    expertise: str | None = None
+    phone: str | None = Field(None, max_length=32)
+    email: str | None = Field(None, max_length=254)
+    address: str | None = Field(None, max_length=300)
+    id_number: str | None = Field(None, max_length=20)
+    reason: str = ""
+
+
+def _check_code(code: str | None) -> None:
+    if code is not None and not code.strip():
+        raise ValidationError({"code": _("Nhập mã hồ sơ.")})
+
+
+@router.post("/people", response={201: PersonDetailOut, **WRITE_ERRORS})
+def person_create(request: AuthedRequest, payload: PersonCreateIn) -> Any:
+    """Create a record in a unit of the caller's scope (administrators, the standing office, personnel officers)."""
+    if not services.can_manage_people(request.user):
+        raise PermissionDenied(_("Bạn không có quyền cập nhật hồ sơ cán bộ."))
+    _check_choices(gender=(payload.gender, Gender))
+    _check_code(payload.code)
+    _check_email(payload.email)
+    data = payload.dict()
+    unit = people.person_filter_units(user=request.user).filter(pk=data.pop("unit_id")).first()
+    if unit is None:
+        raise ValidationError({"unit_id": _("Không có đơn vị này trong phạm vi bạn quản lý.")})
+    _check_sensitive_write(request, Person(unit=unit), {name for name in SENSITIVE if data[name]})
+    person = services.person_create(actor=request.user, unit=unit, **data)
+    return HttpStatus(201, _record(request, people.person_get(user=request.user, pk=person.pk, via="api")))
+
+
+@router.patch("/people/{person_id}", response={200: PersonDetailOut, **WRITE_ERRORS})
+def person_update(request: AuthedRequest, person_id: int, payload: PersonUpdateIn) -> Any:
+    """Change the fields sent; the sensitive ones only by those who may see them (403 otherwise)."""
+    person = people.person_for_update(user=request.user, pk=person_id)
+    changes = payload.dict(exclude_unset=True)
+    reason = changes.pop("reason", "")
+    required: dict[str, Any] = {name: _("Trường “%(field)s” bắt buộc phải có.") % {"field": name}
+                for name in ("code", "full_name", "birth_date", "gender") if name in changes and changes[name] is None}
+    if required:
+        raise ValidationError(required)
+    changes.update({name: "" for name, value in changes.items() if value is None and name != "party_joined_on"})
+    _check_choices(gender=(changes.get("gender"), Gender))
+    _check_code(changes.get("code"))
+    _check_email(changes.get("email"))
+    _check_sensitive_write(request, person, SENSITIVE & set(changes))
+    services.person_update(actor=request.user, person=person, reason=reason, **changes)
+    return _record(request, people.person_get(user=request.user, pk=person.pk, via="api"))
+
+
+@router.get("/people/{person_id}/flags", response={200: list[FlagOut], **READ_ERRORS})
+def person_flag_list(request: AuthedRequest, person_id: int, on: Day | None = None) -> Any:
+    """The person's warnings on `on` (default today) with their legal basis; the view is logged (via="api")."""
+    person = people.person_get(user=request.user, pk=person_id, via="api")
+    return [_flag(f) for f in person_flags(person=person, on=on or timezone.localdate())]
+
+
+class AssignmentIn(In):
+    position_id: Id
+    kind: str
+    start: Day
+    end: Day | None = None
+    decision: str = Field("", max_length=64)
+
+
+@router.post("/people/{person_id}/assignments", response={201: AssignmentOut, **WRITE_ERRORS})
+def person_assignment_add(request: AuthedRequest, person_id: int, payload: AssignmentIn) -> Any:
+    """Record a stretch of service (the open one ends the day before); posts of the caller's scope only."""
+    person = people.person_for_update(user=request.user, pk=person_id)
+    _check_choices(kind=(payload.kind, AssignmentKind))
+    position = people.person_positions(user=request.user).filter(pk=payload.position_id).first()
+    if position is None:
+        raise ValidationError({"position_id": _("Không có chức danh này trong phạm vi bạn quản lý.")})
+    data = payload.dict()
+    del data["position_id"]
+    return HttpStatus(201, _assignment(services.assignment_add(
+        actor=request.user, person=person, position=position, **data)))
+
+
+class RatingIn(In):
+    level: str
+
+
+@router.put("/people/{person_id}/ratings/{year}", response={200: RatingOut, **WRITE_ERRORS})
+def person_rating_set(request: AuthedRequest, person_id: int, year: int, payload: RatingIn) -> Any:
+    """Set (or correct) the year's rating (xếp loại chất lượng); one per year."""
+    person = people.person_for_update(user=request.user, pk=person_id)
+    _check_choices(level=(payload.level, RatingLevel))
+    rating = services.rating_set(actor=request.user, person=person, year=year, level=payload.level)
+    return {"id": rating.pk, "year": rating.year, "level": rating.level}
+
+
+class DisciplineIn(In):
+    system: str
+    form: str
+    decided_on: Day
+    decided_by: str = Field(max_length=200)
+    reason: str = ""
+
+
+@router.post("/people/{person_id}/disciplines", response={201: DisciplineOut, **WRITE_ERRORS})
+def person_discipline_add(request: AuthedRequest, person_id: int, payload: DisciplineIn) -> Any:
+    """Record a disciplinary decision; the period it blocks planning follows from its form."""
+    person = people.person_for_update(user=request.user, pk=person_id)
+    _check_choices(system=(payload.system, DisciplineSystem), form=(payload.form, DisciplineForm))
+    d = services.discipline_add(actor=request.user, person=person, **payload.dict())
+    return HttpStatus(201, {"id": d.pk, "system": d.system, "form": d.form, "decided_on": d.decided_on,
+                            "decided_by": d.decided_by, "blocks_until": d.blocks_until})
+
+
+class DeferralIn(In):
+    kind: str
+    start: Day
+    end: Day | None = None
+    note: str = ""
+
+
+@router.post("/people/{person_id}/deferrals", response={201: DeferralOut, **WRITE_ERRORS})
+def person_deferral_add(request: AuthedRequest, person_id: int, payload: DeferralIn) -> Any:
+    """Record a situation that defers a periodic position change (Decree 59/2019 Art. 37)."""
+    person = people.person_for_update(user=request.user, pk=person_id)
+    _check_choices(kind=(payload.kind, DeferralKind))
+    d = services.deferral_add(actor=request.user, person=person, **payload.dict())
+    return HttpStatus(201, {"id": d.pk, "kind": d.kind, "start": d.start, "end": d.end, "note": d.note})
+
+
+class RelativeIn(In):
+    """`relative_id` is a record the caller may see; it is the person's <relation>."""
+
+    relative_id: Id
+    relation: str
+
+
+@router.post("/people/{person_id}/relatives", response={201: RelativeOut, **WRITE_ERRORS})
+def person_relative_link(request: AuthedRequest, person_id: int, payload: RelativeIn) -> Any:
+    """Link a relative both ways (parent and child, spouses, siblings); both records in the caller's scope."""
+    person = people.person_for_update(user=request.user, pk=person_id)
+    _check_choices(relation=(payload.relation, Relation))
+    relative = Person.objects.visible_to(request.user).filter(pk=payload.relative_id).first()
+    if relative is None:
+        raise ValidationError({"relative_id": _("Không tìm thấy hồ sơ này trong phạm vi bạn được xem.")})
+    link = services.relative_link(actor=request.user, person=person, relative=relative, relation=payload.relation)
+    link.linkable = True  # type: ignore[attr-defined]
+    return HttpStatus(201, _relative(link))
+
+
+# --- Posts (chức danh) the caller may assign people to --------------------------------------------------
+
+
+class PositionOut(Schema):
+    id: int
+    unit_id: int
+    unit: str
+    title: str
+    is_leader: bool
+    level: int
+    is_key_post: bool
+    sector: str
+    change_period_months: int | None
+
+    @staticmethod
+    def resolve_unit(obj: Position) -> str:
+        return obj.unit.name
+
+
+class PositionFilters(Schema):
+    unit: Id | None = None
+
+
+@router.get("/positions", response={200: list[PositionOut], **READ_ERRORS}, tags=["positions"])
+@paginate(Pager)
+def position_list(request: AuthedRequest, filters: Query[PositionFilters]) -> Any:
+    """Posts of the caller's scope (all for administrators and the standing office; empty for other roles)."""
+    qs = people.person_positions(user=request.user)
+    return qs if filters.unit is None else qs.filter(unit_id=filters.unit)
+
+
+@router.get("/positions/{position_id}", response={200: PositionOut, **READ_ERRORS}, tags=["positions"])
+def position_detail(request: AuthedRequest, position_id: int) -> Any:
+    """One post of the caller's scope (404 otherwise)."""
+    position = people.person_positions(user=request.user).filter(pk=position_id).first()
+    if position is None:
+        raise Http404(_("Không tìm thấy chức danh hoặc chức danh ngoài phạm vi của bạn."))
+    return position
+
+
+# --- Planning (quy hoạch): terms, entries, yearly review, key-post coverage ---------------------------
+
+
+class TermOut(Schema):
+    id: int
+    name: str
+    start_year: int
+    end_year: int
+    active_count: int
+
+
+class TermIn(In):
+    name: str = Field(max_length=32)
+    start_year: int = Field(ge=1990, le=2100)
+    end_year: int = Field(ge=1990, le=2100)
+
+
+class EntryOut(Schema):
+    """A person planned for a post in a term; `removed_on` and `removed_reason` once taken out."""
+
+    id: int
+    term_id: int
+    person_id: int
+    code: str
+    full_name: str
+    current_position: str | None
+    position_id: int
+    position: str
+    position_unit: str
+    level: int
+    added_on: dt.date
+    added_reason: str
+    removed_on: dt.date | None
+    removed_reason: str
+
+    @staticmethod
+    def resolve_code(obj: PlanningEntry) -> str:
+        return obj.person.code
+
+    @staticmethod
+    def resolve_full_name(obj: PlanningEntry) -> str:
+        return obj.person.full_name
+
+    @staticmethod
+    def resolve_current_position(obj: PlanningEntry) -> str | None:
+        return obj.person.position.title if obj.person.position else None
+
+    @staticmethod
+    def resolve_position(obj: PlanningEntry) -> str:
+        return obj.position.title
+
+    @staticmethod
+    def resolve_position_unit(obj: PlanningEntry) -> str:
+        return obj.position.unit.name
+
+    @staticmethod
+    def resolve_level(obj: PlanningEntry) -> int:
+        return obj.position.level
+
+
+class EntryFilters(Schema):
+    removed: bool = False
+
+
+class EntryIn(In):
+    person_id: Id
+    position_id: Id
+    on: Day
+    reason: str = Field("", max_length=500)
+
+
+class EntryRemoveIn(In):
+    on: Day
+    reason: str = Field(max_length=500)
+
+
+class AsOf(Schema):
+    on: Day | None = None
+
+
+class ProposalOut(Schema):
+    """A proposal of the yearly review to take an entry out, with its reason and legal basis."""
+
+    entry_id: int
+    person_id: int
+    full_name: str
+    position_id: int
+    position: str
+    kind: str
+    reason: str
+    basis: str
+
+
+class CoverageRowOut(Schema):
+    """People planned for a key post (or all of them, `position_id` null) against the women and young targets."""
+
+    position_id: int | None
+    position: str | None
+    unit: str | None
+    count: int
+    max_people: int
+    women: int
+    young: int
+    women_percent: float | None
+    young_percent: float | None
+    women_target: int
+    young_target: int
+    women_met: bool
+    young_met: bool
+
+
+class CoverageOut(Schema):
+    on: dt.date
+    rows: list[CoverageRowOut]
+    total: CoverageRowOut
+
+
+def _term(request: AuthedRequest, term_id: int) -> PlanningTerm:
+    return planning.planning_term_get(user=request.user, pk=term_id)
+
+
+@router.get("/planning/terms", response={200: list[TermOut], **GUARDED_READ}, tags=["planning"])
+@paginate(Pager)
+def planning_term_list(request: AuthedRequest) -> Any:
+    """Planning terms with their count of active entries (people managers only)."""
+    return planning.planning_terms(user=request.user)
+
+
+@router.post("/planning/terms", response={201: TermOut, **WRITE_ERRORS}, tags=["planning"])
+def planning_term_create(request: AuthedRequest, payload: TermIn) -> Any:
+    """Open a planning term, e.g. 2025-2030 (people managers only)."""
+    term = planning.planning_term_create(actor=request.user, **payload.dict())
+    return HttpStatus(201, {"id": term.pk, "name": term.name, "start_year": term.start_year,
+                            "end_year": term.end_year, "active_count": 0})
+
+
+@router.get("/planning/terms/{term_id}", response={200: TermOut, **GUARDED_READ}, tags=["planning"])
+def planning_term_detail(request: AuthedRequest, term_id: int) -> Any:
+    """One planning term with its count of active entries (people managers only)."""
+    term = planning.planning_terms(user=request.user).filter(pk=term_id).first()
+    if term is None:
+        raise Http404(_("Không tìm thấy nhiệm kỳ quy hoạch."))
+    return term
+
+
+@router.get("/planning/terms/{term_id}/entries", response={200: list[EntryOut], **GUARDED_READ}, tags=["planning"])
+@paginate(Pager)
+def planning_entry_list(request: AuthedRequest, term_id: int, filters: Query[EntryFilters]) -> Any:
+    """Active entries by post (highest first), or with `removed` those taken out; the caller's scope; logged."""
+    term = _term(request, term_id)
+    if filters.removed:
+        return planning.planning_removed_entries(user=request.user, term=term, via="api").select_related(
+            "position__unit", "person__position")
+    return [e for group in planning.planning_entries_by_post(user=request.user, term=term, via="api")
+            for e in group.entries]
+
+
+@router.post("/planning/terms/{term_id}/entries", response={201: EntryOut, **WRITE_ERRORS}, tags=["planning"])
+def planning_entry_add(request: AuthedRequest, term_id: int, payload: EntryIn) -> Any:
+    """Plan a person for a higher post if Regulation 377-QĐ/TW allows it (422 names the broken rule's numbers)."""
+    term = _term(request, term_id)
+    person = Person.objects.visible_to(request.user).filter(pk=payload.person_id).first()
+    position = planning.planning_positions(user=request.user).filter(pk=payload.position_id).first()
+    errors = {}
+    if person is None:
+        errors["person_id"] = _("Không tìm thấy hồ sơ này trong phạm vi bạn quản lý.")
+    if position is None:
+        errors["position_id"] = _("Không có chức danh lãnh đạo, quản lý này để quy hoạch.")
+    if person is None or position is None:
+        raise ValidationError(errors)
+    entry = planning.planning_entry_add(actor=request.user, term=term, person=person, position=position,
+                                        on=payload.on, reason=payload.reason)
+    return HttpStatus(201, entry)
+
+
+@router.post("/planning/entries/{entry_id}/remove", response={200: EntryOut, **WRITE_ERRORS}, tags=["planning"])
+def planning_entry_remove(request: AuthedRequest, entry_id: int, payload: EntryRemoveIn) -> Any:
+    """Take a person out of planning on `on` with a reason (required); the entry is kept."""
+    entry = planning.planning_entry_get(user=request.user, pk=entry_id)
+    planning.planning_entry_remove(actor=request.user, entry=entry, on=payload.on, reason=payload.reason)
+    return planning.planning_entry_get(user=request.user, pk=entry_id)
+
+
+@router.get("/planning/terms/{term_id}/review", response={200: list[ProposalOut], **GUARDED_READ},
+            tags=["planning"])
+@paginate(Pager)
+def planning_review(request: AuthedRequest, term_id: int, filters: Query[AsOf]) -> Any:
+    """The yearly review on `on` (default today): entries to take out, with reason and basis; logged."""
+    term = _term(request, term_id)
+    proposals = planning.planning_review(term=term, on=filters.on or timezone.localdate(), user=request.user,
+                                         via="api")
+    return [{"entry_id": p.entry.pk, "person_id": p.entry.person_id, "full_name": p.entry.person.full_name,
+             "position_id": p.entry.position_id, "position": p.entry.position.title, "kind": p.code,
+             "reason": p.reason, "basis": p.basis} for p in proposals]
+
+
+def _coverage_row(row: planning.CoverageRow) -> dict[str, Any]:
+    post = row.position
+    return {"position_id": post.pk if post else None, "position": post.title if post else None,
+            "unit": post.unit.name if post else None, "count": row.count, "max_people": row.max_people,
+            "women": row.women, "young": row.young, "women_percent": row.women_percent,
+            "young_percent": row.young_percent, "women_target": row.women_target, "young_target": row.young_target,
+            "women_met": row.women_met, "young_met": row.young_met}
+
+
+@router.get("/planning/terms/{term_id}/coverage", response={200: CoverageOut, **GUARDED_READ}, tags=["planning"])
+def planning_coverage(request: AuthedRequest, term_id: int, filters: Query[AsOf]) -> Any:
+    """Key posts on `on` (default today): people planned, women and young shares against the targets."""
+    term = _term(request, term_id)
+    on = filters.on or timezone.localdate()
+    rows = planning.planning_coverage(term=term, on=on, user=request.user)
+    return {"on": on, "rows": [_coverage_row(r) for r in rows],
+            "total": _coverage_row(planning.planning_coverage_total(rows))}
+
+
+# --- The access log (administrators and auditors) ------------------------------------------------------
+
+
+class AccessLogOut(Schema):
+    id: int
+    at: dt.datetime
+    user_id: int
+    username: str
+    user_name: str
+    person_id: int | None
+    person: str | None
+    action: str
+    detail: str
+
+    @staticmethod
+    def resolve_at(obj: AccessLog) -> dt.datetime:
+        return timezone.localtime(obj.at)
+
+    @staticmethod
+    def resolve_username(obj: AccessLog) -> str:
+        return obj.user.username
+
+    @staticmethod
+    def resolve_user_name(obj: AccessLog) -> str:
+        return obj.user.full_name
+
+    @staticmethod
+    def resolve_person(obj: AccessLog) -> str | None:
+        return obj.person.full_name if obj.person else None
+
+
+class AccessLogFilters(In):
+    q: str = ""
+    person: Id | None = None
+    start: Day | None = None
+    end: Day | None = None
+
+
+@router.get("/access-log", response={200: list[AccessLogOut], **GUARDED_READ}, tags=["people"])
+@paginate(Pager)
+def access_log(request: AuthedRequest, filters: Query[AccessLogFilters]) -> Any:
+    """Who read which record, when and how, latest first; filter by person and days (administrators, auditors)."""
+    return access_log_list(user=request.user, q=filters.q, person=filters.person, start=filters.start,
+                           end=filters.end)
 

@@ -1079,10 +1079,11 @@ def _sensitive_check(user: User) -> Any:
     return allowed
 
 
-def people_export(*, user: User, qs: QuerySet[Person]) -> bytes:
+def people_export(*, user: User, qs: QuerySet[Person], via: str = "page") -> bytes:
     """The four sheets for the people of `qs` the user may see (the same columns the import reads, so an
     export imports back). Phone and e-mail only where `selectors.can_see_sensitive` allows (the columns
-    are dropped when it allows none). Writes one AccessLog row (action "export")."""
+    are dropped when it allows none). Writes one AccessLog row (action "export"; its detail starts with
+    `via` when that is not "page", e.g. "api 3 hồ sơ")."""
     people = list(qs.visible_to(user).select_related("hometown").order_by("sort_key", "id")  # type: ignore[attr-defined]
                   .only("id", "code", "full_name", "birth_date", "gender", "hometown__code", "party_joined_on",
                         "education", "phone", "email", "unit_id"))
@@ -1127,5 +1128,6 @@ def people_export(*, user: User, qs: QuerySet[Person]) -> bytes:
         headers = _headers(sheet, sensitive=sensitive)
         write_table(ws, title_lines=[TITLE_LINES[sheet][0], f"(Số liệu đến ngày {today})"], headers=headers,
                     rows=rows, widths=_widths(sheet, headers))
-    AccessLog.objects.create(user=user, person=None, action="export", detail=f"{len(people)} hồ sơ")
+    detail = f"{len(people)} hồ sơ" if via == "page" else f"{via} {len(people)} hồ sơ"
+    AccessLog.objects.create(user=user, person=None, action="export", detail=detail)
     return _save(wb)

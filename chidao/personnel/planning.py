@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from chidao.core.audit import change_record_create, snapshot
@@ -181,13 +181,19 @@ def planning_terms(*, user: User) -> QuerySet[PlanningTerm]:
 
 def planning_term_get(*, user: User, pk: int) -> PlanningTerm:
     _require_manager(user)
-    return get_object_or_404(PlanningTerm, pk=pk)
+    term = PlanningTerm.objects.filter(pk=pk).first()
+    if term is None:
+        raise Http404(_("Không tìm thấy nhiệm kỳ quy hoạch."))
+    return term
 
 
 def planning_entry_get(*, user: User, pk: int) -> PlanningEntry:
     _require_manager(user)
-    return get_object_or_404(PlanningEntry.objects.select_related("person", "term", "position"),
-                             pk=pk, person__in=Person.objects.visible_to(user))
+    entry = (PlanningEntry.objects.select_related("person", "term", "position")
+             .filter(pk=pk, person__in=Person.objects.visible_to(user)).first())
+    if entry is None:
+        raise Http404(_("Không tìm thấy mục quy hoạch hoặc bạn không có quyền xem."))
+    return entry
 
 
 def planning_person_by_code(*, user: User, code: str) -> Person | None:
@@ -217,7 +223,14 @@ class PostGroup:
         return self.count >= self.max_people
 
 
-def planning_entries_by_post(*, user: User, term: PlanningTerm) -> list[PostGroup]:
+def _log_planning_view(*, user: User, detail: str, via: str) -> None:
+    """One AccessLog row (action "planning_view") for a read that lists planned people; `via` other than
+    "page" (e.g. "api") starts the detail, as the people list logs it."""
+    text = detail if via == "page" else f"{via} {detail}"
+    AccessLog.objects.create(user=user, action="planning_view", detail=text[:300])
+
+
+def planning_entries_by_post(*, user: User, term: PlanningTerm, via: str = "page") -> list[PostGroup]:
     """The term's active entries the user may see, grouped by post (highest level first); logged as a view."""
     _require_manager(user)
     entries = (PlanningEntry.objects.filter(term=term, removed_on__isnull=True, person__in=_people(user))
@@ -228,13 +241,16 @@ def planning_entries_by_post(*, user: User, term: PlanningTerm) -> list[PostGrou
         group = groups.setdefault(e.position_id, PostGroup(
             position=e.position, entries=[], max_people=settings.CHIDAO_RULES["planning_max_people_per_post"]))
         group.entries.append(e)
-    AccessLog.objects.create(user=user, action="planning_view", detail=_("Quy hoạch nhiệm kỳ %(t)s") % {
-        "t": term.name})
+    _log_planning_view(user=user, detail=_("Quy hoạch nhiệm kỳ %(t)s") % {"t": term.name}, via=via)
     return list(groups.values())
 
 
-def planning_removed_entries(*, user: User, term: PlanningTerm) -> QuerySet[PlanningEntry]:
+def planning_removed_entries(*, user: User, term: PlanningTerm, via: str | None = None) -> QuerySet[PlanningEntry]:
+    """Entries taken out of the term, latest first; with `via` (the API) the read is logged on its own (the
+    page logs once for the whole term page, in `planning_entries_by_post`)."""
     _require_manager(user)
+    if via is not None:
+        _log_planning_view(user=user, detail=_("Đưa ra khỏi quy hoạch nhiệm kỳ %(t)s") % {"t": term.name}, via=via)
     return (PlanningEntry.objects.filter(term=term, removed_on__isnull=False, person__in=_people(user))
             .select_related("person", "position").order_by("-removed_on", "-id"))
 
@@ -256,15 +272,18 @@ class Proposal:
     basis: str
 
 
-def planning_review(*, term: PlanningTerm, on: dt.date, user: User | None = None) -> list[Proposal]:
+def planning_review(*, term: PlanningTerm, on: dt.date, user: User | None = None,
+                    via: str | None = None) -> list[Proposal]:
     """The yearly review (Regulation 377-QĐ/TW): active entries whose conditions no longer hold on `on`.
 
     Proposes removal when a discipline now blocks (`rules.discipline_is_blocking`), when the person can
     no longer serve a full term before retirement (`rules.can_serve_full_term`), when the planned post is
     no longer higher than the current one, and when the person was rated "không hoàn thành nhiệm vụ"
     two consecutive years (`flags.current_not_completed_run`). A few queries whatever the size; with
-    `user`, only the people that user may see.
+    `user`, only the people that user may see, and with `via` too (the API) the read is logged.
     """
+    if user is not None and via is not None:
+        _log_planning_view(user=user, detail=_("Rà soát quy hoạch nhiệm kỳ %(t)s") % {"t": term.name}, via=via)
     entries = list(PlanningEntry.objects.filter(term=term, removed_on__isnull=True, person__in=_people(user))
                    .select_related("person", "person__position", "position")
                    .order_by("-position__level", "position__title", "person__sort_key", "id"))

@@ -1,5 +1,9 @@
 """API v1 people endpoints: same scope as the pages, no sensitive field in lists, every record view logged."""
 
+import datetime as dt
+import io
+import zipfile
+
 import pytest
 
 from chidao.core.tokens import api_token_create
@@ -54,11 +58,11 @@ def test_list_search_and_unit_filter(client, bearer, tree, people):
 
 def test_detail_with_sensitive_fields_for_the_subtree_officer(client, bearer, people):
     person = people["snv"]
-    Rating.objects.create(person=person, year=2024, level="excellent")
+    rating = Rating.objects.create(person=person, year=2024, level="excellent")
     body = client.get(f"/api/v1/people/{person.pk}", **bearer("snv_hr")).json()
     assert (body["full_name"], body["sensitive_shown"], body["phone"], body["id_number"]) == (
         "Đinh Tiến Dũng", True, "0912000001", "001075000001")
-    assert body["ratings"] == [{"year": 2024, "level": "excellent"}]
+    assert body["ratings"] == [{"id": rating.pk, "year": 2024, "level": "excellent"}]
     assert [a["position"] for a in body["assignments"]] == ["Giám đốc Sở Nội vụ"]
     assert list(AccessLog.objects.values_list("person", "action", "detail")) == [(person.pk, "view", "api")]
 
@@ -88,3 +92,80 @@ def test_other_roles_get_nothing_and_nothing_is_logged(client, bearer, people, r
 def test_anonymous_is_refused(client, people):
     assert client.get("/api/v1/people").status_code == 401
     assert client.get(f"/api/v1/people/{people['snv'].pk}").status_code == 401
+
+
+# --- No sensitive value in any GET response for those who may not see it ------------------------------------
+
+SENTINELS = {"phone": "SENTINEL-PH-7731", "email": "sentinel-7731@secret.invalid", "address": "SENTINEL-ADDR-7731",
+             "id_number": "SENTINEL-ID-7731"}
+RELATIVE_SENTINELS = {k: v.replace("7731", "7732") for k, v in SENTINELS.items()}
+
+
+def _text(response) -> str:
+    """The raw body; an .xlsx is a zip of XML parts, so every part is read."""
+    if response["Content-Type"].startswith("application/vnd.openxmlformats"):
+        with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+            return "".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+    return response.content.decode()
+
+
+@pytest.fixture
+def sentinel_world(users, tree, posts, make_person):
+    """A deputy head of Sở Nội vụ with sentinel values in every sensitive field, a relative (with sentinels
+    too), a rating, a planning entry, then a discipline (so the review proposes removal), and an access-log row."""
+    from chidao.personnel import planning, services
+
+    person = make_person(name="Đinh Tiến Dũng", post="snv_deputy", **SENTINELS)
+    relative = make_person(name="Đinh Tiến Minh", born=dt.date(2000, 2, 2), post="snv_staff", **RELATIVE_SENTINELS)
+    services.relative_link(actor=users["admin"], person=person, relative=relative, relation="child")
+    services.rating_set(actor=users["admin"], person=person, year=2024, level="good")
+    term = planning.planning_term_create(actor=users["admin"], name="2025-2030", start_year=2025, end_year=2030)
+    planning.planning_entry_add(actor=users["admin"], term=term, person=person, position=posts["snv_director"],
+                                on=dt.date(2025, 1, 10))
+    services.discipline_add(actor=users["admin"], person=person, system="party", form="canh_cao",
+                            decided_on=dt.date(2025, 6, 1), decided_by="UBKT")
+    AccessLog.objects.create(user=users["admin"], person=person, action="view", detail="page")
+    p, t, post = person.pk, term.pk, posts["snv_director"].pk
+    return {"person": person, "urls": [
+        "/api/v1/people", "/api/v1/people?q=dinh", f"/api/v1/people/{p}", f"/api/v1/people/{p}/flags",
+        "/api/v1/people/export", "/api/v1/people/template", "/api/v1/positions", f"/api/v1/positions/{post}",
+        "/api/v1/planning/terms", f"/api/v1/planning/terms/{t}", f"/api/v1/planning/terms/{t}/entries",
+        f"/api/v1/planning/terms/{t}/entries?removed=true", f"/api/v1/planning/terms/{t}/review?on=2025-07-01",
+        f"/api/v1/planning/terms/{t}/coverage?on=2025-07-01", "/api/v1/access-log", f"/api/v1/access-log?person={p}",
+    ]}
+
+
+# The status of each GET above (same order) per role without access to the sensitive fields: what each
+# role is refused stays refused, and what it reads is read (so the check below is not vacuous).
+EXPECTED_STATUSES = {
+    "office": [200] * 14 + [403, 403],
+    "stc_hr": [200, 200, 404, 404, 200, 200, 200, 404] + [200] * 6 + [403, 403],
+    "steering": [403, 403, 404, 404, 403, 200, 200, 404] + [403] * 6 + [403, 403],
+    "snv": [403, 403, 404, 404, 403, 200, 200, 404] + [403] * 6 + [403, 403],
+    "auditor": [403, 403, 404, 404, 403, 200, 200, 404] + [403] * 6 + [200, 200],
+}
+
+
+@pytest.mark.parametrize("role", list(EXPECTED_STATUSES))
+def test_no_get_endpoint_shows_a_sensitive_value_to_a_role_without_access(client, bearer, sentinel_world, role):
+    # Given records whose sensitive fields hold sentinel values
+    headers = bearer(role)
+    # When a role that may not see them reads every GET endpoint of the people API
+    statuses = []
+    for url in sentinel_world["urls"]:
+        response = client.get(url, **headers)
+        statuses.append(response.status_code)
+        body = _text(response)
+        # Then no sentinel appears anywhere in the raw body (JSON, or every XML part of a workbook)
+        for name, value in [*SENTINELS.items(), *RELATIVE_SENTINELS.items()]:
+            assert value not in body, (url, name)
+    assert statuses == EXPECTED_STATUSES[role]
+
+
+@pytest.mark.parametrize("role", ["admin", "snv_hr"])
+def test_those_who_may_see_the_sensitive_values_do(client, bearer, sentinel_world, role):
+    person = sentinel_world["person"]
+    detail = client.get(f"/api/v1/people/{person.pk}", **bearer(role)).json()
+    assert {name: detail[name] for name in SENTINELS} == SENTINELS
+    export = _text(client.get("/api/v1/people/export", **bearer(role)))
+    assert SENTINELS["phone"] in export and SENTINELS["email"] in export
