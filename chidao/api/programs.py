@@ -1,22 +1,145 @@
-"""API: programs and their deliverables: list, figures, detail, transitions, attachments."""
+"""API: programs, their deliverables (details, edits, history, notes, attachments, Excel) and the
+steering committee's meetings with their agenda, points and conclusions.
+
+Each endpoint calls the selector or service the page calls, in the same order of checks (scope,
+then the page's permission, then the input)."""
 
 import datetime as dt
-from typing import Any
+import re
+from collections.abc import Iterable
+from typing import Annotated, Any
 
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
-from chidao.core.errors import ValidationError
+from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.http import AuthedRequest
-from chidao.programs import selectors, services, workflow
-from chidao.programs.models import Attachment, Deliverable
+from chidao.core.models import Unit
+from chidao.programs import excel, selectors, services, workflow
+from chidao.programs.models import (
+    AgendaItem,
+    Attachment,
+    Conclusion,
+    DeadlineClass,
+    DeadlineExtension,
+    Deliverable,
+    Kind,
+    Meeting,
+    MeetingPoint,
+    Note,
+    Program,
+    Status,
+    StatusChange,
+)
 
 from .common import READ_ERRORS, WRITE_ERRORS, Pager
 
 router = Router(tags=["programs"])
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# --- Input types and checks shared by this app's routers (reports.py and system.py import them) ------
+
+# The largest id a database integer column holds; larger ids in a filter would crash the query.
+MAX_ID = 2**63 - 1
+# Dates that turn into datetimes (cut-offs, ranges) must stay inside what the database converts.
+DATE_MIN, DATE_MAX = dt.date(1900, 1, 1), dt.date(9999, 12, 30)
+
+
+def _no_nul(value: str) -> str:
+    """PostgreSQL text cannot hold NUL characters: refuse them as invalid input."""
+    if "\x00" in value:
+        raise ValueError("NUL")
+    return value
+
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date(value: Any) -> Any:
+    """Dates are YYYY-MM-DD, as the schema says: not a number of seconds, not a date with a time."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and ISO_DATE.match(value):
+        return value
+    raise PydanticCustomError("date_parsing", "Input should be a date in the format YYYY-MM-DD")
+
+
+def _not_bool(value: Any) -> Any:
+    """An integer is not true or false (JSON booleans would otherwise pass as 1 and 0)."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+# Constraints (Field) come before the validators so that the schema keeps them as minimum/maximum.
+NotBool = BeforeValidator(_not_bool)
+Text = Annotated[str, AfterValidator(_no_nul)]
+Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+Int = Annotated[int, NotBool]
+Required = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID), NotBool]
+
+
+def binary(description: str, *mimes: str) -> dict[str, Any]:
+    """`openapi_extra` for an endpoint whose 200 answer is a file of one of these types."""
+    schema = {"schema": {"type": "string", "format": "binary"}}
+    return {"responses": {200: {"description": description, "content": {m: schema for m in mimes}}}}
+
+
+def choice_check(field: str, value: str, allowed: Iterable[str]) -> None:
+    """Refuse a value outside the model's choices, naming the allowed values."""
+    allowed = list(allowed)
+    if value not in allowed:
+        raise ValidationError({field: _("Giá trị “%(value)s” không hợp lệ; chọn một trong: %(allowed)s.") % {
+            "value": value, "allowed": ", ".join(allowed)}})
+
+
+def date_check(field: str, value: dt.date | None) -> None:
+    """Refuse a date outside 01/01/1900–30/12/9999 (a cut-off or range bound built from it would overflow)."""
+    if value is not None and not DATE_MIN <= value <= DATE_MAX:
+        raise ValidationError({field: _("Ngày phải trong khoảng từ %(a)s đến %(b)s.") % {
+            "a": DATE_MIN.strftime("%d/%m/%Y"), "b": DATE_MAX.strftime("%d/%m/%Y")}})
+
+
+def _units(field: str, ids: Iterable[int]) -> list[Unit]:
+    """Units in force with these ids (as the page's pickers offer), in the order given."""
+    wanted = list(dict.fromkeys(ids))
+    found = {u.pk: u for u in Unit.objects.current().filter(pk__in=wanted)}
+    missing = [str(pk) for pk in wanted if pk not in found]
+    if missing:
+        raise ValidationError({field: _("Không tìm thấy đơn vị: %(ids)s.") % {"ids": ", ".join(missing)}})
+    return [found[pk] for pk in wanted]
+
+
+def _deliverables(request: AuthedRequest, field: str, ids: Iterable[int], program_id: int) -> list[Deliverable]:
+    """Deliverables of the program that the caller may see (the page's picker), in the order given."""
+    wanted = list(dict.fromkeys(ids))
+    found = {d.pk: d for d in Deliverable.objects.visible_to(request.user).filter(
+        program_id=program_id, pk__in=wanted)}
+    missing = [str(pk) for pk in wanted if pk not in found]
+    if missing:
+        raise ValidationError({field: _("Không tìm thấy nội dung: %(ids)s.") % {"ids": ", ".join(missing)}})
+    return [found[pk] for pk in wanted]
+
+
+def _not_null(payload: Schema, required: Iterable[str]) -> None:
+    """A partial update may leave a field out, but may not empty a required one."""
+    errors = {name: [_("Trường này không được để trống.")] for name in required
+              if name in payload.model_fields_set and getattr(payload, name) is None}
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- Programs ---------------------------------------------------------------------------------------
 
 
 class ProgramOut(Schema):
@@ -27,11 +150,98 @@ class ProgramOut(Schema):
     term: str
     period_start: int
     period_end: int
+    issuing_body_id: int
     issuing_body: str
+    steering_unit_id: int | None
+    steering_unit: str | None
 
     @staticmethod
-    def resolve_issuing_body(obj: Any) -> str:
+    def resolve_issuing_body(obj: Program) -> str:
         return obj.issuing_body.name
+
+    @staticmethod
+    def resolve_steering_unit(obj: Program) -> str | None:
+        return obj.steering_unit.name if obj.steering_unit else None
+
+
+class ProgramIn(Schema):
+    number: Annotated[Required, Field(max_length=64)]
+    title: Required
+    issuing_body_id: Id
+    issued_on: Date
+    term: Annotated[Text, Field(max_length=32)] = ""
+    period_start: Annotated[int, Field(ge=1945, le=2100), NotBool]
+    period_end: Annotated[int, Field(ge=1945, le=2100), NotBool]
+    steering_unit_id: Id | None = None
+
+
+class UnitFiguresOut(Schema):
+    unit_id: int
+    name: str
+    total: int
+    completed: int
+    awaiting_approval: int
+    in_progress: int
+    not_started: int
+    overdue: int
+    completion_rate: float | None
+
+
+class SummaryOut(Schema):
+    """Figures as of a date; `by_status`, `by_kind` and `deadline_classes` have one key per choice."""
+
+    as_of: dt.date
+    deliverables: int
+    lead_units: int
+    completed: int
+    awaiting_approval: int
+    in_progress: int
+    not_started: int
+    cancelled: int
+    by_status: dict[str, int]
+    by_kind: dict[str, int]
+    deadline_classes: dict[str, int]
+    completion_rate: float | None
+    units: list[UnitFiguresOut]
+
+
+@router.get("/programs", response={200: list[ProgramOut], **READ_ERRORS})
+@paginate(Pager)
+def programs(request: AuthedRequest) -> Any:
+    """The programs the caller may open (all for read-all roles; else those their unit takes part in), newest first."""
+    return selectors.program_list(user=request.user).select_related("steering_unit")
+
+
+@router.post("/programs", response={201: ProgramOut, **WRITE_ERRORS})
+def program_create(request: AuthedRequest, payload: ProgramIn) -> Any:
+    """Create a program (the standing office and administrators, as on the page)."""
+    if not workflow.can_manage(request.user):
+        raise PermissionDenied(_("Bạn không có quyền tạo chương trình."))
+    issuing_body = _units("issuing_body_id", [payload.issuing_body_id])[0]
+    steering = _units("steering_unit_id", [payload.steering_unit_id])[0] if payload.steering_unit_id else None
+    program = services.program_create(
+        actor=request.user, number=payload.number, title=payload.title, issuing_body=issuing_body,
+        issued_on=payload.issued_on, term=payload.term.strip(), period_start=payload.period_start,
+        period_end=payload.period_end, steering_unit=steering,
+    )
+    return HttpStatus(201, program)
+
+
+@router.get("/programs/{program_id}", response={200: ProgramOut, **READ_ERRORS})
+def program_detail(request: AuthedRequest, program_id: int) -> Any:
+    """One program the caller may open (404 otherwise)."""
+    return selectors.program_get(user=request.user, pk=program_id)
+
+
+@router.get("/programs/{program_id}/summary", response={200: SummaryOut, **READ_ERRORS})
+def program_summary(request: AuthedRequest, program_id: int, as_of: Date | None = None) -> Any:
+    """Figures as of a date (default today) from the recorded history, over what the caller may see."""
+    program = selectors.program_get(user=request.user, pk=program_id)
+    date_check("as_of", as_of)
+    return selectors.program_summary(user=request.user, program=program, as_of=as_of).as_dict()
+
+
+# --- Deliverables -----------------------------------------------------------------------------------
 
 
 class DeliverableOut(Schema):
@@ -62,24 +272,122 @@ class DeliverableOut(Schema):
 
 
 class DeliverableDetailOut(DeliverableOut):
+    """One deliverable with its description and the statuses this caller may move it to."""
+
+    description: str
     allowed_transitions: list[str]
 
 
 class ListFilters(Schema):
     status: str = ""
-    unit: int | None = None
+    unit: Id | None = None
     kind: str = ""
     deadline_class: str = ""
-    q: str = ""
+    q: Text = ""
+
+
+class DeliverableIn(Schema):
+    code: Annotated[Text, Field(max_length=16)]
+    kind: str
+    title: Text
+    description: Text = ""
+    lead_unit_id: Id
+    coordinating_unit_ids: list[Id] = []
+    responsible_leader: Annotated[Text, Field(max_length=150)] = ""
+    original_deadline: Date
+
+
+class DeliverablePatch(Schema):
+    """Only the fields sent are changed; `version` as read refuses a stale edit (409)."""
+
+    version: Int | None = None
+    reason: Annotated[Text, Field(max_length=500)] = ""
+    code: Annotated[Text, Field(max_length=16)] | None = None
+    kind: str | None = None
+    title: Text | None = None
+    description: Text | None = None
+    lead_unit_id: Id | None = None
+    coordinating_unit_ids: list[Id] | None = None
+    responsible_leader: Annotated[Text, Field(max_length=150)] | None = None
+    original_deadline: Date | None = None
 
 
 class TransitionIn(Schema):
     to_status: str
-    version: int | None = None
-    reason: str = ""
-    doc_number: str = ""
-    doc_date: dt.date | None = None
-    attachment_id: int | None = None
+    version: Int | None = None
+    reason: Text = ""
+    doc_number: Annotated[Text, Field(max_length=64)] = ""
+    doc_date: Date | None = None
+    attachment_id: Id | None = None
+
+
+class ExtensionIn(Schema):
+    new_deadline: Date
+    reason: Text
+    approved_by: Annotated[Text, Field(max_length=150)]
+    approved_on: Date
+    version: Int | None = None
+
+
+class ExtensionOut(Schema):
+    id: int
+    deliverable_id: int
+    previous_deadline: dt.date
+    new_deadline: dt.date
+    reason: str
+    approved_by: str
+    approved_on: dt.date
+    recorded_by: str
+    recorded_at: dt.datetime
+
+    @staticmethod
+    def resolve_recorded_by(obj: DeadlineExtension) -> str:
+        return str(obj.recorded_by)
+
+
+class StatusChangeOut(Schema):
+    id: int
+    from_status: str
+    to_status: str
+    at: dt.datetime
+    by_id: int | None
+    by: str | None
+    reason: str
+    doc_number: str
+    doc_date: dt.date | None
+    attachment_id: int | None
+
+    @staticmethod
+    def resolve_by(obj: StatusChange) -> str | None:
+        return str(obj.by) if obj.by else None
+
+
+class NoteIn(Schema):
+    kind: str
+    text: Text
+    percent: Int | None = None
+    due_on: Date | None = None
+
+
+class NoteOut(Schema):
+    id: int
+    deliverable_id: int
+    kind: str
+    text: str
+    percent: int | None
+    due_on: dt.date | None
+    author_id: int
+    author: str
+    at: dt.datetime
+    attachment_ids: list[int]
+
+    @staticmethod
+    def resolve_author(obj: Note) -> str:
+        return str(obj.author)
+
+    @staticmethod
+    def resolve_attachment_ids(obj: Note) -> list[int]:
+        return [a.pk for a in obj.attachments.all()]
 
 
 class AttachmentOut(Schema):
@@ -87,29 +395,117 @@ class AttachmentOut(Schema):
     original_name: str
     size: int
     purpose: str
+    uploaded_by: str
+    uploaded_at: dt.datetime
+
+    @staticmethod
+    def resolve_uploaded_by(obj: Attachment) -> str:
+        return str(obj.uploaded_by)
 
 
+class DeliverableImportOut(Schema):
+    created: int
+    items: list[DeliverableOut]
 
-@router.get("/programs", response={200: list[ProgramOut], **READ_ERRORS})
-def programs(request: AuthedRequest) -> Any:
-    return selectors.program_list(user=request.user)
+
+class DeliverableRowErrorOut(Schema):
+    row: int
+    column: str
+    message: str
 
 
-@router.get("/programs/{program_id}/summary", response={200: dict[str, Any], **READ_ERRORS})
-def program_summary(request: AuthedRequest, program_id: int, as_of: dt.date | None = None) -> Any:
-    """Figures as of a date (default today) from the recorded history, over what the caller may see."""
-    program = selectors.program_get(user=request.user, pk=program_id)
-    return selectors.program_summary(user=request.user, program=program, as_of=as_of).as_dict()
+class DeliverableImportErrorOut(Schema):
+    """The import wrote nothing: `rows` says what is wrong, row by row (row 0: the whole file)."""
+
+    detail: str
+    errors: dict[str, list[str]]
+    rows: list[DeliverableRowErrorOut] = []
+
+
+def _filtered(request: AuthedRequest, program: Program, filters: ListFilters) -> QuerySet[Deliverable]:
+    for name, choices in (("status", Status.values), ("kind", Kind.values),
+                          ("deadline_class", DeadlineClass.values)):
+        value = getattr(filters, name)
+        if value:
+            choice_check(name, value, choices)
+    return selectors.deliverable_list(
+        user=request.user, program=program, filters=selectors.DeliverableFilters(**filters.dict()))
 
 
 @router.get(
     "/programs/{program_id}/deliverables", response={200: list[DeliverableOut], **READ_ERRORS}, tags=["deliverables"])
 @paginate(Pager)
 def program_deliverables(request: AuthedRequest, program_id: int, filters: Query[ListFilters]) -> Any:
+    """The program's deliverables the caller may see, filtered as on the list page; `q` ignores diacritics."""
     program = selectors.program_get(user=request.user, pk=program_id)
-    return selectors.deliverable_list(
-        user=request.user, program=program, filters=selectors.DeliverableFilters(**filters.dict())
+    return _filtered(request, program, filters)
+
+
+@router.get(
+    "/programs/{program_id}/deliverables/export", response=READ_ERRORS, tags=["deliverables"],
+    openapi_extra=binary("The list as filtered, as an Excel workbook.", XLSX),
+)
+def program_deliverables_export(request: AuthedRequest, program_id: int, filters: Query[ListFilters]) -> Any:
+    """The list as filtered, as the page's Excel export (the caller's scope)."""
+    program = selectors.program_get(user=request.user, pk=program_id)
+    data = excel.deliverables_export(program=program, deliverables=_filtered(request, program, filters))
+    response = HttpResponse(data, content_type=XLSX)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="noi-dung-{program.pk}-{stamp}.xlsx"'
+    return response
+
+
+@router.get(
+    "/deliverable-import-template", response=READ_ERRORS, tags=["deliverables"],
+    openapi_extra=binary("The import template.", XLSX),
+)
+def deliverable_import_template(request: AuthedRequest) -> Any:
+    """The Excel template the import reads (any signed-in user, as on the page)."""
+    response = HttpResponse(excel.import_template(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-noi-dung.xlsx"'
+    return response
+
+
+@router.post(
+    "/programs/{program_id}/deliverables/import", tags=["deliverables"],
+    response={201: DeliverableImportOut, **WRITE_ERRORS, 422: DeliverableImportErrorOut},
+)
+def program_deliverables_import(request: AuthedRequest, program_id: int, file: File[UploadedFile]) -> Any:
+    """Import deliverables from an .xlsx (standing office, administrators): all rows or none; 422 lists row errors."""
+    program = selectors.program_get(user=request.user, pk=program_id)
+    result = excel.deliverables_import(actor=request.user, program=program, file=file)
+    if not result.ok:
+        messages = [
+            _("Dòng %(row)s, cột “%(column)s”: %(message)s") % {"row": e.row, "column": e.column, "message": e.message}
+            if e.row else e.message for e in result.errors
+        ]
+        return HttpStatus(422, {
+            "detail": _("Không nhập được: %(n)s lỗi, chưa ghi nội dung nào.") % {"n": len(result.errors)},
+            "errors": {"file": messages},
+            "rows": [{"row": e.row, "column": e.column, "message": e.message} for e in result.errors],
+        })
+    created = Deliverable.objects.filter(pk__in=[d.pk for d in result.created]).select_related(
+        "lead_unit").prefetch_related("coordinating_units").order_by("code", "id")
+    return HttpStatus(201, {"created": len(result.created), "items": list(created)})
+
+
+@router.post(
+    "/programs/{program_id}/deliverables", response={201: DeliverableDetailOut, **WRITE_ERRORS},
+    tags=["deliverables"],
+)
+def deliverable_create(request: AuthedRequest, program_id: int, payload: DeliverableIn) -> Any:
+    """Assign a new deliverable to a lead unit (standing office, administrators)."""
+    program = selectors.program_get(user=request.user, pk=program_id)
+    if not workflow.can_manage(request.user):
+        raise PermissionDenied(_("Bạn không có quyền giao nội dung."))
+    choice_check("kind", payload.kind, Kind.values)
+    created = services.deliverable_create(
+        actor=request.user, program=program, code=payload.code, kind=payload.kind, title=payload.title,
+        description=payload.description, lead_unit=_units("lead_unit_id", [payload.lead_unit_id])[0],
+        coordinating_units=_units("coordinating_unit_ids", payload.coordinating_unit_ids),
+        responsible_leader=payload.responsible_leader, original_deadline=payload.original_deadline,
     )
+    return HttpStatus(201, _detail(request, selectors.deliverable_get(user=request.user, pk=created.pk)))
 
 
 def _detail(request: AuthedRequest, deliverable: Deliverable) -> Deliverable:
@@ -121,7 +517,32 @@ def _detail(request: AuthedRequest, deliverable: Deliverable) -> Deliverable:
 @router.get(
     "/deliverables/{deliverable_id}", response={200: DeliverableDetailOut, **READ_ERRORS}, tags=["deliverables"])
 def deliverable(request: AuthedRequest, deliverable_id: int) -> Any:
+    """One deliverable in the caller's scope (404 otherwise) with the transitions they may make."""
     return _detail(request, selectors.deliverable_get(user=request.user, pk=deliverable_id))
+
+
+@router.patch(
+    "/deliverables/{deliverable_id}", response={200: DeliverableDetailOut, **WRITE_ERRORS}, tags=["deliverables"])
+def deliverable_update(request: AuthedRequest, deliverable_id: int, payload: DeliverablePatch) -> Any:
+    """Edit details: a lead officer their unit's title, description, coordinating units, leader; the office more."""
+    d = selectors.deliverable_get(user=request.user, pk=deliverable_id)
+    if not workflow.can_edit(request.user, d):
+        raise PermissionDenied(_("Bạn không có quyền sửa nội dung này."))
+    _not_null(payload, ("code", "kind", "title", "lead_unit_id", "original_deadline"))
+    data = payload.model_dump(exclude_unset=True)
+    version, reason = data.pop("version", None), data.pop("reason", "")
+    if "kind" in data:
+        choice_check("kind", data["kind"], Kind.values)
+    if "lead_unit_id" in data:
+        data["lead_unit"] = _units("lead_unit_id", [data.pop("lead_unit_id")])[0]
+    if "coordinating_unit_ids" in data:
+        data["coordinating_units"] = _units("coordinating_unit_ids", data.pop("coordinating_unit_ids") or [])
+    for name in ("description", "responsible_leader"):
+        if name in data and data[name] is None:
+            data[name] = ""
+    updated = services.deliverable_update(
+        actor=request.user, deliverable=d, expected_version=version, reason=reason, **data)
+    return _detail(request, selectors.deliverable_get(user=request.user, pk=updated.pk))
 
 
 @router.post(
@@ -131,6 +552,7 @@ def deliverable(request: AuthedRequest, deliverable_id: int) -> Any:
 def deliverable_transition(request: AuthedRequest, deliverable_id: int, payload: TransitionIn) -> Any:
     """Change status under the same rules as the page; "completed" needs `attachment_id` of an uploaded file."""
     d = selectors.deliverable_get(user=request.user, pk=deliverable_id)
+    choice_check("to_status", payload.to_status, Status.values)
     attachment = None
     if payload.attachment_id is not None:
         attachment = Attachment.objects.filter(pk=payload.attachment_id, deliverable=d).first()
@@ -143,6 +565,77 @@ def deliverable_transition(request: AuthedRequest, deliverable_id: int, payload:
     return _detail(request, selectors.deliverable_get(user=request.user, pk=updated.pk))
 
 
+@router.get(
+    "/deliverables/{deliverable_id}/status-changes", response={200: list[StatusChangeOut], **READ_ERRORS},
+    tags=["deliverables"],
+)
+@paginate(Pager)
+def deliverable_status_changes(request: AuthedRequest, deliverable_id: int) -> Any:
+    """The deliverable's status history, newest first (who, when, why, approving document)."""
+    d = selectors.deliverable_get(user=request.user, pk=deliverable_id)
+    return d.status_changes.select_related("by").order_by("-at", "-id")
+
+
+@router.get(
+    "/deliverables/{deliverable_id}/extensions", response={200: list[ExtensionOut], **READ_ERRORS},
+    tags=["deliverables"],
+)
+@paginate(Pager)
+def deliverable_extensions(request: AuthedRequest, deliverable_id: int) -> Any:
+    """The deadline extensions recorded on the deliverable, newest first."""
+    d = selectors.deliverable_get(user=request.user, pk=deliverable_id)
+    return d.extensions.select_related("recorded_by").order_by("-approved_on", "-id")
+
+
+@router.post(
+    "/deliverables/{deliverable_id}/extensions", response={201: ExtensionOut, **WRITE_ERRORS},
+    tags=["deliverables"],
+)
+def deliverable_extend(request: AuthedRequest, deliverable_id: int, payload: ExtensionIn) -> Any:
+    """Record a deadline extension the committee approved (standing office, administrators)."""
+    d = selectors.deliverable_get(user=request.user, pk=deliverable_id)
+    extension = services.deliverable_extend_deadline(
+        actor=request.user, deliverable=d, expected_version=payload.version, new_deadline=payload.new_deadline,
+        reason=payload.reason, approved_by=payload.approved_by, approved_on=payload.approved_on,
+    )
+    return HttpStatus(201, extension)
+
+
+@router.get(
+    "/deliverables/{deliverable_id}/notes", response={200: list[NoteOut], **READ_ERRORS}, tags=["deliverables"])
+@paginate(Pager)
+def deliverable_notes(request: AuthedRequest, deliverable_id: int, kind: str = "") -> Any:
+    """Progress updates, comments and directives on the deliverable, newest first; `kind` filters."""
+    d = selectors.deliverable_get(user=request.user, pk=deliverable_id)
+    notes = d.notes.select_related("author").prefetch_related("attachments").order_by("-at", "-id")
+    if kind:
+        choice_check("kind", kind, Note.Kind.values)
+        notes = notes.filter(kind=kind)
+    return notes
+
+
+@router.post(
+    "/deliverables/{deliverable_id}/notes", response={201: NoteOut, **WRITE_ERRORS}, tags=["deliverables"])
+def deliverable_note_add(request: AuthedRequest, deliverable_id: int, payload: NoteIn) -> Any:
+    """Add a progress update (lead unit, office), a comment (any reader but auditors) or a directive (steering)."""
+    d = selectors.deliverable_get(user=request.user, pk=deliverable_id)
+    choice_check("kind", payload.kind, Note.Kind.values)
+    note = services.note_add(actor=request.user, deliverable=d, kind=payload.kind, text=payload.text,
+                             percent=payload.percent, due_on=payload.due_on)
+    return HttpStatus(201, note)
+
+
+@router.get(
+    "/deliverables/{deliverable_id}/attachments", response={200: list[AttachmentOut], **READ_ERRORS},
+    tags=["deliverables"],
+)
+@paginate(Pager)
+def deliverable_attachments(request: AuthedRequest, deliverable_id: int) -> Any:
+    """The files attached to the deliverable, newest first."""
+    d = selectors.deliverable_get(user=request.user, pk=deliverable_id)
+    return d.attachments.select_related("uploaded_by").order_by("-uploaded_at", "-id")
+
+
 @router.post(
     "/deliverables/{deliverable_id}/attachments", tags=["deliverables"],
     response={201: AttachmentOut, **WRITE_ERRORS},
@@ -150,9 +643,270 @@ def deliverable_transition(request: AuthedRequest, deliverable_id: int, payload:
 def deliverable_attach(
     request: AuthedRequest, deliverable_id: int, file: File[UploadedFile], purpose: Form[str] = Attachment.Purpose.OTHER
 ) -> Any:
+    """Attach a file (lead unit of the deliverable, office); allowed types and size as on the page."""
     d = selectors.deliverable_get(user=request.user, pk=deliverable_id)
-    if purpose not in Attachment.Purpose.values:
-        raise ValidationError({"purpose": _("Mục đích tệp không hợp lệ.")})
+    choice_check("purpose", purpose, Attachment.Purpose.values)
     return HttpStatus(201, services.attachment_upload(actor=request.user, deliverable=d, file=file, purpose=purpose))
 
 
+@router.get(
+    "/attachments/{attachment_id}/file", response=READ_ERRORS, tags=["deliverables"],
+    openapi_extra=binary("The attached file.", "application/octet-stream"),
+)
+def attachment_download(request: AuthedRequest, attachment_id: int) -> Any:
+    """Download an attached file of a deliverable in the caller's scope (404 otherwise)."""
+    attachment = Attachment.objects.filter(
+        pk=attachment_id, deliverable__in=Deliverable.objects.visible_to(request.user)).first()
+    if attachment is None:
+        raise Http404(_("Không tìm thấy tệp."))
+    try:
+        handle = attachment.file.open("rb")
+    except OSError as exc:
+        raise Http404(_("Không tìm thấy tệp.")) from exc
+    return FileResponse(handle, as_attachment=True, filename=attachment.original_name,
+                        content_type="application/octet-stream")
+
+
+# --- Meetings and conclusions -----------------------------------------------------------------------
+
+
+class MeetingOut(Schema):
+    id: int
+    program_id: int
+    kind: str
+    title: str
+    held_on: dt.date
+    location: str
+    chair: str
+    attendees: str
+    minutes: str
+    created_at: dt.datetime
+
+
+class AgendaItemOut(Schema):
+    id: int
+    order: int
+    title: str
+    deliverable_ids: list[int]
+    unit_ids: list[int]
+    notes: str
+
+    @staticmethod
+    def resolve_deliverable_ids(obj: AgendaItem) -> list[int]:
+        return [d.pk for d in obj.deliverables.all()]
+
+    @staticmethod
+    def resolve_unit_ids(obj: AgendaItem) -> list[int]:
+        return [u.pk for u in obj.units.all()]
+
+
+class MeetingPointOut(Schema):
+    id: int
+    kind: str
+    text: str
+    speaker: str
+    order: int
+
+
+class ConclusionOut(Schema):
+    """A conclusion and where it is tracked: a new deliverable, or a directive (`note_id`) on an existing one."""
+
+    id: int
+    order: int
+    text: str
+    lead_unit_id: int
+    lead_unit: str
+    deadline: dt.date
+    track_as: str
+    deliverable_id: int
+    deliverable_code: str
+    deliverable_status: str
+    note_id: int | None
+
+    @staticmethod
+    def resolve_lead_unit(obj: Conclusion) -> str:
+        return obj.lead_unit.name
+
+    @staticmethod
+    def resolve_track_as(obj: Conclusion) -> str:
+        return services.TRACK_AS_DIRECTIVE if obj.tracked_as_directive else services.TRACK_AS_DELIVERABLE
+
+    @staticmethod
+    def resolve_deliverable_code(obj: Conclusion) -> str:
+        return obj.deliverable.code
+
+    @staticmethod
+    def resolve_deliverable_status(obj: Conclusion) -> str:
+        return obj.deliverable.status
+
+
+class MeetingDetailOut(MeetingOut):
+    agenda_items: list[AgendaItemOut]
+    points: list[MeetingPointOut]
+    conclusions: list[ConclusionOut]
+
+    @staticmethod
+    def resolve_agenda_items(obj: Meeting) -> list[AgendaItem]:
+        return list(obj.agenda_items.all())
+
+    @staticmethod
+    def resolve_points(obj: Meeting) -> list[MeetingPoint]:
+        return list(obj.points.all())
+
+    @staticmethod
+    def resolve_conclusions(obj: Meeting) -> list[Conclusion]:
+        return list(obj.conclusions.all())
+
+
+class MeetingFilters(Schema):
+    kind: str = ""
+    year: Annotated[int, Field(ge=1, le=9999), NotBool] | None = None
+
+
+class MeetingIn(Schema):
+    kind: str
+    title: Text
+    held_on: Date
+    chair: Annotated[Text, Field(max_length=150)]
+    location: Annotated[Text, Field(max_length=255)] = ""
+    attendees: Text = ""
+    minutes: Text = ""
+
+
+class MeetingPatch(Schema):
+    """Only the fields sent are changed."""
+
+    reason: Annotated[Text, Field(max_length=500)] = ""
+    kind: str | None = None
+    title: Text | None = None
+    held_on: Date | None = None
+    chair: Annotated[Text, Field(max_length=150)] | None = None
+    location: Annotated[Text, Field(max_length=255)] | None = None
+    attendees: Text | None = None
+    minutes: Text | None = None
+
+
+class AgendaItemIn(Schema):
+    title: Text
+    deliverable_ids: list[Id] = []
+    unit_ids: list[Id] = []
+    notes: Text = ""
+
+
+class MeetingPointIn(Schema):
+    kind: str
+    text: Text
+    speaker: Annotated[Text, Field(max_length=150)] = ""
+
+
+class ConclusionIn(Schema):
+    """`track_as`: "deliverable" (a new deliverable, code KL<yy>.<n> unless `code`) or "directive" on
+    `deliverable_id`, an existing deliverable the lead unit leads."""
+
+    text: Text
+    lead_unit_id: Id
+    deadline: Date
+    track_as: str = services.TRACK_AS_DELIVERABLE
+    kind: str = Kind.TASK
+    code: Annotated[Text, Field(max_length=16)] = ""
+    deliverable_id: Id | None = None
+
+
+def _meeting_manager(request: AuthedRequest) -> None:
+    """The page's refusal for anyone but the standing office and administrators."""
+    if not workflow.can_manage(request.user):
+        raise PermissionDenied(_("Chỉ cơ quan thường trực ghi nhận hội nghị, cuộc họp và kết luận."))
+
+
+@router.get(
+    "/programs/{program_id}/meetings", response={200: list[MeetingOut], **READ_ERRORS}, tags=["meetings"])
+@paginate(Pager)
+def program_meetings(request: AuthedRequest, program_id: int, filters: Query[MeetingFilters]) -> Any:
+    """The program's meetings, newest first (whoever may open the program); filter by `kind` and `year`."""
+    program = selectors.program_get(user=request.user, pk=program_id)
+    meetings = selectors.meeting_list(user=request.user, program=program)
+    if filters.kind:
+        choice_check("kind", filters.kind, Meeting.Kind.values)
+        meetings = meetings.filter(kind=filters.kind)
+    if filters.year is not None:
+        meetings = meetings.filter(held_on__year=filters.year)
+    return meetings
+
+
+@router.post(
+    "/programs/{program_id}/meetings", response={201: MeetingDetailOut, **WRITE_ERRORS}, tags=["meetings"])
+def meeting_create(request: AuthedRequest, program_id: int, payload: MeetingIn) -> Any:
+    """Record a meeting of the program's steering committee (standing office, administrators)."""
+    program = selectors.program_get(user=request.user, pk=program_id)
+    _meeting_manager(request)
+    choice_check("kind", payload.kind, Meeting.Kind.values)
+    meeting = services.meeting_create(actor=request.user, program=program, **payload.dict())
+    return HttpStatus(201, selectors.meeting_get(user=request.user, pk=meeting.pk))
+
+
+@router.get("/meetings/{meeting_id}", response={200: MeetingDetailOut, **READ_ERRORS}, tags=["meetings"])
+def meeting_detail(request: AuthedRequest, meeting_id: int) -> Any:
+    """One meeting with its agenda, points and conclusions (404 outside the caller's programs)."""
+    return selectors.meeting_get(user=request.user, pk=meeting_id)
+
+
+@router.patch("/meetings/{meeting_id}", response={200: MeetingDetailOut, **WRITE_ERRORS}, tags=["meetings"])
+def meeting_update(request: AuthedRequest, meeting_id: int, payload: MeetingPatch) -> Any:
+    """Correct a meeting's details (standing office, administrators); only the fields sent change."""
+    meeting = selectors.meeting_get(user=request.user, pk=meeting_id)
+    _meeting_manager(request)
+    _not_null(payload, ("kind", "title", "held_on", "chair"))
+    data = payload.model_dump(exclude_unset=True)
+    reason = data.pop("reason", "")
+    if "kind" in data:
+        choice_check("kind", data["kind"], Meeting.Kind.values)
+    for name in ("location", "attendees", "minutes"):
+        if name in data and data[name] is None:
+            data[name] = ""
+    services.meeting_update(actor=request.user, meeting=meeting, reason=reason, **data)
+    return selectors.meeting_get(user=request.user, pk=meeting.pk)
+
+
+@router.post(
+    "/meetings/{meeting_id}/agenda-items", response={201: AgendaItemOut, **WRITE_ERRORS}, tags=["meetings"])
+def meeting_agenda_add(request: AuthedRequest, meeting_id: int, payload: AgendaItemIn) -> Any:
+    """Add an agenda item with the deliverables and units it concerns (standing office, administrators)."""
+    meeting = selectors.meeting_get(user=request.user, pk=meeting_id)
+    _meeting_manager(request)
+    item = services.agenda_item_add(
+        actor=request.user, meeting=meeting, title=payload.title, notes=payload.notes,
+        deliverables=_deliverables(request, "deliverable_ids", payload.deliverable_ids, meeting.program_id),
+        units=_units("unit_ids", payload.unit_ids),
+    )
+    return HttpStatus(201, item)
+
+
+@router.post(
+    "/meetings/{meeting_id}/points", response={201: MeetingPointOut, **WRITE_ERRORS}, tags=["meetings"])
+def meeting_point_add(request: AuthedRequest, meeting_id: int, payload: MeetingPointIn) -> Any:
+    """Record a lesson, difficulty or recommendation raised at the meeting (standing office, administrators)."""
+    meeting = selectors.meeting_get(user=request.user, pk=meeting_id)
+    _meeting_manager(request)
+    choice_check("kind", payload.kind, MeetingPoint.Kind.values)
+    point = services.meeting_point_add(actor=request.user, meeting=meeting, kind=payload.kind, text=payload.text,
+                                       speaker=payload.speaker)
+    return HttpStatus(201, point)
+
+
+@router.post(
+    "/meetings/{meeting_id}/conclusions", response={201: ConclusionOut, **WRITE_ERRORS}, tags=["meetings"])
+def meeting_conclusion_add(request: AuthedRequest, meeting_id: int, payload: ConclusionIn) -> Any:
+    """Record a conclusion and track it as a new deliverable or a directive (standing office, administrators)."""
+    meeting = selectors.meeting_get(user=request.user, pk=meeting_id)
+    _meeting_manager(request)
+    choice_check("track_as", payload.track_as, [services.TRACK_AS_DELIVERABLE, services.TRACK_AS_DIRECTIVE])
+    choice_check("kind", payload.kind, Kind.values)
+    existing = None
+    if payload.track_as == services.TRACK_AS_DIRECTIVE and payload.deliverable_id is not None:
+        existing = _deliverables(request, "deliverable_id", [payload.deliverable_id], meeting.program_id)[0]
+    conclusion = services.conclusion_add(
+        actor=request.user, meeting=meeting, text=payload.text,
+        lead_unit=_units("lead_unit_id", [payload.lead_unit_id])[0], deadline=payload.deadline,
+        track_as=payload.track_as, deliverable=existing, kind=payload.kind, code=payload.code,
+    )
+    return HttpStatus(201, conclusion)

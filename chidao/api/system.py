@@ -1,5 +1,282 @@
-"""API: system."""
+"""API: the caller, the unit tree, the caller's notifications and API tokens, and the change log."""
 
-from ninja import Router
+import datetime as dt
+from typing import Annotated, Any
+
+from ninja import Query, Router, Schema
+from ninja import Status as HttpStatus
+from ninja.pagination import paginate
+from pydantic import Field
+
+from chidao.core import selectors
+from chidao.core.audit import action_label
+from chidao.core.http import AuthedRequest
+from chidao.core.models import ApiToken, ChangeRecord, TokenScope, Unit, UnitKind
+from chidao.core.notifications import notification_list, notifications_mark_read
+from chidao.core.tokens import api_token_create, api_token_get, api_token_list, api_token_revoke
+
+from .common import READ_ERRORS, WRITE_ERRORS, ErrorOut, Pager
+from .programs import Date, Id, Text, choice_check
 
 router = Router(tags=["system"])
+
+# --- The caller ---------------------------------------------------------------------------------------
+
+
+class MeOut(Schema):
+    """The caller; `token_scope` is "read" or "write" when authenticated by a token, null for a session."""
+
+    id: int
+    username: str
+    full_name: str
+    role: str
+    role_label: str
+    unit_id: int | None
+    unit: str | None
+    reads_all: bool
+    token_scope: str | None
+
+
+@router.get("/me", response={200: MeOut, **READ_ERRORS})
+def me(request: AuthedRequest) -> Any:
+    """Who the caller is: account, role, unit and, with a token, its scope."""
+    user = request.user
+    return {
+        "id": user.pk, "username": user.username, "full_name": user.full_name, "role": user.role,
+        "role_label": str(user.get_role_display()), "unit_id": user.unit_id,
+        "unit": user.unit.name if user.unit else None, "reads_all": user.reads_all,
+        "token_scope": getattr(request, "token_scope", None),
+    }
+
+
+# --- Units --------------------------------------------------------------------------------------------
+
+
+class UnitOut(Schema):
+    id: int
+    code: str
+    name: str
+    short_name: str
+    kind: str
+    level: str
+    parent_id: int | None
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    official_code: str
+
+
+class UnitTreeOut(UnitOut):
+    """A unit in tree order; `depth` 0 for a root."""
+
+    depth: int
+
+
+class UnitDetailOut(UnitOut):
+    """One unit with its parent's name, its sub-units and its merge lineage."""
+
+    parent: str | None
+    child_ids: list[int]
+    successor_ids: list[int]
+    predecessor_ids: list[int]
+
+    @staticmethod
+    def resolve_parent(obj: Unit) -> str | None:
+        return obj.parent.name if obj.parent else None
+
+    @staticmethod
+    def resolve_child_ids(obj: Unit) -> list[int]:
+        return sorted(u.pk for u in obj.children.all())
+
+    @staticmethod
+    def resolve_successor_ids(obj: Unit) -> list[int]:
+        return sorted(u.pk for u in obj.successors.all())
+
+    @staticmethod
+    def resolve_predecessor_ids(obj: Unit) -> list[int]:
+        return sorted(u.pk for u in obj.predecessors.all())
+
+
+class UnitFilters(Schema):
+    q: Annotated[Text, Field(max_length=200)] = ""
+    kind: str = ""
+    parent: Id | None = None
+    on: Date | None = None
+
+
+@router.get("/units", response={200: list[UnitTreeOut], **READ_ERRORS})
+@paginate(Pager)
+def units(request: AuthedRequest, filters: Query[UnitFilters]) -> Any:
+    """The unit tree in order, with depth; `q` ignores diacritics; `kind`, `parent`, `on` (in force) filter. Anyone."""
+    if filters.kind:
+        choice_check("kind", filters.kind, UnitKind.values)
+    return selectors.unit_tree(user=request.user, filters=selectors.UnitFilters(**filters.dict()))
+
+
+@router.get("/units/{unit_id}", response={200: UnitDetailOut, **READ_ERRORS})
+def unit(request: AuthedRequest, unit_id: int) -> Any:
+    """One unit with its parent, sub-units, successors and predecessors. Any signed-in user."""
+    return selectors.unit_get(user=request.user, pk=unit_id)
+
+
+# --- Notifications ------------------------------------------------------------------------------------
+
+
+class NotificationItemOut(Schema):
+    deliverable_id: int
+    program_number: str
+    code: str
+    title: str
+    deadline: dt.date
+    days_overdue: int
+    days_left: int
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    day: dt.date
+    subject: str
+    body: str
+    items: list[NotificationItemOut]
+    created_at: dt.datetime
+    emailed_at: dt.datetime | None
+    read_at: dt.datetime | None
+
+
+class NotificationFilters(Schema):
+    unread: bool | None = None
+
+
+class MarkedOut(Schema):
+    marked: int
+
+
+@router.get("/notifications", response={200: list[NotificationOut], **READ_ERRORS})
+@paginate(Pager)
+def notifications(request: AuthedRequest, filters: Query[NotificationFilters]) -> Any:
+    """The caller's own notifications, newest first; `unread=true` keeps the unread ones."""
+    items = notification_list(user=request.user)
+    if filters.unread is not None:
+        items = items.filter(read_at__isnull=filters.unread)
+    return items
+
+
+@router.post("/notifications/read", response={200: MarkedOut, **WRITE_ERRORS})
+def notifications_read(request: AuthedRequest) -> Any:
+    """Mark all of the caller's unread notifications read (as the page's button); says how many."""
+    return {"marked": notifications_mark_read(user=request.user)}
+
+
+# --- API tokens ---------------------------------------------------------------------------------------
+
+
+class TokenOut(Schema):
+    """A token as listed: never its secret, only the first characters (`prefix`) to recognize it."""
+
+    id: int
+    name: str
+    prefix: str
+    scope: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+    active: bool
+
+    @staticmethod
+    def resolve_active(obj: ApiToken) -> bool:
+        return obj.revoked_at is None
+
+
+class TokenCreatedOut(TokenOut):
+    """The new token with its secret `token`: shown this once, store it now."""
+
+    token: str
+
+
+class TokenIn(Schema):
+    name: Annotated[Text, Field(max_length=100)]
+    scope: str = TokenScope.READ
+
+
+class TokenFilters(Schema):
+    active: bool | None = None
+
+
+@router.get("/tokens", response={200: list[TokenOut], **READ_ERRORS})
+@paginate(Pager)
+def tokens(request: AuthedRequest, filters: Query[TokenFilters]) -> Any:
+    """The caller's own API tokens, newest first (never the secret); `active` filters revoked ones."""
+    items = api_token_list(user=request.user)
+    if filters.active is not None:
+        items = items.filter(revoked_at__isnull=filters.active)
+    return items
+
+
+@router.post("/tokens", response={201: TokenCreatedOut, **WRITE_ERRORS})
+def token_create(request: AuthedRequest, payload: TokenIn) -> Any:
+    """Create a token for the caller with scope "read" or "write"; the secret is in this answer only."""
+    token, raw = api_token_create(user=request.user, name=payload.name, scope=payload.scope)
+    token.token = raw  # type: ignore[attr-defined]
+    return HttpStatus(201, token)
+
+
+@router.post("/tokens/{token_id}/revoke", response={200: TokenOut, **WRITE_ERRORS})
+def token_revoke(request: AuthedRequest, token_id: int) -> Any:
+    """Revoke one of the caller's own tokens (another's is 404); it stops working at once."""
+    token = api_token_get(user=request.user, pk=token_id)
+    return api_token_revoke(actor=request.user, token=token)
+
+
+# --- Change log ---------------------------------------------------------------------------------------
+
+class ChangeRecordOut(Schema):
+    """One audited write; `before`/`after` hold the recorded fields as they were (their keys vary by object)."""
+
+    id: int
+    at: dt.datetime
+    actor_id: int | None
+    actor: str | None
+    action: str
+    action_label: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    reason: str
+
+    @staticmethod
+    def resolve_actor(obj: ChangeRecord) -> str | None:
+        return str(obj.actor) if obj.actor else None
+
+    @staticmethod
+    def resolve_action_label(obj: ChangeRecord) -> str:
+        return action_label(obj.action)
+
+    @staticmethod
+    def resolve_object_type(obj: ChangeRecord) -> str:
+        return f"{obj.content_type.app_label}.{obj.content_type.model}"
+
+    @staticmethod
+    def resolve_before(obj: ChangeRecord) -> dict[str, Any] | None:
+        return obj.before if isinstance(obj.before, dict) else None
+
+    @staticmethod
+    def resolve_after(obj: ChangeRecord) -> dict[str, Any] | None:
+        return obj.after if isinstance(obj.after, dict) else None
+
+
+class ChangeRecordFilters(Schema):
+    object_type: Annotated[Text, Field(max_length=100, description="<app>.<model>, e.g. programs.deliverable")] = ""
+    object_id: Annotated[Text, Field(max_length=64)] = ""
+    actor: Id | None = None
+    action: Annotated[Text, Field(max_length=32)] = ""
+    since: Date | None = None
+    until: Date | None = None
+
+
+@router.get("/change-records", response={200: list[ChangeRecordOut], **READ_ERRORS, 403: ErrorOut})
+@paginate(Pager)
+def change_records(request: AuthedRequest, filters: Query[ChangeRecordFilters]) -> Any:
+    """The change log, newest first (administrators, auditors): filter by object, actor, action, `since`–`until`."""
+    return selectors.change_record_list(user=request.user, filters=selectors.ChangeRecordFilters(**filters.dict()))

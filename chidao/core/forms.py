@@ -2,7 +2,11 @@
 
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import TokenScope
 
 
 def form_apply_errors(form: Any, exc: ValidationError) -> None:
@@ -12,3 +16,10 @@ def form_apply_errors(form: Any, exc: ValidationError) -> None:
         return
     for name, errors in exc.message_dict.items():
         form.add_error(name if name in form.fields else None, errors)
+
+
+class ApiTokenForm(forms.Form):
+    """A new API token for the signed-in user: a name to recognize it by and its scope."""
+
+    name = forms.CharField(label=_("Tên gợi nhớ"), max_length=100)
+    scope = forms.ChoiceField(label=_("Quyền"), choices=TokenScope.choices, initial=TokenScope.READ)

@@ -29,7 +29,8 @@ def test_anonymous_is_refused(client, program):
 def test_programs_list(client, program, bearer):
     response = client.get("/api/v1/programs", **bearer("auditor", "read"))
     assert response.status_code == 200
-    assert [(p["id"], p["number"]) for p in response.json()] == [(program.pk, "01-CTr/TU")]
+    assert response.json()["count"] == 1
+    assert [(p["id"], p["number"]) for p in response.json()["items"]] == [(program.pk, "01-CTr/TU")]
 
 
 def test_summary_as_of_a_date(client, program, users, bearer, make_deliverable):
@@ -115,3 +116,57 @@ def test_openapi_schema_is_published(client):
     assert schema["openapi"].startswith("3.")
     assert {"/api/v1/programs", "/api/v1/programs/{program_id}/summary",
             "/api/v1/deliverables/{deliverable_id}/transition"} <= set(schema["paths"])
+
+
+NEW_PATHS = {
+    # programs, deliverables, meetings
+    "/api/v1/programs/{program_id}", "/api/v1/programs/{program_id}/deliverables/export",
+    "/api/v1/programs/{program_id}/deliverables/import", "/api/v1/deliverable-import-template",
+    "/api/v1/deliverables/{deliverable_id}/status-changes", "/api/v1/deliverables/{deliverable_id}/extensions",
+    "/api/v1/deliverables/{deliverable_id}/notes", "/api/v1/deliverables/{deliverable_id}/attachments",
+    "/api/v1/attachments/{attachment_id}/file", "/api/v1/programs/{program_id}/meetings",
+    "/api/v1/meetings/{meeting_id}", "/api/v1/meetings/{meeting_id}/agenda-items",
+    "/api/v1/meetings/{meeting_id}/points", "/api/v1/meetings/{meeting_id}/conclusions",
+    # reports
+    "/api/v1/report-jobs", "/api/v1/programs/{program_id}/report-jobs", "/api/v1/report-jobs/{job_id}",
+    "/api/v1/report-jobs/{job_id}/file", "/api/v1/report-templates", "/api/v1/report-templates/{kind}",
+    "/api/v1/report-templates/{kind}/file",
+    # system
+    "/api/v1/me", "/api/v1/units", "/api/v1/units/{unit_id}", "/api/v1/notifications", "/api/v1/notifications/read",
+    "/api/v1/tokens", "/api/v1/tokens/{token_id}/revoke", "/api/v1/change-records",
+}
+
+
+def test_openapi_lists_every_program_report_and_system_path_with_its_methods(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert NEW_PATHS <= set(paths)
+    assert set(paths["/api/v1/programs"]) == {"get", "post"}
+    assert set(paths["/api/v1/programs/{program_id}/deliverables"]) == {"get", "post"}
+    assert set(paths["/api/v1/deliverables/{deliverable_id}"]) == {"get", "patch"}
+    assert set(paths["/api/v1/meetings/{meeting_id}"]) == {"get", "patch"}
+    assert set(paths["/api/v1/report-templates/{kind}"]) == {"post", "delete"}
+    assert set(paths["/api/v1/tokens"]) == {"get", "post"}
+    # Downloads declare their file type; writes declare every refusal
+    download = paths["/api/v1/report-jobs/{job_id}/file"]["get"]["responses"]
+    assert "application/pdf" in download["200"]["content"]
+    assert {"401", "403", "404", "409", "422"} <= set(paths["/api/v1/meetings/{meeting_id}/conclusions"]["post"][
+        "responses"])
+    assert {"403"} <= set(paths["/api/v1/change-records"]["get"]["responses"])
+
+
+def test_the_program_report_and_system_schemas_have_names_of_their_own():
+    """OpenAPI components are keyed by class name: a name used by two routers would describe one of them wrongly."""
+    import inspect
+
+    from ninja import Schema
+
+    from chidao.api import indicators, people, procedures, programs, reports, rotation, system
+
+    def names(module) -> set[str]:
+        return {n for n, c in inspect.getmembers(module, inspect.isclass)
+                if issubclass(c, Schema) and c.__module__ == module.__name__}
+
+    mine = names(programs) | names(reports) | names(system)
+    assert len(mine) == len(names(programs)) + len(names(reports)) + len(names(system))
+    for other in (people, procedures, rotation, indicators):
+        assert mine & names(other) == set(), other.__name__

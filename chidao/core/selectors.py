@@ -1,0 +1,118 @@
+"""Reads on the core records: the unit tree and the change log (audit trail)."""
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from .errors import PermissionDenied, ValidationError
+from .models import ChangeRecord, Role, Unit, User
+from .text import fold, search_terms, vn_collation_key
+
+# --- Units --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class UnitFilters:
+    q: str = ""
+    kind: str = ""
+    parent: int | None = None
+    on: dt.date | None = None
+
+
+def unit_tree(*, user: User, filters: UnitFilters) -> list[Unit]:
+    """Units in tree order: each unit followed by its sub-units, siblings in Vietnamese alphabetical
+    order, each with its `depth` (0 for a root). Every signed-in user reads the tree (it is reference
+    data). `on` keeps the units in force that day (a unit whose parent is not becomes a root); `q`
+    matches name, short name or code word by word, ignoring diacritics; `parent` keeps its direct
+    sub-units."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    units = list(Unit.objects.current(filters.on) if filters.on else Unit.objects.all())
+    ids = {u.pk for u in units}
+    children: dict[int | None, list[Unit]] = defaultdict(list)
+    for unit in units:
+        children[unit.parent_id if unit.parent_id in ids else None].append(unit)
+    for siblings in children.values():
+        siblings.sort(key=lambda u: (vn_collation_key(u.name), u.pk))
+    ordered: list[Unit] = []
+    seen: set[int] = set()
+    stack = [(u, 0) for u in reversed(children[None])]
+    while stack:
+        unit, depth = stack.pop()
+        if unit.pk in seen:
+            continue
+        seen.add(unit.pk)
+        unit.depth = depth  # type: ignore[attr-defined]
+        ordered.append(unit)
+        stack.extend((child, depth + 1) for child in reversed(children.get(unit.pk, [])))
+    terms = search_terms(filters.q)
+    return [
+        u for u in ordered
+        if (not filters.kind or u.kind == filters.kind)
+        and (filters.parent is None or u.parent_id == filters.parent)
+        and all(t in fold(f"{u.name} {u.short_name} {u.code}") for t in terms)
+    ]
+
+
+def unit_get(*, user: User, pk: int) -> Unit:
+    """One unit with its parent, sub-units and merge lineage; 404 when there is none (or no user)."""
+    unit = None
+    if user.is_authenticated and user.is_active:
+        unit = (
+            Unit.objects.select_related("parent").prefetch_related("children", "successors", "predecessors")
+            .filter(pk=pk).first()
+        )
+    if unit is None:
+        raise Http404(_("Không tìm thấy đơn vị."))
+    return unit
+
+
+# --- Change log ---------------------------------------------------------------------------------------
+
+
+def can_read_change_log(user: User) -> bool:
+    """Administrators and auditors (kiểm tra, giám sát) read every change record."""
+    return user.is_active and (user.is_superuser or user.role in {Role.ADMIN, Role.AUDITOR})
+
+
+OBJECT_TYPE = re.compile(r"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$")
+
+
+@dataclass
+class ChangeRecordFilters:
+    object_type: str = ""
+    object_id: str = ""
+    actor: int | None = None
+    action: str = ""
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+def change_record_list(*, user: User, filters: ChangeRecordFilters) -> QuerySet[ChangeRecord]:
+    """The change log, newest first, filtered by object type ("programs.deliverable") and id, actor,
+    action and a range of local dates (both ends included); administrators and auditors only."""
+    if not can_read_change_log(user):
+        raise PermissionDenied(_("Chỉ quản trị hệ thống và cán bộ kiểm tra, giám sát được xem nhật ký thay đổi."))
+    records = ChangeRecord.objects.select_related("actor", "content_type").order_by("-at", "-id")
+    if filters.object_type:
+        if not OBJECT_TYPE.match(filters.object_type):
+            raise ValidationError({"object_type": _(
+                "Loại đối tượng phải có dạng <ứng dụng>.<mô hình>, ví dụ programs.deliverable.")})
+        app_label, model = filters.object_type.split(".")
+        records = records.filter(content_type__app_label=app_label, content_type__model=model)
+    if filters.object_id:
+        records = records.filter(object_id=filters.object_id)
+    if filters.actor is not None:
+        records = records.filter(actor_id=filters.actor)
+    if filters.action:
+        records = records.filter(action=filters.action)
+    if filters.since is not None:
+        records = records.filter(at__date__gte=filters.since)
+    if filters.until is not None:
+        records = records.filter(at__date__lte=filters.until)
+    return records
