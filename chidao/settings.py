@@ -296,6 +296,19 @@ _TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[os.environ.get("CHIDAO_TASKS_BACKEND", "database")]}}
+# Every task (chidao.core.tasks.task_run) tries a transient failure (the database unavailable or locked, a
+# file or network error) again, up to max_attempts runs in all, waiting retry_delay_seconds, then
+# retry_backoff times longer each time (at most retry_max_delay_seconds); any other error, or the last
+# attempt's, is recorded on the job and in the change log. `chidao tasks sweep` takes a job with no sign of
+# progress for stale_after_seconds for dead (its worker was killed) and records it as failed; the longest
+# silent step, a rotation solve, is at most CHIDAO_RULES["rotation_solver_seconds"] x 20 re-solves.
+CHIDAO_TASKS = {
+    "max_attempts": 3,
+    "retry_delay_seconds": 5,
+    "retry_backoff": 2,
+    "retry_max_delay_seconds": 60,
+    "stale_after_seconds": 30 * 60,
+}
 
 EMAIL_BACKEND = os.environ.get("CHIDAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("CHIDAO_FROM_EMAIL", "chidao@localhost")

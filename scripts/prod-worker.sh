@@ -7,4 +7,8 @@
 #   CHIDAO_DEBUG=0, CHIDAO_MEDIA_ROOT (report files are written there), CHIDAO_EMAIL_BACKEND, CHIDAO_FROM_EMAIL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Jobs left "running" by a worker that died (killed, machine restarted) are recorded as failed first; with
+# several workers only those silent for CHIDAO_TASKS["stale_after_seconds"] are taken. Also run it from cron:
+#   */10 * * * *  cd /srv/chidao && .venv/bin/chidao tasks sweep -v0
+.venv/bin/chidao tasks sweep
 exec .venv/bin/chidao db_worker --queue-name '*' --no-reload

@@ -9,7 +9,7 @@ from typing import Any
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import django_auth
 
@@ -80,6 +80,14 @@ def _schema_invalid(request: AuthedRequest, exc: SchemaValidationError) -> HttpR
         errors.setdefault(field, []).append(_("Trường “%(field)s” %(reason)s") % {
             "field": field, "reason": _schema_message(error)})
     return _invalid(request, errors)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: AuthedRequest, exc: HttpError) -> HttpResponse:
+    """ninja's own refusals; its 400 (a body that is not JSON) is invalid input like any other: 422."""
+    if exc.status_code == 400:
+        return _invalid(request, {"__all__": [_("Không đọc được nội dung yêu cầu (JSON hoặc biểu mẫu không hợp lệ).")]})
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 @api.exception_handler(AuthenticationError)

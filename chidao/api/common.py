@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Schema
+from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 from ninja.security import HttpBearer
 
@@ -17,6 +17,7 @@ from chidao.core.models import TokenScope, User
 from chidao.core.tokens import api_token_authenticate
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+MAX_PAGE = 1_000_000
 
 
 class TokenAuth(HttpBearer):
@@ -48,12 +49,18 @@ class ValidationErrorOut(Schema):
 
 
 # The statuses every endpoint may answer besides its success.
-READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+# A read may be refused outright (403: e.g. people to a role that reads no personnel record).
+READ_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 WRITE_ERRORS: dict[int, Any] = {**READ_ERRORS, 403: ErrorOut, 409: ErrorOut}
 
 
 class Pager(PageNumberPagination):
     """`?page=N` (from 1) and `page_size` (default 50, at most 200); the body is `{"items": [...], "count": N}`."""
+
+    class Input(PageNumberPagination.Input):
+        # Bounded so the offset stays a database integer (SQLite: "datatype mismatch" beyond 2**63).
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(page_size=50, max_page_size=200, **kwargs)

@@ -6,15 +6,14 @@ reports actuals of the indicators their unit is responsible for. Decimal values 
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Annotated, Any, get_args
+from typing import Annotated, Any
 
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.pagination import paginate
-from pydantic import BeforeValidator, ValidationInfo, WithJsonSchema, field_validator
+from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from chidao.core.errors import PermissionDenied, ValidationError
@@ -24,9 +23,9 @@ from chidao.indicators import excel, selectors, services
 from chidao.indicators.models import ProjectStatus, TaskForce
 
 from .common import READ_ERRORS, WRITE_ERRORS, Pager
+from .inputs import XLSX, In, binary, file_response, units_in_force
 
 router = Router(tags=["indicators"])
-ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # A value as stored (12 digits, 2 decimals), sent as a string like the values the API answers.
 DECIMAL_TEXT = r"-?\d{1,10}(\.\d{1,2})?"
 
@@ -40,31 +39,6 @@ def _decimal_text(value: Any) -> Any:
 Value = Annotated[Decimal, BeforeValidator(_decimal_text), WithJsonSchema({
     "type": "string", "pattern": f"^{DECIMAL_TEXT}$", "description": "a decimal as a string, e.g. \"91.30\""})]
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class In(Schema):
-    """A request body or filter: no text may hold a NUL character (PostgreSQL refuses them), and a date is a
-    YYYY-MM-DD string (not a number read as a timestamp), as the OpenAPI schema says."""
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _strict(cls, value: Any, info: ValidationInfo) -> Any:
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("NUL")
-        annotation = cls.model_fields[info.field_name or ""].annotation
-        if value is not None and dt.date in (annotation, *get_args(annotation)) and not isinstance(value, dt.date) \
-                and not (isinstance(value, str) and ISO_DAY.fullmatch(value)):
-            raise PydanticCustomError("date_parsing", "YYYY-MM-DD")
-        return value
-
-
-def _unit(field: str, pk: int) -> Unit:
-    """A unit in force (the pages offer only those)."""
-    unit = Unit.objects.current().filter(pk=pk).first()
-    if unit is None:
-        raise ValidationError({field: _("Không có đơn vị id=%(v)s.") % {"v": pk}})
-    return unit
 
 
 def _require_manage(request: AuthedRequest, message: str) -> None:
@@ -257,17 +231,14 @@ def indicator_list(request: AuthedRequest, filters: Query[IndicatorFilters]) -> 
     return selectors.indicator_list(user=request.user)
 
 
-@router.get("/indicators/export.xlsx", response=READ_ERRORS, openapi_extra={"responses": {200: {
-    "description": "Indicators, targets and actuals as Excel",
-    "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}}})
+@router.get("/indicators/export.xlsx", response=READ_ERRORS,
+            openapi_extra=binary("Indicators, targets and actuals as Excel", XLSX))
 def indicator_export(request: AuthedRequest) -> Any:
     """The indicators with their standing today, their targets and actuals (three sheets), as the page exports."""
     today = timezone.localdate()
     data = excel.indicators_export(statuses=selectors.indicator_statuses(user=request.user, as_of=today),
                                    as_of=today)
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="chi-so-{today:%Y%m%d}.xlsx"'
-    return response
+    return file_response(data, f"chi-so-{today:%Y%m%d}.xlsx", XLSX)
 
 
 @router.post("/indicators", response={201: IndicatorDetailOut, **WRITE_ERRORS})
@@ -275,7 +246,7 @@ def indicator_create(request: AuthedRequest, payload: IndicatorIn) -> Any:
     """Create an indicator (reform office, administrators)."""
     _require_manage(request, _("Bạn không có quyền tạo chỉ số."))
     data = payload.dict()
-    data["responsible_unit"] = _unit("responsible_unit_id", data.pop("responsible_unit_id"))
+    data["responsible_unit"] = units_in_force("responsible_unit_id", [data.pop("responsible_unit_id")])[0]
     indicator = services.indicator_create(actor=request.user, **data)
     return HttpStatus(201, _detail(request, indicator.pk))
 
@@ -294,7 +265,7 @@ def indicator_update(request: AuthedRequest, indicator_id: int, payload: Indicat
     changes = payload.dict(exclude_unset=True)
     reason = changes.pop("reason", "")
     if "responsible_unit_id" in changes:
-        changes["responsible_unit"] = _unit("responsible_unit_id", changes.pop("responsible_unit_id"))
+        changes["responsible_unit"] = units_in_force("responsible_unit_id", [changes.pop("responsible_unit_id")])[0]
     services.indicator_update(actor=request.user, indicator=indicator, reason=reason, **changes)
     return _detail(request, indicator.pk)
 
@@ -317,7 +288,7 @@ def indicator_actual_report(request: AuthedRequest, indicator_id: int, payload: 
         raise PermissionDenied(_("Bạn không có quyền báo cáo số liệu của chỉ số này."))
     data = payload.dict()
     unit_id = data.pop("reporting_unit_id")
-    reporting_unit = _unit("reporting_unit_id", unit_id) if unit_id is not None else None
+    reporting_unit = units_in_force("reporting_unit_id", [unit_id])[0] if unit_id is not None else None
     return services.actual_report(actor=request.user, indicator=indicator, reporting_unit=reporting_unit, **data)
 
 

@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.core.validators import validate_email
-from django.db.models import TextChoices
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
@@ -17,14 +16,13 @@ from ninja import Field, File, Form, Query, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
-from pydantic import field_validator
 
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.http import AuthedRequest
 from chidao.personnel import excel, planning, services
 from chidao.personnel import selectors as people
 from chidao.personnel.flags import Flag, person_flags
-from chidao.personnel.import_views import XLSX, PeopleImportForm
+from chidao.personnel.import_views import PeopleImportForm
 from chidao.personnel.log_views import access_log_list
 from chidao.personnel.models import (
     AccessLog,
@@ -42,44 +40,14 @@ from chidao.personnel.models import (
     Relation,
 )
 
-from .common import READ_ERRORS, WRITE_ERRORS, ErrorOut, Pager, ValidationErrorOut
+from .common import READ_ERRORS, WRITE_ERRORS, Pager, ValidationErrorOut
+from .inputs import XLSX, Id, In, binary, choice_check, file_response
 
 router = Router(tags=["people"])
 
-# GET endpoints that a role may be refused outright (403) besides the usual read errors.
-GUARDED_READ = {**READ_ERRORS, 403: ErrorOut}
 FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 Day = Annotated[dt.date, Field(ge=FIRST_DAY, le=LAST_DAY, description="YYYY-MM-DD, 1900-01-01 … 2100-12-31")]
 SENSITIVE = set(people.SENSITIVE_FIELDS)
-# An id in a body or a filter: SQLite cannot even compare an integer beyond 64 bits.
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
-
-
-def _xlsx_200(description: str) -> dict[str, Any]:
-    return {"responses": {200: {"description": description, "content": {
-        XLSX: {"schema": {"type": "string", "format": "binary"}}}}}}
-
-
-class In(Schema):
-    """Request data: no text may hold a NUL character (the database refuses it)."""
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("NUL")
-        return value
-
-
-def _check_choices(**given: tuple[str | None, type[TextChoices]]) -> None:
-    """422 naming the allowed values for every choice field whose value is not one of them."""
-    errors = {
-        name: _("Giá trị “%(v)s” không hợp lệ; chỉ nhận: %(allowed)s.") % {
-            "v": value[:50], "allowed": ", ".join(choices.values)}
-        for name, (value, choices) in given.items() if value is not None and value not in choices.values
-    }
-    if errors:
-        raise ValidationError(errors)
 
 
 def _check_email(email: str | None) -> None:
@@ -253,7 +221,7 @@ def _record(request: AuthedRequest, person: Person) -> dict[str, Any]:
     }
 
 
-@router.get("/people", response={200: list[PersonOut], **GUARDED_READ})
+@router.get("/people", response={200: list[PersonOut], **READ_ERRORS})
 @paginate(Pager)
 def people_list(request: AuthedRequest, filters: Query[PeopleFilters]) -> Any:
     """People the caller may see, in Vietnamese name order; `q` ignores diacritics. Logged once per call."""
@@ -322,23 +290,20 @@ class ExportFilters(In):
     unit: Id | None = None
 
 
-@router.get("/people/export", response=GUARDED_READ, openapi_extra=_xlsx_200("The people workbook (.xlsx)."))
+@router.get("/people/export", response=READ_ERRORS, openapi_extra=binary("The people workbook (.xlsx).", XLSX))
 def people_export(request: AuthedRequest, filters: Query[ExportFilters]) -> HttpResponse:
     """The people the caller may see (filtered by `q`, `unit`) as the four-sheet workbook; logged (via="api")."""
     if not people.can_read_people(request.user):
         raise PermissionDenied(_("Bạn không có quyền xem hồ sơ cán bộ."))
     qs = excel.people_filter(user=request.user, q=filters.q, unit=filters.unit)
-    response = HttpResponse(excel.people_export(user=request.user, qs=qs, via="api"), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="ho-so-can-bo-{timezone.localdate():%Y%m%d}.xlsx"'
-    return response
+    return file_response(excel.people_export(user=request.user, qs=qs, via="api"),
+                         f"ho-so-can-bo-{timezone.localdate():%Y%m%d}.xlsx", XLSX)
 
 
-@router.get("/people/template", response=READ_ERRORS, openapi_extra=_xlsx_200("The import template (.xlsx)."))
+@router.get("/people/template", response=READ_ERRORS, openapi_extra=binary("The import template (.xlsx).", XLSX))
 def people_import_template(request: AuthedRequest) -> HttpResponse:
     """The import template: the four sheets with an example row, the unit list and the accepted values."""
-    response = HttpResponse(excel.people_import_template(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="mau-nhap-ho-so-can-bo.xlsx"'
-    return response
+    return file_response(excel.people_import_template(), "mau-nhap-ho-so-can-bo.xlsx", XLSX)
 
 
 # --- One record and its sections --------------------------------------------------------------------------
@@ -391,7 +356,7 @@ def person_create(request: AuthedRequest, payload: PersonCreateIn) -> Any:
     """Create a record in a unit of the caller's scope (administrators, the standing office, personnel officers)."""
     if not services.can_manage_people(request.user):
         raise PermissionDenied(_("Bạn không có quyền cập nhật hồ sơ cán bộ."))
-    _check_choices(gender=(payload.gender, Gender))
+    choice_check("gender", payload.gender, Gender.values)
     _check_code(payload.code)
     _check_email(payload.email)
     data = payload.dict()
@@ -414,7 +379,7 @@ def person_update(request: AuthedRequest, person_id: int, payload: PersonUpdateI
     if required:
         raise ValidationError(required)
     changes.update({name: "" for name, value in changes.items() if value is None and name != "party_joined_on"})
-    _check_choices(gender=(changes.get("gender"), Gender))
+    choice_check("gender", changes.get("gender"), Gender.values)
     _check_code(changes.get("code"))
     _check_email(changes.get("email"))
     _check_sensitive_write(request, person, SENSITIVE & set(changes))
@@ -441,7 +406,7 @@ class AssignmentIn(In):
 def person_assignment_add(request: AuthedRequest, person_id: int, payload: AssignmentIn) -> Any:
     """Record a stretch of service (the open one ends the day before); posts of the caller's scope only."""
     person = people.person_for_update(user=request.user, pk=person_id)
-    _check_choices(kind=(payload.kind, AssignmentKind))
+    choice_check("kind", payload.kind, AssignmentKind.values)
     position = people.person_positions(user=request.user).filter(pk=payload.position_id).first()
     if position is None:
         raise ValidationError({"position_id": _("Không có chức danh này trong phạm vi bạn quản lý.")})
@@ -459,7 +424,7 @@ class RatingIn(In):
 def person_rating_set(request: AuthedRequest, person_id: int, year: int, payload: RatingIn) -> Any:
     """Set (or correct) the year's rating (xếp loại chất lượng); one per year."""
     person = people.person_for_update(user=request.user, pk=person_id)
-    _check_choices(level=(payload.level, RatingLevel))
+    choice_check("level", payload.level, RatingLevel.values)
     rating = services.rating_set(actor=request.user, person=person, year=year, level=payload.level)
     return {"id": rating.pk, "year": rating.year, "level": rating.level}
 
@@ -476,7 +441,8 @@ class DisciplineIn(In):
 def person_discipline_add(request: AuthedRequest, person_id: int, payload: DisciplineIn) -> Any:
     """Record a disciplinary decision; the period it blocks planning follows from its form."""
     person = people.person_for_update(user=request.user, pk=person_id)
-    _check_choices(system=(payload.system, DisciplineSystem), form=(payload.form, DisciplineForm))
+    choice_check("system", payload.system, DisciplineSystem.values)
+    choice_check("form", payload.form, DisciplineForm.values)
     d = services.discipline_add(actor=request.user, person=person, **payload.dict())
     return HttpStatus(201, {"id": d.pk, "system": d.system, "form": d.form, "decided_on": d.decided_on,
                             "decided_by": d.decided_by, "blocks_until": d.blocks_until})
@@ -493,7 +459,7 @@ class DeferralIn(In):
 def person_deferral_add(request: AuthedRequest, person_id: int, payload: DeferralIn) -> Any:
     """Record a situation that defers a periodic position change (Decree 59/2019 Art. 37)."""
     person = people.person_for_update(user=request.user, pk=person_id)
-    _check_choices(kind=(payload.kind, DeferralKind))
+    choice_check("kind", payload.kind, DeferralKind.values)
     d = services.deferral_add(actor=request.user, person=person, **payload.dict())
     return HttpStatus(201, {"id": d.pk, "kind": d.kind, "start": d.start, "end": d.end, "note": d.note})
 
@@ -509,7 +475,7 @@ class RelativeIn(In):
 def person_relative_link(request: AuthedRequest, person_id: int, payload: RelativeIn) -> Any:
     """Link a relative both ways (parent and child, spouses, siblings); both records in the caller's scope."""
     person = people.person_for_update(user=request.user, pk=person_id)
-    _check_choices(relation=(payload.relation, Relation))
+    choice_check("relation", payload.relation, Relation.values)
     relative = Person.objects.visible_to(request.user).filter(pk=payload.relative_id).first()
     if relative is None:
         raise ValidationError({"relative_id": _("Không tìm thấy hồ sơ này trong phạm vi bạn được xem.")})
@@ -679,7 +645,7 @@ def _term(request: AuthedRequest, term_id: int) -> PlanningTerm:
     return planning.planning_term_get(user=request.user, pk=term_id)
 
 
-@router.get("/planning/terms", response={200: list[TermOut], **GUARDED_READ}, tags=["planning"])
+@router.get("/planning/terms", response={200: list[TermOut], **READ_ERRORS}, tags=["planning"])
 @paginate(Pager)
 def planning_term_list(request: AuthedRequest) -> Any:
     """Planning terms with their count of active entries (people managers only)."""
@@ -694,7 +660,7 @@ def planning_term_create(request: AuthedRequest, payload: TermIn) -> Any:
                             "end_year": term.end_year, "active_count": 0})
 
 
-@router.get("/planning/terms/{term_id}", response={200: TermOut, **GUARDED_READ}, tags=["planning"])
+@router.get("/planning/terms/{term_id}", response={200: TermOut, **READ_ERRORS}, tags=["planning"])
 def planning_term_detail(request: AuthedRequest, term_id: int) -> Any:
     """One planning term with its count of active entries (people managers only)."""
     term = planning.planning_terms(user=request.user).filter(pk=term_id).first()
@@ -703,7 +669,7 @@ def planning_term_detail(request: AuthedRequest, term_id: int) -> Any:
     return term
 
 
-@router.get("/planning/terms/{term_id}/entries", response={200: list[EntryOut], **GUARDED_READ}, tags=["planning"])
+@router.get("/planning/terms/{term_id}/entries", response={200: list[EntryOut], **READ_ERRORS}, tags=["planning"])
 @paginate(Pager)
 def planning_entry_list(request: AuthedRequest, term_id: int, filters: Query[EntryFilters]) -> Any:
     """Active entries by post (highest first), or with `removed` those taken out; the caller's scope; logged."""
@@ -741,7 +707,7 @@ def planning_entry_remove(request: AuthedRequest, entry_id: int, payload: EntryR
     return planning.planning_entry_get(user=request.user, pk=entry_id)
 
 
-@router.get("/planning/terms/{term_id}/review", response={200: list[ProposalOut], **GUARDED_READ},
+@router.get("/planning/terms/{term_id}/review", response={200: list[ProposalOut], **READ_ERRORS},
             tags=["planning"])
 @paginate(Pager)
 def planning_review(request: AuthedRequest, term_id: int, filters: Query[AsOf]) -> Any:
@@ -763,7 +729,7 @@ def _coverage_row(row: planning.CoverageRow) -> dict[str, Any]:
             "women_met": row.women_met, "young_met": row.young_met}
 
 
-@router.get("/planning/terms/{term_id}/coverage", response={200: CoverageOut, **GUARDED_READ}, tags=["planning"])
+@router.get("/planning/terms/{term_id}/coverage", response={200: CoverageOut, **READ_ERRORS}, tags=["planning"])
 def planning_coverage(request: AuthedRequest, term_id: int, filters: Query[AsOf]) -> Any:
     """Key posts on `on` (default today): people planned, women and young shares against the targets."""
     term = _term(request, term_id)
@@ -811,7 +777,7 @@ class AccessLogFilters(In):
     end: Day | None = None
 
 
-@router.get("/access-log", response={200: list[AccessLogOut], **GUARDED_READ}, tags=["people"])
+@router.get("/access-log", response={200: list[AccessLogOut], **READ_ERRORS}, tags=["people"])
 @paginate(Pager)
 def access_log(request: AuthedRequest, filters: Query[AccessLogFilters]) -> Any:
     """Who read which record, when and how, latest first; filter by person and days (administrators, auditors)."""

@@ -4,11 +4,10 @@ Every signed-in user reads (as on the pages); the reform office and administrato
 (`procedures.services.can_edit`), through the same services: a refused write changes nothing."""
 
 import datetime as dt
-import re
-from typing import Any, get_args
+from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
@@ -16,8 +15,6 @@ from ninja import Field, File, Form, Query, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
-from pydantic import ValidationInfo, field_validator
-from pydantic_core import PydanticCustomError
 
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.http import AuthedRequest
@@ -38,43 +35,12 @@ from chidao.procedures.status import STATUS_LABELS
 from chidao.reports.periods import period_parse
 
 from .common import READ_ERRORS, WRITE_ERRORS, Pager
+from .inputs import XLSX, In, binary, choice_check, file_response, units_in_force
 
 router = Router(tags=["procedures"])
-ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The import error table shown at most (as the pages).
 MAX_IMPORT_ERRORS = 1000
-
-
-class In(Schema):
-    """A request body or filter: no text may hold a NUL character (PostgreSQL refuses them), and a date is a
-    YYYY-MM-DD string (not a number read as a timestamp), as the OpenAPI schema says."""
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _strict(cls, value: Any, info: ValidationInfo) -> Any:
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("NUL")
-        annotation = cls.model_fields[info.field_name or ""].annotation
-        if value is not None and dt.date in (annotation, *get_args(annotation)) and not isinstance(value, dt.date) \
-                and not (isinstance(value, str) and ISO_DAY.fullmatch(value)):
-            raise PydanticCustomError("date_parsing", "YYYY-MM-DD")
-        return value
-
-
-def _choice(field: str, value: str, allowed: list[str]) -> None:
-    if value not in allowed:
-        raise ValidationError({field: _("Giá trị “%(value)s” không hợp lệ; chọn một trong: %(allowed)s.") % {
-            "value": value, "allowed": ", ".join(allowed)}})
-
-
-def _unit(field: str, pk: int) -> Unit:
-    """A unit in force (the pages offer only those)."""
-    unit = Unit.objects.current().filter(pk=pk).first()
-    if unit is None:
-        raise ValidationError({field: _("Không có đơn vị id=%(v)s.") % {"v": pk}})
-    return unit
 
 
 def _require_edit(request: AuthedRequest) -> None:
@@ -87,17 +53,6 @@ def _require_import(request: AuthedRequest) -> None:
     """The import pages' own check, made before a file is even read."""
     if not services.can_edit(request.user):
         raise PermissionDenied(_("Chỉ cơ quan cải cách hành chính nhập dữ liệu thủ tục hành chính."))
-
-
-def _binary(description: str, mime: str = XLSX) -> dict[str, Any]:
-    return {"responses": {200: {"description": description,
-                                "content": {mime: {"schema": {"type": "string", "format": "binary"}}}}}}
-
-
-def _xlsx(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 # --- Administrative procedures (every authenticated user reads; counts as the registry's pages) ----------
@@ -230,9 +185,9 @@ def procedure_list(request: AuthedRequest, filters: Query[ProcedureListFilters])
     """The registry by code; `q` matches code and name, diacritics ignored; `unit` takes the unit's subtree;
     `status` of each row is the one on `status_on` (today by default), as the page shows."""
     if filters.level:
-        _choice("level", filters.level, Level.values)
+        choice_check("level", filters.level, Level.values)
     if filters.status:
-        _choice("status", filters.status, list(STATUS_LABELS))
+        choice_check("status", filters.status, list(STATUS_LABELS))
     request.procedures_status_on = filters.status_on  # type: ignore[attr-defined]
     return procedure_selectors.procedure_list(user=request.user, filters=procedure_selectors.ProcedureFilters(
         **filters.dict()))
@@ -262,24 +217,25 @@ def procedure_create(request: AuthedRequest, payload: ProcedureCreateIn) -> Any:
     publication decision brings it in."""
     _require_edit(request)
     data = payload.dict()
-    _choice("level", data["level"], Level.values)
-    data["unit"] = _unit("unit_id", data.pop("unit_id"))
+    choice_check("level", data["level"], Level.values)
+    data["unit"] = units_in_force("unit_id", [data.pop("unit_id")])[0]
     procedure = services.procedure_create(actor=request.user, **data)
     return HttpStatus(201, _procedure_detail(request, procedure.pk))
 
 
 @router.get("/procedures/export.xlsx", response=READ_ERRORS,
-            openapi_extra=_binary("The registry and its decisions as Excel"))
+            openapi_extra=binary("The registry and its decisions as Excel", XLSX))
 def registry_export(request: AuthedRequest) -> Any:
     """The whole registry (procedures and decision items) as the page's Excel export."""
-    return _xlsx(excel.registry_export(user=request.user), f"thu-tuc-hanh-chinh-{timezone.localdate():%Y%m%d}.xlsx")
+    return file_response(excel.registry_export(user=request.user),
+                         f"thu-tuc-hanh-chinh-{timezone.localdate():%Y%m%d}.xlsx", XLSX)
 
 
 @router.get("/procedures/import-template.xlsx", response=READ_ERRORS,
-            openapi_extra=_binary("The import template"))
+            openapi_extra=binary("The import template", XLSX))
 def registry_template(request: AuthedRequest) -> Any:
     """The empty two-sheet workbook the registry import reads (procedures, decisions)."""
-    return _xlsx(excel.registry_template(), "mau-nhap-thu-tuc-hanh-chinh.xlsx")
+    return file_response(excel.registry_template(), "mau-nhap-thu-tuc-hanh-chinh.xlsx", XLSX)
 
 
 class RegistryImportOut(Schema):
@@ -598,7 +554,7 @@ def campaign_findings(request: AuthedRequest, campaign_id: int, filters: Query[F
     """A campaign's findings by group and code; `group` and `proposal` narrow them."""
     campaign = procedure_selectors.campaign_get(user=request.user, pk=campaign_id)
     if filters.proposal:
-        _choice("proposal", filters.proposal, Proposal.values)
+        choice_check("proposal", filters.proposal, Proposal.values)
     return procedure_selectors.campaign_findings(campaign=campaign, group=filters.group, proposal=filters.proposal)
 
 
@@ -606,7 +562,7 @@ def campaign_findings(request: AuthedRequest, campaign_id: int, filters: Query[F
 def campaign_create(request: AuthedRequest, payload: CampaignIn) -> Any:
     """Open a review campaign (reform office, administrators)."""
     _require_edit(request)
-    lead_unit = _unit("lead_unit_id", payload.lead_unit_id)
+    lead_unit = units_in_force("lead_unit_id", [payload.lead_unit_id])[0]
     campaign = services.review_campaign_create(actor=request.user, name=payload.name, year=payload.year,
                                                lead_unit=lead_unit)
     return HttpStatus(201, _campaign_detail(request, campaign.pk))
@@ -638,7 +594,7 @@ def campaign_finding_add(request: AuthedRequest, campaign_id: int, payload: Find
         raise ValidationError({"group_id": _("Không có nhóm id=%(v)s trong đợt rà soát này.") % {
             "v": payload.group_id}})
     procedure = _procedure("procedure_id", payload.procedure_id)
-    _choice("proposal", payload.proposal, Proposal.values)
+    choice_check("proposal", payload.proposal, Proposal.values)
     outcome = _outcome(payload.outcome_id) if payload.outcome_id is not None else None
     row = services.review_finding_add(actor=request.user, group=group, procedure=procedure, finding=payload.finding,
                                       proposal=payload.proposal, outcome=outcome)
@@ -741,7 +697,7 @@ def _figures(filters: FigureFilters) -> tuple[figures.FiguresSummary, str]:
         except ValueError as exc:
             raise ValidationError({"period": str(exc)}) from exc
         start, end, label = p.start, p.end, p.label
-    unit = _unit("unit", filters.unit) if filters.unit is not None else None
+    unit = units_in_force("unit", [filters.unit])[0] if filters.unit is not None else None
     return figures.figures_summary(start=start, end=end, unit=unit, field=filters.field or None), label
 
 
@@ -806,8 +762,8 @@ def procedure_update(request: AuthedRequest, procedure_id: int, payload: Procedu
     changes = payload.dict(exclude_unset=True)
     reason = changes.pop("reason", "")
     if "level" in changes:
-        _choice("level", changes["level"], Level.values)
+        choice_check("level", changes["level"], Level.values)
     if "unit_id" in changes:
-        changes["unit"] = _unit("unit_id", changes.pop("unit_id"))
+        changes["unit"] = units_in_force("unit_id", [changes.pop("unit_id")])[0]
     services.procedure_update(actor=request.user, procedure=procedure, reason=reason, **changes)
     return _procedure_detail(request, procedure.pk)

@@ -5,24 +5,21 @@ Each endpoint calls the selector or service the page calls, in the same order of
 then the page's permission, then the input)."""
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from typing import Annotated, Any
 
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
-from pydantic_core import PydanticCustomError
+from pydantic import Field
 
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.http import AuthedRequest
-from chidao.core.models import Unit
 from chidao.programs import excel, selectors, services, workflow
 from chidao.programs.models import (
     AgendaItem,
@@ -41,84 +38,22 @@ from chidao.programs.models import (
 )
 
 from .common import READ_ERRORS, WRITE_ERRORS, Pager
+from .inputs import (
+    XLSX,
+    Date,
+    Id,
+    Int,
+    NotBool,
+    Required,
+    Text,
+    binary,
+    choice_check,
+    date_check,
+    file_response,
+    units_in_force,
+)
 
 router = Router(tags=["programs"])
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-# --- Input types and checks shared by this app's routers (reports.py and system.py import them) ------
-
-# The largest id a database integer column holds; larger ids in a filter would crash the query.
-MAX_ID = 2**63 - 1
-# Dates that turn into datetimes (cut-offs, ranges) must stay inside what the database converts.
-DATE_MIN, DATE_MAX = dt.date(1900, 1, 1), dt.date(9999, 12, 30)
-
-
-def _no_nul(value: str) -> str:
-    """PostgreSQL text cannot hold NUL characters: refuse them as invalid input."""
-    if "\x00" in value:
-        raise ValueError("NUL")
-    return value
-
-
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _iso_date(value: Any) -> Any:
-    """Dates are YYYY-MM-DD, as the schema says: not a number of seconds, not a date with a time."""
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, str) and ISO_DATE.match(value):
-        return value
-    raise PydanticCustomError("date_parsing", "Input should be a date in the format YYYY-MM-DD")
-
-
-def _not_bool(value: Any) -> Any:
-    """An integer is not true or false (JSON booleans would otherwise pass as 1 and 0)."""
-    if isinstance(value, bool):
-        raise PydanticCustomError("int_type", "Input should be a valid integer")
-    return value
-
-
-# Constraints (Field) come before the validators so that the schema keeps them as minimum/maximum.
-NotBool = BeforeValidator(_not_bool)
-Text = Annotated[str, AfterValidator(_no_nul)]
-Date = Annotated[dt.date, BeforeValidator(_iso_date)]
-Int = Annotated[int, NotBool]
-Required = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1)]
-Id = Annotated[int, Field(ge=1, le=MAX_ID), NotBool]
-
-
-def binary(description: str, *mimes: str) -> dict[str, Any]:
-    """`openapi_extra` for an endpoint whose 200 answer is a file of one of these types."""
-    schema = {"schema": {"type": "string", "format": "binary"}}
-    return {"responses": {200: {"description": description, "content": {m: schema for m in mimes}}}}
-
-
-def choice_check(field: str, value: str, allowed: Iterable[str]) -> None:
-    """Refuse a value outside the model's choices, naming the allowed values."""
-    allowed = list(allowed)
-    if value not in allowed:
-        raise ValidationError({field: _("Giá trị “%(value)s” không hợp lệ; chọn một trong: %(allowed)s.") % {
-            "value": value, "allowed": ", ".join(allowed)}})
-
-
-def date_check(field: str, value: dt.date | None) -> None:
-    """Refuse a date outside 01/01/1900–30/12/9999 (a cut-off or range bound built from it would overflow)."""
-    if value is not None and not DATE_MIN <= value <= DATE_MAX:
-        raise ValidationError({field: _("Ngày phải trong khoảng từ %(a)s đến %(b)s.") % {
-            "a": DATE_MIN.strftime("%d/%m/%Y"), "b": DATE_MAX.strftime("%d/%m/%Y")}})
-
-
-def _units(field: str, ids: Iterable[int]) -> list[Unit]:
-    """Units in force with these ids (as the page's pickers offer), in the order given."""
-    wanted = list(dict.fromkeys(ids))
-    found = {u.pk: u for u in Unit.objects.current().filter(pk__in=wanted)}
-    missing = [str(pk) for pk in wanted if pk not in found]
-    if missing:
-        raise ValidationError({field: _("Không tìm thấy đơn vị: %(ids)s.") % {"ids": ", ".join(missing)}})
-    return [found[pk] for pk in wanted]
-
 
 def _deliverables(request: AuthedRequest, field: str, ids: Iterable[int], program_id: int) -> list[Deliverable]:
     """Deliverables of the program that the caller may see (the page's picker), in the order given."""
@@ -217,8 +152,8 @@ def program_create(request: AuthedRequest, payload: ProgramIn) -> Any:
     """Create a program (the standing office and administrators, as on the page)."""
     if not workflow.can_manage(request.user):
         raise PermissionDenied(_("Bạn không có quyền tạo chương trình."))
-    issuing_body = _units("issuing_body_id", [payload.issuing_body_id])[0]
-    steering = _units("steering_unit_id", [payload.steering_unit_id])[0] if payload.steering_unit_id else None
+    issuing_body = units_in_force("issuing_body_id", [payload.issuing_body_id])[0]
+    steering = units_in_force("steering_unit_id", [payload.steering_unit_id])[0] if payload.steering_unit_id else None
     program = services.program_create(
         actor=request.user, number=payload.number, title=payload.title, issuing_body=issuing_body,
         issued_on=payload.issued_on, term=payload.term.strip(), period_start=payload.period_start,
@@ -449,10 +384,7 @@ def program_deliverables_export(request: AuthedRequest, program_id: int, filters
     """The list as filtered, as the page's Excel export (the caller's scope)."""
     program = selectors.program_get(user=request.user, pk=program_id)
     data = excel.deliverables_export(program=program, deliverables=_filtered(request, program, filters))
-    response = HttpResponse(data, content_type=XLSX)
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="noi-dung-{program.pk}-{stamp}.xlsx"'
-    return response
+    return file_response(data, f"noi-dung-{program.pk}-{timezone.localdate():%Y%m%d}.xlsx", XLSX)
 
 
 @router.get(
@@ -461,9 +393,7 @@ def program_deliverables_export(request: AuthedRequest, program_id: int, filters
 )
 def deliverable_import_template(request: AuthedRequest) -> Any:
     """The Excel template the import reads (any signed-in user, as on the page)."""
-    response = HttpResponse(excel.import_template(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="mau-nhap-noi-dung.xlsx"'
-    return response
+    return file_response(excel.import_template(), "mau-nhap-noi-dung.xlsx", XLSX)
 
 
 @router.post(
@@ -501,8 +431,8 @@ def deliverable_create(request: AuthedRequest, program_id: int, payload: Deliver
     choice_check("kind", payload.kind, Kind.values)
     created = services.deliverable_create(
         actor=request.user, program=program, code=payload.code, kind=payload.kind, title=payload.title,
-        description=payload.description, lead_unit=_units("lead_unit_id", [payload.lead_unit_id])[0],
-        coordinating_units=_units("coordinating_unit_ids", payload.coordinating_unit_ids),
+        description=payload.description, lead_unit=units_in_force("lead_unit_id", [payload.lead_unit_id])[0],
+        coordinating_units=units_in_force("coordinating_unit_ids", payload.coordinating_unit_ids),
         responsible_leader=payload.responsible_leader, original_deadline=payload.original_deadline,
     )
     return HttpStatus(201, _detail(request, selectors.deliverable_get(user=request.user, pk=created.pk)))
@@ -534,9 +464,9 @@ def deliverable_update(request: AuthedRequest, deliverable_id: int, payload: Del
     if "kind" in data:
         choice_check("kind", data["kind"], Kind.values)
     if "lead_unit_id" in data:
-        data["lead_unit"] = _units("lead_unit_id", [data.pop("lead_unit_id")])[0]
+        data["lead_unit"] = units_in_force("lead_unit_id", [data.pop("lead_unit_id")])[0]
     if "coordinating_unit_ids" in data:
-        data["coordinating_units"] = _units("coordinating_unit_ids", data.pop("coordinating_unit_ids") or [])
+        data["coordinating_units"] = units_in_force("coordinating_unit_ids", data.pop("coordinating_unit_ids") or [])
     for name in ("description", "responsible_leader"):
         if name in data and data[name] is None:
             data[name] = ""
@@ -876,7 +806,7 @@ def meeting_agenda_add(request: AuthedRequest, meeting_id: int, payload: AgendaI
     item = services.agenda_item_add(
         actor=request.user, meeting=meeting, title=payload.title, notes=payload.notes,
         deliverables=_deliverables(request, "deliverable_ids", payload.deliverable_ids, meeting.program_id),
-        units=_units("unit_ids", payload.unit_ids),
+        units=units_in_force("unit_ids", payload.unit_ids),
     )
     return HttpStatus(201, item)
 
@@ -906,7 +836,7 @@ def meeting_conclusion_add(request: AuthedRequest, meeting_id: int, payload: Con
         existing = _deliverables(request, "deliverable_id", [payload.deliverable_id], meeting.program_id)[0]
     conclusion = services.conclusion_add(
         actor=request.user, meeting=meeting, text=payload.text,
-        lead_unit=_units("lead_unit_id", [payload.lead_unit_id])[0], deadline=payload.deadline,
+        lead_unit=units_in_force("lead_unit_id", [payload.lead_unit_id])[0], deadline=payload.deadline,
         track_as=payload.track_as, deliverable=existing, kind=payload.kind, code=payload.code,
     )
     return HttpStatus(201, conclusion)

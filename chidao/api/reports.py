@@ -21,7 +21,7 @@ from chidao.reports.builders import CONTENT_TYPES, DEFAULT_TEMPLATES, template_f
 from chidao.reports.models import ReportJob, ReportTemplate, TemplateKind
 
 from .common import READ_ERRORS, WRITE_ERRORS, ErrorOut, Pager
-from .programs import Date, Id, NotBool, Text, binary, choice_check, date_check
+from .inputs import Date, Id, NotBool, Text, binary, choice_check, date_check
 
 router = Router(tags=["reports"])
 

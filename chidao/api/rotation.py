@@ -3,8 +3,7 @@
 office and administrators) use it: others get 403; a round outside the caller's scope is 404."""
 
 import datetime as dt
-import re
-from typing import Any, get_args
+from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.utils import timezone
@@ -12,8 +11,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.pagination import paginate
-from pydantic import ValidationInfo, field_validator
-from pydantic_core import PydanticCustomError
 
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.http import AuthedRequest
@@ -24,39 +21,12 @@ from chidao.personnel.services import can_manage_people
 from chidao.rotation import due, plan
 from chidao.rotation.models import DueEntry, DueStatus, Move, RotationRound, RoundKind
 
-from .common import READ_ERRORS, WRITE_ERRORS, ErrorOut, Pager
+from .common import READ_ERRORS, WRITE_ERRORS, Pager
+from .inputs import DOCX, PDF, In, binary, choice_check, file_response
 
 router = Router(tags=["rotation"])
-ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-# Reads refuse those who manage no cadre records (403), as the pages do.
-MANAGER_READ_ERRORS: dict[int, Any] = {**READ_ERRORS, 403: ErrorOut}
-DOCUMENT_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-}
-
-
-class In(Schema):
-    """A request body or filter: no text may hold a NUL character (PostgreSQL refuses them), and a date is a
-    YYYY-MM-DD string (not a number read as a timestamp), as the OpenAPI schema says."""
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _strict(cls, value: Any, info: ValidationInfo) -> Any:
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("NUL")
-        annotation = cls.model_fields[info.field_name or ""].annotation
-        if value is not None and dt.date in (annotation, *get_args(annotation)) and not isinstance(value, dt.date) \
-                and not (isinstance(value, str) and ISO_DAY.fullmatch(value)):
-            raise PydanticCustomError("date_parsing", "YYYY-MM-DD")
-        return value
-
-
-def _choice(field: str, value: str, allowed: list[str]) -> None:
-    if value not in allowed:
-        raise ValidationError({field: _("Giá trị “%(value)s” không hợp lệ; chọn một trong: %(allowed)s.") % {
-            "value": value, "allowed": ", ".join(allowed)}})
+DOCUMENT_TYPES = {"docx": DOCX, "pdf": PDF}
 
 
 # --- Schemas ------------------------------------------------------------------------------------------
@@ -265,7 +235,7 @@ def _round_detail(rnd: RotationRound) -> dict[str, Any]:
     }
 
 
-@router.get("/rotation/rounds", response={200: list[RoundOut], **MANAGER_READ_ERRORS})
+@router.get("/rotation/rounds", response={200: list[RoundOut], **READ_ERRORS})
 @paginate(Pager)
 def round_list(request: AuthedRequest) -> Any:
     """Rounds the caller sees (all for the office and administrators, their subtree's for a personnel
@@ -278,7 +248,7 @@ def round_create(request: AuthedRequest, payload: RoundIn) -> Any:
     """Open a round for a unit and its subtree (a personnel officer only within their own subtree)."""
     if not can_manage_people(request.user):
         raise PermissionDenied(_("Bạn không có quyền xem, quản lý luân chuyển, chuyển đổi vị trí công tác."))
-    _choice("kind", payload.kind, RoundKind.values)
+    choice_check("kind", payload.kind, RoundKind.values)
     scope = Unit.objects.current().filter(pk=payload.scope_id).first()
     if scope is None:
         raise ValidationError({"scope_id": _("Không có đơn vị id=%(v)s.") % {"v": payload.scope_id}})
@@ -287,7 +257,7 @@ def round_create(request: AuthedRequest, payload: RoundIn) -> Any:
     return HttpStatus(201, _round_detail(due.round_get(user=request.user, pk=rnd.pk)))
 
 
-@router.get("/rotation/rounds/{round_id}", response={200: RoundDetailOut, **MANAGER_READ_ERRORS})
+@router.get("/rotation/rounds/{round_id}", response={200: RoundDetailOut, **READ_ERRORS})
 def round_detail(request: AuthedRequest, round_id: int) -> Any:
     """One round with its due list counts per status (404 outside the caller's scope)."""
     return _round_detail(due.round_get(user=request.user, pk=round_id))
@@ -302,14 +272,14 @@ def round_due_build(request: AuthedRequest, round_id: int) -> Any:
     return _round_detail(due.round_get(user=request.user, pk=round_id))
 
 
-@router.get("/rotation/rounds/{round_id}/due-entries", response={200: list[DueEntryOut], **MANAGER_READ_ERRORS})
+@router.get("/rotation/rounds/{round_id}/due-entries", response={200: list[DueEntryOut], **READ_ERRORS})
 @paginate(Pager)
 def due_entry_list(request: AuthedRequest, round_id: int, filters: Query[DueFilters]) -> Any:
     """The due list: each person with their status, reasons, legal basis, due date and whether they are in the
     plan, in status order then by Vietnamese name; `status` keeps one status."""
     rnd = due.round_get(user=request.user, pk=round_id)
     if filters.status:
-        _choice("status", filters.status, DueStatus.values)
+        choice_check("status", filters.status, DueStatus.values)
     return due.due_entries(user=request.user, round=rnd, status=filters.status or None)
 
 
@@ -356,7 +326,7 @@ def _plan(request: AuthedRequest, rnd: RotationRound) -> dict[str, Any]:
     }
 
 
-@router.get("/rotation/rounds/{round_id}/plan", response={200: PlanOut, **MANAGER_READ_ERRORS})
+@router.get("/rotation/rounds/{round_id}/plan", response={200: PlanOut, **READ_ERRORS})
 def plan_detail(request: AuthedRequest, round_id: int) -> Any:
     """The round's plan: solver status, cost and lower bound, progress while solving, and every move with its
     reasons, alternatives, rule breaks, or why the person is not placed."""
@@ -426,25 +396,18 @@ def plan_apply(request: AuthedRequest, round_id: int) -> Any:
 def _document(request: AuthedRequest, round_id: int, fmt: str) -> HttpResponse:
     rnd = plan.plan_round_get(user=request.user, pk=round_id)
     content, name = plan.plan_publish_document(user=request.user, round=rnd, fmt=fmt)
-    response = HttpResponse(content, content_type=DOCUMENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return file_response(content, name, DOCUMENT_TYPES[fmt])
 
 
-def _binary(description: str, mime: str) -> dict[str, Any]:
-    return {"responses": {200: {"description": description,
-                                "content": {mime: {"schema": {"type": "string", "format": "binary"}}}}}}
-
-
-@router.get("/rotation/rounds/{round_id}/plan/document.docx", response=MANAGER_READ_ERRORS,
-            openapi_extra=_binary("The plan as Word", DOCUMENT_TYPES["docx"]))
+@router.get("/rotation/rounds/{round_id}/plan/document.docx", response=READ_ERRORS,
+            openapi_extra=binary("The plan as Word", DOCUMENT_TYPES["docx"]))
 def plan_document_docx(request: AuthedRequest, round_id: int) -> Any:
     """The approved (or published, applied) plan as a Word document; the export is logged."""
     return _document(request, round_id, "docx")
 
 
-@router.get("/rotation/rounds/{round_id}/plan/document.pdf", response=MANAGER_READ_ERRORS,
-            openapi_extra=_binary("The plan as PDF", DOCUMENT_TYPES["pdf"]))
+@router.get("/rotation/rounds/{round_id}/plan/document.pdf", response=READ_ERRORS,
+            openapi_extra=binary("The plan as PDF", DOCUMENT_TYPES["pdf"]))
 def plan_document_pdf(request: AuthedRequest, round_id: int) -> Any:
     """The approved (or published, applied) plan as a PDF document; the export is logged."""
     return _document(request, round_id, "pdf")

@@ -16,7 +16,7 @@ from chidao.core.notifications import notification_list, notifications_mark_read
 from chidao.core.tokens import api_token_create, api_token_get, api_token_list, api_token_revoke
 
 from .common import READ_ERRORS, WRITE_ERRORS, ErrorOut, Pager
-from .programs import Date, Id, Text, choice_check
+from .inputs import Date, Id, Text, choice_check
 
 router = Router(tags=["system"])
 

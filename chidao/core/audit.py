@@ -86,6 +86,8 @@ ACTION_LABELS = {
     "plan_approve": _("phê duyệt phương án"),
     "plan_publish": _("công khai phương án"),
     "plan_apply": _("thực hiện phương án"),
+    "report_failed": _("lập báo cáo không thành công"),
+    "reminders_failed": _("gửi nhắc hạn không thành công"),
 }
 # Keys some services record that are not fields of the audited model.
 EXTRA_LABELS = {

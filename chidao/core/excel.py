@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -23,9 +24,13 @@ _THIN = Side(style="thin", color="999999")
 def safe_cell(value: Any) -> Any:
     """Neutralize spreadsheet formula injection (OWASP "CSV injection"): text starting like a formula
     (= + - @ tab CR) gets a leading apostrophe, so it is stored and shown as text, never evaluated.
-    Every exported text goes through here; `cell_text` takes the apostrophe off again on import."""
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
-        return "'" + value
+    Every exported text goes through here; `cell_text` takes the apostrophe off again on import.
+    Control characters a worksheet cannot hold (openpyxl refuses them, e.g. a vertical tab pasted from Word)
+    are dropped, so an export never fails on stored text."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith(_FORMULA_PREFIXES):
+            return "'" + value
     return value
 
 

@@ -3,8 +3,6 @@
 URL patterns of this module are collected by personnel/urls.py.
 """
 
-import os
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -18,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from chidao.core.errors import PermissionDenied
 from chidao.core.http import AuthedRequest
+from chidao.core.uploads import upload_check
 
 from . import excel, selectors, services
 
@@ -29,16 +28,9 @@ class PeopleImportForm(forms.Form):
     dry_run = forms.BooleanField(label=gettext_lazy("Chỉ kiểm tra, chưa ghi"), required=False)
 
     def clean_file(self) -> UploadedFile:
-        """Only .xlsx, not empty, not above CHIDAO_UPLOAD_MAX_BYTES (as attachments are checked)."""
+        """The shared upload check: .xlsx, not empty, within CHIDAO_UPLOAD_MAX_BYTES, a real workbook."""
         file: UploadedFile = self.cleaned_data["file"]
-        ext = os.path.splitext(file.name or "")[1].lower()
-        if ext != ".xlsx":
-            raise forms.ValidationError(_("Loại tệp %(ext)s không được phép. Cho phép: .xlsx.") % {"ext": ext or "?"})
-        if not file.size:
-            raise forms.ValidationError(_("Tệp rỗng."))
-        if file.size > settings.CHIDAO_UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(_("Tệp vượt quá dung lượng cho phép (%(mb)s MB).") % {
-                "mb": settings.CHIDAO_UPLOAD_MAX_BYTES // (1024 * 1024)})
+        upload_check(file, extensions=[".xlsx"], field=None)
         return file
 
 

@@ -7,7 +7,6 @@ URL patterns of this module are collected by procedures/urls.py.
 """
 
 import datetime as dt
-import os
 from typing import Any
 
 from django import forms
@@ -25,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from chidao.core.errors import PermissionDenied
 from chidao.core.http import AuthedRequest
 from chidao.core.models import Unit
+from chidao.core.uploads import upload_check
 from chidao.reports.periods import period_parse, periods_for_year
 
 from . import excel, figures, selectors, services
@@ -43,16 +43,9 @@ class XlsxUploadForm(forms.Form):
     dry_run = forms.BooleanField(label=gettext_lazy("Chỉ kiểm tra, chưa ghi"), required=False)
 
     def clean_file(self) -> UploadedFile:
-        """Only .xlsx, not empty, not above CHIDAO_UPLOAD_MAX_BYTES (as attachments are checked)."""
+        """The shared upload check: .xlsx, not empty, within CHIDAO_UPLOAD_MAX_BYTES, a real workbook."""
         file: UploadedFile = self.cleaned_data["file"]
-        ext = os.path.splitext(file.name or "")[1].lower()
-        if ext != ".xlsx":
-            raise forms.ValidationError(_("Loại tệp %(ext)s không được phép. Cho phép: .xlsx.") % {"ext": ext or "?"})
-        if not file.size:
-            raise forms.ValidationError(_("Tệp rỗng."))
-        if file.size > settings.CHIDAO_UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(_("Tệp vượt quá dung lượng cho phép (%(mb)s MB).") % {
-                "mb": settings.CHIDAO_UPLOAD_MAX_BYTES // (1024 * 1024)})
+        upload_check(file, extensions=[".xlsx"], field=None)
         return file
 
 

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
@@ -16,6 +17,7 @@ from chidao.core.audit import change_record_create, snapshot
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.models import Role, Unit, User
 from chidao.core.text import fold
+from chidao.core.uploads import upload_problem
 
 from .models import (
     DecisionItem,
@@ -236,6 +238,10 @@ def decision_create(
         errors["number"] = [_("Đã có quyết định số %(n)s.") % {"n": number}]
     if effective_on < signed_on:
         errors["effective_on"] = [_("Ngày có hiệu lực không được trước ngày ký.")]
+    if file is not None:
+        problem = upload_problem(file, extensions=settings.CHIDAO_UPLOAD_EXTENSIONS)
+        if problem:
+            errors["file"] = [problem]
     if not lines:
         errors["items"] = [_("Quyết định phải có ít nhất một thủ tục.")]
     else:

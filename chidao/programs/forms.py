@@ -1,9 +1,12 @@
 """Forms parse and type the input; the rules live in services."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chidao.core.models import Unit
+from chidao.core.uploads import upload_check
 
 from .models import DeadlineClass, Deliverable, Kind, Meeting, MeetingPoint, Note, Status
 
@@ -105,6 +108,11 @@ class NoteForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Tệp Excel (.xlsx)"))
+
+    def clean_file(self) -> Any:
+        """The shared upload check: .xlsx, not empty, within CHIDAO_UPLOAD_MAX_BYTES, a real workbook."""
+        upload_check(self.cleaned_data["file"], extensions=[".xlsx"], field=None)
+        return self.cleaned_data["file"]
 
 
 class MeetingForm(forms.Form):

@@ -16,6 +16,7 @@ from chidao.core.audit import change_record_create, snapshot
 from chidao.core.errors import ConflictError, PermissionDenied, ValidationError
 from chidao.core.models import Unit, User
 from chidao.core.text import fold
+from chidao.core.uploads import upload_check
 
 from . import workflow
 from .models import (
@@ -266,16 +267,8 @@ def deliverable_extend_deadline(
 
 
 def validate_upload(file: UploadedFile) -> None:
-    name = file.name or ""
-    ext = os.path.splitext(name)[1].lower()
-    if ext not in settings.CHIDAO_UPLOAD_EXTENSIONS:
-        raise ValidationError({"file": _("Loại tệp %(ext)s không được phép. Cho phép: %(allowed)s.") % {
-            "ext": ext or "?", "allowed": ", ".join(settings.CHIDAO_UPLOAD_EXTENSIONS)}})
-    if file.size is None or file.size == 0:
-        raise ValidationError({"file": _("Tệp rỗng.")})
-    if file.size > settings.CHIDAO_UPLOAD_MAX_BYTES:
-        raise ValidationError({"file": _("Tệp vượt quá dung lượng cho phép (%(mb)s MB).") % {
-            "mb": settings.CHIDAO_UPLOAD_MAX_BYTES // (1024 * 1024)}})
+    """An attachment: the shared upload check (size, extension and content) with the allowed extensions."""
+    upload_check(file, extensions=settings.CHIDAO_UPLOAD_EXTENSIONS)
 
 
 @transaction.atomic

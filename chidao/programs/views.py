@@ -251,6 +251,8 @@ def _partial_or_page(request: AuthedRequest, deliverable: Deliverable, partial: 
 @require_POST
 def deliverable_transition(request: AuthedRequest, pk: int) -> HttpResponse:
     deliverable = selectors.deliverable_get(user=request.user, pk=pk)
+    if not workflow.can_edit(request.user, deliverable):  # as the API: a role that never moves it gets 403
+        raise PermissionDenied(_("Bạn không có quyền chuyển trạng thái nội dung này."))
     choices = workflow.allowed_transitions(request.user, deliverable)
     form = TransitionForm(request.POST, request.FILES, choices=choices or [deliverable.status])
     if form.is_valid():
@@ -342,7 +344,7 @@ def deliverable_import(request: AuthedRequest, pk: int) -> HttpResponse:
         if result.ok:
             messages.success(request, _("Đã nhập %(n)s nội dung.") % {"n": len(result.created)})
             return redirect("deliverable_list", pk=program.pk)
-    status = 422 if result is not None and not result.ok else 200
+    status = 422 if (result is not None and not result.ok) or (request.method == "POST" and form.errors) else 200
     return render(request, "programs/import.html", {"program": program, "form": form, "result": result},
                   status=status)
 

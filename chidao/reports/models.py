@@ -76,6 +76,9 @@ class ReportJob(models.Model):
     file = models.FileField(_("tệp"), upload_to=job_path, blank=True)
     filename = models.CharField(_("tên tệp"), max_length=255, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    # Background run (chidao.core.tasks): attempts made, and the last sign of life (a stale one is swept).
+    attempts = models.PositiveSmallIntegerField(_("số lần chạy"), default=0)
+    heartbeat_at = models.DateTimeField(_("cập nhật tiến độ lúc"), null=True, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(_("yêu cầu lúc"))
     finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)

@@ -15,6 +15,8 @@ from docxtpl import DocxTemplate
 
 from chidao.core.audit import change_record_create, snapshot
 from chidao.core.models import Role, Unit, User
+from chidao.core.tasks import error_text
+from chidao.core.uploads import upload_check
 from chidao.programs.models import Program
 
 from . import builders, figures
@@ -103,28 +105,61 @@ def report_job_request(*, actor: User, program: Program, kind: str, fmt: str, pa
     return job
 
 
-def report_job_run(*, job_id: int) -> None:
-    """Build a queued report, saving progress as it goes so the page can show it."""
+def report_job_run(*, job_id: int, attempt: int = 1) -> None:
+    """One attempt at a queued build, saving progress (and a heartbeat) as it goes so the page can show it.
+
+    Raises on failure: the task (reports.tasks) tries transient failures again and records the last one with
+    `report_job_fail`. The file is saved only with the row that says "done", so a failed attempt leaves
+    neither a file nor a half-finished row. A job already finished (swept, or a duplicate task) is left alone.
+    """
     job = ReportJob.objects.select_related("program", "requested_by").get(pk=job_id)
+    if job.finished:
+        return
 
     def progress(pct: int, message: str) -> None:
-        ReportJob.objects.filter(pk=job.pk).update(state=ReportJob.State.RUNNING, progress=pct, message=message)
+        ReportJob.objects.filter(pk=job.pk).update(state=ReportJob.State.RUNNING, progress=pct, message=message,
+                                                   heartbeat_at=timezone.now())
 
-    try:
-        content, name = report_render(user=job.requested_by, program=job.program, kind=job.kind, fmt=job.format,
-                                      params=job.params, progress=progress)
-    except Exception as exc:  # the job records the failure; the worker keeps running
-        logger.exception("report job %s failed", job.pk)
-        message = "; ".join(sum(exc.message_dict.values(), [])) if isinstance(exc, ValidationError) and hasattr(
-            exc, "message_dict") else _("Lỗi khi lập báo cáo: %(e)s") % {"e": exc}
-        ReportJob.objects.filter(pk=job.pk).update(state=ReportJob.State.FAILED, message=message,
-                                                   finished_at=timezone.now())
-        return
+    ReportJob.objects.filter(pk=job.pk).update(attempts=attempt)
+    if attempt > 1:
+        progress(0, _("Đang thử lại (lần %(n)s)") % {"n": attempt})
+    content, name = report_render(user=job.requested_by, program=job.program, kind=job.kind, fmt=job.format,
+                                  params=job.params, progress=progress)
     job.file.save(name, ContentFile(content), save=False)
-    ReportJob.objects.filter(pk=job.pk).update(
-        state=ReportJob.State.DONE, progress=100, message=_("Đã lập xong"), file=job.file.name, filename=name,
-        finished_at=timezone.now(),
-    )
+    try:
+        ReportJob.objects.filter(pk=job.pk).update(
+            state=ReportJob.State.DONE, progress=100, message=_("Đã lập xong"), file=job.file.name, filename=name,
+            finished_at=timezone.now(), heartbeat_at=timezone.now(),
+        )
+    except Exception:
+        job.file.delete(save=False)
+        raise
+
+
+@transaction.atomic
+def report_job_fail(*, job_id: int, message: str) -> ReportJob | None:
+    """Record a build that failed (its last attempt, or its worker died): state "failed" with the message the
+    page shows, and a change record. A job already finished is left alone (None)."""
+    job = ReportJob.objects.select_for_update().filter(pk=job_id).first()
+    if job is None or job.finished:
+        return None
+    before = {"state": job.state, "progress": job.progress}
+    ReportJob.objects.filter(pk=job.pk).update(state=ReportJob.State.FAILED, message=message,
+                                               finished_at=timezone.now())
+    job.refresh_from_db()
+    change_record_create(actor=None, action="report_failed", obj=job, before=before,
+                         after={"state": job.state, "attempts": job.attempts}, reason=message)
+    return job
+
+
+def report_failure_message(exc: BaseException, attempts: int) -> str:
+    """What the page says about a failed build: the parameters' messages, or the error (with the number of
+    attempts when it was tried again)."""
+    if isinstance(exc, ValidationError):
+        return error_text(exc)
+    if attempts > 1:
+        return _("Lỗi khi lập báo cáo (đã thử %(n)s lần): %(e)s") % {"n": attempts, "e": error_text(exc)}
+    return _("Lỗi khi lập báo cáo: %(e)s") % {"e": error_text(exc)}
 
 
 # --- Word templates -----------------------------------------------------------------------------------
@@ -146,8 +181,7 @@ def report_template_replace(*, actor: User, kind: str, upload: UploadedFile) -> 
         raise PermissionDenied(_("Chỉ quản trị hệ thống được thay mẫu văn bản."))
     if kind not in TemplateKind.values:
         raise ValidationError({"kind": _("Loại mẫu không hợp lệ.")})
-    if not upload.name or not upload.name.lower().endswith(".docx"):
-        raise ValidationError({"file": _("Mẫu phải là tệp Word .docx.")})
+    upload_check(upload, extensions=[".docx"])
     content = upload.read()
     _template_sample_check(content)
     existing = ReportTemplate.objects.filter(kind=kind).first()
@@ -155,7 +189,7 @@ def report_template_replace(*, actor: User, kind: str, upload: UploadedFile) -> 
     if existing:
         existing.file.delete(save=False)
     template = existing or ReportTemplate(kind=kind)
-    template.original_name = upload.name[:255]
+    template.original_name = (upload.name or "")[:255]
     template.uploaded_by = actor
     template.uploaded_at = timezone.now()
     template.file.save(f"{kind}.docx", ContentFile(content), save=False)

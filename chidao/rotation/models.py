@@ -58,6 +58,10 @@ class RotationRound(models.Model):
     solver_objective = models.BigIntegerField(null=True, blank=True)
     solver_lower_bound = models.BigIntegerField(null=True, blank=True)
     solver_seconds = models.FloatField(null=True, blank=True)
+    # The background run of the solver (chidao.core.tasks): its queue id, attempts made, the last failure.
+    solve_task_id = models.CharField(max_length=64, blank=True)
+    solve_attempts = models.PositiveSmallIntegerField(default=0)
+    solve_error = models.CharField(_("lỗi lần lập phương án gần nhất"), max_length=300, blank=True)
     decision_number = models.CharField(_("số quyết định phê duyệt"), max_length=64, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("ngày tạo"))

@@ -152,12 +152,14 @@ def plan_request(*, actor: User, round: RotationRound) -> RotationRound:  # noqa
     if not DueEntry.objects.filter(round=rnd, included=True).exists():
         raise ValidationError({"due_entries": _("Chưa có người nào trong danh sách được đưa vào phương án.")})
     before = snapshot(rnd, ("state",))
-    _touch(rnd, state=RoundState.SOLVING, progress=0, message=_("Đang chờ lập phương án"))
+    _touch(rnd, state=RoundState.SOLVING, progress=0, message=_("Đang chờ lập phương án"), solve_error="",
+           solve_attempts=0, solve_task_id="")
     change_record_create(actor=actor, action="plan_request", obj=rnd, before=before, after={"state": rnd.state},
                          reason=_("Yêu cầu lập phương án"))
     from .tasks import plan_solve_task
 
-    plan_solve_task.enqueue(rnd.pk, actor.pk)
+    result = plan_solve_task.enqueue(rnd.pk, actor.pk)
+    RotationRound.objects.filter(pk=rnd.pk, state=RoundState.SOLVING).update(solve_task_id=str(result.id)[:64])
     round.refresh_from_db()
     return round
 
@@ -243,34 +245,46 @@ def _plan_write(*, actor: User, rnd: RotationRound, index: InstanceIndex, plan: 
                          reason=_("Lập phương án tối ưu"))
 
 
-def plan_solve(*, round_id: int, actor_id: int) -> None:
-    """The background task's body: build the instance, solve, write the moves; progress on the round row.
+def plan_solve(*, round_id: int, actor_id: int, attempt: int = 1) -> None:
+    """One attempt of the background task's body: build the instance, solve, write the moves; progress on
+    the round row.
 
-    Progress is written outside a transaction so the page sees it; only the final write is atomic.
-    On an error the round goes back to where it was (draft, or proposed with its previous moves).
+    Progress is written outside a transaction so the page sees it; only the final write is atomic, so an
+    attempt that fails leaves the previous moves as they were. Raises on failure: the task (rotation.tasks)
+    tries transient failures again and records the last one with `plan_solve_failed`.
     """
     rnd = RotationRound.objects.select_related("scope").get(pk=round_id)
     if rnd.state != RoundState.SOLVING:
         return
     actor = User.objects.get(pk=actor_id)
-    previous = RoundState.PROPOSED if Move.objects.filter(round=rnd).exists() else RoundState.DRAFT
 
     def progress(pct: int, message: str) -> None:
         _touch(rnd, progress=pct, message=message)
 
-    try:
-        progress(10, _("Đang lập bài toán"))
-        instance, index = instance_build(round=rnd)
-        progress(40, _("Đang giải"))
-        plan = _solve(instance, index)
-        progress(80, _("Đang ghi phương án"))
-        _plan_write(actor=actor, rnd=rnd, index=index, plan=plan)
-    except Exception as exc:  # the round records the failure; the worker keeps running
-        logger.exception("rotation plan for round %s failed", rnd.pk)
-        message = (_("Lỗi khi lập phương án: %(e)s") % {"e": exc})[:300]
-        _touch(rnd, state=previous, progress=0, message=message)
-        change_record_create(actor=actor, action="plan_solve_failed", obj=rnd, before={"state": RoundState.SOLVING},
-                             after={"state": previous}, reason=message)
+    _touch(rnd, solve_attempts=attempt)
+    progress(10, _("Đang lập bài toán") if attempt == 1 else _("Đang thử lại (lần %(n)s)") % {"n": attempt})
+    instance, index = instance_build(round=rnd)
+    progress(40, _("Đang giải"))
+    plan = _solve(instance, index)
+    progress(80, _("Đang ghi phương án"))
+    _plan_write(actor=actor, rnd=rnd, index=index, plan=plan)
+
+
+@transaction.atomic
+def plan_solve_failed(*, round_id: int, actor_id: int | None, message: str) -> RotationRound | None:
+    """Record a solver run that failed (its last attempt, or its worker died): the round goes back to where it
+    was (draft, or proposed with its previous moves) with the error on it, and a change record. A round no
+    longer solving is left alone (None)."""
+    rnd = RotationRound.objects.select_for_update().filter(pk=round_id).first()
+    if rnd is None or rnd.state != RoundState.SOLVING:
+        return None
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    previous = RoundState.PROPOSED if Move.objects.filter(round=rnd).exists() else RoundState.DRAFT
+    message = message[:300]
+    _touch(rnd, state=previous, progress=0, message=message, solve_error=message)
+    change_record_create(actor=actor, action="plan_solve_failed", obj=rnd, before={"state": RoundState.SOLVING},
+                         after={"state": previous, "solve_attempts": rnd.solve_attempts}, reason=message)
+    return rnd
 
 
 # --- manual edits ------------------------------------------------------------------------------------

@@ -140,7 +140,7 @@ def test_create_invalid_input_names_the_field(client, bearer, tree, dung):
     url = "/api/v1/people"
     wrong_gender = client.post(url, {**NEW, "gender": "x", "unit_id": tree["snv"].pk}, content_type=JSON, **headers)
     assert wrong_gender.status_code == 422
-    assert wrong_gender.json()["errors"] == {"gender": ["Giá trị “x” không hợp lệ; chỉ nhận: male, female."]}
+    assert wrong_gender.json()["errors"] == {"gender": ["Giá trị “x” không hợp lệ; chọn một trong: male, female."]}
     same_code = client.post(url, {**NEW, "code": dung.code, "unit_id": tree["snv"].pk}, content_type=JSON,
                             **headers)
     assert same_code.status_code == 422
@@ -272,7 +272,7 @@ def test_assignment_refusals_change_nothing(client, bearer, posts, make_person):
         422, {"position_id": ["Không có chức danh này trong phạm vi bạn quản lý."]})
     kind = client.post(url, {**good, "kind": "promotion"}, content_type=JSON, **bearer("snv_hr"))
     assert kind.json()["errors"] == {"kind": [
-        "Giá trị “promotion” không hợp lệ; chỉ nhận: recruitment, appointment, rotation, transfer, "
+        "Giá trị “promotion” không hợp lệ; chọn một trong: recruitment, appointment, rotation, transfer, "
         "periodic_change, secondment."]}
     earlier = client.post(url, {**good, "start": "2017-01-01"}, content_type=JSON, **bearer("snv_hr"))
     assert earlier.json()["errors"] == {"start": ["Đã có quá trình công tác bắt đầu từ 01/01/2018, sau ngày này."]}
@@ -300,7 +300,7 @@ def test_rating_refusals_change_nothing(client, bearer, dung):
     assert client.put(url, {"level": "good"}, content_type=JSON, **bearer("admin", "read")).status_code == 403
     level = client.put(url, {"level": "best"}, content_type=JSON, **bearer("snv_hr"))
     assert level.json()["errors"] == {"level": [
-        "Giá trị “best” không hợp lệ; chỉ nhận: excellent, good, completed, not_completed."]}
+        "Giá trị “best” không hợp lệ; chọn một trong: excellent, good, completed, not_completed."]}
     year = client.put(f"/api/v1/people/{dung.pk}/ratings/1980", {"level": "good"}, content_type=JSON,
                       **bearer("snv_hr"))
     assert (year.status_code, year.json()["errors"]) == (422, {"year": ["Năm xếp loại không hợp lệ."]})
@@ -326,7 +326,7 @@ def test_discipline_refusals_change_nothing(client, bearer, dung):
     assert client.post(url, good, content_type=JSON, **bearer("snv_hr", "read")).status_code == 403
     form = client.post(url, {**good, "form": "phe_binh"}, content_type=JSON, **bearer("snv_hr"))
     assert form.json()["errors"] == {"form": [
-        "Giá trị “phe_binh” không hợp lệ; chỉ nhận: khien_trach, canh_cao, ha_bac_luong, cach_chuc, khai_tru, "
+        "Giá trị “phe_binh” không hợp lệ; chọn một trong: khien_trach, canh_cao, ha_bac_luong, cach_chuc, khai_tru, "
         "buoc_thoi_viec."]}
     by = client.post(url, {**good, "decided_by": "  "}, content_type=JSON, **bearer("snv_hr"))
     assert by.json()["errors"] == {"decided_by": ["Nhập cơ quan quyết định kỷ luật."]}

@@ -108,7 +108,7 @@ def test_program_creation_is_refused_to_others_and_checks_its_input(client, unit
     assert taken.json()["errors"] == {"number": ["Đã có chương trình số 01-CTr/TU."]}
     no_unit = client.post("/api/v1/programs", {**body, "issuing_body_id": 99999}, content_type=JSON,
                           **bearer("office"))
-    assert no_unit.json()["errors"] == {"issuing_body_id": ["Không tìm thấy đơn vị: 99999."]}
+    assert no_unit.json()["errors"] == {"issuing_body_id": ["Không có đơn vị id=99999."]}
     assert written() == before
 
 

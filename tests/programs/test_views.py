@@ -126,7 +126,7 @@ def test_auditor_is_refused_and_nothing_changes(login, users, make_deliverable):
     d = make_deliverable()
     client = login(users["auditor"])
     assert client.get(f"/noi-dung/{d.pk}/").status_code == 200
-    assert client.post(f"/noi-dung/{d.pk}/chuyen-trang-thai/", {"to_status": "in_progress"}).status_code == 422
+    assert client.post(f"/noi-dung/{d.pk}/chuyen-trang-thai/", {"to_status": "in_progress"}).status_code == 403
     assert client.post(f"/noi-dung/{d.pk}/trao-doi/", {"kind": "comment", "text": "x"}).status_code == 403
     assert client.get(f"/noi-dung/{d.pk}/sua/").status_code == 403
     assert Deliverable.objects.get(pk=d.pk).status == Status.NOT_STARTED

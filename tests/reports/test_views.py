@@ -168,7 +168,7 @@ def test_a_broken_template_is_refused_and_the_one_in_force_stays(client, users):
     assert "Mẫu không hợp lệ" in response.content.decode()
     response = client.post("/bao-cao/mau-van-ban/", {"kind": "program_report",
                                                     "file": SimpleUploadedFile("mau.pdf", b"%PDF-1.4")})
-    assert "Mẫu phải là tệp Word .docx." in response.content.decode()
+    assert "Loại tệp .pdf không được phép. Cho phép: .docx." in response.content.decode()
     assert ReportTemplate.objects.count() == 0
     assert ChangeRecord.objects.filter(content_type__model="reporttemplate").count() == 0
 

@@ -1,0 +1,111 @@
+"""Input types and checks every router shares, so that a request is refused with a 422 in the
+request's language (never a 500) whatever it holds: NUL characters, ids beyond a database integer,
+dates as numbers, values outside a model's choices."""
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import Annotated, Any, get_args
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Schema
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+from chidao.core.errors import ValidationError
+from chidao.core.models import Unit
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = "application/pdf"
+
+# The largest id a database integer column holds; larger ids in a filter would crash the query.
+MAX_ID = 2**63 - 1
+# Dates that turn into datetimes (cut-offs, ranges) must stay inside what the database converts.
+DATE_MIN, DATE_MAX = dt.date(1900, 1, 1), dt.date(9999, 12, 30)
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _no_nul(value: str) -> str:
+    """PostgreSQL text cannot hold NUL characters: refuse them as invalid input."""
+    if "\x00" in value:
+        raise ValueError("NUL")
+    return value
+
+
+def _iso_date(value: Any) -> Any:
+    """Dates are YYYY-MM-DD, as the schema says: not a number of seconds, not a date with a time."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and ISO_DATE.match(value):
+        return value
+    raise PydanticCustomError("date_parsing", "Input should be a date in the format YYYY-MM-DD")
+
+
+def _not_bool(value: Any) -> Any:
+    """An integer is not true or false (JSON booleans would otherwise pass as 1 and 0)."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+# Constraints (Field) come before the validators so that the schema keeps them as minimum/maximum.
+NotBool = BeforeValidator(_not_bool)
+Text = Annotated[str, AfterValidator(_no_nul)]
+Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+Int = Annotated[int, NotBool]
+Required = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID), NotBool]
+
+
+class In(Schema):
+    """A request body or filter whose plain `str` and `date` fields get the checks of `Text` and `Date`."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _strict(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("NUL")
+        annotation = cls.model_fields[info.field_name or ""].annotation
+        if value is not None and dt.date in (annotation, *get_args(annotation)):
+            return _iso_date(value)
+        return value
+
+
+def binary(description: str, *mimes: str) -> dict[str, Any]:
+    """`openapi_extra` for an endpoint whose 200 answer is a file of one of these types."""
+    schema = {"schema": {"type": "string", "format": "binary"}}
+    return {"responses": {200: {"description": description, "content": {m: schema for m in mimes}}}}
+
+
+def file_response(content: bytes, name: str, mime: str) -> HttpResponse:
+    """A download: the bytes with their type and file name."""
+    response = HttpResponse(content, content_type=mime)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def choice_check(field: str, value: str | None, allowed: Iterable[str]) -> None:
+    """Refuse a value outside the model's choices, naming the allowed values (None: not given)."""
+    allowed = list(allowed)
+    if value is not None and value not in allowed:
+        raise ValidationError({field: _("Giá trị “%(value)s” không hợp lệ; chọn một trong: %(allowed)s.") % {
+            "value": value[:50], "allowed": ", ".join(allowed)}})
+
+
+def date_check(field: str, value: dt.date | None) -> None:
+    """Refuse a date outside 01/01/1900–30/12/9999 (a cut-off or range bound built from it would overflow)."""
+    if value is not None and not DATE_MIN <= value <= DATE_MAX:
+        raise ValidationError({field: _("Ngày phải trong khoảng từ %(a)s đến %(b)s.") % {
+            "a": DATE_MIN.strftime("%d/%m/%Y"), "b": DATE_MAX.strftime("%d/%m/%Y")}})
+
+
+def units_in_force(field: str, ids: Iterable[int]) -> list[Unit]:
+    """Units in force with these ids (as the pages' pickers offer), in the order given."""
+    wanted = list(dict.fromkeys(ids))
+    found = {u.pk: u for u in Unit.objects.current().filter(pk__in=wanted)}
+    missing = [str(pk) for pk in wanted if pk not in found]
+    if missing:
+        raise ValidationError({field: _("Không có đơn vị id=%(ids)s.") % {"ids": ", ".join(missing)}})
+    return [found[pk] for pk in wanted]

@@ -1,0 +1,164 @@
+"""Background tasks: bounded retries of transient failures, every failure recorded, dead jobs swept.
+
+django-tasks 0.12 and django-tasks-db 0.13 run a task once: an exception marks the queue row FAILED and
+nothing tries again, and a worker killed mid-task leaves its row RUNNING for ever. So every task of the apps
+(`reports.tasks`, `rotation.tasks`, `programs.tasks`) runs its body through `task_run`, and
+`chidao tasks sweep` (`tasks_sweep`) finds the jobs whose worker died. The numbers are in
+settings.CHIDAO_TASKS.
+
+- A transient failure (`TRANSIENT_ERRORS`: the database unavailable, locked or its connection lost; a file
+  or network error) is tried again in the same worker, up to `max_attempts` runs in all, after
+  `retry_delay_seconds`, then `retry_backoff` times longer each time (at most `retry_max_delay_seconds`).
+  Each attempt is a fresh call of the body, whose writes are atomic, so a failed attempt leaves nothing
+  half-written.
+- Any other error, and the last attempt's, is recorded by the task's `failed` callback (on the job the
+  user sees, in Vietnamese, and in the change log), then raised again so the queue row says FAILED too.
+- A job with no sign of progress for `stale_after_seconds` is taken for dead by the sweepers registered
+  with `@sweeper` in the apps' tasks modules; queue rows left RUNNING that long are marked FAILED.
+"""
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import InterfaceError, OperationalError, connection, models
+from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
+
+from .models import ChangeRecord, User
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError, OSError)
+# Patched by the tests, which never wait.
+sleep = time.sleep
+
+Failed = Callable[[BaseException, int], None]
+Sweeper = Callable[..., int]
+SWEEPERS: dict[str, Sweeper] = {}
+
+
+def task_setting(name: str) -> Any:
+    return settings.CHIDAO_TASKS[name]
+
+
+def retry_delay(attempt: int) -> float:
+    """Seconds to wait after failed attempt number `attempt` (1-based) before the next one."""
+    delay = task_setting("retry_delay_seconds") * task_setting("retry_backoff") ** (attempt - 1)
+    return float(min(delay, task_setting("retry_max_delay_seconds")))
+
+
+def is_transient(exc: BaseException) -> bool:
+    return isinstance(exc, TRANSIENT_ERRORS)
+
+
+def _reset_connection() -> None:
+    """After a database error outside a transaction, drop a broken connection so the next attempt opens a new
+    one (inside a transaction, e.g. the immediate backend in a request, the connection must stay)."""
+    if not connection.in_atomic_block:
+        connection.close_if_unusable_or_obsolete()
+
+
+def task_run(*, label: str, body: Callable[[int], T], failed: Failed) -> T:
+    """Run `body(attempt)` until it returns, trying transient failures again; record the final failure with
+    `failed(exc, attempts)` and raise it again."""
+    attempts = max(1, int(task_setting("max_attempts")))
+    attempt = 1
+    while True:
+        try:
+            return body(attempt)
+        except Exception as exc:
+            if is_transient(exc) and attempt < attempts:
+                delay = retry_delay(attempt)
+                logger.warning("%s: attempt %s/%s failed (%s: %s); trying again in %.0f s", label, attempt,
+                               attempts, type(exc).__name__, exc, delay)
+                _reset_connection()
+                sleep(delay)
+                attempt += 1
+                continue
+            logger.exception("%s failed after %s attempt(s)", label, attempt)
+            if is_transient(exc):
+                _reset_connection()
+            failed(exc, attempt)
+            raise
+
+
+def local_time(when: dt.datetime | None) -> str:
+    """hh:mm dd/mm/yyyy in the site's time zone (how the failure messages date the last progress)."""
+    return timezone.localtime(when).strftime("%H:%M %d/%m/%Y") if when else ""
+
+
+def error_text(exc: BaseException) -> str:
+    """An exception in words: a ValidationError's messages, else its text (its class name when empty)."""
+    if isinstance(exc, ValidationError):
+        return "; ".join(exc.messages)
+    return str(exc) or type(exc).__name__
+
+
+def task_failure_record(*, actor: User | None, action: str, reason: str, obj: models.Model | None = None,
+                        model: type[models.Model] | None = None, label: str = "",
+                        before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> ChangeRecord:
+    """The change-log row of a failed background job: on its object, or on a model when the job has none
+    (e.g. the daily reminders)."""
+    target = obj if obj is not None else model
+    assert target is not None
+    return ChangeRecord.objects.create(
+        actor=actor if actor is not None and actor.pk else None, action=action,
+        content_type=ContentType.objects.get_for_model(target), object_id=str(obj.pk) if obj is not None else "",
+        object_repr=(label or str(obj or ""))[:300], before=before, after=after, reason=reason,
+    )
+
+
+# --- dead jobs ------------------------------------------------------------------------------------------
+
+
+def sweeper(func: Sweeper) -> Sweeper:
+    """Register an app's sweep of its stale jobs: called as func(cutoff=datetime) for the jobs with no progress
+    since before cutoff; returns how many it recorded as failed."""
+    SWEEPERS[f"{func.__module__}.{func.__name__}"] = func
+    return func
+
+
+def task_waiting(task_id: str) -> bool:
+    """Whether a queued task is still waiting for a worker (the database backend's row is READY)."""
+    if not task_id:
+        return False
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    try:
+        return DBTaskResult.objects.filter(id=task_id, status=TaskResultStatus.READY).exists()
+    except (ValidationError, ValueError):  # not an id of the database backend (e.g. the immediate one)
+        return False
+
+
+class WorkerLost(Exception):
+    """The worker running a task stopped (killed, machine restarted) before the task finished."""
+
+
+def queue_rows_sweep(*, cutoff: dt.datetime) -> int:
+    """Mark the queue's rows left RUNNING since before `cutoff` as FAILED (their worker died)."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=cutoff).update(
+        status=TaskResultStatus.FAILED, finished_at=timezone.now(),
+        exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
+        traceback=f"{WorkerLost.__qualname__}: no result before {cutoff.isoformat()} (chidao tasks sweep)\n")
+
+
+def tasks_sweep(*, older_than: float | None = None) -> dict[str, int]:
+    """Record as failed every job with no progress for `older_than` seconds (CHIDAO_TASKS["stale_after_seconds"]
+    when None): each app's sweeper, then the queue's rows. Returns the counts by sweeper."""
+    seconds = task_setting("stale_after_seconds") if older_than is None else older_than
+    cutoff = timezone.now() - dt.timedelta(seconds=seconds)
+    autodiscover_modules("tasks")
+    counts = {name: func(cutoff=cutoff) for name, func in sorted(SWEEPERS.items())}
+    counts["queue"] = queue_rows_sweep(cutoff=cutoff)
+    return counts
