@@ -74,8 +74,11 @@ def _schema_message(error: dict[str, Any]) -> str:
 def _schema_invalid(request: AuthedRequest, exc: SchemaValidationError) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        loc = [str(p) for p in error.get("loc", ()) if p not in {"body", "query", "path", "form", "file", "payload",
-                                                                   "filters"}]
+        # ninja's location starts with where the value came from ("body", "payload", ...): drop that part,
+        # but keep the field itself, even when it is called "file".
+        loc = [str(p) for p in error.get("loc", ())]
+        while len(loc) > 1 and loc[0] in {"body", "query", "path", "form", "file", "payload", "filters"}:
+            loc.pop(0)
         field = ".".join(loc) or "__all__"
         errors.setdefault(field, []).append(_("Trường “%(field)s” %(reason)s") % {
             "field": field, "reason": _schema_message(error)})

@@ -53,10 +53,14 @@ class PersonForm(forms.Form):
     address = forms.CharField(label=_("Nơi ở hiện nay"), max_length=300, required=False)
     id_number = forms.CharField(label=_("Số định danh cá nhân"), max_length=20, required=False)
 
-    def __init__(self, *args, units: QuerySet[Unit] | None = None, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, units: QuerySet[Unit] | None = None, sensitive: bool = True,  # type: ignore[no-untyped-def]
+                 **kwargs):
         super().__init__(*args, **kwargs)
         if units is not None:
             self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        if not sensitive:  # who may not see the sensitive fields may not fill them in either
+            for name in ("phone", "email", "address", "id_number"):
+                del self.fields[name]
 
 
 class AssignmentForm(forms.Form):

@@ -78,11 +78,24 @@ def _validate_person(person: Person) -> None:
 
 
 @transaction.atomic
+def _require_sensitive_write(actor: User, person: Person, names: set[str]) -> None:
+    """Only those who may see a record's sensitive fields may write them (the standing office reads the
+    record with them masked, so it may not fill them either)."""
+    from .selectors import can_see_sensitive
+
+    if names and not can_see_sensitive(actor, person):
+        raise PermissionDenied(_("Bạn không được xem nên không được ghi các trường nhạy cảm: %(f)s.") % {
+            "f": ", ".join(sorted(names))})
+
+
 def person_create(*, actor: User, code: str, full_name: str, birth_date: dt.date, gender: str,
                   unit: Unit | None = None, **fields: Any) -> Person:
+    from .selectors import SENSITIVE_FIELDS
+
     _require_unit_scope(actor, unit)
     person = Person(code=code.strip(), full_name=" ".join(full_name.split()), birth_date=birth_date, gender=gender,
                     unit=unit, **fields)
+    _require_sensitive_write(actor, person, {name for name in SENSITIVE_FIELDS if fields.get(name)})
     _validate_person(person)
     person_derive(person)
     person.save()
@@ -92,7 +105,10 @@ def person_create(*, actor: User, code: str, full_name: str, birth_date: dt.date
 
 @transaction.atomic
 def person_update(*, actor: User, person: Person, reason: str = "", **changes: Any) -> Person:
+    from .selectors import SENSITIVE_FIELDS
+
     _require_person(actor, person)
+    _require_sensitive_write(actor, person, set(SENSITIVE_FIELDS) & set(changes))
     before = snapshot(person, PERSON_FIELDS)
     for name, value in changes.items():
         setattr(person, name, value)

@@ -108,7 +108,8 @@ def person_create(request: AuthedRequest) -> HttpResponse:
     """`/can-bo/tao-moi/`: a new record in a unit of the user's scope."""
     if not services.can_manage_people(request.user):
         raise PermissionDenied(_("Bạn không có quyền cập nhật hồ sơ cán bộ."))
-    form = PersonForm(request.POST or None, units=selectors.person_filter_units(user=request.user))
+    form = PersonForm(request.POST or None, units=selectors.person_filter_units(user=request.user),
+                      sensitive=selectors.can_see_sensitive(request.user, Person(unit=request.user.unit)))
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_create(actor=request.user, **form.cleaned_data)

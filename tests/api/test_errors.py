@@ -62,3 +62,11 @@ def test_paging_is_bounded(client, program, token, make_deliverable):
     refused = client.get(f"{url}?page=0", **headers)
     assert refused.status_code == 422
     assert refused.json()["errors"] == {"page": ["Trường “page” phải lớn hơn hoặc bằng 1."]}
+
+
+def test_a_missing_upload_is_named(client, token, make_deliverable):
+    d = make_deliverable()
+    response = client.post(f"/api/v1/deliverables/{d.pk}/attachments", {}, **token("snv", "write"))
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"file": ["Trường “file” bắt buộc phải có."]}
+    assert d.attachments.count() == 0

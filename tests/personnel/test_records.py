@@ -6,7 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from chidao.core.errors import PermissionDenied
 from chidao.core.text import vn_name_key
+from chidao.personnel import services
 from chidao.personnel.models import Assignment, Discipline, Gender, Person, Rating, Relative
 
 pytestmark = pytest.mark.django_db
@@ -138,6 +140,29 @@ def test_create_person_through_the_form(login, users, tree):
     assert response.status_code == 302
     assert response["Location"] == f"/can-bo/{person.pk}/"
     assert (person.full_name, person.birth_date, person.unit) == ("Bùi Thị Lan", dt.date(1985, 9, 2), tree["stc"])
+
+
+def test_the_office_may_not_fill_in_sensitive_fields(login, users, hr, tree):
+    # Given the standing office, which reads records with the sensitive fields masked
+    office = login(users["office"])
+    # When it opens the form, then the sensitive fields are not offered
+    page = office.get("/can-bo/tao-moi/").content.decode()
+    assert 'name="phone"' not in page and 'name="id_number"' not in page
+    # and a posted value is not stored
+    office.post("/can-bo/tao-moi/", {
+        "code": "CB90002", "full_name": "Bùi Thị Lan", "birth_date": "02/09/1985", "gender": "female",
+        "unit": tree["stc"].pk, "phone": "0912000000", "id_number": "001085000001",
+    })
+    assert Person.objects.values_list("code", "phone", "id_number").get() == ("CB90002", "", "")
+    # while the unit's personnel officer is offered them
+    assert 'name="phone"' in login(hr["snv"]).get("/can-bo/tao-moi/").content.decode()
+
+
+def test_the_service_refuses_sensitive_fields_from_who_may_not_see_them(users, tree):
+    with pytest.raises(PermissionDenied):
+        services.person_create(actor=users["office"], code="CB90003", full_name="Bùi Thị Lan",
+                               birth_date=dt.date(1985, 9, 2), gender="female", unit=tree["stc"], phone="0912")
+    assert Person.objects.count() == 0
 
 
 def test_create_person_errors_are_vietnamese_and_422(login, users, tree, make_person):
