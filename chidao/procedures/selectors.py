@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from chidao.core.models import Unit, User
 from chidao.core.reference import unit_subtree_ids
-from chidao.core.text import search_terms, vn_collation_key
+from chidao.core.text import fold, search_terms, vn_collation_key
 
 from .models import (
     DecisionItem,
@@ -140,8 +140,11 @@ def _item_count(action: str) -> Coalesce:
 def decision_list(*, user: User, q: str = "", year: int | None = None) -> QuerySet[PublicationDecision]:
     """Decisions, newest first, each with its number of items per action (counted for the rows fetched)."""
     qs = PublicationDecision.objects.select_related("issuer")
-    for term in search_terms(q):
-        qs = qs.filter(Q(number__icontains=term) | Q(title__icontains=term))
+    terms = search_terms(q)
+    if terms:
+        # Diacritics ignored on both sides; a city publishes a few hundred decisions, so they are folded here.
+        texts = PublicationDecision.objects.values_list("pk", "number", "title")
+        qs = qs.filter(pk__in=[pk for pk, number, title in texts if all(t in fold(f"{number} {title}") for t in terms)])
     if year:
         qs = qs.filter(effective_on__year=year)
     return qs.annotate(**{key: _item_count(action) for key, action in _ACTION_OF.items()}).order_by(

@@ -161,3 +161,15 @@ def test_review_finding_outcome_must_match(make_procedure, make_decision, reform
                                     proposal="simplify", outcome=abolished)
     assert [(f.procedure.code, f.proposal, f.outcome.decision.number) for f in group.findings.all()] == [
         (a.code, "replace", "2/QĐ")]
+
+
+def test_decision_search_ignores_diacritics_on_both_sides(make_procedure, make_decision, reform_user):
+    from chidao.procedures.selectors import decision_list
+
+    p = make_procedure(code="1.000001")
+    make_decision("100/QĐ-UBND", dt.date(2021, 3, 1), [(p, "new", None)], title="Công bố thủ tục lĩnh vực Tư pháp")
+    q = make_procedure(code="1.000002")
+    make_decision("200/QĐ-UBND", dt.date(2021, 4, 1), [(q, "new", None)], title="Công bố thủ tục lĩnh vực Y tế")
+    for query in ("tư pháp", "tu phap", "Tư  Pháp 100"):
+        assert [d.number for d in decision_list(user=reform_user, q=query)] == ["100/QĐ-UBND"]
+    assert [d.number for d in decision_list(user=reform_user, q="qd-ubnd")] == ["200/QĐ-UBND", "100/QĐ-UBND"]
