@@ -5,6 +5,7 @@ import io
 import logging
 from typing import Any
 
+import jinja2
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -169,7 +170,9 @@ def _template_sample_check(content: bytes) -> None:
     """A replacement template must open and render; errors come back in words, nothing is saved."""
     try:
         tpl = DocxTemplate(io.BytesIO(content))
-        tpl.render({}, autoescape=True)
+        # Rendered without figures: every name the template uses is an empty value that may be followed,
+        # looped over or printed, so a sound template passes and a broken one (syntax) is refused.
+        tpl.render({}, jinja_env=jinja2.Environment(undefined=jinja2.ChainableUndefined, autoescape=True))
     except Exception as exc:
         raise ValidationError({"file": _("Mẫu không hợp lệ: %(e)s") % {"e": exc}}) from exc
 

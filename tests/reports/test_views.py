@@ -181,3 +181,14 @@ def test_only_an_administrator_replaces_templates(client, users):
     with pytest.raises(ValidationError):
         services.report_template_replace(actor=users["admin"], kind="nope", upload=_template("x"))
     assert ReportTemplate.objects.count() == 0
+
+
+@pytest.mark.parametrize("kind", ["program_report", "reminder_dispatch"])
+def test_the_shipped_template_downloaded_goes_back_up_unchanged(client, users, kind):
+    # Given the default template an administrator downloads to edit
+    client.force_login(users["admin"])
+    shipped = b"".join(client.get(f"/bao-cao/mau-van-ban/{kind}.docx").streaming_content)
+    # When it is uploaded back as it is, then it is accepted and in force
+    response = client.post("/bao-cao/mau-van-ban/", {"kind": kind, "file": SimpleUploadedFile("mau.docx", shipped)})
+    assert response.status_code == 302
+    assert ReportTemplate.objects.get().kind == kind
