@@ -23,7 +23,7 @@ from chidao.indicators import excel, selectors, services
 from chidao.indicators.models import ProjectStatus, TaskForce
 
 from .common import READ_ERRORS, WRITE_ERRORS, Pager
-from .inputs import XLSX, In, binary, file_response, units_in_force
+from .inputs import XLSX, Id, In, binary, file_response, units_in_force
 
 router = Router(tags=["indicators"])
 # A value as stored (12 digits, 2 decimals), sent as a string like the values the API answers.
@@ -96,7 +96,7 @@ class IndicatorOut(Schema):
     higher_is_better: bool
     baseline_value: Decimal
     baseline_date: dt.date
-    responsible_unit_id: int
+    responsible_unit_id: Id
     responsible_unit: str
     standing: StandingOut
 
@@ -172,7 +172,7 @@ class IndicatorIn(IndicatorFieldsIn):
     unit_of_measure: str = Field(max_length=32, description="for example %, điểm")
     baseline_value: Value
     baseline_date: dt.date
-    responsible_unit_id: int
+    responsible_unit_id: Id
 
 
 class IndicatorUpdateIn(IndicatorFieldsIn):
@@ -201,7 +201,7 @@ class ActualIn(In):
     value: Value
     source: str = Field(max_length=500)
     note: str = Field("", max_length=500)
-    reporting_unit_id: int | None = Field(None, description="another reporting unit (managers only)")
+    reporting_unit_id: Id | None = Field(None, description="another reporting unit (managers only)")
 
 
 # --- Indicators ---------------------------------------------------------------------------------------
@@ -365,8 +365,8 @@ class MemberIn(In):
     full_name: str = Field(max_length=150)
     position: str = Field("", max_length=300)
     role: str = Field("", max_length=64)
-    unit_id: int | None = None
-    user_id: int | None = None
+    unit_id: Id | None = None
+    user_id: Id | None = None
 
 
 class ProjectIn(In):

@@ -104,7 +104,8 @@ def date_check(field: str, value: dt.date | None) -> None:
 def units_in_force(field: str, ids: Iterable[int]) -> list[Unit]:
     """Units in force with these ids (as the pages' pickers offer), in the order given."""
     wanted = list(dict.fromkeys(ids))
-    found = {u.pk: u for u in Unit.objects.current().filter(pk__in=wanted)}
+    # An id beyond a database integer cannot exist (and SQLite cannot even compare it): not found.
+    found = {u.pk: u for u in Unit.objects.current().filter(pk__in=[pk for pk in wanted if 0 < pk <= MAX_ID])}
     missing = [str(pk) for pk in wanted if pk not in found]
     if missing:
         raise ValidationError({field: _("Không có đơn vị id=%(ids)s.") % {"ids": ", ".join(missing)}})

@@ -35,7 +35,7 @@ from chidao.procedures.status import STATUS_LABELS
 from chidao.reports.periods import period_parse
 
 from .common import READ_ERRORS, WRITE_ERRORS, Pager
-from .inputs import XLSX, In, binary, choice_check, file_response, units_in_force
+from .inputs import XLSX, Id, In, binary, choice_check, file_response, units_in_force
 
 router = Router(tags=["procedures"])
 
@@ -124,7 +124,7 @@ class ProcedureListFilters(In):
     q: str = ""
     level: str = ""
     field: str = ""
-    unit: int | None = None
+    unit: Id | None = None
     status: str = Field("", description="in_force, not_yet, abolished or replaced, on `status_on` (default today)")
     status_on: dt.date | None = None
 
@@ -330,7 +330,7 @@ class DecisionIn(In):
     title: str = ""
     signed_on: dt.date
     effective_on: dt.date
-    issuer_id: int
+    issuer_id: Id
     items: list[DecisionItemIn] = Field(max_length=settings.CHIDAO_IMPORT_MAX_ROWS)
 
 
@@ -487,20 +487,20 @@ class FindingFilters(In):
 class CampaignIn(In):
     name: str = Field(max_length=300)
     year: int = Field(ge=1900, le=2100)
-    lead_unit_id: int
+    lead_unit_id: Id
 
 
 class GroupIn(In):
     name: str = Field(max_length=300)
-    procedure_ids: list[int] = Field(default_factory=list, max_length=settings.CHIDAO_IMPORT_MAX_ROWS)
+    procedure_ids: list[Id] = Field(default_factory=list, max_length=settings.CHIDAO_IMPORT_MAX_ROWS)
 
 
 class FindingIn(In):
-    group_id: int
-    procedure_id: int
+    group_id: Id
+    procedure_id: Id
     finding: str
     proposal: str = Field(description="keep, simplify, replace or abolish")
-    outcome_id: int | None = Field(None, description="the decision item that carried the proposal out")
+    outcome_id: Id | None = Field(None, description="the decision item that carried the proposal out")
 
 
 class OutcomeIn(In):
@@ -621,7 +621,7 @@ class FigureFilters(In):
     period: str = Field("", max_length=12, description="a Decree 09/2019 period: 2021-Q4, 2021-M11, 2021-H1, 2021")
     date_from: dt.date | None = None
     date_to: dt.date | None = None
-    unit: int | None = None
+    unit: Id | None = None
     field: str = ""
 
 

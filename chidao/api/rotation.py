@@ -22,7 +22,7 @@ from chidao.rotation import due, plan
 from chidao.rotation.models import DueEntry, DueStatus, Move, RotationRound, RoundKind
 
 from .common import READ_ERRORS, WRITE_ERRORS, Pager
-from .inputs import DOCX, PDF, In, binary, choice_check, file_response
+from .inputs import DOCX, PDF, Id, In, binary, choice_check, file_response
 
 router = Router(tags=["rotation"])
 
@@ -80,7 +80,7 @@ class RoundIn(In):
     name: str = Field(max_length=200)
     year: int
     kind: str
-    scope_id: int
+    scope_id: Id
     as_of: dt.date
     unit_cap_percent: int | None = None
 
@@ -208,7 +208,7 @@ class PlanOut(Schema):
 
 
 class MoveEditIn(In):
-    position_id: int | None = Field(description="the post to move to; null: not placed")
+    position_id: Id | None = Field(description="the post to move to; null: not placed")
     reason: str = Field("", max_length=2000)
 
 

@@ -93,12 +93,32 @@ class ChangeRecordFilters:
     until: dt.date | None = None
 
 
+class _MaskedRecords(QuerySet[ChangeRecord]):
+    """Change records of personnel records with the sensitive fields (phone, e-mail, address, ID number)
+    masked in `before`/`after` as they are read: only administrators may see them in the log (auditors read
+    the log, but `personnel.selectors.can_see_sensitive` never lets them see those fields)."""
+
+    def _fetch_all(self) -> None:
+        from chidao.personnel.selectors import MASK, SENSITIVE_FIELDS
+
+        super()._fetch_all()
+        for record in self._result_cache or []:
+            if not isinstance(record, ChangeRecord) or record.content_type.natural_key() != ("personnel", "person"):
+                continue
+            for values in (record.before, record.after):
+                if isinstance(values, dict):
+                    values.update({k: MASK for k in SENSITIVE_FIELDS if values.get(k)})
+
+
 def change_record_list(*, user: User, filters: ChangeRecordFilters) -> QuerySet[ChangeRecord]:
     """The change log, newest first, filtered by object type ("programs.deliverable") and id, actor,
-    action and a range of local dates (both ends included); administrators and auditors only."""
+    action and a range of local dates (both ends included); administrators and auditors only. Auditors get
+    the sensitive fields of personnel records masked (`_MaskedRecords`)."""
     if not can_read_change_log(user):
         raise PermissionDenied(_("Chỉ quản trị hệ thống và cán bộ kiểm tra, giám sát được xem nhật ký thay đổi."))
     records = ChangeRecord.objects.select_related("actor", "content_type").order_by("-at", "-id")
+    if not (user.is_superuser or user.role == Role.ADMIN):
+        records = _MaskedRecords(model=ChangeRecord, query=records.query.chain(), using=records.db)
     if filters.object_type:
         if not OBJECT_TYPE.match(filters.object_type):
             raise ValidationError({"object_type": _(
