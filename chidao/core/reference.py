@@ -6,12 +6,16 @@ that took them over, so records from before the 2025 reorganization still resolv
 """
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from vietnam_provinces import ProvinceCode, Ward
 
 from .models import Unit, UnitKind, UnitLevel
 from .text import fold
+
+if TYPE_CHECKING:
+    from .models import User
 
 HANOI = ProvinceCode(1)
 # Two-level local government took effect on 1 July 2025 (Resolution 202/2025/QH15).
@@ -84,9 +88,24 @@ def units_load_reference() -> int:
 
 def unit_subtree_ids(unit: Unit) -> set[int]:
     """The unit and every unit below it."""
-    ids = {unit.pk}
-    frontier = [unit.pk]
+    return _subtree(unit.pk)
+
+
+def _subtree(unit_id: int) -> set[int]:
+    ids = {unit_id}
+    frontier = [unit_id]
     while frontier:
         frontier = list(Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
         ids.update(frontier)
     return ids
+
+
+def user_subtree_ids(user: "User") -> set[int]:
+    """The subtree of the user's unit (empty without a unit), read once per user object, i.e. once per
+    request for `request.user`: a scoped page asks several times (whose records, which may show sensitive
+    fields, which posts to offer) and each asking cost one query per level of the tree."""
+    cached: tuple[int | None, set[int]] | None = getattr(user, "_unit_subtree", None)
+    if cached is None or cached[0] != user.unit_id:
+        cached = (user.unit_id, _subtree(user.unit_id) if user.unit_id is not None else set())
+        user._unit_subtree = cached  # type: ignore[attr-defined]
+    return cached[1]

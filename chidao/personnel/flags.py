@@ -104,8 +104,25 @@ def people_flagged(*, people_qs: QuerySet[Person], on: dt.date) -> dict[int, lis
     and the deliverables they are responsible for that are open and overdue on `on`.
     """
     ids = list(people_qs.values_list("pk", flat=True))
-    ratings = ratings_by_person(ids, up_to_year=on.year)
-    disciplines = blocking_disciplines_by_person(ids, on=on)
+    return people_flags_from(ids, on=on, ratings=ratings_by_person(ids, up_to_year=on.year),
+                             disciplines=blocking_disciplines_by_person(ids, on=on))
+
+
+def people_flags_from(ids: list[int], *, on: dt.date, ratings: dict[int, dict[int, str]],
+                      disciplines: dict[int, list[Discipline]]) -> dict[int, list[Flag]]:
+    """`people_flagged` for the people `ids` whose ratings (`ratings_by_person`) and blocking disciplines
+    (`blocking_disciplines_by_person`) the caller already read (one query: the overdue deliverables)."""
+    overdue = _overdue_by_person(ids, on=on)
+    result: dict[int, list[Flag]] = {}
+    for pid in ids:
+        flags = _flags_of(ratings.get(pid, {}), disciplines.get(pid, []), overdue.get(pid, []), on=on)
+        if flags:
+            result[pid] = flags
+    return result
+
+
+def _overdue_by_person(ids: list[int], *, on: dt.date) -> dict[int, list[str]]:
+    """{person_id: [codes of the open deliverables they are responsible for, overdue on `on`]} (one query)."""
     overdue: dict[int, list[str]] = defaultdict(list)
     for d in (Deliverable.objects.filter(responsible_person_id__in=ids, deadline__lt=on)
               .exclude(status__in=[Status.CANCELLED, Status.COMPLETED])
@@ -114,46 +131,54 @@ def people_flagged(*, people_qs: QuerySet[Person], on: dt.date) -> dict[int, lis
         if pid is not None and deadline_class(status=d.status, deadline=d.deadline, completed_on=d.completed_on,
                                               as_of=on) == DeadlineClass.OPEN_OVERDUE:
             overdue[pid].append(d.code)
+    return overdue
 
-    result: dict[int, list[Flag]] = {}
-    for pid in ids:
-        flags: list[Flag] = []
-        person_ratings = ratings.get(pid, {})
-        run = current_not_completed_run(person_ratings) if person_ratings else None
-        if run is not None:
+
+def _flags_of(person_ratings: dict[int, str], blocking: list[Discipline], overdue: list[str], *,
+              on: dt.date) -> list[Flag]:
+    """One person's flags from their ratings {year: level} up to `on`'s year, their disciplines blocking on `on`
+    (latest first) and the codes of their overdue deliverables."""
+    flags: list[Flag] = []
+    run = current_not_completed_run(person_ratings) if person_ratings else None
+    if run is not None:
+        flags.append(Flag(
+            code=FlagCode.NOT_COMPLETED_TWICE, label=_("Hai năm liên tiếp không hoàn thành nhiệm vụ"),
+            basis=BASIS_NOT_COMPLETED,
+            detail=_("Xếp loại “không hoàn thành nhiệm vụ” các năm %(a)s và %(b)s: xem xét miễn nhiệm (đối "
+                     "với cán bộ) hoặc cho thôi việc (đối với công chức).") % {"a": run[0], "b": run[1]},
+            severity=Severity.HIGH, data={"years": run},
+        ))
+    if blocking:
+        flags.append(_discipline_flag(blocking))
+    if person_ratings:
+        latest = max(person_ratings)
+        if rules.rating_dropped(person_ratings, latest):
             flags.append(Flag(
-                code=FlagCode.NOT_COMPLETED_TWICE, label=_("Hai năm liên tiếp không hoàn thành nhiệm vụ"),
-                basis=BASIS_NOT_COMPLETED,
-                detail=_("Xếp loại “không hoàn thành nhiệm vụ” các năm %(a)s và %(b)s: xem xét miễn nhiệm (đối "
-                         "với cán bộ) hoặc cho thôi việc (đối với công chức).") % {"a": run[0], "b": run[1]},
-                severity=Severity.HIGH, data={"years": run},
+                code=FlagCode.RATING_DROPPED, label=_("Xếp loại giảm"), basis=BASIS_SIGNS,
+                detail=_("Năm %(y)s xếp loại “%(now)s”, thấp hơn năm %(p)s (“%(before)s”).") % {
+                    "y": latest, "now": RatingLevel(person_ratings[latest]).label, "p": latest - 1,
+                    "before": RatingLevel(person_ratings[latest - 1]).label},
+                severity=Severity.WARNING, data={"year": latest},
             ))
-        if disciplines.get(pid):
-            flags.append(_discipline_flag(disciplines[pid]))
-        if person_ratings:
-            latest = max(person_ratings)
-            if rules.rating_dropped(person_ratings, latest):
-                flags.append(Flag(
-                    code=FlagCode.RATING_DROPPED, label=_("Xếp loại giảm"), basis=BASIS_SIGNS,
-                    detail=_("Năm %(y)s xếp loại “%(now)s”, thấp hơn năm %(p)s (“%(before)s”).") % {
-                        "y": latest, "now": RatingLevel(person_ratings[latest]).label, "p": latest - 1,
-                        "before": RatingLevel(person_ratings[latest - 1]).label},
-                    severity=Severity.WARNING, data={"year": latest},
-                ))
-        if overdue.get(pid):
-            codes = overdue[pid]
-            flags.append(Flag(
-                code=FlagCode.OVERDUE_DELIVERABLES, label=_("Phụ trách nội dung chưa hoàn thành quá hạn"),
-                basis=BASIS_SIGNS,
-                detail=_("Phụ trách %(n)s nội dung chưa hoàn thành quá hạn tại ngày %(d)s: %(codes)s.") % {
-                    "n": len(codes), "d": on.strftime("%d/%m/%Y"), "codes": ", ".join(codes)},
-                severity=Severity.WARNING, data={"codes": codes},
-            ))
-        if flags:
-            result[pid] = flags
-    return result
+    if overdue:
+        codes = overdue
+        flags.append(Flag(
+            code=FlagCode.OVERDUE_DELIVERABLES, label=_("Phụ trách nội dung chưa hoàn thành quá hạn"),
+            basis=BASIS_SIGNS,
+            detail=_("Phụ trách %(n)s nội dung chưa hoàn thành quá hạn tại ngày %(d)s: %(codes)s.") % {
+                "n": len(codes), "d": on.strftime("%d/%m/%Y"), "codes": ", ".join(codes)},
+            severity=Severity.WARNING, data={"codes": codes},
+        ))
+    return flags
 
 
-def person_flags(*, person: Person, on: dt.date) -> list[Flag]:
-    """The flags of one person on `on` (see `people_flagged`)."""
-    return people_flagged(people_qs=Person.objects.filter(pk=person.pk), on=on).get(person.pk, [])
+def person_flags(*, person: Person, on: dt.date, ratings: Iterable[Rating] | None = None,
+                 disciplines: Iterable[Discipline] | None = None) -> list[Flag]:
+    """The flags of one person on `on` (see `people_flagged`). Given the person's ratings and disciplines
+    already read (the record page shows them), only the overdue deliverables are read (one query)."""
+    if ratings is None or disciplines is None:
+        return people_flagged(people_qs=Person.objects.filter(pk=person.pk), on=on).get(person.pk, [])
+    by_year = {r.year: r.level for r in ratings if r.year <= on.year}
+    blocking = [d for d in sorted(disciplines, key=lambda d: (d.decided_on, d.pk), reverse=True)
+                if d.decided_on <= on and rules.discipline_is_blocking(form=d.form, blocks_until=d.blocks_until, on=on)]
+    return _flags_of(by_year, blocking, _overdue_by_person([person.pk], on=on).get(person.pk, []), on=on)

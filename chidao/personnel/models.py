@@ -70,10 +70,10 @@ class PersonQuerySet(models.QuerySet["Person"]):
             return self.none()
         if user.is_superuser or user.role in (Role.ADMIN, Role.OFFICE):
             return self
-        if user.role == Role.PERSONNEL and user.unit is not None:
-            from chidao.core.reference import unit_subtree_ids
+        if user.role == Role.PERSONNEL and user.unit_id is not None:
+            from chidao.core.reference import user_subtree_ids
 
-            return self.filter(unit_id__in=unit_subtree_ids(user.unit))
+            return self.filter(unit_id__in=user_subtree_ids(user))
         return self.none()
 
 

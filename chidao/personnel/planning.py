@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from chidao.core.audit import change_record_create, snapshot
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.models import Role, User
-from chidao.core.reference import unit_subtree_ids
+from chidao.core.reference import user_subtree_ids
 
 from . import flags, rules
 from .models import AccessLog, Discipline, Gender, Person, PlanningEntry, PlanningTerm, Position, PostLevel
@@ -232,17 +232,31 @@ def _log_planning_view(*, user: User, detail: str, via: str) -> None:
 
 def planning_entries_by_post(*, user: User, term: PlanningTerm, via: str = "page") -> list[PostGroup]:
     """The term's active entries the user may see, grouped by post (highest level first); logged as a view."""
+    return planning_term_entries(user=user, term=term, via=via, removed=False)[0]
+
+
+def planning_term_entries(*, user: User, term: PlanningTerm, via: str = "page", removed: bool = True
+                          ) -> tuple[list[PostGroup], list[PlanningEntry]]:
+    """The term page's entries in one query, logged as one view: the active entries grouped by post (as
+    `planning_entries_by_post`) and, with `removed`, those taken out (as `planning_removed_entries`)."""
     _require_manager(user)
-    entries = (PlanningEntry.objects.filter(term=term, removed_on__isnull=True, person__in=_people(user))
-               .select_related("person", "person__position", "person__unit", "position", "position__unit")
-               .order_by("-position__level", "position__unit__name", "position__title", "person__sort_key", "id"))
+    entries = PlanningEntry.objects.filter(term=term, person__in=_people(user)).select_related(
+        "person", "person__position", "person__unit", "position", "position__unit").order_by(
+        "-position__level", "position__unit__name", "position__title", "person__sort_key", "id")
+    if not removed:
+        entries = entries.filter(removed_on__isnull=True)
     groups: dict[int, PostGroup] = {}
+    taken_out: list[PlanningEntry] = []
     for e in entries:
+        if e.removed_on is not None:
+            taken_out.append(e)
+            continue
         group = groups.setdefault(e.position_id, PostGroup(
             position=e.position, entries=[], max_people=settings.CHIDAO_RULES["planning_max_people_per_post"]))
         group.entries.append(e)
     _log_planning_view(user=user, detail=_("Quy hoạch nhiệm kỳ %(t)s") % {"t": term.name}, via=via)
-    return list(groups.values())
+    taken_out.sort(key=lambda e: (e.removed_on, e.pk), reverse=True)  # latest first, as planning_removed_entries
+    return list(groups.values()), taken_out
 
 
 def planning_removed_entries(*, user: User, term: PlanningTerm, via: str | None = None) -> QuerySet[PlanningEntry]:
@@ -273,23 +287,30 @@ class Proposal:
 
 
 def planning_review(*, term: PlanningTerm, on: dt.date, user: User | None = None,
-                    via: str | None = None) -> list[Proposal]:
+                    via: str | None = None, entries: list[PlanningEntry] | None = None,
+                    ratings: dict[int, dict[int, str]] | None = None,
+                    disciplines: dict[int, list[Discipline]] | None = None) -> list[Proposal]:
     """The yearly review (Regulation 377-QĐ/TW): active entries whose conditions no longer hold on `on`.
 
     Proposes removal when a discipline now blocks (`rules.discipline_is_blocking`), when the person can
     no longer serve a full term before retirement (`rules.can_serve_full_term`), when the planned post is
     no longer higher than the current one, and when the person was rated "không hoàn thành nhiệm vụ"
     two consecutive years (`flags.current_not_completed_run`). A few queries whatever the size; with
-    `user`, only the people that user may see, and with `via` too (the API) the read is logged.
+    `user`, only the people that user may see, and with `via` too (the API) the read is logged. The term
+    page passes the active `entries` it shows (with person and position) and their people's `ratings` and
+    blocking `disciplines` (`flags.ratings_by_person`, `flags.blocking_disciplines_by_person`): no query then.
     """
     if user is not None and via is not None:
         _log_planning_view(user=user, detail=_("Rà soát quy hoạch nhiệm kỳ %(t)s") % {"t": term.name}, via=via)
-    entries = list(PlanningEntry.objects.filter(term=term, removed_on__isnull=True, person__in=_people(user))
-                   .select_related("person", "person__position", "position")
-                   .order_by("-position__level", "position__title", "person__sort_key", "id"))
+    if entries is None:
+        entries = list(PlanningEntry.objects.filter(term=term, removed_on__isnull=True, person__in=_people(user))
+                       .select_related("person", "person__position", "position"))
+    entries = sorted(entries, key=lambda e: (-e.position.level, e.position.title, e.person.sort_key, e.pk))
     ids = {e.person_id for e in entries}
-    disciplines = flags.blocking_disciplines_by_person(ids, on=on)
-    ratings = flags.ratings_by_person(ids, up_to_year=on.year)
+    if disciplines is None:
+        disciplines = flags.blocking_disciplines_by_person(ids, on=on)
+    if ratings is None:
+        ratings = flags.ratings_by_person(ids, up_to_year=on.year)
     proposals: list[Proposal] = []
     for e in entries:
         person = e.person
@@ -368,7 +389,7 @@ def planning_coverage(*, term: PlanningTerm, on: dt.date, user: User | None = No
     posts = Position.objects.filter(is_key_post=True).select_related("unit").order_by(
         "-level", "unit__name", "title")
     if user is not None and user.role == Role.PERSONNEL and not user.is_superuser:
-        posts = posts.filter(unit_id__in=unit_subtree_ids(user.unit) if user.unit else [])
+        posts = posts.filter(unit_id__in=user_subtree_ids(user))
     posts_list = list(posts)
     people: dict[int, list[tuple[str, dt.date]]] = defaultdict(list)
     for position_id, gender, birth in (

@@ -21,7 +21,7 @@ from chidao.core.forms import form_apply_errors
 from chidao.core.http import AuthedRequest
 
 from . import flags, planning
-from .models import Person, PlanningTerm, Position
+from .models import PlanningTerm, Position
 from .services import can_manage_people
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -88,17 +88,22 @@ def _detail(request: AuthedRequest, term: PlanningTerm, *, add_form: EntryAddFor
     today = timezone.localdate()
     as_of_form = AsOfForm(request.GET or None)
     on = (as_of_form.cleaned_data.get("ngay") if as_of_form.is_valid() else None) or today
-    groups = planning.planning_entries_by_post(user=request.user, term=term)
-    flagged = flags.people_flagged(
-        people_qs=Person.objects.filter(pk__in=[e.person_id for g in groups for e in g.entries]), on=on)
+    groups, removed = planning.planning_term_entries(user=request.user, term=term)
+    # The flags next to each entry and the review read the same people's ratings and disciplines once.
+    entries = [e for g in groups for e in g.entries]
+    ids = sorted({e.person_id for e in entries})
+    ratings = flags.ratings_by_person(ids, up_to_year=on.year)
+    disciplines = flags.blocking_disciplines_by_person(ids, on=on)
+    flagged = flags.people_flags_from(ids, on=on, ratings=ratings, disciplines=disciplines)
     for g in groups:
         for e in g.entries:
             setattr(e, "flags", flagged.get(e.person_id, []))  # noqa: B010 (shown next to the entry)
     coverage = planning.planning_coverage(term=term, on=on, user=request.user)
     context = {
         "term": term, "on": on, "as_of_form": as_of_form, "groups": groups,
-        "removed": planning.planning_removed_entries(user=request.user, term=term),
-        "proposals": planning.planning_review(term=term, on=on, user=request.user),
+        "removed": removed,
+        "proposals": planning.planning_review(term=term, on=on, user=request.user, entries=entries, ratings=ratings,
+                                              disciplines=disciplines),
         "coverage": coverage, "coverage_total": planning.planning_coverage_total(coverage),
         "add_form": add_form or EntryAddForm(positions=planning.planning_positions(user=request.user),
                                              initial={"on": today}),

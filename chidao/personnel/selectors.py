@@ -7,18 +7,19 @@ Lists cost a fixed number of queries whatever the number of people: the rows joi
 """
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet, Value
+from django.db.models import Exists, OuterRef, QuerySet, Value
 from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from chidao.core.errors import PermissionDenied
 from chidao.core.models import Role, Unit, User
-from chidao.core.reference import unit_subtree_ids
+from chidao.core.reference import unit_subtree_ids, user_subtree_ids
 from chidao.core.text import search_terms
 
 from . import rules
@@ -46,8 +47,8 @@ def can_see_sensitive(user: User, person: Person) -> bool:
         return False
     if user.is_superuser or user.role == Role.ADMIN:
         return True
-    if user.role == Role.PERSONNEL and user.unit is not None and person.unit_id is not None:
-        return person.unit_id in unit_subtree_ids(user.unit)
+    if user.role == Role.PERSONNEL and user.unit_id is not None and person.unit_id is not None:
+        return person.unit_id in user_subtree_ids(user)
     return False
 
 
@@ -107,8 +108,8 @@ def person_filter_units(*, user: User) -> QuerySet[Unit]:
     qs = Unit.objects.current().order_by("name")
     if user.is_superuser or user.role in (Role.ADMIN, Role.OFFICE):
         return qs
-    if user.role == Role.PERSONNEL and user.unit is not None:
-        return qs.filter(pk__in=unit_subtree_ids(user.unit))
+    if user.role == Role.PERSONNEL and user.unit_id is not None:
+        return qs.filter(pk__in=user_subtree_ids(user))
     return qs.none()
 
 
@@ -117,8 +118,8 @@ def person_positions(*, user: User) -> QuerySet[Position]:
     qs = Position.objects.select_related("unit").order_by("unit__name", "-level", "title")
     if user.is_superuser or user.role in (Role.ADMIN, Role.OFFICE):
         return qs
-    if user.role == Role.PERSONNEL and user.unit is not None:
-        return qs.filter(unit_id__in=unit_subtree_ids(user.unit))
+    if user.role == Role.PERSONNEL and user.unit_id is not None:
+        return qs.filter(unit_id__in=user_subtree_ids(user))
     return qs.none()
 
 
@@ -171,11 +172,11 @@ def time_in_post(since: dt.date | None, on: dt.date) -> str:
     return _("%(m)d tháng") % {"m": months}
 
 
-def _flags(person: Person, on: dt.date) -> list[Any]:
-    """The rule flags raised on a person (flags.py)."""
+def _flags(person: Person, on: dt.date, ratings: list[Rating], disciplines: list[Discipline]) -> list[Any]:
+    """The rule flags raised on a person (flags.py), from the ratings and disciplines the record already read."""
     from .flags import person_flags
 
-    return list(person_flags(person=person, on=on))
+    return list(person_flags(person=person, on=on, ratings=ratings, disciplines=disciplines))
 
 
 @dataclass
@@ -189,31 +190,28 @@ class PersonRecord:
     ratings: list[Rating] = field(default_factory=list)
     disciplines: list[Discipline] = field(default_factory=list)
     deferrals: list[Deferral] = field(default_factory=list)
-    relatives: list[Relative] = field(default_factory=list)
+    relatives: Sequence[Relative] = field(default_factory=list)
     planning: list[PlanningEntry] = field(default_factory=list)
     flags: list[Any] | None = None
 
 
 def person_record(*, user: User, person: Person, on: dt.date) -> PersonRecord:
     """The record's sections; relatives outside the user's scope are listed by name without a link."""
-    visible = set(
-        Person.objects.visible_to(user).filter(
-            pk__in=Relative.objects.filter(person=person).values("relative_id")).values_list("pk", flat=True)
-    )
+    visible = Person.objects.visible_to(user).filter(pk=OuterRef("relative_id"))
     relatives = list(person.relatives.select_related("relative", "relative__unit", "relative__position")
-                     .order_by("relation", "relative__sort_key"))
-    for link in relatives:
-        link.linkable = link.relative_id in visible  # type: ignore[attr-defined]
+                     .annotate(linkable=Exists(visible)).order_by("relation", "relative__sort_key"))
+    ratings = list(person.ratings.order_by("-year"))
+    disciplines = list(person.disciplines.order_by("-decided_on", "-id"))
     return PersonRecord(
         person=person,
         sensitive=sensitive_values(user=user, person=person),
         sensitive_shown=can_see_sensitive(user, person),
         assignments=list(person.assignments.select_related("position", "position__unit").order_by("-start", "-id")),
-        ratings=list(person.ratings.order_by("-year")),
-        disciplines=list(person.disciplines.order_by("-decided_on", "-id")),
+        ratings=ratings,
+        disciplines=disciplines,
         deferrals=list(person.deferrals.order_by("-start", "-id")),
         relatives=relatives,
         planning=list(person.planning_entries.select_related("term", "position", "position__unit")
                       .order_by("-term__start_year", "position__title")),
-        flags=_flags(person, on),
+        flags=_flags(person, on, ratings, disciplines),
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -25,6 +26,7 @@ from .forms import FlaggedAddForm, IncludeForm, RoundForm, StatusFilterForm
 from .models import DueStatus, RotationRound
 
 DETAIL = "rotation/round_detail.html"
+DUE_PAGE_SIZE = 50
 
 
 def _require_manager(request: AuthedRequest) -> None:
@@ -62,13 +64,18 @@ def _detail(request: AuthedRequest, rnd: RotationRound, *, add_form: FlaggedAddF
             status: int = 200) -> HttpResponse:
     filter_form = StatusFilterForm(request.GET or None)
     chosen = filter_form.cleaned_data.get("status") if filter_form.is_valid() else ""
-    entries = due.due_entries(user=request.user, round=rnd, status=chosen or None)
     counts = due.due_counts(round=rnd)
-    groups = [{"status": s, "label": DueStatus(s).label, "entries": [e for e in entries if e.status == s]}
-              for s in due.STATUS_ORDER]
+    entries = due.due_entries(user=request.user, round=rnd, status=chosen or None, round_counts=counts)
+    # One page at a time (a city-wide list has 150,000 entries), grouped by status within the page.
+    shown = entries.by_status()  # what this user sees of each status (a personnel officer: their subtree)
+    page = Paginator(entries, DUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    groups = [{"status": s, "label": DueStatus(s).label, "entries": [e for e in page if e.status == s],
+               "total": shown.get(s, 0)} for s in due.STATUS_ORDER]
+    query = request.GET.copy()
+    query.pop("page", None)
     context: dict[str, Any] = {
         "round": rnd, "editable": due.round_is_editable(rnd), "filter_form": filter_form, "chosen": chosen,
-        "groups": [g for g in groups if g["entries"]], "counts": counts,
+        "groups": [g for g in groups if g["entries"]], "counts": counts, "page": page, "query": query.urlencode(),
         "status_counts": [(s, DueStatus(s).label, counts[s]) for s in due.STATUS_ORDER],
         "add_form": add_form or FlaggedAddForm(),
         "entry_errors": entry_errors or {}, "build_errors": build_errors or [],

@@ -34,10 +34,10 @@ class RoundQuerySet(models.QuerySet["RotationRound"]):
             return self.none()
         if user.is_superuser or user.role in (Role.ADMIN, Role.OFFICE):
             return self
-        if user.role == Role.PERSONNEL and user.unit is not None:
-            from chidao.core.reference import unit_subtree_ids
+        if user.role == Role.PERSONNEL and user.unit_id is not None:
+            from chidao.core.reference import user_subtree_ids
 
-            return self.filter(scope_id__in=unit_subtree_ids(user.unit))
+            return self.filter(scope_id__in=user_subtree_ids(user))
         return self.none()
 
 
@@ -105,6 +105,8 @@ class DueEntry(models.Model):
         verbose_name_plural = _("danh sách đến hạn")
         ordering = ["round", "status", "person__sort_key"]
         constraints = [models.UniqueConstraint(fields=["round", "person"], name="due_entry_unique")]
+        # A round's counts per status and of those included (round list, due list, plan) without reading rows.
+        indexes = [models.Index(fields=["round", "status", "included"], name="due_entry_round_status")]
 
     def __str__(self) -> str:
         return f"{self.person}: {self.get_status_display()}"

@@ -18,7 +18,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
 from django.db import transaction
+from django.db.models import Count, Q
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -108,24 +110,40 @@ class PlanView:
     can_apply: bool = False
     can_download: bool = False
     rows: list[MoveRow] = field(default_factory=list)
+    page: Page | None = None  # the page of moves shown, when read a page at a time
 
 
-def plan_get(*, user: User, round: RotationRound) -> PlanView:  # noqa: A002
-    """The plan of a round as the page shows it: moves with people and posts, counts, and what may be done."""
+def plan_get(*, user: User, round: RotationRound, page: int | str | None = None,  # noqa: A002
+             per_page: int | None = None) -> PlanView:
+    """The plan of a round as the page shows it: moves with people and posts, counts, and what may be done.
+
+    With `per_page`, only that page of moves is read (`view.page` says which; a city-wide round has tens of
+    thousands); the counts come from one aggregate query either way."""
     rnd = plan_round_get(user=user, pk=round.pk)
-    moves = list(Move.objects.filter(round=rnd).select_related(
-        "person", "from_position__unit", "to_position__unit").order_by("person__sort_key", "pk"))
-    placed = sum(1 for m in moves if m.to_position_id)
+    ordered = Move.objects.filter(round=rnd).select_related(
+        "person", "from_position__unit", "to_position__unit").order_by("person__sort_key", "pk")
+    counts = Move.objects.filter(round=rnd).aggregate(
+        total=Count("pk"), placed=Count("pk", filter=Q(to_position__isnull=False)),
+        with_violations=Count("pk", filter=~Q(violations=[])))
+    shown: Page | None = None
+    if per_page is not None:
+        paginator = Paginator(ordered, per_page)
+        paginator.count = counts["total"]  # known: no second COUNT
+        shown = paginator.get_page(page)
+        moves = list(shown.object_list)
+    else:
+        moves = list(ordered)
     state = rnd.state
     view = PlanView(
-        round=rnd, moves=moves, placed=placed, unplaced=len(moves) - placed,
-        with_violations=sum(1 for m in moves if m.violations),
+        round=rnd, moves=moves, placed=counts["placed"], unplaced=counts["total"] - counts["placed"],
+        with_violations=counts["with_violations"],
         due_included=DueEntry.objects.filter(round=rnd, included=True).count(),
         can_request=state in EDITABLE_STATES, can_edit=state == RoundState.PROPOSED,
-        can_approve=state == RoundState.PROPOSED and user.manages and bool(moves),
+        can_approve=state == RoundState.PROPOSED and user.manages and counts["total"] > 0,
         can_publish=state == RoundState.APPROVED, can_download=state in DOCUMENT_STATES,
         can_apply=state == RoundState.PUBLISHED and rnd.effective_on is not None
         and rnd.effective_on <= timezone.localdate(),
+        page=shown,
     )
     for m in moves:
         opts = []

@@ -23,13 +23,14 @@ from django.views.decorators.http import require_POST
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.http import AuthedRequest
 from chidao.core.models import Role
-from chidao.core.reference import unit_subtree_ids
+from chidao.core.reference import user_subtree_ids
 from chidao.personnel.models import Position
 
 from . import plan
 from .models import Move, RotationRound
 
 PARTIAL = "rotation/plan_partial.html"
+PLAN_PAGE_SIZE = 50  # moves per page (a city-wide round proposes tens of thousands)
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 DOCUMENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -61,7 +62,7 @@ def _messages(exc: ValidationError) -> list[str]:
 
 def _render(request: AuthedRequest, rnd: RotationRound, *, errors: list[str] | None = None,
             edit_errors: dict[int, list[str]] | None = None) -> HttpResponse:
-    view = plan.plan_get(user=request.user, round=rnd)
+    view = plan.plan_get(user=request.user, round=rnd, page=request.GET.get("page"), per_page=PLAN_PAGE_SIZE)
     for row in view.rows:
         row.errors = (edit_errors or {}).get(row.move.pk, [])
     return render(request, PARTIAL, {
@@ -107,7 +108,7 @@ def _position_in_reach(request: AuthedRequest, position: Position) -> bool:
     user = request.user
     if user.is_superuser or user.role != Role.PERSONNEL:
         return True
-    return user.unit is not None and position.unit_id in unit_subtree_ids(user.unit)
+    return user.unit_id is not None and position.unit_id in user_subtree_ids(user)
 
 
 @login_required

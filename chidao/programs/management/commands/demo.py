@@ -2,6 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from chidao.core.models import User
+from chidao.core.scale import SCALES, ScaleError, scale_load, scale_tidy
 from chidao.indicators.demo import indicators_load
 from chidao.personnel.demo import DEFAULT_PEOPLE, people_load
 from chidao.procedures.demo import procedures_load
@@ -11,21 +13,46 @@ from chidao.rotation.demo import rounds_load
 
 class Command(BaseCommand):
     help = ("Nạp dữ liệu mẫu (Chương trình 01-CTr/TU) vào cơ sở dữ liệu trống, kèm hồ sơ cán bộ mẫu "
-            f"(--people N, mặc định {DEFAULT_PEOPLE}).")
+            f"(--people N, mặc định {DEFAULT_PEOPLE}); --scale city|national: thêm dữ liệu quy mô lớn để đo "
+            "hiệu năng.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--people", type=int, default=None, metavar="N",
                             help=f"số hồ sơ cán bộ mẫu cần tạo (mặc định {DEFAULT_PEOPLE}; 0: không tạo)")
+        parser.add_argument(
+            "--scale", choices=sorted(SCALES), default=None,
+            help="; ".join(f"{name}: {s.programs:,} chương trình, {s.deliverables:,} nội dung, {s.people:,} hồ sơ "
+                           f"cán bộ, {s.history:,} dòng lịch sử" for name, s in SCALES.items()))
 
     def handle(self, *args: object, **options: object) -> None:
         count = options["people"]
+        scale = options["scale"]
+        if scale is not None and count is not None:
+            raise CommandError("Dùng --people hoặc --scale, không dùng cả hai.")
         count = DEFAULT_PEOPLE if count is None else count
         if not isinstance(count, int) or count < 0:
             raise CommandError("--people phải là số không âm.")
+        self._program()
+        self._procedures()
+        if isinstance(scale, str):
+            self._scale(scale)
+            self._round()
+            started = time.monotonic()
+            scale_tidy()
+            self.stdout.write(f"Đã cập nhật thống kê truy vấn ({time.monotonic() - started:.1f} giây).")
+        elif count:
+            self._people(count)
+            self._round()
+        self._indicators()
+        self._logins(short=scale is not None)
+
+    def _program(self) -> None:
         if demo_load():
             self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu mẫu: Chương trình số 01-CTr/TU, 34 nội dung."))
         else:
             self.stdout.write("Cơ sở dữ liệu đã có dữ liệu; không nạp dữ liệu mẫu, không thay đổi gì.")
+
+    def _procedures(self) -> None:
         procedures = procedures_load()
         if procedures is None:
             self.stdout.write("Đã có thủ tục hành chính; không nạp danh mục thủ tục mẫu, không thay đổi gì.")
@@ -33,23 +60,48 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(
                 f"Đã nạp {procedures.procedures} thủ tục hành chính mẫu, {procedures.decisions} quyết định công bố "
                 f"({procedures.items} mục), {procedures.findings} kết quả rà soát."))
-        if count:
-            started = time.monotonic()
-            result = people_load(count=count)
-            if result is None:
-                self.stdout.write("Đã có hồ sơ cán bộ; không tạo hồ sơ cán bộ mẫu, không thay đổi gì.")
-            else:
-                self.stdout.write(self.style.SUCCESS(
-                    f"Đã tạo {result.people} hồ sơ cán bộ mẫu ({result.positions} chức danh, {result.assignments} "
-                    f"quá trình công tác, {result.ratings} xếp loại, {result.disciplines} kỷ luật, "
-                    f"{result.deferrals} trường hợp chưa chuyển đổi, {result.relatives // 2} quan hệ gia đình, "
-                    f"{result.planning_added} lượt quy hoạch; {result.planning_refused} lượt quy hoạch bị từ chối "
-                    f"theo quy định) trong {time.monotonic() - started:.1f} giây."))
-            rnd = rounds_load()
-            if rnd is not None:
-                self.stdout.write(self.style.SUCCESS(
-                    f"Đã tạo đợt “{rnd.name}”: {rnd.due_entries.filter(included=True).count()} người đến hạn, "
-                    f"{rnd.moves.exclude(to_position=None).count()} đề xuất điều chuyển."))
+
+    def _people(self, count: int) -> None:
+        started = time.monotonic()
+        result = people_load(count=count)
+        if result is None:
+            self.stdout.write("Đã có hồ sơ cán bộ; không tạo hồ sơ cán bộ mẫu, không thay đổi gì.")
+        else:
+            self.stdout.write(self.style.SUCCESS(
+                f"Đã tạo {result.people} hồ sơ cán bộ mẫu ({result.positions} chức danh, {result.assignments} "
+                f"quá trình công tác, {result.ratings} xếp loại, {result.disciplines} kỷ luật, "
+                f"{result.deferrals} trường hợp chưa chuyển đổi, {result.relatives // 2} quan hệ gia đình, "
+                f"{result.planning_added} lượt quy hoạch; {result.planning_refused} lượt quy hoạch bị từ chối "
+                f"theo quy định) trong {time.monotonic() - started:.1f} giây."))
+
+    def _scale(self, name: str) -> None:
+        sizes = SCALES[name]
+        self.stdout.write(f"Dữ liệu quy mô “{name}”: {sizes.programs:,} chương trình, {sizes.deliverables:,} nội "
+                          f"dung, {sizes.people:,} hồ sơ cán bộ, {sizes.history:,} dòng lịch sử…")
+        try:
+            result = scale_load(sizes=sizes, progress=lambda step: self.stdout.write(f"  … {step}"))
+        except ScaleError as exc:
+            raise CommandError(str(exc)) from exc
+        if result is None:
+            self.stdout.write("Đã có hồ sơ cán bộ hoặc chương trình khác chương trình mẫu; không tạo dữ liệu quy mô "
+                              "lớn, không thay đổi gì.")
+            return
+        self.stdout.write(self.style.SUCCESS(f"Đã ghi trong {result.seconds:.1f} giây (số dòng theo bảng):"))
+        for table, rows in result.counts.items():
+            self.stdout.write(f"  {table:<42} {rows:>10,}")
+        self.stdout.write(f"  {'dòng lịch sử (*)':<42} {result.history:>10,}")
+        self.stdout.write("  (*) programs_statuschange + programs_deadlineextension + programs_note + "
+                          "personnel_assignment + personnel_rating + personnel_discipline + personnel_deferral; "
+                          f"xếp loại {result.rating_years} năm gần nhất (một số người thêm một năm).")
+
+    def _round(self) -> None:
+        rnd = rounds_load()
+        if rnd is not None:
+            self.stdout.write(self.style.SUCCESS(
+                f"Đã tạo đợt “{rnd.name}”: {rnd.due_entries.filter(included=True).count()} người đến hạn, "
+                f"{rnd.moves.exclude(to_position=None).count()} đề xuất điều chuyển."))
+
+    def _indicators(self) -> None:
         indicators = indicators_load()
         if indicators is None:
             self.stdout.write("Đã có chỉ số; không nạp chỉ số mẫu, không thay đổi gì.")
@@ -57,8 +109,18 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(
                 f"Đã nạp {indicators.indicators} chỉ số mẫu ({indicators.targets} chỉ tiêu, {indicators.actuals} số "
                 f"liệu thực hiện) và tổ công tác “{indicators.task_force.name}”."))
+
+    def _logins(self, *, short: bool) -> None:
         logins = demo_users()
+        extra = 0
+        if short:  # hundreds of unit accounts at scale: the first ones, and how the others are named
+            extra = len(logins) - 12
+            logins = logins[:12]
         if logins:
             self.stdout.write(f"Tài khoản (mật khẩu mẫu: {DEMO_PASSWORD}):")
             for username, role, unit in logins:
                 self.stdout.write(f"  {username:<12} {role}{' — ' + unit if unit else ''}")
+        if short and extra > 0:
+            self.stdout.write(f"  … và {extra} tài khoản khác ({User.objects.count()} tài khoản): cb.<mã đơn vị>.1, "
+                              "cb.<mã đơn vị>.2 (cán bộ đơn vị chủ trì), tccb.<mã đơn vị>.1, tccb.<mã đơn vị>.2 (cán "
+                              "bộ tổ chức), thuongtruc.1, thuongtruc.2, bcd.1.")
