@@ -184,6 +184,8 @@ def child(args: argparse.Namespace) -> None:
     os.environ["CHIDAO_VAR_DIR"] = str(work / "var")
     os.environ["DJANGO_SETTINGS_MODULE"] = "chidao.settings"
     os.environ["CHIDAO_DEBUG"] = "0"
+    # Production settings refuse to start without a secret key; a throwaway one for the benchmark.
+    os.environ.setdefault("CHIDAO_SECRET_KEY", "bench-only-" + "x" * 50)
     os.environ["CHIDAO_ALLOWED_HOSTS"] = "testserver,localhost"
     os.environ.setdefault("CHIDAO_TASKS_BACKEND", "immediate")
     sys.path.insert(0, str(PROJECT_DIR))

@@ -86,6 +86,8 @@ def django_setup(tmpdir: Path, debug: bool) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "chidao.settings"
     # A worker runs with DEBUG off: no query log, cached template loader.
     os.environ["CHIDAO_DEBUG"] = "1" if debug else "0"
+    # Production settings refuse to start without a secret key; a throwaway one for the benchmark.
+    os.environ.setdefault("CHIDAO_SECRET_KEY", "bench-only-" + "x" * 50)
     # In-process tasks: nothing is queued here, but never touch a real queue.
     os.environ.setdefault("CHIDAO_TASKS_BACKEND", "immediate")
     sys.path.insert(0, str(PROJECT_DIR))

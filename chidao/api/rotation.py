@@ -21,7 +21,7 @@ from chidao.personnel.services import can_manage_people
 from chidao.rotation import due, plan
 from chidao.rotation.models import DueEntry, DueStatus, Move, RotationRound, RoundKind
 
-from .common import READ_ERRORS, WRITE_ERRORS, Pager
+from .common import MAX_PAGE, READ_ERRORS, WRITE_ERRORS, Pager
 from .inputs import DOCX, PDF, Id, In, binary, choice_check, file_response
 
 router = Router(tags=["rotation"])
@@ -204,7 +204,18 @@ class PlanOut(Schema):
     can_publish: bool
     can_apply: bool
     can_download: bool
+    moves_count: int = Field(description="all the plan's moves; `moves` holds one page of them")
+    page: int
+    page_size: int
     moves: list[MoveOut]
+
+
+class PlanPaging(In):
+    """A city-wide round proposes tens of thousands of moves: they come one page at a time, in name order
+    (a page past the last gives the last page)."""
+
+    page: int = Field(1, ge=1, le=MAX_PAGE)
+    page_size: int = Field(50, ge=1, le=200)
 
 
 class MoveEditIn(In):
@@ -312,11 +323,16 @@ def due_entry_include(request: AuthedRequest, entry_id: int, payload: IncludeIn)
 # --- Plan ---------------------------------------------------------------------------------------------
 
 
-def _plan(request: AuthedRequest, rnd: RotationRound) -> dict[str, Any]:
-    view = plan.plan_get(user=request.user, round=rnd)
+def _plan(request: AuthedRequest, rnd: RotationRound, paging: PlanPaging | None = None) -> dict[str, Any]:
+    paging = paging or PlanPaging(page=1, page_size=50)
+    view = plan.plan_get(user=request.user, round=rnd, page=paging.page, per_page=paging.page_size)
     r = view.round
+    shown = view.page
     return {
         "round_id": r.pk,
+        "moves_count": view.placed + view.unplaced,
+        "page": shown.number if shown is not None else 1,
+        "page_size": paging.page_size,
         **{name: getattr(r, name) for name in (
             "state", "decision_number", "effective_on", "progress", "message", "solver_status", "solver_objective",
             "solver_lower_bound", "solver_seconds")},
@@ -327,10 +343,10 @@ def _plan(request: AuthedRequest, rnd: RotationRound) -> dict[str, Any]:
 
 
 @router.get("/rotation/rounds/{round_id}/plan", response={200: PlanOut, **READ_ERRORS})
-def plan_detail(request: AuthedRequest, round_id: int) -> Any:
-    """The round's plan: solver status, cost and lower bound, progress while solving, and every move with its
-    reasons, alternatives, rule breaks, or why the person is not placed."""
-    return _plan(request, plan.plan_round_get(user=request.user, pk=round_id))
+def plan_detail(request: AuthedRequest, round_id: int, paging: Query[PlanPaging]) -> Any:
+    """The round's plan: solver status, cost and lower bound, progress while solving, and one page of the moves
+    (`page`, `page_size` ≤ 200) with their reasons, alternatives, rule breaks, or why the person is not placed."""
+    return _plan(request, plan.plan_round_get(user=request.user, pk=round_id), paging)
 
 
 @router.post("/rotation/rounds/{round_id}/plan/solve", response={202: PlanOut, **WRITE_ERRORS})

@@ -248,7 +248,15 @@ def test_solve_queues_the_task_and_the_plan_shows_reasons_and_alternatives(clien
         "state": "proposed", "progress": 100, "solver_status": "optimal", "solver_objective": 150,
         "solver_lower_bound": 150, "placed": 3, "unplaced": 1, "with_violations": 0, "due_included": 4,
         "can_edit": True, "can_approve": True}
-    moves = _moves(client.get(f"/api/v1/rotation/rounds/{world.round.pk}/plan", **bearer("office", "read")).json())
+    plan_url = f"/api/v1/rotation/rounds/{world.round.pk}/plan"
+    whole = client.get(plan_url, **bearer("office", "read")).json()
+    moves = _moves(whole)
+    # The moves come a page at a time in name order (a city round proposes tens of thousands)
+    names = [m["full_name"] for m in whole["moves"]]
+    second = client.get(f"{plan_url}?page=2&page_size=3", **bearer("office", "read")).json()
+    assert (whole["moves_count"], whole["page"], whole["page_size"]) == (4, 1, 50)
+    assert (second["moves_count"], second["page"], [m["full_name"] for m in second["moves"]]) == (4, 2, names[3:])
+    assert client.get(f"{plan_url}?page_size=201", **bearer("office", "read")).status_code == 422
     binh = moves["Trần Thị Bình"]
     assert (binh["to_position_id"], binh["to_position"], binh["cost"], binh["source"], binh["from_position"]) == (
         posts["stp_staff"].pk, "Chuyên viên phổ biến pháp luật, Sở Tư pháp", 40, "solver",
