@@ -4,18 +4,16 @@ URL patterns of this module are collected by personnel/urls.py.
 """
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chidao.core.errors import PermissionDenied
-from chidao.core.http import AuthedRequest
+from chidao.core.http import AuthedRequest, import_page
 from chidao.core.uploads import upload_check
 
 from . import excel, selectors, services
@@ -45,11 +43,7 @@ def people_import(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         result = excel.people_import(actor=request.user, file=form.cleaned_data["file"],
                                      dry_run=form.cleaned_data["dry_run"])
-    status = 422 if (result is not None and not result.ok) or (request.method == "POST" and form.errors) else 200
-    return render(request, "personnel/import.html", {
-        "form": form, "result": result, "errors": result.errors[:1000] if result else [],
-        "max_mb": settings.CHIDAO_UPLOAD_MAX_BYTES // (1024 * 1024),
-    }, status=status)
+    return import_page(request, "personnel/import.html", form, result)
 
 
 @login_required

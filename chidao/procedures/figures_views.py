@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chidao.core.errors import PermissionDenied
-from chidao.core.http import AuthedRequest
+from chidao.core.http import AuthedRequest, import_page
 from chidao.core.models import Unit
 from chidao.core.uploads import upload_check
 from chidao.reports.periods import period_parse, periods_for_year
@@ -138,11 +138,7 @@ def figures_import(request: AuthedRequest) -> HttpResponse:
         result = excel.figures_import(
             actor=request.user, file=data["file"], period=data["period"], start=data["date_from"],
             end=data["date_to"], replace=data["replace"], dry_run=data["dry_run"], source=data["file"].name or "")
-    status = 422 if (result is not None and not result.ok) or (request.method == "POST" and form.errors) else 200
-    return render(request, "procedures/figures_import.html", {
-        "form": form, "result": result, "errors": result.errors[:1000] if result else [],
-        "max_mb": settings.CHIDAO_UPLOAD_MAX_BYTES // (1024 * 1024),
-    }, status=status)
+    return import_page(request, "procedures/figures_import.html", form, result)
 
 
 @login_required
@@ -154,11 +150,7 @@ def registry_import(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         result = excel.registry_import(actor=request.user, file=form.cleaned_data["file"],
                                        dry_run=form.cleaned_data["dry_run"])
-    status = 422 if (result is not None and not result.ok) or (request.method == "POST" and form.errors) else 200
-    return render(request, "procedures/import.html", {
-        "form": form, "result": result, "errors": result.errors[:1000] if result else [],
-        "max_mb": settings.CHIDAO_UPLOAD_MAX_BYTES // (1024 * 1024),
-    }, status=status)
+    return import_page(request, "procedures/import.html", form, result)
 
 
 @login_required
