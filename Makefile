@@ -23,7 +23,7 @@ run: install
 	$(BIN)/chidao demo
 	$(BIN)/chidao reminders
 	@echo "Chidao: http://$(HOST)/ (background worker for report builds and reminders started alongside)"
-	$(BIN)/chidao tasks sweep --older-than 0 -v0
+	$(BIN)/chidao tasks -v0 sweep --older-than 0
 	$(BIN)/chidao db_worker --queue-name '*' --no-reload --no-startup-delay -v0 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/chidao runserver $(HOST)

@@ -9,6 +9,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # Jobs left "running" by a worker that died (killed, machine restarted) are recorded as failed first; with
 # several workers only those silent for CHIDAO_TASKS["stale_after_seconds"] are taken. Also run it from cron:
-#   */10 * * * *  cd /srv/chidao && .venv/bin/chidao tasks sweep -v0
+#   */10 * * * *  cd /srv/chidao && .venv/bin/chidao tasks -v0 sweep
 .venv/bin/chidao tasks sweep
 exec .venv/bin/chidao db_worker --queue-name '*' --no-reload

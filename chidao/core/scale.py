@@ -24,7 +24,7 @@ from history) agree with the lists (computed from the current fields). People ar
 derived (`person_derive`) as the people demo does (`chidao.personnel.demo`), over the real Hà Nội units
 (`core.reference`), and planned through `planning_entry_add`, which refuses what the rules forbid.
 
-Rows are written with COPY on PostgreSQL and executemany on SQLite (`personnel.excel._insert_rows`),
+Rows are written with COPY on PostgreSQL and executemany on SQLite (`core.bulk.rows_insert`),
 with ids chosen here so that rows can name each other without reading them back; people are generated
 and written in chunks (a national-size run never holds them all in memory), in two passes with the same
 seeds: the first only counts what the careers give, the second writes. The same seed and day give the
@@ -49,12 +49,12 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from chidao.core.bulk import rows_insert, tables_analyze
 from chidao.core.models import ChangeRecord, Notification, NotificationKind, Role, Unit, UnitKind, User
 from chidao.core.reference import units_load_reference
 from chidao.core.text import fold
 from chidao.personnel import demo as people_demo
 from chidao.personnel import rules
-from chidao.personnel.excel import _analyze, _insert_rows
 from chidao.personnel.models import (
     AccessLog,
     Assignment,
@@ -182,7 +182,7 @@ class _Writer:
                 self.counts[table] += 1
                 yield (*row, *defaults) if defaults else row
 
-        _insert_rows(model, [*names, *(f.name for f in missing)], counted())
+        rows_insert(model, [*names, *(f.name for f in missing)], counted())
         return self.counts[table] - before
 
     def objects(self, model: type[models.Model], objs: Sequence[models.Model]) -> int:
@@ -203,7 +203,7 @@ class _Writer:
                     cursor.execute(sql)
         written = [m for m in _MODELS if self.counts.get(m._meta.db_table)]
         if written:
-            _analyze(written)
+            tables_analyze(written)
 
 
 def _through(model: type[models.Model], name: str) -> type[models.Model]:

@@ -15,30 +15,29 @@ The import is built for whole offices at once (150,000 people with 220,000 assig
 see bench/people_import.py): the workbook is read once, straight from its XML (`_Book`; openpyxl's
 read-only mode is the fallback), every row is validated in memory against units, posts and codes loaded
 once, and only when every row is valid is everything written in one transaction, as multi-row inserts
-(COPY on PostgreSQL, executemany on SQLite; `_insert_rows`). It does not go through the per-record
+(COPY on PostgreSQL, executemany on SQLite; `core.bulk.rows_insert`). It does not go through the per-record
 services (that would be a few queries per row); it applies the same rules itself:
 `services.person_derive` for the derived fields, the current unit/post/time in post as
 `services.person_refresh_current` computes it, `rules.discipline_blocks_until` for discipline. The audit
 trail is ONE ChangeRecord (action "import") with the counts, not one per row. After a large import the
-planner's statistics are refreshed (`_analyze`), so the person list is planned for the new size at once.
+planner's statistics are refreshed (`core.bulk.tables_analyze`), so the person list is planned for the new size at once.
 """
 
 import datetime as dt
 import functools
 import io
-import operator
 import re
 import time
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any, cast
+from typing import IO, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connections, models, router, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -48,6 +47,7 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils import column_index_from_string
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, from_excel
 
+from chidao.core.bulk import objects_insert, rows_insert, tables_analyze
 from chidao.core.excel import HeaderMatch, cell_text, find_header, safe_cell, write_table
 from chidao.core.models import ChangeRecord, Role, Unit, User
 from chidao.core.reference import unit_subtree_ids
@@ -798,17 +798,17 @@ class _Importer:
                 person.position_id, person.position_since, person.unit_id = post.pk, now.start, post.unit_id
             people.append(person)
         max_before = Person.objects.aggregate(m=Max("pk"))["m"] or 0
-        _insert(Person, people)
+        objects_insert(Person, people)
         ids = {code: pk for code, pk in Person.objects.filter(pk__gt=max_before).values_list("code", "pk")
                if code in self.people}
         ids |= {code: v[0] for code, v in self.db_people.items()}
         positions = {key: p.pk for key, p in lk.positions.items()}
-        _insert_rows(Assignment, ("person", "position", "kind", "start", "end", "decision"), (
+        rows_insert(Assignment, ("person", "position", "kind", "start", "end", "decision"), (
             (ids[a.code], positions[a.position_key], a.kind, a.start, a.end, a.decision) for a in self.assignments))
-        _insert_rows(Rating, ("person", "year", "level"), ((ids[c], y, lv) for _r, c, y, lv in self.ratings))
+        rows_insert(Rating, ("person", "year", "level"), ((ids[c], y, lv) for _r, c, y, lv in self.ratings))
         for _r, code, d in self.disciplines:
             d.person_id = ids[code]
-        _insert(Discipline, [d for _r, _c, d in self.disciplines])
+        objects_insert(Discipline, [d for _r, _c, d in self.disciplines])
         self._refresh_existing()
         counts.update(people=len(people), assignments=len(self.assignments), positions=len(new_positions),
                       ratings=len(self.ratings), disciplines=len(self.disciplines))
@@ -841,74 +841,6 @@ class _Importer:
                     person.position_since, _aid, person.position_id, person.unit_id = now
                 changed.append(person)
         Person.objects.bulk_update(changed, ["unit", "position", "position_since"], batch_size=BATCH)
-
-
-def _insert(model: type[models.Model], objects: Sequence[models.Model]) -> None:
-    """Insert unsaved model instances (every concrete field but the id; auto_now fields set to now)."""
-    now = timezone.now()
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    for f in fields:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            for obj in objects:
-                setattr(obj, f.attname, now)
-    get = operator.attrgetter(*[f.attname for f in fields])
-    _insert_rows(model, [f.name for f in fields], (get(obj) for obj in objects))
-
-
-def _insert_rows(model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """Insert rows of values (in `names` order, as the model stores them), in the current transaction.
-
-    At this size the ORM's bulk_create spends most of its time compiling each value (8 s for 150,000
-    people, of a 60 s budget); this sends the same values with COPY on PostgreSQL and executemany
-    elsewhere, dates and times through the backend's own adapters.
-    """
-    connection = connections[router.db_for_write(model)]
-    fields = [cast(models.Field, model._meta.get_field(n)) for n in names]
-    qn = connection.ops.quote_name
-    columns = ", ".join(qn(f.column) for f in fields)
-    table = qn(model._meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with connection.wrap_database_errors, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        adapt: list[Any] = []
-        for f in fields:
-            if isinstance(f, models.DateTimeField):
-                adapt.append(connection.ops.adapt_datetimefield_value)
-            elif isinstance(f, models.DateField):
-                adapt.append(connection.ops.adapt_datefield_value)
-            else:
-                adapt.append(None)
-        converters = [(i, a) for i, a in enumerate(adapt) if a is not None]
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-        batch: list[list[Any]] = []
-        for row in rows:
-            values = list(row)
-            for i, a in converters:
-                if values[i] is not None:
-                    values[i] = a(values[i])
-            batch.append(values)
-            if len(batch) >= BATCH:
-                cursor.executemany(sql, batch)
-                batch = []
-        if batch:
-            cursor.executemany(sql, batch)
-
-
-def _analyze(model_list: Sequence[type[models.Model]]) -> None:
-    """Refresh the query planner's statistics after a bulk load. Until autovacuum gets to it, PostgreSQL
-    plans the person list with the table's old size (a nested loop over 150,000 rows: 120 ms instead of
-    8 ms for a search, measured by bench/people_import.py)."""
-    connection = connections[router.db_for_write(model_list[0])]
-    tables = [connection.ops.quote_name(m._meta.db_table) for m in model_list]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ANALYZE {', '.join(tables)}")
-        elif connection.vendor == "sqlite":
-            for table in tables:
-                cursor.execute(f"ANALYZE {table}")
 
 
 def people_import(*, actor: User, file: IO[bytes] | str, dry_run: bool = False) -> ImportResult:
@@ -979,7 +911,7 @@ def people_import(*, actor: User, file: IO[bytes] | str, dry_run: bool = False) 
                                                    "chức danh hoặc xếp loại); chưa ghi gì, hãy nhập lại.")))
     else:
         if sum(counts.values()) >= ANALYZE_FROM:
-            _analyze([Person, Position, Assignment, Rating, Discipline])
+            tables_analyze([Person, Position, Assignment, Rating, Discipline])
     result.timings["write"] = time.perf_counter() - write_started
     result.timings["total"] = time.perf_counter() - started
     return result
