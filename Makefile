@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint typecheck system-deps messages clean
+.PHONY: install run test lint typecheck app-deps system-deps smoke messages clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-run: install
+run: install app-deps
 	mkdir -p $${CHIDAO_VAR_DIR:-var}
 	$(BIN)/chidao migrate --noinput -v0
 	$(BIN)/chidao demo
@@ -28,8 +28,15 @@ run: install
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/chidao runserver $(HOST)
 
+app-deps:
+	bash scripts/install-system-deps.sh --app
+
 system-deps:
 	bash scripts/install-system-deps.sh
+
+# `make run` and the production scripts started, checked over HTTP as a user would, and stopped.
+smoke:
+	bash scripts/smoke.sh
 
 lint: install
 	$(BIN)/ruff check .

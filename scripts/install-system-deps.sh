@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# System packages the tests need, installed non-interactively and only when missing.
+# System packages, installed non-interactively and only when missing.
+#   install-system-deps.sh --app   what the app itself needs (fonts, Pango for PDFs): `make run`, prod-setup.sh
+#   install-system-deps.sh         that and what the tests need (Debian's Chromium for Playwright): `make test`
 set -euo pipefail
 need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
+if [ "${1:-}" != "--app" ]; then
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fi
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 # Liberation Serif has Times New Roman's metrics: reports print as the Word originals do.
 [ -e /usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf ] || need+=(fonts-liberation)

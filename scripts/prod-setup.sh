@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${DATABASE_URL:?set DATABASE_URL (postgres://...)}"
 : "${CHIDAO_SECRET_KEY:?set CHIDAO_SECRET_KEY}"
-bash scripts/install-system-deps.sh
+bash scripts/install-system-deps.sh --app
 command -v pg_dump >/dev/null 2>&1 || echo "Lưu ý: chưa có pg_dump (apt-get install postgresql-client) - cần cho chidao backup."
 make install
 mkdir -p "${CHIDAO_MEDIA_ROOT:-var/media}"
