@@ -72,7 +72,7 @@ check_site() {  # check_site BASE: login page, static file, login, program list,
          -H "Referer: $base/dang-nhap/" --data-urlencode "csrfmiddlewaretoken=$csrf" \
          --data-urlencode "username=$USER_NAME" --data-urlencode "password=$PASSWORD" "$base/dang-nhap/")
   [ "$code" = 302 ] || fail "logging in as $USER_NAME answered $code (302 expected)"
-  curl -s --max-time 60 -b "$JAR" -c "$JAR" -o "$VAR/home.html" -w '%{http_code}' "$base/" | grep -qx 200 \
+  curl -sL --max-time 60 -b "$JAR" -c "$JAR" -o "$VAR/home.html" -w '%{http_code}' "$base/" | grep -qx 200 \
     || fail "$base/ did not answer 200 after logging in"
   grep -q 'data-testid="who"' "$VAR/home.html" || fail "$base/ does not show the logged-in user"
   code=$(status "$base/chuong-trinh/1/"); [ "$code" = 200 ] || fail "the dashboard $base/chuong-trinh/1/ answered $code"
