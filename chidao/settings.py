@@ -313,6 +313,16 @@ CHIDAO_TASKS = {
     "stale_after_seconds": 30 * 60,
 }
 
+# Backups (`chidao backup` / `chidao restore`, chidao/core/backup.py). The manifest is signed (HMAC-SHA256) with
+# CHIDAO_BACKUP_SIGNING_KEY, or when it is unset with a key derived from CHIDAO_SECRET_KEY: a restore refuses an
+# archive that is unsigned or signed with another key. Set the same signing key on the machine that restores.
+# CHIDAO_BACKUP_RECIPIENTS (age public keys "age1...", comma-separated) encrypts every archive to them; the
+# matching identity file, kept by the operator off this server, is needed to restore (CHIDAO_BACKUP_IDENTITY_FILE
+# or `chidao restore --identity FILE`). `chidao backup --new-key FILE` makes a key pair.
+CHIDAO_BACKUP_SIGNING_KEY = os.environ.get("CHIDAO_BACKUP_SIGNING_KEY", "")
+CHIDAO_BACKUP_RECIPIENTS = [r.strip() for r in os.environ.get("CHIDAO_BACKUP_RECIPIENTS", "").split(",") if r.strip()]
+CHIDAO_BACKUP_IDENTITY_FILE = os.environ.get("CHIDAO_BACKUP_IDENTITY_FILE", "")
+
 EMAIL_BACKEND = os.environ.get("CHIDAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("CHIDAO_FROM_EMAIL", "chidao@localhost")
 # Daily reminders (`chidao reminders`): deliverables due within this many days, and overdue ones.

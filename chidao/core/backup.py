@@ -3,13 +3,18 @@
 The archive holds `manifest.json`, the database (`db.sqlite3`, or `db.dump` from `pg_dump --format=custom`)
 and `media/`. SQLite is copied with the sqlite3 online backup API, PostgreSQL is dumped inside an exported
 snapshot: both are consistent while the app runs, and the manifest's counts describe exactly what was copied.
-A restore checks the archive (format, engine, migrations this code knows, sha256 of the database file, media
-file count) before it replaces anything; SQLite is also integrity-checked and counted before the swap.
+A restore checks the archive (the manifest's signature, format, engine, migrations this code knows, sha256 of the
+database file, media file count) before it replaces anything; SQLite is also integrity-checked and counted before
+the swap. The manifest is signed with HMAC-SHA256 (`manifest.sig`, key CHIDAO_BACKUP_SIGNING_KEY or derived from the
+secret key): whoever edits the database and recomputes its sha256 cannot sign the new manifest, so the archive is
+refused. With CHIDAO_BACKUP_RECIPIENTS the whole archive is encrypted with age (pyrage) to keys whose identities
+the operator keeps off the server; a restore then needs the identity file.
 Messages are Vietnamese (they reach the operator through `chidao backup` / `chidao restore`).
 """
 
 import datetime as dt
 import hashlib
+import hmac
 import io
 import json
 import os
@@ -30,9 +35,13 @@ from django.conf import settings
 from django.db import DatabaseError, connections, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from pyrage import DecryptError, EncryptError, IdentityError, RecipientError, decrypt_file, encrypt_file, x25519
 
-FORMAT = 1
+FORMAT = 2  # 2: signed manifest (manifest.sig)
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+AGE_MAGIC = b"age-encryption.org/v1"
 DB_MEMBER = {"sqlite": "db.sqlite3", "postgresql": "db.dump"}
 ENGINE_LABEL = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 MEDIA = "media"
@@ -43,6 +52,10 @@ KEY_MODELS = [
 ]
 CHECKSUM_MISMATCH = ("Bản sao lưu bị hỏng hoặc đã bị sửa: mã kiểm tra sha256 của cơ sở dữ liệu không khớp với "
                      "manifest.json. Không khôi phục, không thay đổi gì.")
+UNSIGNED = ("Bản sao lưu không có chữ ký (manifest.sig): có thể đã bị sửa hoặc được tạo bởi phiên bản cũ. "
+            "Không khôi phục, không thay đổi gì.")
+BAD_SIGNATURE = ("Chữ ký của bản sao lưu không đúng: manifest.json đã bị sửa, hoặc bản sao lưu được ký bằng khóa khác "
+                 "(đặt CHIDAO_BACKUP_SIGNING_KEY như ở máy đã sao lưu). Không khôi phục, không thay đổi gì.")
 _CHUNK = 1024 * 1024
 
 
@@ -170,9 +183,43 @@ def _version() -> str:
         return "?"
 
 
-def backup_create(output: Path) -> Manifest:
-    """Write the archive to `output` (through a temporary file in the same directory, then renamed)."""
+def manifest_signature(data: bytes) -> str:
+    """HMAC-SHA256 of the manifest's bytes with the backup signing key (CHIDAO_BACKUP_SIGNING_KEY, else derived
+    from the secret key): the archive's other members are bound to it by their sha256 and counts."""
+    key = settings.CHIDAO_BACKUP_SIGNING_KEY
+    if key:
+        return hmac.new(key.encode(), data, hashlib.sha256).hexdigest()
+    return salted_hmac("chidao.core.backup.manifest", data, algorithm="sha256").hexdigest()
+
+
+def _recipients(recipients: list[str] | None) -> list[Any]:
+    names = settings.CHIDAO_BACKUP_RECIPIENTS if recipients is None else recipients
+    try:
+        return [x25519.Recipient.from_str(name) for name in names]
+    except RecipientError as exc:
+        raise BackupError(f"Khóa mã hóa không hợp lệ ({exc}): cần khóa công khai age dạng “age1…”. "
+                          "Chưa sao lưu.") from exc
+
+
+def backup_keygen(path: Path) -> str:
+    """Write a new age identity (private key) to `path`, readable by its owner only; return its public key, to put
+    in CHIDAO_BACKUP_RECIPIENTS. The identity file belongs with the operator, not on the server."""
+    path = Path(path)
+    if path.exists():
+        raise BackupError(f"{path} đã có: không ghi đè một khóa. Chọn tên tệp khác.")
+    identity = x25519.Identity.generate()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(f"# Chidao backup key, created {timezone.localtime().isoformat(timespec='seconds')}\n"
+                f"# public key: {identity.to_public()}\n{identity}\n")
+    return str(identity.to_public())
+
+
+def backup_create(output: Path, *, recipients: list[str] | None = None) -> Manifest:
+    """Write the archive to `output` (through a temporary file in the same directory, then renamed), signed, and
+    encrypted to `recipients` (default CHIDAO_BACKUP_RECIPIENTS) when there are any."""
     kind = engine()
+    age_recipients = _recipients(recipients)
     output = Path(output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     media_root = Path(settings.MEDIA_ROOT)
@@ -212,19 +259,45 @@ def backup_create(output: Path) -> Manifest:
                 "media": {"files": files, "bytes": size},
             }
             data = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
-            info = tarfile.TarInfo(MANIFEST)
-            info.size, info.mtime, info.mode = len(data), int(timezone.now().timestamp()), 0o644
-            tar.addfile(info, io.BytesIO(data))
+            signature = manifest_signature(data).encode()
+            for name, body in ((MANIFEST, data), (SIGNATURE, signature)):
+                info = tarfile.TarInfo(name)
+                info.size, info.mtime, info.mode = len(body), int(timezone.now().timestamp()), 0o644
+                tar.addfile(info, io.BytesIO(body))
+        if age_recipients:
+            encrypted = Path(tmp) / "archive.tar.gz.age"
+            try:
+                encrypt_file(str(partial), str(encrypted), age_recipients)
+            except EncryptError as exc:
+                raise BackupError(f"Không mã hóa được bản sao lưu ({exc}). Chưa sao lưu.") from exc
+            partial = encrypted
         os.replace(partial, output)
+    manifest["encrypted"] = bool(age_recipients)
     return manifest
 
 
-def _manifest(tar: tarfile.TarFile, path: Path) -> Manifest:
+def _member_bytes(tar: tarfile.TarFile, name: str, limit: int) -> bytes | None:
     try:
-        member = tar.extractfile(MANIFEST)
-        manifest = json.load(member) if member else None
-    except (KeyError, ValueError, tarfile.TarError, OSError, EOFError):
+        info = tar.getmember(name)
+        member = tar.extractfile(info) if info.isfile() and info.size <= limit else None
+        return member.read() if member else None
+    except (KeyError, tarfile.TarError, OSError, EOFError):
+        return None
+
+
+def _manifest(tar: tarfile.TarFile, path: Path) -> Manifest:
+    data = _member_bytes(tar, MANIFEST, 10 * 1024 * 1024)
+    try:
+        manifest = json.loads(data) if data is not None else None
+    except ValueError:
         manifest = None
+    if isinstance(manifest, dict) and manifest.get("app") == "chidao":
+        # The signature is checked before anything the manifest says is believed.
+        signature = _member_bytes(tar, SIGNATURE, 1024)
+        if signature is None:
+            raise BackupError(UNSIGNED)
+        if not hmac.compare_digest(signature.strip(), manifest_signature(data or b"").encode()):
+            raise BackupError(BAD_SIGNATURE)
     shape = {"db_file": str, "db_sha256": str, "migrations": dict, "counts": dict, "media": dict}
     if (not isinstance(manifest, dict) or manifest.get("app") != "chidao"
             or not all(isinstance(manifest.get(key), kind) for key, kind in shape.items())):
@@ -247,17 +320,50 @@ def _manifest(tar: tarfile.TarFile, path: Path) -> Manifest:
     return manifest
 
 
+def _identities(identity: Path | None) -> list[Any]:
+    source = identity or (Path(settings.CHIDAO_BACKUP_IDENTITY_FILE) if settings.CHIDAO_BACKUP_IDENTITY_FILE else None)
+    if source is None:
+        raise BackupError("Bản sao lưu đã được mã hóa: cần tệp khóa bí mật (chidao restore --identity TỆP hoặc "
+                          "CHIDAO_BACKUP_IDENTITY_FILE). Không thay đổi gì.")
+    try:
+        lines = [line.strip() for line in Path(source).read_text().splitlines()]
+        return [x25519.Identity.from_str(line) for line in lines if line.startswith("AGE-SECRET-KEY-")]
+    except (OSError, UnicodeDecodeError, IdentityError) as exc:
+        raise BackupError(f"Không đọc được tệp khóa {source} ({exc}). Không thay đổi gì.") from exc
+
+
 @contextmanager
-def _open(path: Path) -> Iterator[tarfile.TarFile]:
+def _open(path: Path, identity: Path | None = None) -> Iterator[tarfile.TarFile]:
+    """The archive as a tar file; an encrypted one is first decrypted into a private temporary file."""
     path = Path(path)
     if not path.is_file():
         raise BackupError(f"Không thấy tệp {path}.")
-    try:
-        tar = tarfile.open(path, "r:gz")
-    except (tarfile.TarError, OSError, EOFError) as exc:
-        raise BackupError(f"{path} không phải bản sao lưu Chidao (.tar.gz) hoặc đã hỏng. Không thay đổi gì.") from exc
-    with tar:
-        yield tar
+    with path.open("rb") as f:
+        encrypted = f.read(len(AGE_MAGIC)) == AGE_MAGIC
+    with tempfile.TemporaryDirectory(dir=_scratch_dir(), prefix=".chidao-restore-") as tmp:
+        if encrypted:
+            keys = _identities(identity)
+            plain = Path(tmp) / "archive.tar.gz"
+            try:
+                decrypt_file(str(path), str(plain), keys)
+            except DecryptError as exc:
+                raise BackupError(f"Không giải mã được bản sao lưu bằng khóa đã cho ({exc}). "
+                                  "Không thay đổi gì.") from exc
+            path = plain
+        try:
+            tar = tarfile.open(path, "r:gz")
+        except (tarfile.TarError, OSError, EOFError) as exc:
+            raise BackupError(f"{path} không phải bản sao lưu Chidao (.tar.gz) hoặc đã hỏng. "
+                              "Không thay đổi gì.") from exc
+        with tar:
+            yield tar
+
+
+def _scratch_dir() -> Path:
+    """Beside MEDIA_ROOT: on the server's own disk, removed with the temporary directory."""
+    root = Path(settings.MEDIA_ROOT).resolve().parent
+    root.mkdir(parents=True, exist_ok=True)
+    return root
 
 
 def _unpack(tar: tarfile.TarFile, manifest: Manifest, db_dest: IO[bytes] | None, media_dest: Path | None) -> None:
@@ -290,9 +396,9 @@ def _unpack(tar: tarfile.TarFile, manifest: Manifest, db_dest: IO[bytes] | None,
                           "Không khôi phục, không thay đổi gì.")
 
 
-def backup_inspect(path: Path) -> Manifest:
+def backup_inspect(path: Path, *, identity: Path | None = None) -> Manifest:
     """Verify an archive completely without writing anything; returns its manifest."""
-    with _open(path) as tar:
+    with _open(path, identity) as tar:
         manifest = _manifest(tar, Path(path))
         _unpack(tar, manifest, None, None)
     return manifest
@@ -342,7 +448,7 @@ def _swap_sqlite(new_db: Path, target: Path) -> None:
         Path(f"{target}{suffix}").unlink(missing_ok=True)
 
 
-def backup_restore(path: Path) -> Manifest:
+def backup_restore(path: Path, *, identity: Path | None = None) -> Manifest:
     """Replace the configured database and MEDIA_ROOT with the archive's, after verifying it."""
     kind = engine()
     media_root = Path(settings.MEDIA_ROOT).resolve()
@@ -351,7 +457,7 @@ def backup_restore(path: Path) -> Manifest:
     db_dir = target.parent if kind == "sqlite" else None
     if db_dir is not None:
         db_dir.mkdir(parents=True, exist_ok=True)
-    with _open(path) as tar, \
+    with _open(path, identity) as tar, \
             tempfile.TemporaryDirectory(dir=media_root.parent, prefix=f".{media_root.name}.restore-") as media_tmp:
         manifest = _manifest(tar, Path(path))
         fd, db_tmp = tempfile.mkstemp(dir=db_dir, prefix=f".{DB_MEMBER[kind]}.restore-")

@@ -5,11 +5,13 @@ pytest-django's SQLite test database lives in memory and cannot be backed up, so
 """
 
 import hashlib
+import hmac
 import io
 import json
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tarfile
@@ -19,12 +21,13 @@ from pathlib import Path
 
 import pytest
 
-from chidao.core.backup import CHECKSUM_MISMATCH
+from chidao.core.backup import BAD_SIGNATURE, CHECKSUM_MISMATCH, UNSIGNED
 
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parents[2]
 PG_ADMIN = os.environ.get("CHIDAO_TEST_PG", "postgres://postgres@127.0.0.1:5432")
 PG_DB = "chidao_backup_test"
+SIGNING_KEY = "khoa-ky-sao-luu-cua-bai-kiem-tra"
 ATTACHMENT = b"%PDF-1.4\n" + bytes(range(256)) + b"\n%%EOF\n"
 
 UPLOAD = f"""
@@ -75,7 +78,8 @@ class Site:
     def __init__(self, root: Path, database_url: str) -> None:
         self.root, self.media = root, root / "media"
         self.env = {**os.environ, "DATABASE_URL": database_url, "CHIDAO_MEDIA_ROOT": str(self.media),
-                    "CHIDAO_VAR_DIR": str(root), "CHIDAO_DEBUG": "1", "CHIDAO_TASKS_BACKEND": "immediate"}
+                    "CHIDAO_VAR_DIR": str(root), "CHIDAO_DEBUG": "1", "CHIDAO_TASKS_BACKEND": "immediate",
+                    "CHIDAO_BACKUP_SIGNING_KEY": SIGNING_KEY}
 
     def run(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess:
         done = subprocess.run([str(BIN / "chidao"), *args], env=self.env, capture_output=True, text=True,
@@ -103,6 +107,10 @@ def listing(root: Path) -> dict[str, str]:
     """Every file under root with its sha256: proves that nothing changed, temporary files included."""
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(root.rglob("*")) if p.is_file() and p.suffix != ".tar.gz"}
+
+
+def sign(data: bytes, key: str = SIGNING_KEY) -> bytes:
+    return hmac.new(key.encode(), data, hashlib.sha256).hexdigest().encode()
 
 
 def rewrite(source: Path, dest: Path, change) -> None:
@@ -213,7 +221,12 @@ def test_archive_of_the_other_engine_is_refused(site, archive, tmp_path_factory)
             manifest = json.loads(data)
             manifest.update(engine="postgresql", db_file="db.dump", db_sha256=hashlib.sha256(dump).hexdigest())
             data = json.dumps(manifest).encode()
+            signatures["manifest.sig"] = sign(data)
+        elif info.name == "manifest.sig":
+            data = signatures["manifest.sig"]
         return info, data
+
+    signatures: dict[str, bytes] = {}
 
     rewrite(archive, foreign, as_postgresql)
     before = listing(site.root)
@@ -224,6 +237,105 @@ def test_archive_of_the_other_engine_is_refused(site, archive, tmp_path_factory)
         "CommandError: Bản sao lưu này là của PostgreSQL, còn cơ sở dữ liệu đang cấu hình (DATABASE_URL) là SQLite: "
         "không khôi phục chéo giữa hai loại cơ sở dữ liệu. Không thay đổi gì.")
     assert listing(site.root) == before
+
+
+def _superuser_cb_snv(data: bytes, tmp: Path) -> bytes:
+    """The archive's database with the lead officer cb.snv made a superuser, as an attacker would edit it."""
+    db = tmp / "edit.sqlite3"
+    db.write_bytes(data)
+    with sqlite3.connect(db) as con:
+        assert con.execute("UPDATE core_user SET is_superuser = 1 WHERE username = 'cb.snv'").rowcount == 1
+    con.close()
+    return db.read_bytes()
+
+
+@pytest.mark.parametrize("signature", ["kept", "removed", "other key"])
+def test_forged_archive_with_a_recomputed_checksum_is_refused_and_changes_nothing(
+        site, archive, tmp_path_factory, signature):
+    """Given an archive whose database was edited (cb.snv made superuser) and whose manifest's db_sha256 was
+    recomputed to match, when it is restored, then the signature check refuses it and nothing changes."""
+    work = tmp_path_factory.mktemp("forged")
+    forged = work / "a.tar.gz"
+
+    def forge(info, data):
+        if info.name == "db.sqlite3":
+            data = _superuser_cb_snv(data, work)
+            forge.sha = hashlib.sha256(data).hexdigest()
+        elif info.name == "manifest.json":
+            manifest = json.loads(data)
+            manifest["db_sha256"] = forge.sha
+            data = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
+            forge.manifest = data
+        elif info.name == "manifest.sig" and signature == "other key":
+            data = sign(forge.manifest, "mot-khoa-khac")
+        return info, data
+
+    rewrite(archive, forged, forge)
+    if signature == "removed":
+        with tarfile.open(forged, "r:gz") as src, tarfile.open(work / "b.tar.gz", "w:gz") as out:
+            for info in src:
+                if info.name != "manifest.sig":
+                    out.addfile(info, src.extractfile(info) if info.isfile() else None)
+        forged = work / "b.tar.gz"
+    before = listing(site.root)
+
+    done = site.run("restore", str(forged), "--yes", ok=False)
+
+    assert done.returncode == 1
+    assert done.stderr.strip() == f"CommandError: {UNSIGNED if signature == 'removed' else BAD_SIGNATURE}"
+    assert listing(site.root) == before
+    assert site.shell("from chidao.core.models import User; print(User.objects.get(username='cb.snv').is_superuser)"
+                      ).strip() == "False"
+
+
+def test_archive_signed_with_another_key_is_refused(site, archive):
+    """Given the signing key of this installation differs from the one that made the archive, the restore refuses
+    it (the operator sets the same CHIDAO_BACKUP_SIGNING_KEY on both machines)."""
+    site.env["CHIDAO_BACKUP_SIGNING_KEY"] = "khoa-cua-may-khac"
+    before = listing(site.root)
+
+    done = site.run("restore", str(archive), "--yes", ok=False)
+
+    assert done.stderr.strip() == f"CommandError: {BAD_SIGNATURE}"
+    assert listing(site.root) == before
+
+
+def test_encrypted_backup_restores_only_with_the_operators_key(site, tmp_path_factory):
+    """Given a key pair made by `chidao backup --new-key` and a backup encrypted to its public key, the archive
+    is unreadable as a tar file; a restore without the identity or with another one refuses and changes nothing;
+    with the identity it brings the data back."""
+    keys = tmp_path_factory.mktemp("keys")
+    made = site.run("backup", "--new-key", str(keys / "operator.key"))
+    public = made.stdout.strip().splitlines()[-1]
+    assert public.startswith("age1")
+    assert oct((keys / "operator.key").stat().st_mode & 0o777) == "0o600"
+    site.run("backup", "--new-key", str(keys / "other.key"))
+    encrypted = keys / "a.tar.gz.age"
+
+    done = site.run("backup", "-o", str(encrypted), "--recipient", public)
+
+    assert "đã mã hóa" in done.stdout
+    assert encrypted.read_bytes().startswith(b"age-encryption.org/v1")
+    with pytest.raises(tarfile.TarError):
+        tarfile.open(encrypted, "r:gz").getmembers()
+    before_state = site.state()
+    site.shell(CHANGE)
+    before = listing(site.root)
+
+    without = site.run("restore", str(encrypted), "--yes", ok=False)
+    wrong = site.run("restore", str(encrypted), "--yes", "--identity", str(keys / "other.key"), ok=False)
+
+    assert without.stderr.strip() == (
+        "CommandError: Bản sao lưu đã được mã hóa: cần tệp khóa bí mật (chidao restore --identity TỆP hoặc "
+        "CHIDAO_BACKUP_IDENTITY_FILE). Không thay đổi gì.")
+    assert wrong.stderr.startswith("CommandError: Không giải mã được bản sao lưu bằng khóa đã cho")
+    assert listing(site.root) == before
+
+    done = site.run("restore", str(encrypted), "--yes", "--identity", str(keys / "operator.key"))
+
+    assert "Đã khôi phục SQLite" in done.stdout
+    assert site.state() == before_state
+    assert sorted(p.name for p in site.root.iterdir()) == ["chidao.sqlite3", "media"]
 
 
 def _postgresql_admin():

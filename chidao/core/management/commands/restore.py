@@ -22,14 +22,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="tệp bản sao lưu (.tar.gz)")
         parser.add_argument("--yes", action="store_true", help="xác nhận thay thế dữ liệu hiện có")
+        parser.add_argument("--identity", metavar="FILE",
+                            help="tệp khóa bí mật age cho bản sao lưu đã mã hóa (mặc định CHIDAO_BACKUP_IDENTITY_FILE)")
 
     def handle(self, *args: object, **options: object) -> None:
         path = Path(str(options["file"]))
+        identity = Path(str(options["identity"])) if options["identity"] else None
         try:
             if not options["yes"]:
-                self._describe(backup_inspect(path))
+                self._describe(backup_inspect(path, identity=identity))
                 raise CommandError("Chưa khôi phục, không thay đổi gì: chạy lại với --yes để xác nhận.")
-            manifest = backup_restore(path)
+            manifest = backup_restore(path, identity=identity)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS(
