@@ -125,6 +125,11 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = int(os.environ.get("CHIDAO_AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Behind a reverse proxy (docs/production.md: nginx) the client's address comes from X-Forwarded-For, counting
+# CHIDAO_TRUSTED_PROXY_COUNT proxies from the right (chidao.core.auth.client_ip); 0 (the default, for a server
+# reached directly) believes only the connection's address.
+CHIDAO_TRUSTED_PROXY_COUNT = int(os.environ.get("CHIDAO_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "chidao.core.auth.client_ip"
 AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 

@@ -92,6 +92,62 @@ def test_a_successful_login_before_the_limit_resets_the_count(client):
     assert AccessAttempt.objects.filter(username="nguyenvana").count() == 1
 
 
+NGINX = "127.0.0.1"  # every request reaches gunicorn from the proxy's address
+
+
+def _login_via_proxy(client, username: str, password: str, forwarded_for: str):
+    """A login as nginx passes it on: from the proxy's address, the client appended to X-Forwarded-For."""
+    return client.post(LOGIN, {"username": username, "password": password},
+                       REMOTE_ADDR=NGINX, HTTP_X_FORWARDED_FOR=forwarded_for)
+
+
+def test_behind_the_proxy_wrong_passwords_from_elsewhere_do_not_lock_out_the_user(client, settings):
+    """Given one trusted proxy, five wrong passwords for admin from five places each count for their own
+    address: nobody is locked out, and admin signs in from a sixth place."""
+    settings.CHIDAO_TRUSTED_PROXY_COUNT = 1
+    _user("admin-thu")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        assert _login_via_proxy(client, "admin-thu", "sai-mat-khau", f"203.0.113.{n + 1}").status_code == 200
+
+    response = _login_via_proxy(client, "admin-thu", "mat-khau-dung-2026", "198.51.100.7")
+
+    assert response.status_code == 302
+    assert sorted(AccessAttempt.objects.values_list("ip_address", flat=True)) == [
+        f"203.0.113.{n + 1}" for n in range(settings.AXES_FAILURE_LIMIT)]
+
+
+def test_behind_the_proxy_the_attackers_address_is_locked_whatever_header_it_sends(client, settings):
+    """Given one trusted proxy, an attacker who writes a fresh X-Forwarded-For on each try is still known by
+    the address nginx appends: the pair (user, attacker) is locked, the user elsewhere is not."""
+    settings.CHIDAO_TRUSTED_PROXY_COUNT = 1
+    _user("admin-thu")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _login_via_proxy(client, "admin-thu", "sai-mat-khau", f"10.9.9.{n}, 203.0.113.66")
+
+    locked = _login_via_proxy(client, "admin-thu", "mat-khau-dung-2026", "1.2.3.4, 203.0.113.66")
+    elsewhere = _login_via_proxy(client, "admin-thu", "mat-khau-dung-2026", "198.51.100.7")
+
+    assert locked.status_code == 429
+    assert elsewhere.status_code == 302
+    # the refused sixth try (right password, locked pair) counts as well
+    assert list(AccessAttempt.objects.values_list("ip_address", "failures_since_start")) == [("203.0.113.66", 6)]
+
+
+def test_without_a_trusted_proxy_the_forwarded_header_is_not_believed(client, settings):
+    """Given no trusted proxy (a server reached directly), a forged X-Forwarded-For does not dodge the lockout."""
+    settings.CHIDAO_TRUSTED_PROXY_COUNT = 0
+    _user("admin-thu")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post(LOGIN, {"username": "admin-thu", "password": "sai"}, REMOTE_ADDR="203.0.113.66",
+                    HTTP_X_FORWARDED_FOR=f"10.0.0.{n}")
+
+    response = client.post(LOGIN, {"username": "admin-thu", "password": "mat-khau-dung-2026"},
+                           REMOTE_ADDR="203.0.113.66", HTTP_X_FORWARDED_FOR="10.0.0.99")
+
+    assert response.status_code == 429
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["203.0.113.66"]
+
+
 def test_the_lockout_page_is_translated(client):
     _user("nguyenvana")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
