@@ -18,6 +18,7 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage, Listing
 from openpyxl import Workbook
 
+from chidao.core.docx import docx_render
 from chidao.core.excel import safe_cell, write_table
 from chidao.programs.models import DeadlineClass, Status
 
@@ -193,7 +194,7 @@ def build_docx(report: ProgramReport, progress: Progress = _noop) -> bytes:
             tpl, io.BytesIO(charts.trajectory_chart(report.trajectory, "png")), width=Mm(160))
     context["recipients"] = Listing(context["recipients"])
     progress(70, _("Đang ghép vào mẫu Word"))
-    tpl.render(context, autoescape=True)
+    docx_render(tpl, context)
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()

@@ -5,7 +5,6 @@ import io
 import logging
 from typing import Any
 
-import jinja2
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from docxtpl import DocxTemplate
 
 from chidao.core.audit import change_record_create, snapshot
+from chidao.core.docx import docx_render
 from chidao.core.models import Role, Unit, User
 from chidao.core.tasks import error_text
 from chidao.core.uploads import upload_check
@@ -170,9 +170,12 @@ def _template_sample_check(content: bytes) -> None:
     """A replacement template must open and render; errors come back in words, nothing is saved."""
     try:
         tpl = DocxTemplate(io.BytesIO(content))
-        # Rendered without figures: every name the template uses is an empty value that may be followed,
-        # looped over or printed, so a sound template passes and a broken one (syntax) is refused.
-        tpl.render({}, jinja_env=jinja2.Environment(undefined=jinja2.ChainableUndefined, autoescape=True))
+        # Rendered without figures, in the sandbox: every name the template uses is an empty value that may be
+        # followed, looped over or printed, so a sound template passes and a broken one (syntax) is refused,
+        # and so is one that reaches outside its context.
+        docx_render(tpl, {}, sample=True)
+    except ValidationError:
+        raise
     except Exception as exc:
         raise ValidationError({"file": _("Mẫu không hợp lệ: %(e)s") % {"e": exc}}) from exc
 

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from docxtpl import DocxTemplate, Listing
 
 from chidao.core.audit import change_record_create, snapshot
+from chidao.core.docx import docx_render
 from chidao.core.models import User
 from chidao.personnel import services as personnel_services
 from chidao.personnel.models import AccessLog, AssignmentKind, Person, Position
@@ -501,7 +502,7 @@ def plan_publish_document(*, user: User, round: RotationRound, fmt: str) -> tupl
     context = _document_context(rnd, moves)
     if fmt == "docx":
         tpl = DocxTemplate(str(DEFAULT_TEMPLATES / "rotation_plan.docx"))
-        tpl.render({**context, "recipients": Listing(context["recipients"])}, autoescape=True)
+        docx_render(tpl, {**context, "recipients": Listing(context["recipients"])})
         out = io.BytesIO()
         tpl.save(out)
         content = out.getvalue()
