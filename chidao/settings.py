@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    # django-ninja's own templates and static files: the API docs (/api/v1/docs) load Swagger UI from this
+    # server, not from a CDN, so they work on an offline network and under the content security policy.
+    "ninja",
     "chidao.core",
     "chidao.programs",
     "chidao.reports",

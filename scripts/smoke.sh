@@ -76,7 +76,10 @@ check_site() {  # check_site BASE: login page, static file, login, program list,
     || fail "$base/ did not answer 200 after logging in"
   grep -q 'data-testid="who"' "$VAR/home.html" || fail "$base/ does not show the logged-in user"
   code=$(status "$base/chuong-trinh/1/"); [ "$code" = 200 ] || fail "the dashboard $base/chuong-trinh/1/ answered $code"
-  echo "ok: $base serves the login page, static files, logs in $USER_NAME and opens the dashboard"
+  code=$(status "$base/api/v1/docs"); [ "$code" = 200 ] || fail "the API docs $base/api/v1/docs answered $code"
+  code=$(status "$base/static/ninja/swagger-ui-bundle.js")
+  [ "$code" = 200 ] || fail "the API docs' script (served here, no CDN) answered $code"
+  echo "ok: $base serves the login page, static files, logs in $USER_NAME, opens the dashboard and the API docs"
 }
 
 echo "== make run =="
