@@ -4,6 +4,7 @@ One place for both, so search and sorting agree everywhere (pages, API, exports)
 """
 
 import unicodedata
+from typing import Any
 
 # Vietnamese alphabet: 29 letters; ă, â, đ, ê, ô, ơ, ư are letters of their own, not accented forms.
 _ALPHABET = "a ă â b c d đ e ê f g h i j k l m n o ô ơ p q r s t u ư v w x y z".split()
@@ -12,6 +13,22 @@ _LETTER_RANK = {letter: i for i, letter in enumerate(_ALPHABET)}
 _LETTER_MARKS = frozenset({"\u0306", "\u0302", "\u031b"})
 # Traditional tone order: ngang, huyền, hỏi, ngã, sắc, nặng.
 _TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def nfc(text: str) -> str:
+    """Unicode NFC: one code point per Vietnamese letter where one exists, the form text is stored in."""
+    return unicodedata.normalize("NFC", text)
+
+
+def nfc_deep(value: Any) -> Any:
+    """`nfc` on every string inside JSON-like data (dicts, lists, keys and values)."""
+    if isinstance(value, str):
+        return nfc(value)
+    if isinstance(value, list):
+        return [nfc_deep(v) for v in value]
+    if isinstance(value, dict):
+        return {nfc_deep(k): nfc_deep(v) for k, v in value.items()}
+    return value
 
 
 def fold(text: str | None) -> str:

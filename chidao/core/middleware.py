@@ -1,0 +1,59 @@
+"""Every text that enters through a request is Unicode NFC, the form Vietnamese text is stored and compared in.
+
+The same word typed on a Mac, pasted from a PDF or sent by a script may arrive decomposed (NFD: "e" + combining
+marks) or composed (NFC). Stored as it came, "Nguyễn" would be two different codes and search would miss half
+of them. Query strings, form fields, uploaded file names and JSON bodies are normalized here, once, before any
+view, form or endpoint sees them; the Excel imports normalize their cells the same way (`core.text.nfc`).
+"""
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http.request import RawPostDataException
+
+from .text import nfc, nfc_deep
+
+
+def _normalized(query: QueryDict) -> QueryDict | None:
+    """A copy of `query` in NFC, or None when it already is."""
+    if all(nfc(k) == k and all(nfc(v) == v for v in vs) for k, vs in query.lists()):
+        return None
+    out = QueryDict(mutable=True, encoding=query.encoding)
+    for key, values in query.lists():
+        out.setlist(nfc(key), [nfc(v) for v in values])
+    out._mutable = False
+    return out
+
+
+class NFCMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (query := _normalized(request.GET)) is not None:
+            request.GET = query  # type: ignore[assignment]
+        if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            self._body(request)
+        return self.get_response(request)
+
+    def _body(self, request: HttpRequest) -> None:
+        if request.content_type == "application/json":
+            try:
+                raw = request.body
+                data = json.loads(raw)
+            except (RawPostDataException, ValueError):
+                return  # unreadable: the endpoint answers it as it would
+            normalized = nfc_deep(data)
+            if normalized != data:
+                request._body = json.dumps(normalized, ensure_ascii=False).encode()  # type: ignore[attr-defined]
+            return
+        if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            post: Any = request.POST  # parses the body once; Django keeps it on the request
+            if (form := _normalized(post)) is not None:
+                request._post = form  # type: ignore[attr-defined]
+            for _field, uploads in request.FILES.lists():
+                for upload in uploads:
+                    if upload.name:
+                        upload.name = nfc(upload.name)

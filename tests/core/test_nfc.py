@@ -1,0 +1,82 @@
+"""Text enters in Unicode NFC on every request path (query strings, forms, file names, JSON bodies)."""
+
+import json
+import unicodedata
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from chidao.core.middleware import NFCMiddleware
+from chidao.core.tokens import api_token_create
+from chidao.programs.models import Deliverable
+
+NFC = "Nguyễn Thị Thủy"
+NFD = unicodedata.normalize("NFD", NFC)
+
+
+def _seen(request) -> dict:
+    """Run the middleware and return what the view would see."""
+    seen = {}
+
+    def view(req):
+        seen["GET"] = {k: req.GET.getlist(k) for k in req.GET}
+        if req.content_type == "application/json":
+            seen["body"] = req.body.decode()
+        else:
+            seen["POST"] = {k: req.POST.getlist(k) for k in req.POST}
+            seen["FILES"] = [f.name for f in req.FILES.values()]
+        return HttpResponse()
+
+    NFCMiddleware(view)(request)
+    return seen
+
+
+CODE = "Ngữ-1"
+CODE_NFD = unicodedata.normalize("NFD", CODE)
+
+
+def test_the_inputs_are_decomposed_as_given():
+    assert (len(NFC), len(NFD)) == (15, 19)
+    assert (len(CODE), len(CODE_NFD)) == (5, 7)
+
+
+def test_query_string_form_fields_and_file_names_arrive_composed():
+    rf = RequestFactory()
+    seen = _seen(rf.post(f"/?q={NFD}", {"title": NFD, "tags": [NFD, "abc"],
+                                        "file": SimpleUploadedFile(f"{NFD}.pdf", b"%PDF-1.4")}))
+    assert seen["GET"] == {"q": [NFC]}
+    assert seen["POST"] == {"title": [NFC], "tags": [NFC, "abc"]}
+    assert seen["FILES"] == [f"{NFC}.pdf"]
+
+
+def test_json_bodies_arrive_composed_keys_values_and_nested():
+    rf = RequestFactory()
+    seen = _seen(rf.post("/api", {"title": NFD, "items": [{"name": NFD}], "n": 3}, content_type="application/json"))
+    assert json.loads(seen["body"]) == {"title": NFC, "items": [{"name": NFC}], "n": 3}
+
+
+def test_composed_json_is_passed_on_byte_for_byte():
+    rf = RequestFactory()
+    body = '{"title":"' + NFC + '","n":1.50}'
+    assert _seen(rf.post("/api", body, content_type="application/json"))["body"] == body
+
+
+@pytest.mark.django_db
+def test_one_deliverable_code_whatever_form_it_is_typed_in(client, program, units, users):
+    # Given a deliverable assigned through the API with a decomposed code and title
+    _token, raw = api_token_create(user=users["office"], name="t", scope="write")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    url = f"/api/v1/programs/{program.pk}/deliverables"
+    body = {"code": CODE_NFD, "kind": "de_an", "title": NFD, "lead_unit_id": units["snv"].pk,
+            "original_deadline": "2022-06-30"}
+    assert client.post(url, body, content_type="application/json", **auth).status_code == 201
+    # Then it is stored composed
+    stored = Deliverable.objects.get(program=program, title=NFC)
+    assert stored.code == CODE
+    # When the same code comes again composed, then it is the same code: refused, nothing added
+    count = Deliverable.objects.count()
+    again = client.post(url, {**body, "code": CODE}, content_type="application/json", **auth)
+    assert again.status_code == 422
+    assert Deliverable.objects.count() == count
