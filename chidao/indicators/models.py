@@ -7,6 +7,7 @@ red/amber/green rating and the forecast are computed by `rules.py` from these ro
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +43,8 @@ class Indicator(models.Model):
         verbose_name = _("chỉ số")
         verbose_name_plural = _("chỉ số")
         ordering = ["code"]
+        # Identifiers compare without regard to case: "NFC-1" and "nfc-1" are one code.
+        constraints = [models.UniqueConstraint(Lower("code"), name="indicator_code_ci_unique")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"

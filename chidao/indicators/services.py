@@ -82,7 +82,7 @@ def _indicator_errors(data: Mapping[str, Any], exclude_pk: int = 0) -> dict[str,
     code = (data.get("code") or "").strip()
     if not code:
         errors["code"] = _("Thiếu mã chỉ số.")
-    elif Indicator.objects.filter(code=code).exclude(pk=exclude_pk).exists():
+    elif Indicator.objects.filter(code__iexact=code).exclude(pk=exclude_pk).exists():
         errors["code"] = _("Đã có chỉ số mã %(code)s.") % {"code": code}
     if not (data.get("name") or "").strip():
         errors["name"] = _("Thiếu tên chỉ số.")

@@ -7,6 +7,7 @@ written to `AccessLog` by the selectors that show it.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from chidao.core.models import Role, Unit, User
@@ -113,6 +114,8 @@ class Person(models.Model):
         verbose_name_plural = _("hồ sơ cán bộ")
         ordering = ["sort_key", "id"]
         indexes = [models.Index(fields=["unit", "sort_key"]), models.Index(fields=["retirement_date"])]
+        # Identifiers compare without regard to case: "NFC-1" and "nfc-1" are one code.
+        constraints = [models.UniqueConstraint(Lower("code"), name="person_code_ci_unique")]
 
     def __str__(self) -> str:
         return self.full_name

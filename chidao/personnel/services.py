@@ -71,7 +71,7 @@ def _validate_person(person: Person) -> None:
         errors["birth_date"] = _("Ngày sinh không được sau hôm nay.")
     if person.party_joined_on and person.birth_date and person.party_joined_on <= person.birth_date:
         errors["party_joined_on"] = _("Ngày vào Đảng phải sau ngày sinh.")
-    if Person.objects.filter(code=person.code).exclude(pk=person.pk).exists():
+    if Person.objects.filter(code__iexact=person.code).exclude(pk=person.pk).exists():
         errors["code"] = _("Mã hồ sơ %(c)s đã có.") % {"c": person.code}
     if errors:
         raise ValidationError(errors)

@@ -8,6 +8,7 @@ what each replaces) or abolished; a procedure's status at any date derives from 
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from chidao.core.models import Unit
@@ -49,6 +50,8 @@ class Procedure(models.Model):
         verbose_name_plural = _("thủ tục hành chính")
         ordering = ["code"]
         indexes = [models.Index(fields=["unit", "code"]), models.Index(fields=["level", "field"])]
+        # Identifiers compare without regard to case: "NFC-1" and "nfc-1" are one code.
+        constraints = [models.UniqueConstraint(Lower("code"), name="procedure_code_ci_unique")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -93,6 +96,8 @@ class PublicationDecision(models.Model):
         verbose_name = _("quyết định công bố")
         verbose_name_plural = _("quyết định công bố")
         ordering = ["-effective_on", "number"]
+        # Identifiers compare without regard to case: "NFC-1" and "nfc-1" are one code.
+        constraints = [models.UniqueConstraint(Lower("number"), name="decision_number_ci_unique")]
         indexes = [models.Index(fields=["effective_on"])]
 
     def __str__(self) -> str:

@@ -72,7 +72,7 @@ def _validate_procedure(*, code: str, name: str, level: str, field: str, exclude
     errors: dict[str, str] = {}
     if not code.strip():
         errors["code"] = _("Thiếu mã thủ tục.")
-    elif Procedure.objects.filter(code=code.strip()).exclude(pk=exclude_pk).exists():
+    elif Procedure.objects.filter(code__iexact=code.strip()).exclude(pk=exclude_pk).exists():
         errors["code"] = _("Đã có thủ tục mã %(code)s.") % {"code": code.strip()}
     if not name.strip():
         errors["name"] = _("Thiếu tên thủ tục.")
@@ -234,7 +234,7 @@ def decision_create(
     number = number.strip()
     if not number:
         errors["number"] = [_("Thiếu số quyết định.")]
-    elif PublicationDecision.objects.filter(number=number).exists():
+    elif PublicationDecision.objects.filter(number__iexact=number).exists():
         errors["number"] = [_("Đã có quyết định số %(n)s.") % {"n": number}]
     if effective_on < signed_on:
         errors["effective_on"] = [_("Ngày có hiệu lực không được trước ngày ký.")]

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from chidao.core.models import Unit, User
@@ -45,6 +46,8 @@ class Program(models.Model):
         verbose_name = _("chương trình")
         verbose_name_plural = _("chương trình")
         ordering = ["-issued_on", "number"]
+        # Identifiers compare without regard to case: "NFC-1" and "nfc-1" are one code.
+        constraints = [models.UniqueConstraint(Lower("number"), name="program_number_ci_unique")]
 
     def __str__(self) -> str:
         return f"Chương trình số {self.number}"
@@ -137,7 +140,11 @@ class Deliverable(models.Model):
         verbose_name = _("nội dung")
         verbose_name_plural = _("nội dung")
         ordering = ["program", "code", "id"]
-        constraints = [models.UniqueConstraint(fields=["program", "code"], name="deliverable_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "code"], name="deliverable_code_unique"),
+            # Identifiers compare without regard to case: "NFC-1" and "nfc-1" are one code.
+            models.UniqueConstraint("program", Lower("code"), name="deliverable_code_ci_unique"),
+        ]
         indexes = [
             models.Index(fields=["program", "status"]),
             models.Index(fields=["program", "lead_unit"]),

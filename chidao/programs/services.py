@@ -72,7 +72,7 @@ def program_create(
         raise PermissionDenied(_("Bạn không có quyền tạo chương trình."))
     if period_end < period_start:
         raise ValidationError({"period_end": _("Năm kết thúc phải không nhỏ hơn năm bắt đầu.")})
-    if Program.objects.filter(number=number).exists():
+    if Program.objects.filter(number__iexact=number).exists():
         raise ValidationError({"number": _("Đã có chương trình số %(number)s.") % {"number": number}})
     program = Program.objects.create(
         number=number, title=title, issuing_body=issuing_body, issued_on=issued_on, term=term,
@@ -92,7 +92,7 @@ def _validate_deliverable(
     errors: dict[str, str] = {}
     if not code.strip():
         errors["code"] = _("Thiếu số thứ tự.")
-    elif Deliverable.objects.filter(program=program, code=code).exclude(pk=exclude_pk).exists():
+    elif Deliverable.objects.filter(program=program, code__iexact=code).exclude(pk=exclude_pk).exists():
         errors["code"] = _("Số thứ tự %(code)s đã có trong chương trình.") % {"code": code}
     if kind not in Kind.values:
         errors["kind"] = _("Loại nội dung không hợp lệ.")

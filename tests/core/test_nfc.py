@@ -1,15 +1,21 @@
 """Text enters in Unicode NFC on every request path (query strings, forms, file names, JSON bodies)."""
 
+import datetime as dt
 import json
 import unicodedata
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
 
+from chidao.core.errors import ValidationError
 from chidao.core.middleware import NFCMiddleware
 from chidao.core.tokens import api_token_create
+from chidao.personnel import services as people
+from chidao.personnel.models import Person
+from chidao.programs import services as programs
 from chidao.programs.models import Deliverable
 
 NFC = "Nguyễn Thị Thủy"
@@ -80,3 +86,30 @@ def test_one_deliverable_code_whatever_form_it_is_typed_in(client, program, unit
     again = client.post(url, {**body, "code": CODE}, content_type="application/json", **auth)
     assert again.status_code == 422
     assert Deliverable.objects.count() == count
+
+
+@pytest.mark.django_db
+def test_person_codes_differ_in_case_only_are_one_code(users, units):
+    # Given a record NFC-1
+    people.person_create(actor=users["admin"], code="NFC-1", full_name="Lê Văn Một", birth_date=dt.date(1980, 1, 1),
+                           gender="male", unit=units["snv"])
+    # When nfc-1 is created, then it is refused as the same code and nothing is added
+    with pytest.raises(ValidationError) as refused:
+        people.person_create(actor=users["admin"], code="nfc-1", full_name="Lê Văn Hai",
+                               birth_date=dt.date(1981, 1, 1), gender="male", unit=units["snv"])
+    assert refused.value.message_dict == {"code": ["Mã hồ sơ nfc-1 đã có."]}
+    assert list(Person.objects.values_list("code", flat=True)) == ["NFC-1"]
+    # And the database holds the rule too, for every other path (bulk imports)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Person.objects.create(code="Nfc-1", full_name="X", birth_date=dt.date(1980, 1, 1), gender="male")
+
+
+@pytest.mark.django_db
+def test_deliverable_codes_differ_in_case_only_are_one_code(program, units, users):
+    programs.deliverable_create(actor=users["office"], program=program, code="KL21.a", kind="de_an", title="Một",
+                                lead_unit=units["snv"], original_deadline=dt.date(2022, 6, 30))
+    with pytest.raises(ValidationError):
+        programs.deliverable_create(actor=users["office"], program=program, code="kl21.A", kind="de_an", title="Hai",
+                                    lead_unit=units["snv"],
+                                    original_deadline=dt.date(2022, 6, 30))
+    assert Deliverable.objects.filter(code__iexact="kl21.a").count() == 1
