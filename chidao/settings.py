@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "chidao.core.context_processors.notifications",
+                "chidao.core.context_processors.can",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },

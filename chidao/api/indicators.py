@@ -19,7 +19,7 @@ from pydantic_core import PydanticCustomError
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.http import AuthedRequest
 from chidao.core.models import Unit, User
-from chidao.indicators import excel, selectors, services
+from chidao.indicators import excel, permissions, selectors, services
 from chidao.indicators.models import ProjectStatus, TaskForce
 
 from .common import READ_ERRORS, WRITE_ERRORS, Pager
@@ -43,7 +43,7 @@ Value = Annotated[Decimal, BeforeValidator(_decimal_text), WithJsonSchema({
 
 def _require_manage(request: AuthedRequest, message: str) -> None:
     """The pages' own check, made before the input is looked at."""
-    if not services.can_manage(request.user):
+    if not permissions.can_manage_indicators(request.user):
         raise PermissionDenied(message)
 
 
@@ -217,8 +217,8 @@ def _detail(request: AuthedRequest, pk: int) -> dict[str, Any]:
         "responsible_unit": indicator.responsible_unit.name, "standing": _standing(status),
         "targets": list(indicator.targets.all()), "actuals": list(indicator.actuals.all()),
         "path": [{"day": day, "value": value} for day, value in status.path],
-        "can_manage": services.can_manage(request.user),
-        "can_report": services.can_report_actual(request.user, indicator),
+        "can_manage": permissions.can_manage_indicators(request.user),
+        "can_report": permissions.can_report_actual(request.user, indicator),
     }
 
 
@@ -284,7 +284,7 @@ def indicator_actual_report(request: AuthedRequest, indicator_id: int, payload: 
     """Report the value on a date with its source (managers; a lead officer for their unit's indicators); a
     second report for the same date corrects the first."""
     indicator = selectors.indicator_get(user=request.user, pk=indicator_id)
-    if not services.can_report_actual(request.user, indicator):
+    if not permissions.can_report_actual(request.user, indicator):
         raise PermissionDenied(_("Bạn không có quyền báo cáo số liệu của chỉ số này."))
     data = payload.dict()
     unit_id = data.pop("reporting_unit_id")

@@ -19,7 +19,7 @@ from ninja.pagination import paginate
 
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.http import AuthedRequest
-from chidao.personnel import excel, planning, services
+from chidao.personnel import excel, permissions, planning, services
 from chidao.personnel import selectors as people
 from chidao.personnel.flags import Flag, person_flags
 from chidao.personnel.import_views import PeopleImportForm
@@ -261,7 +261,7 @@ SHOWN_IMPORT_ERRORS = 1000
 @router.post("/people/import", response={200: ImportOut, **WRITE_ERRORS, 422: ImportErrorOut})
 def people_import(request: AuthedRequest, file: File[UploadedFile], dry_run: Form[bool] = False) -> Any:
     """Import a .xlsx workbook, all rows or none (422 lists each error); people managers, in their scope."""
-    if not services.can_manage_people(request.user):
+    if not permissions.can_manage_people(request.user):
         raise PermissionDenied(_("Bạn không có quyền nhập hồ sơ cán bộ."))
     form = PeopleImportForm(data={"dry_run": dry_run}, files=MultiValueDict({"file": [file]}))
     if not form.is_valid():
@@ -286,7 +286,7 @@ class ExportFilters(In):
 @router.get("/people/export", response=READ_ERRORS, openapi_extra=binary("The people workbook (.xlsx).", XLSX))
 def people_export(request: AuthedRequest, filters: Query[ExportFilters]) -> HttpResponse:
     """The people the caller may see (filtered by `q`, `unit`) as the four-sheet workbook; logged (via="api")."""
-    if not people.can_read_people(request.user):
+    if not permissions.can_read_people(request.user):
         raise PermissionDenied(_("Bạn không có quyền xem hồ sơ cán bộ."))
     qs = excel.people_filter(user=request.user, q=filters.q, unit=filters.unit)
     return file_response(excel.people_export(user=request.user, qs=qs, via="api"),
@@ -347,7 +347,7 @@ def _check_code(code: str | None) -> None:
 @router.post("/people", response={201: PersonDetailOut, **WRITE_ERRORS})
 def person_create(request: AuthedRequest, payload: PersonCreateIn) -> Any:
     """Create a record in a unit of the caller's scope (administrators, the standing office, personnel officers)."""
-    if not services.can_manage_people(request.user):
+    if not permissions.can_manage_people(request.user):
         raise PermissionDenied(_("Bạn không có quyền cập nhật hồ sơ cán bộ."))
     choice_check("gender", payload.gender, Gender.values)
     _check_code(payload.code)

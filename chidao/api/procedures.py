@@ -1,7 +1,7 @@
 """API: administrative procedures registry, publication decisions, reviews and processing figures.
 
 Every signed-in user reads (as on the pages); the reform office and administrators write
-(`procedures.services.can_edit`), through the same services: a refused write changes nothing."""
+(`procedures.permissions.can_edit_procedures`), through the same services: a refused write changes nothing."""
 
 import datetime as dt
 from typing import Any
@@ -19,7 +19,7 @@ from ninja.pagination import paginate
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.http import AuthedRequest
 from chidao.core.models import Unit
-from chidao.procedures import excel, figures, services
+from chidao.procedures import excel, figures, permissions, services
 from chidao.procedures import selectors as procedure_selectors
 from chidao.procedures.figures_views import FiguresImportForm, XlsxUploadForm
 from chidao.procedures.models import (
@@ -45,13 +45,13 @@ MAX_IMPORT_ERRORS = 1000
 
 def _require_edit(request: AuthedRequest) -> None:
     """The pages' own check, made before the input is looked at (the services check again)."""
-    if not services.can_edit(request.user):
+    if not permissions.can_edit_procedures(request.user):
         raise PermissionDenied(_("Chỉ cơ quan cải cách hành chính cập nhật thủ tục hành chính."))
 
 
 def _require_import(request: AuthedRequest) -> None:
     """The import pages' own check, made before a file is even read."""
-    if not services.can_edit(request.user):
+    if not permissions.can_edit_procedures(request.user):
         raise PermissionDenied(_("Chỉ cơ quan cải cách hành chính nhập dữ liệu thủ tục hành chính."))
 
 

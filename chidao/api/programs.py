@@ -20,7 +20,7 @@ from pydantic import Field
 
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.http import AuthedRequest
-from chidao.programs import excel, selectors, services, workflow
+from chidao.programs import excel, permissions, selectors, services
 from chidao.programs.models import (
     AgendaItem,
     Attachment,
@@ -150,7 +150,7 @@ def programs(request: AuthedRequest) -> Any:
 @router.post("/programs", response={201: ProgramOut, **WRITE_ERRORS})
 def program_create(request: AuthedRequest, payload: ProgramIn) -> Any:
     """Create a program (the standing office and administrators, as on the page)."""
-    if not workflow.can_manage(request.user):
+    if not permissions.can_manage_programs(request.user):
         raise PermissionDenied(_("Bạn không có quyền tạo chương trình."))
     issuing_body = units_in_force("issuing_body_id", [payload.issuing_body_id])[0]
     steering = units_in_force("steering_unit_id", [payload.steering_unit_id])[0] if payload.steering_unit_id else None
@@ -426,7 +426,7 @@ def program_deliverables_import(request: AuthedRequest, program_id: int, file: F
 def deliverable_create(request: AuthedRequest, program_id: int, payload: DeliverableIn) -> Any:
     """Assign a new deliverable to a lead unit (standing office, administrators)."""
     program = selectors.program_get(user=request.user, pk=program_id)
-    if not workflow.can_manage(request.user):
+    if not permissions.can_manage_programs(request.user):
         raise PermissionDenied(_("Bạn không có quyền giao nội dung."))
     choice_check("kind", payload.kind, Kind.values)
     created = services.deliverable_create(
@@ -440,7 +440,7 @@ def deliverable_create(request: AuthedRequest, program_id: int, payload: Deliver
 
 def _detail(request: AuthedRequest, deliverable: Deliverable) -> Deliverable:
     """The deliverable with what this caller may do next (DeliverableDetailOut)."""
-    deliverable.allowed_transitions = workflow.allowed_transitions(request.user, deliverable)  # type: ignore[attr-defined]
+    deliverable.allowed_transitions = permissions.allowed_transitions(request.user, deliverable)  # type: ignore[attr-defined]
     return deliverable
 
 
@@ -456,7 +456,7 @@ def deliverable(request: AuthedRequest, deliverable_id: int) -> Any:
 def deliverable_update(request: AuthedRequest, deliverable_id: int, payload: DeliverablePatch) -> Any:
     """Edit details: a lead officer their unit's title, description, coordinating units, leader; the office more."""
     d = selectors.deliverable_get(user=request.user, pk=deliverable_id)
-    if not workflow.can_edit(request.user, d):
+    if not permissions.can_edit_deliverable(request.user, d):
         raise PermissionDenied(_("Bạn không có quyền sửa nội dung này."))
     _not_null(payload, ("code", "kind", "title", "lead_unit_id", "original_deadline"))
     data = payload.model_dump(exclude_unset=True)
@@ -744,7 +744,7 @@ class ConclusionIn(Schema):
 
 def _meeting_manager(request: AuthedRequest) -> None:
     """The page's refusal for anyone but the standing office and administrators."""
-    if not workflow.can_manage(request.user):
+    if not permissions.can_manage_programs(request.user):
         raise PermissionDenied(_("Chỉ cơ quan thường trực ghi nhận hội nghị, cuộc họp và kết luận."))
 
 

@@ -14,11 +14,12 @@ from pydantic import Field
 
 from chidao.core.errors import PermissionDenied
 from chidao.core.http import AuthedRequest
-from chidao.core.models import Role, Unit
+from chidao.core.models import Unit
 from chidao.programs import selectors as program_selectors
 from chidao.reports import services
 from chidao.reports.builders import CONTENT_TYPES, DEFAULT_TEMPLATES, template_file
 from chidao.reports.models import ReportJob, ReportTemplate, TemplateKind
+from chidao.reports.permissions import can_manage_report_templates
 
 from .common import READ_ERRORS, WRITE_ERRORS, ErrorOut, Pager
 from .inputs import Date, Id, NotBool, Text, binary, choice_check, date_check
@@ -124,7 +125,7 @@ def _template_row(kind: str, custom: ReportTemplate | None) -> dict[str, Any]:
 
 def _require_admin(request: AuthedRequest) -> None:
     """The template pages' refusal for anyone but administrators."""
-    if request.user.role != Role.ADMIN and not request.user.is_superuser:
+    if not can_manage_report_templates(request.user):
         raise PermissionDenied(_("Chỉ quản trị hệ thống được thay mẫu văn bản."))
 
 

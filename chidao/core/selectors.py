@@ -10,7 +10,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from .errors import PermissionDenied, ValidationError
-from .models import ChangeRecord, Role, Unit, User
+from .models import ChangeRecord, Unit, User
+from .permissions import can_read_change_log, can_read_sensitive_history
 from .text import fold, search_terms, vn_collation_key
 
 # --- Units --------------------------------------------------------------------------------------------
@@ -75,11 +76,6 @@ def unit_get(*, user: User, pk: int) -> Unit:
 # --- Change log ---------------------------------------------------------------------------------------
 
 
-def can_read_change_log(user: User) -> bool:
-    """Administrators and auditors (kiểm tra, giám sát) read every change record."""
-    return user.is_active and (user.is_superuser or user.role in {Role.ADMIN, Role.AUDITOR})
-
-
 OBJECT_TYPE = re.compile(r"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$")
 
 
@@ -117,7 +113,7 @@ def change_record_list(*, user: User, filters: ChangeRecordFilters) -> QuerySet[
     if not can_read_change_log(user):
         raise PermissionDenied(_("Chỉ quản trị hệ thống và cán bộ kiểm tra, giám sát được xem nhật ký thay đổi."))
     records = ChangeRecord.objects.select_related("actor", "content_type").order_by("-at", "-id")
-    if not (user.is_superuser or user.role == Role.ADMIN):
+    if not can_read_sensitive_history(user):
         records = _MaskedRecords(model=ChangeRecord, query=records.query.chain(), using=records.db)
     if filters.object_type:
         if not OBJECT_TYPE.match(filters.object_type):

@@ -16,15 +16,14 @@ from django.utils.translation import gettext as _
 
 from chidao.core.audit import change_record_create, snapshot
 from chidao.core.errors import PermissionDenied, ValidationError
-from chidao.core.models import Role, Unit, User
+from chidao.core.models import Unit, User
 from chidao.procedures.models import Procedure
 from chidao.programs.models import Deliverable
 from chidao.reports.periods import period_parse
 
 from .models import Actual, Indicator, ProjectStatus, Target, TaskForce, TaskForceMember, TaskForceProject
+from .permissions import can_manage_indicators, can_report_actual
 from .rules import CENT, PERCENT_RANGE
-
-EDIT_ROLES = frozenset({Role.ADMIN, Role.REFORM})
 
 INDICATOR_FIELDS = (
     "code", "name", "unit_of_measure", "higher_is_better", "baseline_value", "baseline_date", "responsible_unit",
@@ -39,24 +38,11 @@ MEMBER_KEYS = ("full_name", "position", "role", "unit", "user")
 PROJECT_KEYS = ("name", "investor", "capital", "status", "note")
 
 
-# --- Who may do what ---------------------------------------------------------------------------------
-
-
-def can_manage(user: User) -> bool:
-    """The reform office and administrators create and edit indicators, targets and task forces."""
-    return user.is_authenticated and user.is_active and (user.is_superuser or user.role in EDIT_ROLES)
-
-
-def can_report_actual(user: User, indicator: Indicator) -> bool:
-    """Managers report any indicator; a lead officer only those their unit is responsible for."""
-    if can_manage(user):
-        return True
-    return (user.is_authenticated and user.is_active and user.role == Role.LEAD_OFFICER
-            and user.unit_id is not None and user.unit_id == indicator.responsible_unit_id)
+# --- Who may do what (permissions.py) ----------------------------------------------------------------
 
 
 def _require_manage(actor: User, message: str) -> None:
-    if not can_manage(actor):
+    if not can_manage_indicators(actor):
         raise PermissionDenied(message)
 
 
@@ -202,7 +188,7 @@ def actual_report(
         errors["as_of"] = _("Ngày của số liệu không được sau hôm nay.")
     if not (source or "").strip():
         errors["source"] = _("Cần ghi nguồn số liệu (ví dụ: cơ quan công bố, số và ngày văn bản).")
-    if not can_manage(actor) or reporting_unit is None:
+    if not can_manage_indicators(actor) or reporting_unit is None:
         reporting_unit = actor.unit or indicator.responsible_unit
     if errors:
         raise ValidationError(errors)

@@ -14,7 +14,7 @@ from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.forms import form_apply_errors
 from chidao.core.http import AuthedRequest
 
-from . import charts, excel, selectors, services
+from . import charts, excel, permissions, selectors, services
 from .forms import ActualForm, IndicatorForm, TargetForm
 from .models import Indicator
 
@@ -26,7 +26,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def indicator_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "indicators/indicator_list.html", {
         "statuses": selectors.indicator_statuses(user=request.user), "today": timezone.localdate(),
-        "can_manage": services.can_manage(request.user),
+        "can_manage": permissions.can_manage_indicators(request.user),
     })
 
 
@@ -44,8 +44,8 @@ def _detail(request: AuthedRequest, indicator: Indicator, *, target_form: Target
             actual_form: ActualForm | None = None, status: int = 200) -> HttpResponse:
     user = request.user
     state = selectors.indicator_status(indicator=indicator)
-    can_manage = services.can_manage(user)
-    can_report = services.can_report_actual(user, indicator)
+    can_manage = permissions.can_manage_indicators(user)
+    can_report = permissions.can_report_actual(user, indicator)
     return render(request, "indicators/indicator_detail.html", {
         "s": state, "i": indicator, "can_manage": can_manage, "can_report": can_report,
         "chart": "data:image/svg+xml;base64," + base64.b64encode(charts.indicator_chart(state, "svg")).decode(),
@@ -61,7 +61,7 @@ def indicator_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def indicator_create(request: AuthedRequest) -> HttpResponse:
-    if not services.can_manage(request.user):
+    if not permissions.can_manage_indicators(request.user):
         raise PermissionDenied(_("Bạn không có quyền tạo chỉ số."))
     form = IndicatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -79,7 +79,7 @@ def indicator_create(request: AuthedRequest) -> HttpResponse:
 @login_required
 def indicator_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     indicator = selectors.indicator_get(user=request.user, pk=pk)
-    if not services.can_manage(request.user):
+    if not permissions.can_manage_indicators(request.user):
         raise PermissionDenied(_("Bạn không có quyền sửa chỉ số."))
     initial = {name: getattr(indicator, name) for name in services.INDICATOR_FIELDS}
     form = IndicatorForm(request.POST or None, initial=initial)
@@ -99,7 +99,7 @@ def indicator_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def indicator_target_set(request: AuthedRequest, pk: int) -> HttpResponse:
     indicator = selectors.indicator_get(user=request.user, pk=pk)
-    if not services.can_manage(request.user):
+    if not permissions.can_manage_indicators(request.user):
         raise PermissionDenied(_("Bạn không có quyền đặt chỉ tiêu."))
     form = TargetForm(request.POST, prefix="target")
     if form.is_valid():
@@ -117,7 +117,7 @@ def indicator_target_set(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def indicator_actual_report(request: AuthedRequest, pk: int) -> HttpResponse:
     indicator = selectors.indicator_get(user=request.user, pk=pk)
-    if not services.can_report_actual(request.user, indicator):
+    if not permissions.can_report_actual(request.user, indicator):
         raise PermissionDenied(_("Bạn không có quyền báo cáo số liệu của chỉ số này."))
     form = ActualForm(request.POST, prefix="actual")
     if form.is_valid():

@@ -16,7 +16,7 @@ from chidao.core.errors import PermissionDenied
 from chidao.core.http import AuthedRequest, import_page
 from chidao.core.uploads import upload_check
 
-from . import excel, selectors, services
+from . import excel, permissions
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -36,7 +36,7 @@ class PeopleImportForm(forms.Form):
 def people_import(request: AuthedRequest) -> HttpResponse:
     """Upload a workbook; any wrong row: the error table (sheet, row, column, message), status 422,
     nothing written; otherwise the counts."""
-    if not services.can_manage_people(request.user):
+    if not permissions.can_manage_people(request.user):
         raise PermissionDenied(_("Bạn không có quyền nhập hồ sơ cán bộ."))
     form = PeopleImportForm(request.POST or None, request.FILES or None)
     result = None
@@ -56,7 +56,7 @@ def people_import_template(request: AuthedRequest) -> HttpResponse:
 @login_required
 def people_export(request: AuthedRequest) -> HttpResponse:
     """The people of the current filter (?q=&unit=) the user may see; others get 403."""
-    if not selectors.can_read_people(request.user):
+    if not permissions.can_read_people(request.user):
         raise PermissionDenied(_("Bạn không có quyền xem hồ sơ cán bộ."))
     unit = request.GET.get("unit", "")
     qs = excel.people_filter(user=request.user, q=request.GET.get("q", ""),

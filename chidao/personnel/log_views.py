@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 
 from chidao.core.errors import PermissionDenied
 from chidao.core.http import AuthedRequest
-from chidao.core.models import Role, User
+from chidao.core.models import User
 from chidao.core.text import search_terms
 
 from .models import AccessLog
+from .permissions import can_read_access_log
 
 
 def access_log_list(*, user: User, q: str = "", person: int | None = None, start: dt.date | None = None,
@@ -25,7 +26,7 @@ def access_log_list(*, user: User, q: str = "", person: int | None = None, start
 
     Filters: `q` (the person's name or code, folded), `person` (a record id), `start`/`end` (local days,
     both included)."""
-    if not (user.is_superuser or user.role in (Role.ADMIN, Role.AUDITOR)):
+    if not can_read_access_log(user):
         raise PermissionDenied(_("Chỉ quản trị hệ thống và kiểm tra, giám sát được xem nhật ký truy cập hồ sơ."))
     qs = AccessLog.objects.select_related("user", "person").order_by("-at", "-id")
     for term in search_terms(q):

@@ -18,12 +18,13 @@ from django.utils.translation import gettext as _
 
 from chidao.core.audit import change_record_create, snapshot
 from chidao.core.errors import PermissionDenied, ValidationError
-from chidao.core.models import Role, User
+from chidao.core.models import User
 from chidao.core.reference import user_subtree_ids
 
 from . import flags, rules
 from .models import AccessLog, Discipline, Gender, Person, PlanningEntry, PlanningTerm, Position, PostLevel
-from .services import _require_person, can_manage_people
+from .permissions import can_manage_people, is_unit_scoped
+from .services import _require_person
 
 TERM_FIELDS = ("name", "start_year", "end_year")
 ENTRY_FIELDS = ("term", "person", "position", "added_on", "added_reason", "removed_on", "removed_reason")
@@ -388,7 +389,7 @@ def planning_coverage(*, term: PlanningTerm, on: dt.date, user: User | None = No
     """
     posts = Position.objects.filter(is_key_post=True).select_related("unit").order_by(
         "-level", "unit__name", "title")
-    if user is not None and user.role == Role.PERSONNEL and not user.is_superuser:
+    if user is not None and is_unit_scoped(user):
         posts = posts.filter(unit_id__in=user_subtree_ids(user))
     posts_list = list(posts)
     people: dict[int, list[tuple[str, dt.date]]] = defaultdict(list)

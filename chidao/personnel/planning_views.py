@@ -22,7 +22,7 @@ from chidao.core.http import AuthedRequest
 
 from . import flags, planning
 from .models import PlanningTerm, Position
-from .services import can_manage_people
+from .permissions import can_manage_people
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 

@@ -18,38 +18,23 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from chidao.core.errors import PermissionDenied
-from chidao.core.models import Role, Unit, User
+from chidao.core.models import Unit, User
 from chidao.core.reference import unit_subtree_ids, user_subtree_ids
 from chidao.core.text import search_terms
 
 from . import rules
 from .models import AccessLog, Assignment, Deferral, Discipline, Person, PlanningEntry, Position, Rating, Relative
+from .permissions import (
+    SENSITIVE_FIELDS,
+    can_manage_people,
+    can_reach_every_unit,
+    can_read_people,
+    can_see_sensitive,
+    is_unit_scoped,
+)
 
-# Contact and identity details shown only to `can_see_sensitive` users; others see MASK.
-SENSITIVE_FIELDS = ("phone", "email", "address", "id_number")
+# What those who may not see a filled sensitive field (permissions.SENSITIVE_FIELDS) see instead.
 MASK = "••••"
-
-
-def can_read_people(user: User) -> bool:
-    """Whether the user may see any personnel record at all (the standing office, administrators and
-    personnel officers attached to a unit); mirrors `PersonQuerySet.visible_to`."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser or user.role in (Role.ADMIN, Role.OFFICE):
-        return True
-    return user.role == Role.PERSONNEL and user.unit_id is not None
-
-
-def can_see_sensitive(user: User, person: Person) -> bool:
-    """Sensitive fields (phone, e-mail, address, ID number): administrators, and the personnel officers
-    of the subtree the person works in. The standing office reads the record with them masked."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser or user.role == Role.ADMIN:
-        return True
-    if user.role == Role.PERSONNEL and user.unit_id is not None and person.unit_id is not None:
-        return person.unit_id in user_subtree_ids(user)
-    return False
 
 
 def _log(*, user: User, person: Person | None, action: str, detail: str) -> None:
@@ -106,9 +91,9 @@ def person_list(*, user: User, filters: PersonFilters | None = None, via: str = 
 def person_filter_units(*, user: User) -> QuerySet[Unit]:
     """Units offered by the list's unit filter and the create form: the user's scope."""
     qs = Unit.objects.current().order_by("name")
-    if user.is_superuser or user.role in (Role.ADMIN, Role.OFFICE):
+    if can_reach_every_unit(user):
         return qs
-    if user.role == Role.PERSONNEL and user.unit_id is not None:
+    if is_unit_scoped(user) and user.unit_id is not None:
         return qs.filter(pk__in=user_subtree_ids(user))
     return qs.none()
 
@@ -116,9 +101,9 @@ def person_filter_units(*, user: User) -> QuerySet[Unit]:
 def person_positions(*, user: User) -> QuerySet[Position]:
     """Posts a user may assign people to (the units of their scope)."""
     qs = Position.objects.select_related("unit").order_by("unit__name", "-level", "title")
-    if user.is_superuser or user.role in (Role.ADMIN, Role.OFFICE):
+    if can_reach_every_unit(user):
         return qs
-    if user.role == Role.PERSONNEL and user.unit_id is not None:
+    if is_unit_scoped(user) and user.unit_id is not None:
         return qs.filter(unit_id__in=user_subtree_ids(user))
     return qs.none()
 
@@ -140,8 +125,6 @@ def person_get(*, user: User, pk: int, via: str = "page") -> Person:
 
 def person_for_update(*, user: User, pk: int) -> Person:
     """A record the user may see and change (the write endpoints); not logged as a view."""
-    from .services import can_manage_people
-
     person = Person.objects.visible_to(user).select_related("unit", "position").filter(pk=pk).first()
     if person is None:
         raise Http404(_("Không tìm thấy hồ sơ hoặc bạn không có quyền xem."))

@@ -12,8 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chidao.core.audit import change_record_create, snapshot
-from chidao.core.models import Role, Unit, User
-from chidao.core.reference import unit_subtree_ids
+from chidao.core.models import Unit, User
 from chidao.core.text import fold, vn_name_sort_key
 
 from . import rules
@@ -29,6 +28,7 @@ from .models import (
     Relation,
     Relative,
 )
+from .permissions import SENSITIVE_FIELDS, can_manage_people, can_reach_unit, can_see_sensitive
 
 PERSON_FIELDS = ("code", "full_name", "birth_date", "gender", "hometown", "party_joined_on", "education",
                  "expertise", "phone", "email", "address", "id_number", "unit", "position", "retirement_date")
@@ -36,17 +36,12 @@ INVERSE: dict[str, str] = {Relation.SPOUSE: Relation.SPOUSE, Relation.SIBLING: R
                            Relation.PARENT: Relation.CHILD, Relation.CHILD: Relation.PARENT}
 
 
-def can_manage_people(user: User) -> bool:
-    return user.is_active and (user.is_superuser or user.role in (Role.ADMIN, Role.OFFICE, Role.PERSONNEL))
-
-
 def _require_unit_scope(actor: User, unit: Unit | None) -> None:
     """A personnel officer writes only for units of their own subtree."""
     if not can_manage_people(actor):
         raise PermissionDenied(_("Bạn không có quyền cập nhật hồ sơ cán bộ."))
-    if actor.role == Role.PERSONNEL and not actor.is_superuser:
-        if actor.unit is None or unit is None or unit.pk not in unit_subtree_ids(actor.unit):
-            raise PermissionDenied(_("Đơn vị này ngoài phạm vi quản lý của bạn."))
+    if not can_reach_unit(actor, unit.pk if unit is not None else None):
+        raise PermissionDenied(_("Đơn vị này ngoài phạm vi quản lý của bạn."))
 
 
 def _require_person(actor: User, person: Person) -> None:
@@ -77,21 +72,17 @@ def _validate_person(person: Person) -> None:
         raise ValidationError(errors)
 
 
-@transaction.atomic
 def _require_sensitive_write(actor: User, person: Person, names: set[str]) -> None:
     """Only those who may see a record's sensitive fields may write them (the standing office reads the
     record with them masked, so it may not fill them either)."""
-    from .selectors import can_see_sensitive
-
     if names and not can_see_sensitive(actor, person):
         raise PermissionDenied(_("Bạn không được xem nên không được ghi các trường nhạy cảm: %(f)s.") % {
             "f": ", ".join(sorted(names))})
 
 
+@transaction.atomic
 def person_create(*, actor: User, code: str, full_name: str, birth_date: dt.date, gender: str,
                   unit: Unit | None = None, **fields: Any) -> Person:
-    from .selectors import SENSITIVE_FIELDS
-
     _require_unit_scope(actor, unit)
     person = Person(code=code.strip(), full_name=" ".join(full_name.split()), birth_date=birth_date, gender=gender,
                     unit=unit, **fields)
@@ -105,8 +96,6 @@ def person_create(*, actor: User, code: str, full_name: str, birth_date: dt.date
 
 @transaction.atomic
 def person_update(*, actor: User, person: Person, reason: str = "", **changes: Any) -> Person:
-    from .selectors import SENSITIVE_FIELDS
-
     _require_person(actor, person)
     _require_sensitive_write(actor, person, set(SENSITIVE_FIELDS) & set(changes))
     before = snapshot(person, PERSON_FIELDS)

@@ -20,7 +20,7 @@ from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.forms import form_apply_errors
 from chidao.core.http import AuthedRequest
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import (
     AssignmentForm,
     DeferralForm,
@@ -47,7 +47,7 @@ def _hx_redirect(request: AuthedRequest, url: str) -> HttpResponse:
 @login_required
 def person_list(request: AuthedRequest) -> HttpResponse:
     """`/can-bo/`: search without diacritics, filters, Vietnamese name order, one page at a time."""
-    if not selectors.can_read_people(request.user):
+    if not permissions.can_read_people(request.user):
         raise PermissionDenied(_("Bạn không có quyền xem hồ sơ cán bộ."))
     form = PersonFilterForm(request.GET or None, units=selectors.person_filter_units(user=request.user))
     filters = selectors.PersonFilters()
@@ -63,7 +63,7 @@ def person_list(request: AuthedRequest) -> HttpResponse:
     context = {
         "form": form, "page": page, "query": query.urlencode(), "today": today,
         "rows": [(p, selectors.time_in_post(p.position_since, today)) for p in page],
-        "can_manage": services.can_manage_people(request.user),
+        "can_manage": permissions.can_manage_people(request.user),
     }
     if request.htmx:
         return render(request, "personnel/person_list.html#results", context)
@@ -72,7 +72,7 @@ def person_list(request: AuthedRequest) -> HttpResponse:
 
 def _forms(request: AuthedRequest, person: Person, **given: Any) -> dict[str, Any]:
     """The record's write forms, for those who may change it (the person is already in scope)."""
-    if not services.can_manage_people(request.user):
+    if not permissions.can_manage_people(request.user):
         return {}
     user = request.user
     return {
@@ -91,7 +91,7 @@ def _detail_context(request: AuthedRequest, person: Person, **given: Any) -> dic
     return {
         "p": person, "record": record, "today": today,
         "time_in_post": selectors.time_in_post(person.position_since, today),
-        "can_manage": services.can_manage_people(request.user),
+        "can_manage": permissions.can_manage_people(request.user),
         **_forms(request, person, **given),
     }
 
@@ -106,10 +106,10 @@ def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def person_create(request: AuthedRequest) -> HttpResponse:
     """`/can-bo/tao-moi/`: a new record in a unit of the user's scope."""
-    if not services.can_manage_people(request.user):
+    if not permissions.can_manage_people(request.user):
         raise PermissionDenied(_("Bạn không có quyền cập nhật hồ sơ cán bộ."))
     form = PersonForm(request.POST or None, units=selectors.person_filter_units(user=request.user),
-                      sensitive=selectors.can_see_sensitive(request.user, Person(unit=request.user.unit)))
+                      sensitive=permissions.can_see_sensitive(request.user, Person(unit=request.user.unit)))
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_create(actor=request.user, **form.cleaned_data)

@@ -1,8 +1,8 @@
 """Processing-figure pages (on-time rate, slowest procedures, the service-index component; figures import) and
 the registry's Excel pages (import with its error report, template, export).
 
-Every logged-in user reads; only the reform office and administrators import (services.can_edit). A refused
-import answers 422 with the error table (sheet, row, column, message); nothing is written.
+Every logged-in user reads; only the reform office and administrators import (permissions.can_edit_procedures). A
+refused import answers 422 with the error table (sheet, row, column, message); nothing is written.
 URL patterns of this module are collected by procedures/urls.py.
 """
 
@@ -27,14 +27,14 @@ from chidao.core.models import Unit
 from chidao.core.uploads import upload_check
 from chidao.reports.periods import period_parse, periods_for_year
 
-from . import excel, figures, selectors, services
+from . import excel, figures, permissions, selectors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}, format="%d/%m/%Y")
 
 
 def _require_edit(request: AuthedRequest) -> None:
-    if not services.can_edit(request.user):
+    if not permissions.can_edit_procedures(request.user):
         raise PermissionDenied(_("Chỉ cơ quan cải cách hành chính nhập dữ liệu thủ tục hành chính."))
 
 
@@ -111,7 +111,7 @@ def figures_page(request: AuthedRequest) -> HttpResponse:
     year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else figures.latest_year()
     form = FiguresFilterForm(request.GET or {"year": year}, year=year, fields=selectors.procedure_fields(),
                              units=selectors.count_units())
-    context: dict[str, Any] = {"form": form, "can_edit": services.can_edit(request.user)}
+    context: dict[str, Any] = {"form": form, "can_edit": permissions.can_edit_procedures(request.user)}
     if form.is_valid():
         start, end, label = form.bounds(year)
         unit, field = form.cleaned_data["unit"], form.cleaned_data["field"] or None

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from chidao.core.audit import change_record_create, snapshot
 from chidao.core.errors import PermissionDenied, ValidationError
-from chidao.core.models import Role, Unit, User
+from chidao.core.models import Unit, User
 from chidao.core.text import fold
 from chidao.core.uploads import upload_problem
 
@@ -31,6 +31,7 @@ from .models import (
     ReviewFinding,
     ReviewGroup,
 )
+from .permissions import can_edit_procedures
 from .status import IN_FORCE, INTRODUCING, NOT_YET, derive_status
 
 # The content a version keeps (everything but identity and bookkeeping).
@@ -50,13 +51,12 @@ PROPOSAL_ACTIONS = {
 Line = tuple[Procedure, str, Procedure | None]
 
 
-def can_edit(user: User) -> bool:
-    """The reform office (cơ quan cải cách hành chính) and administrators write; every other user reads."""
-    return bool(user.is_authenticated and (user.is_superuser or user.role in (Role.REFORM, Role.ADMIN)))
+# The old name, still called by the importers (excel.py); the rule is permissions.can_edit_procedures.
+can_edit = can_edit_procedures
 
 
 def _require_edit(actor: User) -> None:
-    if not can_edit(actor):
+    if not can_edit_procedures(actor):
         raise PermissionDenied(_("Chỉ cơ quan cải cách hành chính cập nhật thủ tục hành chính."))
 
 

@@ -1,5 +1,5 @@
 """Registry pages: thin adapters over selectors (reads) and services (writes). Every logged-in user reads;
-the reform office and administrators write (services.can_edit)."""
+the reform office and administrators write (permissions.can_edit_procedures)."""
 
 from typing import Any
 
@@ -17,7 +17,7 @@ from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.forms import form_apply_errors
 from chidao.core.http import AuthedRequest
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import CountsForm, DecisionForm, ProcedureFilterForm, ProcedureForm
 from .models import ItemAction, Proposal
 from .status import STATUS_LABELS
@@ -31,7 +31,7 @@ def _page(request: AuthedRequest, qs: Any) -> tuple[Any, str]:
 
 
 def _require_edit(request: AuthedRequest) -> None:
-    if not services.can_edit(request.user):
+    if not permissions.can_edit_procedures(request.user):
         raise PermissionDenied(_("Chỉ cơ quan cải cách hành chính cập nhật thủ tục hành chính."))
 
 
@@ -50,7 +50,7 @@ def procedure_list(request: AuthedRequest) -> HttpResponse:
     page, query = _page(request, selectors.procedure_list(user=request.user, filters=filters))
     rows = [(p, selectors.status_of(p, on)) for p in page]
     context = {"form": form, "page": page, "rows": rows, "query": query, "on": on, "labels": STATUS_LABELS,
-               "can_edit": services.can_edit(request.user)}
+               "can_edit": permissions.can_edit_procedures(request.user)}
     if request.htmx:
         return render(request, "procedures/procedure_list.html#results", context)
     return render(request, "procedures/procedure_list.html", context)
@@ -64,7 +64,7 @@ def procedure_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     status = selectors.procedure_status(procedure=procedure, on=today)
     return render(request, "procedures/procedure_detail.html", {
         "p": procedure, "status": status, "today": today, "history": history,
-        "can_edit": services.can_edit(request.user),
+        "can_edit": permissions.can_edit_procedures(request.user),
     })
 
 
@@ -106,7 +106,8 @@ def procedure_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def decision_list(request: AuthedRequest) -> HttpResponse:
     page, query = _page(request, selectors.decision_list(user=request.user, q=request.GET.get("q", "")))
     return render(request, "procedures/decision_list.html", {
-        "page": page, "query": query, "q": request.GET.get("q", ""), "can_edit": services.can_edit(request.user)})
+        "page": page, "query": query, "q": request.GET.get("q", ""),
+        "can_edit": permissions.can_edit_procedures(request.user)})
 
 
 @login_required

@@ -18,7 +18,7 @@ from chidao.core.models import Unit, User
 from chidao.core.text import fold
 from chidao.core.uploads import upload_check
 
-from . import workflow
+from . import permissions, workflow
 from .models import (
     AgendaItem,
     Attachment,
@@ -68,7 +68,7 @@ def program_create(
     *, actor: User, number: str, title: str, issuing_body: Unit, issued_on: dt.date, term: str = "",
     period_start: int, period_end: int, steering_unit: Unit | None = None,
 ) -> Program:
-    if not workflow.can_manage(actor):
+    if not permissions.can_manage_programs(actor):
         raise PermissionDenied(_("Bạn không có quyền tạo chương trình."))
     if period_end < period_start:
         raise ValidationError({"period_end": _("Năm kết thúc phải không nhỏ hơn năm bắt đầu.")})
@@ -114,7 +114,7 @@ def deliverable_create(
     description: str = "", at: dt.datetime | None = None, responsible_person: "Person | None" = None,
 ) -> Deliverable:
     """Assign a new deliverable to a lead unit. `at` backdates records taken over from paper files."""
-    if not workflow.can_manage(actor):
+    if not permissions.can_manage_programs(actor):
         raise PermissionDenied(_("Bạn không có quyền giao nội dung."))
     errors = _validate_deliverable(program=program, code=code, kind=kind, title=title, deadline=original_deadline)
     if errors:
@@ -139,9 +139,9 @@ def deliverable_update(
     *, actor: User, deliverable: Deliverable, expected_version: int | None, reason: str = "", **changes: Any
 ) -> Deliverable:
     """Edit a deliverable's details; refuses fields the user may not change and stale edits."""
-    if not workflow.can_edit(actor, deliverable):
+    if not permissions.can_edit_deliverable(actor, deliverable):
         raise PermissionDenied(_("Bạn không có quyền sửa nội dung này."))
-    allowed = OFFICE_EDITABLE if workflow.can_manage(actor) else LEAD_EDITABLE
+    allowed = OFFICE_EDITABLE if permissions.can_manage_programs(actor) else LEAD_EDITABLE
     forbidden = sorted(set(changes) - allowed)
     if forbidden:
         raise PermissionDenied(_("Bạn không có quyền sửa: %(fields)s.") % {"fields": ", ".join(forbidden)})
@@ -183,7 +183,7 @@ def deliverable_transition(
     if to_status not in workflow.TRANSITIONS.get(current.status, {}):
         raise ValidationError({"to_status": _("Không thể chuyển từ “%(a)s” sang “%(b)s”.") % {
             "a": Status(current.status).label, "b": Status(to_status).label}})
-    if not workflow.can_transition(actor, current, to_status):
+    if not permissions.can_transition(actor, current, to_status):
         raise PermissionDenied(_("Bạn không có quyền chuyển nội dung này sang “%(b)s”.") % {
             "b": Status(to_status).label})
     errors: dict[str, str] = {}
@@ -233,7 +233,7 @@ def deliverable_extend_deadline(
     approved_on: dt.date, expected_version: int | None = None, at: dt.datetime | None = None,
 ) -> DeadlineExtension:
     """Record a deadline extension the committee approved (who approved it, when, why)."""
-    if not workflow.can_manage(actor):
+    if not permissions.can_manage_programs(actor):
         raise PermissionDenied(_("Chỉ cơ quan thường trực ghi nhận gia hạn."))
     current = _lock(deliverable, expected_version)
     errors: dict[str, str] = {}
@@ -276,7 +276,7 @@ def attachment_upload(
     *, actor: User, deliverable: Deliverable, file: UploadedFile, purpose: str = Attachment.Purpose.OTHER,
     at: dt.datetime | None = None,
 ) -> Attachment:
-    if not (workflow.can_edit(actor, deliverable) or workflow.can_manage(actor)):
+    if not permissions.can_attach_file(actor, deliverable):
         raise PermissionDenied(_("Bạn không có quyền đính kèm tệp cho nội dung này."))
     validate_upload(file)
     attachment = Attachment(
@@ -301,9 +301,9 @@ def note_add(
     """Add a progress update (lead unit, office), a comment (any reader but auditors) or a directive
     (steering committee)."""
     allowed: dict[str, bool] = {
-        Note.Kind.PROGRESS: workflow.can_report_progress(actor, deliverable),
-        Note.Kind.COMMENT: workflow.can_comment(actor),
-        Note.Kind.DIRECTIVE: workflow.can_direct(actor),
+        Note.Kind.PROGRESS: permissions.can_report_progress(actor, deliverable),
+        Note.Kind.COMMENT: permissions.can_comment(actor),
+        Note.Kind.DIRECTIVE: permissions.can_direct(actor),
     }
     if not Deliverable.objects.visible_to(actor).filter(pk=deliverable.pk).exists():
         raise PermissionDenied(_("Bạn không có quyền xem nội dung này."))
@@ -358,7 +358,7 @@ TRACK_AS_DIRECTIVE = "directive"
 
 
 def _require_manager(actor: User) -> None:
-    if not workflow.can_manage(actor):
+    if not permissions.can_manage_programs(actor):
         raise PermissionDenied(_("Chỉ cơ quan thường trực ghi nhận hội nghị, cuộc họp và kết luận."))
 
 

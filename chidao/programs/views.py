@@ -18,7 +18,7 @@ from chidao.core.forms import form_apply_errors
 from chidao.core.http import AuthedRequest
 from chidao.core.models import Unit
 
-from . import excel, selectors, services, workflow
+from . import excel, permissions, selectors, services
 from .forms import (
     AgendaItemForm,
     AsOfForm,
@@ -50,12 +50,13 @@ def home(request: AuthedRequest) -> HttpResponse:
 @login_required
 def program_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "programs/program_list.html", {
-        "programs": selectors.program_list(user=request.user), "can_manage": workflow.can_manage(request.user)})
+        "programs": selectors.program_list(user=request.user),
+        "can_manage": permissions.can_manage_programs(request.user)})
 
 
 @login_required
 def program_create(request: AuthedRequest) -> HttpResponse:
-    if not workflow.can_manage(request.user):
+    if not permissions.can_manage_programs(request.user):
         raise PermissionDenied(_("Bạn không có quyền tạo chương trình."))
     form = ProgramForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -132,7 +133,7 @@ def deliverable_list(request: AuthedRequest, pk: int) -> HttpResponse:
     query.pop("page", None)
     context = {
         "program": program, "form": form, "page": page, "query": query.urlencode(),
-        "today": timezone.localdate(), "can_manage": workflow.can_manage(request.user),
+        "today": timezone.localdate(), "can_manage": permissions.can_manage_programs(request.user),
     }
     if request.htmx:
         return render(request, "programs/deliverable_list.html#results", context)
@@ -141,11 +142,11 @@ def deliverable_list(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def _detail_context(request: AuthedRequest, deliverable: Deliverable, **forms: Any) -> dict[str, Any]:
     user = request.user
-    choices = workflow.allowed_transitions(user, deliverable)
+    choices = permissions.allowed_transitions(user, deliverable)
     note_kinds = [k for k, ok in (
-        (Note.Kind.PROGRESS, workflow.can_report_progress(user, deliverable)),
-        (Note.Kind.COMMENT, workflow.can_comment(user)),
-        (Note.Kind.DIRECTIVE, workflow.can_direct(user)),
+        (Note.Kind.PROGRESS, permissions.can_report_progress(user, deliverable)),
+        (Note.Kind.COMMENT, permissions.can_comment(user)),
+        (Note.Kind.DIRECTIVE, permissions.can_direct(user)),
     ) if ok]
     klass = selectors.deadline_class(
         status=deliverable.status, deadline=deliverable.deadline, completed_on=deliverable.completed_on,
@@ -155,7 +156,8 @@ def _detail_context(request: AuthedRequest, deliverable: Deliverable, **forms: A
         "history": selectors.deliverable_history(deliverable=deliverable),
         "today": timezone.localdate(),
         "deadline_class": klass, "deadline_class_label": DeadlineClass(klass).label if klass else "",
-        "can_edit": workflow.can_edit(user, deliverable), "can_manage": workflow.can_manage(user),
+        "can_edit": permissions.can_edit_deliverable(user, deliverable),
+        "can_manage": permissions.can_manage_programs(user),
         "transition_form": forms.get("transition_form") or (
             TransitionForm(choices=choices, initial={"version": deliverable.version}) if choices else None),
         "note_form": forms.get("note_form") or (NoteForm(kinds=note_kinds) if note_kinds else None),
@@ -171,13 +173,13 @@ def deliverable_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _editable_fields(request: AuthedRequest) -> frozenset[str]:
-    return services.OFFICE_EDITABLE if workflow.can_manage(request.user) else services.LEAD_EDITABLE
+    return services.OFFICE_EDITABLE if permissions.can_manage_programs(request.user) else services.LEAD_EDITABLE
 
 
 @login_required
 def deliverable_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     deliverable = selectors.deliverable_get(user=request.user, pk=pk)
-    if not workflow.can_edit(request.user, deliverable):
+    if not permissions.can_edit_deliverable(request.user, deliverable):
         raise PermissionDenied(_("Bạn không có quyền sửa nội dung này."))
     editable = _editable_fields(request)
     if request.method == "POST":
@@ -213,7 +215,7 @@ def deliverable_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def deliverable_create(request: AuthedRequest, pk: int) -> HttpResponse:
     """The office assigns a new deliverable to a lead unit."""
     program = selectors.program_get(user=request.user, pk=pk)
-    if not workflow.can_manage(request.user):
+    if not permissions.can_manage_programs(request.user):
         raise PermissionDenied(_("Bạn không có quyền giao nội dung."))
     form = DeliverableForm(request.POST or None, editable=services.OFFICE_EDITABLE | {"description"})
     if request.method == "POST" and form.is_valid():
@@ -251,9 +253,10 @@ def _partial_or_page(request: AuthedRequest, deliverable: Deliverable, partial: 
 @require_POST
 def deliverable_transition(request: AuthedRequest, pk: int) -> HttpResponse:
     deliverable = selectors.deliverable_get(user=request.user, pk=pk)
-    if not workflow.can_edit(request.user, deliverable):  # as the API: a role that never moves it gets 403
+    # As the API: a role that never moves it gets 403.
+    if not permissions.can_edit_deliverable(request.user, deliverable):
         raise PermissionDenied(_("Bạn không có quyền chuyển trạng thái nội dung này."))
-    choices = workflow.allowed_transitions(request.user, deliverable)
+    choices = permissions.allowed_transitions(request.user, deliverable)
     form = TransitionForm(request.POST, request.FILES, choices=choices or [deliverable.status])
     if form.is_valid():
         data = form.cleaned_data
@@ -335,7 +338,7 @@ def attachment_download(request: AuthedRequest, pk: int) -> FileResponse:
 @login_required
 def deliverable_import(request: AuthedRequest, pk: int) -> HttpResponse:
     program = selectors.program_get(user=request.user, pk=pk)
-    if not workflow.can_manage(request.user):
+    if not permissions.can_manage_programs(request.user):
         raise PermissionDenied(_("Bạn không có quyền nhập danh mục nội dung."))
     result = None
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -372,7 +375,7 @@ def _hx_redirect(request: AuthedRequest, url: str) -> HttpResponse:
 def meeting_list(request: AuthedRequest, pk: int) -> HttpResponse:
     """The program's meetings; the office records a new one on the same page."""
     program = selectors.program_get(user=request.user, pk=pk)
-    can_manage = workflow.can_manage(request.user)
+    can_manage = permissions.can_manage_programs(request.user)
     form = MeetingForm(request.POST or None) if can_manage else None
     if request.method == "POST":
         if form is None:
@@ -395,7 +398,7 @@ def meeting_list(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def _meeting_context(request: AuthedRequest, meeting: Meeting, **forms: Any) -> dict[str, Any]:
     program: Program = meeting.program
-    can_manage = workflow.can_manage(request.user)
+    can_manage = permissions.can_manage_programs(request.user)
     deliverables = _program_deliverables(request, meeting)
     context: dict[str, Any] = {
         "meeting": meeting, "program": program, "can_manage": can_manage,
@@ -424,7 +427,7 @@ def _meeting_form_failed(request: AuthedRequest, meeting: Meeting, partial: str,
 
 def _meeting_manager(request: AuthedRequest, pk: int) -> Meeting:
     meeting = selectors.meeting_get(user=request.user, pk=pk)
-    if not workflow.can_manage(request.user):
+    if not permissions.can_manage_programs(request.user):
         raise PermissionDenied(_("Chỉ cơ quan thường trực ghi nhận hội nghị, cuộc họp và kết luận."))
     return meeting
 

@@ -1,13 +1,13 @@
 """The deliverable workflow: which status may follow which, for whom, and what each step needs.
 
-Kept as data so the page, the API and the import apply the same rules.
+Kept as data so the page, the API and the import apply the same rules (permissions.py reads it).
 """
 
-from dataclasses import dataclass
+from typing import Any
 
-from chidao.core.models import Role, User
+from chidao.core.models import Role
 
-from .models import Deliverable, Status
+from .models import Status
 
 OFFICE = frozenset({Role.ADMIN, Role.OFFICE})
 LEAD = frozenset({Role.LEAD_OFFICER})
@@ -39,57 +39,15 @@ AWAITING_APPROVAL = frozenset({Status.DRAFT_DONE, Status.SUBMITTED})
 WORKING = frozenset({Status.IN_PROGRESS, Status.RETURNED})
 
 
-@dataclass(frozen=True)
-class Acting:
-    """How a user stands towards one deliverable."""
-
-    role: str
-    is_lead: bool
+# Who may take each step is decided in permissions.py (`can_transition`, `allowed_transitions`) from TRANSITIONS.
+# `workflow.can_manage` is the old name still called by programs/excel.py; it is looked up there on first use
+# (permissions.py imports this module, so this one cannot import it back at load time).
+_MOVED = {"can_manage": "can_manage_programs"}
 
 
-def acting(user: User, deliverable: Deliverable) -> Acting:
-    role = Role.ADMIN if user.is_superuser else user.role
-    return Acting(role=role, is_lead=user.unit_id is not None and user.unit_id == deliverable.lead_unit_id)
+def __getattr__(name: str) -> Any:
+    if name in _MOVED:
+        from . import permissions
 
-
-def _role_allows(user: User, deliverable: Deliverable, roles: frozenset[str]) -> bool:
-    who = acting(user, deliverable)
-    if who.role in OFFICE:
-        return who.role in roles
-    return who.role in roles and who.is_lead
-
-
-def allowed_transitions(user: User, deliverable: Deliverable) -> list[str]:
-    return [
-        to for to, roles in TRANSITIONS.get(deliverable.status, {}).items()
-        if _role_allows(user, deliverable, roles)
-    ]
-
-
-def can_transition(user: User, deliverable: Deliverable, to_status: str) -> bool:
-    roles = TRANSITIONS.get(deliverable.status, {}).get(to_status)
-    return roles is not None and _role_allows(user, deliverable, roles)
-
-
-def can_edit(user: User, deliverable: Deliverable) -> bool:
-    """Office and administrators edit any deliverable; a lead officer edits their unit's."""
-    return _role_allows(user, deliverable, LEAD_OR_OFFICE)
-
-
-def can_manage(user: User) -> bool:
-    """Create deliverables, import, extend deadlines, approve: the standing office and administrators."""
-    return user.is_active and (user.is_superuser or user.role in OFFICE)
-
-
-def can_report_progress(user: User, deliverable: Deliverable) -> bool:
-    return can_edit(user, deliverable)
-
-
-def can_comment(user: User) -> bool:
-    """Everyone who reads may comment except auditors, who change nothing."""
-    return user.is_active and (user.is_superuser or user.role != Role.AUDITOR)
-
-
-def can_direct(user: User) -> bool:
-    """Directives come from the steering committee (and administrators on its behalf)."""
-    return user.is_active and (user.is_superuser or user.role in {Role.STEERING, Role.ADMIN})
+        return getattr(permissions, _MOVED[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,7 +15,7 @@ from docxtpl import DocxTemplate
 
 from chidao.core.audit import change_record_create, snapshot
 from chidao.core.docx import docx_render
-from chidao.core.models import Role, Unit, User
+from chidao.core.models import Unit, User
 from chidao.core.tasks import error_text
 from chidao.core.uploads import upload_check
 from chidao.programs.models import Program
@@ -23,6 +23,7 @@ from chidao.programs.models import Program
 from . import builders, figures
 from .models import ReportJob, ReportTemplate, TemplateKind
 from .periods import period_parse
+from .permissions import can_manage_report_templates
 
 logger = logging.getLogger(__name__)
 TEMPLATE_FIELDS = ("kind", "original_name", "uploaded_at")
@@ -183,7 +184,7 @@ def _template_sample_check(content: bytes) -> None:
 @transaction.atomic
 def report_template_replace(*, actor: User, kind: str, upload: UploadedFile) -> ReportTemplate:
     """Replace a default Word template (administrators only)."""
-    if actor.role != Role.ADMIN and not actor.is_superuser:
+    if not can_manage_report_templates(actor):
         raise PermissionDenied(_("Chỉ quản trị hệ thống được thay mẫu văn bản."))
     if kind not in TemplateKind.values:
         raise ValidationError({"kind": _("Loại mẫu không hợp lệ.")})
@@ -208,7 +209,7 @@ def report_template_replace(*, actor: User, kind: str, upload: UploadedFile) -> 
 @transaction.atomic
 def report_template_reset(*, actor: User, kind: str) -> None:
     """Go back to the default template."""
-    if actor.role != Role.ADMIN and not actor.is_superuser:
+    if not can_manage_report_templates(actor):
         raise PermissionDenied(_("Chỉ quản trị hệ thống được thay mẫu văn bản."))
     existing = ReportTemplate.objects.filter(kind=kind).first()
     if existing is None:

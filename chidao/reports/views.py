@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.http import AuthedRequest
-from chidao.core.models import Role, Unit
+from chidao.core.models import Unit
 from chidao.programs import selectors as program_selectors
 from chidao.programs.forms import AsOfForm
 
@@ -20,6 +20,7 @@ from . import charts, figures, services
 from .builders import DEFAULT_TEMPLATES, template_file
 from .forms import ReportRequestForm, TemplateUploadForm
 from .models import ReportJob, ReportTemplate, TemplateKind
+from .permissions import can_manage_report_templates
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -105,7 +106,7 @@ def report_download(request: AuthedRequest, pk: int) -> FileResponse:
 
 
 def _require_admin(request: AuthedRequest) -> None:
-    if request.user.role != Role.ADMIN and not request.user.is_superuser:
+    if not can_manage_report_templates(request.user):
         raise PermissionDenied(_("Chỉ quản trị hệ thống được thay mẫu văn bản."))
 
 

@@ -24,12 +24,12 @@ from django.utils.translation import gettext as _
 
 from chidao.core.audit import change_record_create, snapshot
 from chidao.core.errors import PermissionDenied, ValidationError
-from chidao.core.models import ChangeRecord, Role, Unit, User
+from chidao.core.models import ChangeRecord, Unit, User
 from chidao.core.reference import unit_subtree_ids, user_subtree_ids
 from chidao.personnel import flags as personnel_flags
 from chidao.personnel.models import Assignment, Deferral, Person, PlanningEntry, Position
+from chidao.personnel.permissions import can_manage_people, can_reach_unit, is_unit_scoped
 from chidao.personnel.rules import months_between
-from chidao.personnel.services import can_manage_people
 
 from . import rules
 from .models import DueEntry, DueStatus, RotationRound, RoundKind, RoundState
@@ -51,10 +51,6 @@ def _d(day: dt.date) -> str:
 def _require_manager(user: User) -> None:
     if not can_manage_people(user):
         raise PermissionDenied(_("Bạn không có quyền quản lý luân chuyển, chuyển đổi vị trí công tác."))
-
-
-def _is_scoped_officer(user: User) -> bool:
-    return user.role == Role.PERSONNEL and not user.is_superuser
 
 
 def _require_round_writable(actor: User, round: RotationRound) -> RotationRound:
@@ -82,7 +78,7 @@ def round_create(*, actor: User, name: str, year: int, kind: str, scope: Unit, a
     unit's staff received in one round defaults to CHIDAO_RULES["rotation_unit_cap_percent"].
     """
     _require_manager(actor)
-    if _is_scoped_officer(actor) and (actor.unit is None or scope.pk not in unit_subtree_ids(actor.unit)):
+    if not can_reach_unit(actor, scope.pk):
         raise PermissionDenied(_("Đơn vị “%(u)s” ngoài phạm vi quản lý của bạn.") % {"u": scope.name})
     name = " ".join(name.split())
     cap = settings.CHIDAO_RULES["rotation_unit_cap_percent"] if unit_cap_percent is None else unit_cap_percent
@@ -498,6 +494,6 @@ def round_scope_units(*, user: User) -> QuerySet[Unit]:
     """Units a round may be opened for by the user: all, or a personnel officer's subtree."""
     _require_manager(user)
     units = Unit.objects.current()
-    if _is_scoped_officer(user):
+    if is_unit_scoped(user):
         return units.filter(pk__in=user_subtree_ids(user)) if user.unit_id else units.none()
     return units

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.forms import form_apply_errors
 from chidao.core.http import AuthedRequest
-from chidao.personnel.services import can_manage_people
+from chidao.personnel.permissions import can_manage_people
 
 from . import due
 from .forms import FlaggedAddForm, IncludeForm, RoundForm, StatusFilterForm

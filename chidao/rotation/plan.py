@@ -32,7 +32,7 @@ from chidao.core.docx import docx_render
 from chidao.core.models import User
 from chidao.personnel import services as personnel_services
 from chidao.personnel.models import AccessLog, AssignmentKind, Person, Position
-from chidao.personnel.services import can_manage_people
+from chidao.personnel.permissions import can_manage_people
 from chidao.reports.builders import DEFAULT_TEMPLATES, vn_long_date
 
 from .instance import (
@@ -44,6 +44,7 @@ from .instance import (
     unit_caps,
 )
 from .models import DueEntry, Move, MoveSource, RotationRound, RoundKind, RoundState
+from .permissions import can_approve_plan, can_move_to_position
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +141,7 @@ def plan_get(*, user: User, round: RotationRound, page: int | str | None = None,
         with_violations=counts["with_violations"],
         due_included=DueEntry.objects.filter(round=rnd, included=True).count(),
         can_request=state in EDITABLE_STATES, can_edit=state == RoundState.PROPOSED,
-        can_approve=state == RoundState.PROPOSED and user.manages and counts["total"] > 0,
+        can_approve=state == RoundState.PROPOSED and can_approve_plan(user) and counts["total"] > 0,
         can_publish=state == RoundState.APPROVED, can_download=state in DOCUMENT_STATES,
         can_apply=state == RoundState.PUBLISHED and rnd.effective_on is not None
         and rnd.effective_on <= timezone.localdate(),
@@ -358,9 +359,12 @@ def plan_check(*, round: RotationRound, move_person: Person, to_position: Positi
 @transaction.atomic
 def move_edit(*, actor: User, move: Move, to_position: Position | None, reason: str = "") -> Move:
     """Change one move by hand. A change that breaks a rule needs a written reason; the broken rules are
-    kept on the move, and the other moves are re-checked (an edit may take their post or fill a unit)."""
+    kept on the move, and the other moves are re-checked (an edit may take their post or fill a unit). A personnel
+    officer moves people only into posts of their own subtree."""
     rnd = move.round
     _require_manager(actor, rnd)
+    if to_position is not None and not can_move_to_position(actor, to_position):
+        raise PermissionDenied(_("Chức danh này ngoài phạm vi quản lý của bạn."))
     rnd = _fresh(rnd)
     if rnd.state != RoundState.PROPOSED:
         raise ValidationError({"state": _("Chỉ điều chỉnh khi đợt đã có phương án và chưa phê duyệt.")})
@@ -405,7 +409,7 @@ def plan_approve(*, actor: User, round: RotationRound, decision_number: str) -> 
     """Approve the proposed plan (the standing office and administrators only), with the decision's number.
     A move that breaks a rule without a written reason blocks the approval."""
     _require_manager(actor, round)
-    if not actor.manages:
+    if not can_approve_plan(actor):
         raise PermissionDenied(_("Chỉ cơ quan thường trực hoặc quản trị hệ thống được phê duyệt phương án."))
     rnd = _fresh(round)
     if rnd.state != RoundState.PROPOSED:

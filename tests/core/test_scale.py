@@ -16,7 +16,7 @@ from chidao.core import scale
 from chidao.core.models import ChangeRecord, Notification, Role, User
 from chidao.core.scale import ScaleError, Sizes, scale_load
 from chidao.personnel.models import Assignment, Deferral, Discipline, Person, Rating
-from chidao.programs import selectors, workflow
+from chidao.programs import permissions, selectors
 from chidao.programs.models import (
     Attachment,
     DeadlineExtension,
@@ -88,7 +88,7 @@ class TestTinyLoad:
                 assert c.from_status == status
                 actor = users[c.by_id]
                 then = Deliverable(lead_unit_id=d.lead_unit_id, status=status)
-                assert workflow.can_transition(actor, then, c.to_status), (d.code, status, c.to_status, actor.role)
+                assert permissions.can_transition(actor, then, c.to_status), (d.code, status, c.to_status, actor.role)
                 status = c.to_status
                 assert c.at < start_of_on
             assert d.status == status
@@ -135,12 +135,12 @@ class TestTinyLoad:
         for note in Note.objects.select_related("deliverable"):
             author = users[note.author_id]
             if note.kind == Note.Kind.PROGRESS:
-                assert workflow.can_report_progress(author, note.deliverable)
+                assert permissions.can_report_progress(author, note.deliverable)
             elif note.kind == Note.Kind.DIRECTIVE:
-                assert workflow.can_direct(author)
+                assert permissions.can_direct(author)
                 assert note.due_on is not None
             else:
-                assert workflow.can_comment(author)
+                assert permissions.can_comment(author)
 
 
     def test_people_hold_the_post_of_their_open_assignment(self, loaded, db):

@@ -23,6 +23,20 @@ def test_a_new_person_gets_search_text_sort_key_and_retirement_date(users, tree)
     assert ChangeRecord.objects.filter(action="create", object_id=str(person.pk)).count() == 1
 
 
+def test_person_create_leaves_nothing_when_a_later_step_fails(users, tree, monkeypatch):
+    # Given the change record, written after the person, fails
+    def broken(**kwargs):
+        raise RuntimeError("audit down")
+
+    monkeypatch.setattr(services, "change_record_create", broken)
+
+    # When a person is created, Then the error comes through and no Person row is left behind
+    with pytest.raises(RuntimeError):
+        services.person_create(actor=users["admin"], code="CB-HALF", full_name="Nguyễn Văn Dở",
+                               birth_date=D(1980, 1, 1), gender=Gender.MALE, unit=tree["snv"])
+    assert Person.objects.filter(code="CB-HALF").count() == 0
+
+
 def test_service_history_gives_the_current_post_and_closes_the_previous_one(make_person, users, posts):
     person = make_person(post="snv_staff", since=D(2015, 3, 1))
     services.assignment_add(actor=users["admin"], person=person, position=posts["snv_head"], kind="appointment",

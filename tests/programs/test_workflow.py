@@ -7,7 +7,7 @@ import pytest
 
 from chidao.core.errors import ConflictError, PermissionDenied, ValidationError
 from chidao.core.models import ChangeRecord
-from chidao.programs import services, workflow
+from chidao.programs import permissions, services
 from chidao.programs.models import Deliverable, Status, StatusChange
 from tests.conftest import pdf_file
 
@@ -76,7 +76,7 @@ def test_only_the_office_approves_and_approval_needs_number_date_and_file(make_d
         Status.COMPLETED, "12/QĐ-UBND", dt.date(2021, 9, 1))
     last = d.status_changes.last()
     assert (last.doc_number, last.attachment_id) == ("12/QĐ-UBND", attachment.pk)
-    assert workflow.allowed_transitions(users["office"], d) == []
+    assert permissions.allowed_transitions(users["office"], d) == []
 
 
 @pytest.mark.parametrize("to_status", [Status.RETURNED, Status.CANCELLED])
@@ -106,10 +106,10 @@ def test_a_step_outside_the_workflow_is_refused(make_deliverable, users):
 
 def test_allowed_transitions_per_role(make_deliverable, users):
     d = make_deliverable(lead="snv", coordinating=["stc"])
-    assert workflow.allowed_transitions(users["snv"], d) == [Status.IN_PROGRESS]
-    assert workflow.allowed_transitions(users["office"], d) == [Status.IN_PROGRESS, Status.CANCELLED]
-    assert workflow.allowed_transitions(users["stc"], d) == []  # coordinating unit reads only
-    assert workflow.allowed_transitions(users["auditor"], d) == []
+    assert permissions.allowed_transitions(users["snv"], d) == [Status.IN_PROGRESS]
+    assert permissions.allowed_transitions(users["office"], d) == [Status.IN_PROGRESS, Status.CANCELLED]
+    assert permissions.allowed_transitions(users["stc"], d) == []  # coordinating unit reads only
+    assert permissions.allowed_transitions(users["auditor"], d) == []
 
 
 def test_two_people_editing_never_silently_overwrite(make_deliverable, users):

@@ -180,6 +180,23 @@ def test_move_edit_breaking_a_rule_needs_a_reason(proposed, users):
     assert (move.violations, move.override_reason, move.cost) == ([], "", 40)
 
 
+def test_move_edit_refuses_a_post_outside_the_officers_subtree(proposed, hr):
+    # Given a personnel officer of SNV whose subtree holds the round (scope moved to SNV for the test)
+    RotationRound.objects.filter(pk=proposed.round.pk).update(scope=proposed.posts["snv_director"].unit)
+    move = Move.objects.get(round=proposed.round, person=proposed.people["ha"])
+    records = ChangeRecord.objects.count()
+
+    # When they call the service to move Hà into a post of STC, outside their subtree
+    with pytest.raises(PermissionDenied) as err:
+        plan.move_edit(actor=hr["snv"], move=move, to_position=proposed.posts["stc_staff"], reason="x")
+
+    # Then it is refused and nothing changed
+    assert str(err.value) == "Chức danh này ngoài phạm vi quản lý của bạn."
+    move.refresh_from_db()
+    assert (move.to_position_id, move.source, move.override_reason) == (None, MoveSource.SOLVER, "")
+    assert ChangeRecord.objects.count() == records
+
+
 def test_an_edit_that_takes_another_moves_post_marks_that_move(proposed, users):
     # Given the proposed plan (Bình → STP)
     an = Move.objects.get(round=proposed.round, person=proposed.people["an"])

@@ -1,0 +1,80 @@
+"""Who may do what on the core records, and the register of the predicates the templates ask.
+
+Each app keeps its own rules in its `permissions.py`; core knows none of them. An app offers a predicate of the
+user alone to the templates with `@template_predicate("name")`, and `can_for(user)` (the `can` of every template,
+`core.context_processors.can`) answers `{% if can.name %}` with it: templates never test roles themselves. The
+apps' permissions modules are found the way task sweepers are (`autodiscover_modules`), so core imports no app.
+"""
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from django.utils.module_loading import autodiscover_modules
+
+from .models import Role, User
+
+UserPredicate = Callable[[Any], bool]
+TEMPLATE_PREDICATES: dict[str, UserPredicate] = {}
+
+
+def template_predicate(name: str) -> Callable[[UserPredicate], UserPredicate]:
+    """Offer `predicate(user)` to the templates as `can.<name>`."""
+
+    def register(predicate: UserPredicate) -> UserPredicate:
+        TEMPLATE_PREDICATES[name] = predicate
+        return predicate
+
+    return register
+
+
+_discovered = False
+
+
+def template_predicates() -> dict[str, UserPredicate]:
+    """Every registered predicate, the apps' permissions modules imported on the first call."""
+    global _discovered
+    if not _discovered:
+        autodiscover_modules("permissions")
+        _discovered = True
+    return TEMPLATE_PREDICATES
+
+
+class Can(Mapping[str, bool]):
+    """The answers for one user, each computed when a template first asks and then kept (a page asks the
+    same question in several places); an anonymous user may do nothing."""
+
+    def __init__(self, user: Any) -> None:
+        self._user = user
+        self._answers: dict[str, bool] = {}
+
+    def __getitem__(self, name: str) -> bool:
+        if name not in self._answers:
+            predicate = template_predicates()[name]  # KeyError: the template's lookup fails, as for a dict
+            user = self._user
+            self._answers[name] = bool(user is not None and user.is_authenticated and predicate(user))
+        return self._answers[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(template_predicates())
+
+    def __len__(self) -> int:
+        return len(template_predicates())
+
+
+def can_for(user: Any) -> Can:
+    return Can(user)
+
+
+# --- The core records -----------------------------------------------------------------------------------
+
+
+@template_predicate("read_change_log")
+def can_read_change_log(user: User) -> bool:
+    """Administrators and auditors (kiểm tra, giám sát) read every change record."""
+    return user.is_active and (user.is_superuser or user.role in {Role.ADMIN, Role.AUDITOR})
+
+
+def can_read_sensitive_history(user: User) -> bool:
+    """Only administrators read the sensitive fields of personnel records in the change log unmasked (auditors
+    read the log, but never those fields)."""
+    return user.is_superuser or user.role == Role.ADMIN

@@ -1,0 +1,23 @@
+"""Who may do what on indicators, targets, actuals and task forces (every signed-in user reads them)."""
+
+from chidao.core.models import Role, User
+from chidao.core.permissions import template_predicate
+
+from .models import Indicator
+
+# The reform office keeps the indicators (with administrators).
+EDIT_ROLES = frozenset({Role.ADMIN, Role.REFORM})
+
+
+@template_predicate("manage_indicators")
+def can_manage_indicators(user: User) -> bool:
+    """The reform office and administrators create and edit indicators, targets and task forces."""
+    return user.is_authenticated and user.is_active and (user.is_superuser or user.role in EDIT_ROLES)
+
+
+def can_report_actual(user: User, indicator: Indicator) -> bool:
+    """Managers report any indicator; a lead officer only those their unit is responsible for."""
+    if can_manage_indicators(user):
+        return True
+    return (user.is_authenticated and user.is_active and user.role == Role.LEAD_OFFICER
+            and user.unit_id is not None and user.unit_id == indicator.responsible_unit_id)

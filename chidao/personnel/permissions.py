@@ -1,0 +1,70 @@
+"""Who may read and change cadre records, and which of their fields.
+
+Both the services (writes) and the selectors (reads) ask these; neither imports the other for them. Which
+records a user sees is `Person.objects.visible_to`, which these mirror.
+"""
+
+from chidao.core.models import Role, User
+from chidao.core.permissions import template_predicate
+from chidao.core.reference import unit_subtree_ids, user_subtree_ids
+
+from .models import Person
+
+# Contact and identity details shown only to `can_see_sensitive` users (the others see them masked) and
+# written only by them.
+SENSITIVE_FIELDS = ("phone", "email", "address", "id_number")
+
+
+@template_predicate("read_people")
+def can_read_people(user: User) -> bool:
+    """Whether the user may see any personnel record at all (the standing office, administrators and
+    personnel officers attached to a unit); mirrors `PersonQuerySet.visible_to`."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if can_reach_every_unit(user):
+        return True
+    return user.role == Role.PERSONNEL and user.unit_id is not None
+
+
+@template_predicate("manage_people")
+def can_manage_people(user: User) -> bool:
+    """Records, planning and rotation are kept by administrators, the standing office and personnel officers
+    (the latter inside their unit's subtree: `can_reach_unit`)."""
+    return user.is_active and (user.is_superuser or user.role in (Role.ADMIN, Role.OFFICE, Role.PERSONNEL))
+
+
+def can_reach_every_unit(user: User) -> bool:
+    """The standing office and administrators read and keep the records of every unit."""
+    return user.is_superuser or user.role in (Role.ADMIN, Role.OFFICE)
+
+
+def is_unit_scoped(user: User) -> bool:
+    """A personnel officer works only inside their unit's subtree; the office and administrators everywhere."""
+    return user.role == Role.PERSONNEL and not user.is_superuser
+
+
+def can_reach_unit(user: User, unit_id: int | None) -> bool:
+    """Whether a manager of cadre records may write for the unit `unit_id`: any unit, except for a personnel
+    officer, who reaches only the units of their own subtree (and nothing without a unit)."""
+    if not is_unit_scoped(user):
+        return True
+    return user.unit is not None and unit_id is not None and unit_id in unit_subtree_ids(user.unit)
+
+
+def can_see_sensitive(user: User, person: Person) -> bool:
+    """Sensitive fields (phone, e-mail, address, ID number): administrators, and the personnel officers
+    of the subtree the person works in. The standing office reads the record with them masked."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or user.role == Role.ADMIN:
+        return True
+    if user.role == Role.PERSONNEL and user.unit_id is not None and person.unit_id is not None:
+        return person.unit_id in user_subtree_ids(user)
+    return False
+
+
+@template_predicate("read_access_log")
+def can_read_access_log(user: User) -> bool:
+    """Administrators and auditors read who viewed which record; nobody else."""
+    return user.is_superuser or user.role in (Role.ADMIN, Role.AUDITOR)
+

@@ -1,0 +1,10 @@
+"""Who may do what on reports (every user who reads a program may build its reports)."""
+
+from chidao.core.models import Role, User
+from chidao.core.permissions import template_predicate
+
+
+@template_predicate("manage_report_templates")
+def can_manage_report_templates(user: User) -> bool:
+    """Only administrators replace the Word templates every report is built from."""
+    return user.role == Role.ADMIN or user.is_superuser
