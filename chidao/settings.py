@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "chidao.procedures",
     "chidao.indicators",
     "chidao.api",
+    "chidao.demo",
 ]
 
 MIDDLEWARE = [
