@@ -44,6 +44,7 @@ lint: install
 
 test: install system-deps
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/chidao check
 	$(BIN)/chidao makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)

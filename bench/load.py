@@ -353,7 +353,7 @@ def main() -> None:
                     "--build-only"], check=True, cwd=PROJECT_DIR)
     os.environ.update(env)
     personas, shared = prepare(args)
-    from chidao.programs.demo import DEMO_PASSWORD
+    from chidao.demo.program import DEMO_PASSWORD
 
     server = start_server(args, env)
     try:

@@ -103,7 +103,7 @@ def build(args: argparse.Namespace) -> None:
     from django.db import connection
 
     django.setup()
-    from chidao.core.scale import SCALES
+    from chidao.demo.scale import SCALES
     from chidao.personnel.models import Person
     from chidao.programs.models import Program
 

@@ -123,7 +123,7 @@ def generate(n: int, m: int, seed: int, admin: Any) -> dict[str, Any]:
     from django.db import connection, transaction
 
     from chidao.core.models import Unit, UnitKind
-    from chidao.procedures.demo import FIELDS, OBJECTS
+    from chidao.demo.procedures import FIELDS, OBJECTS
     from chidao.procedures.models import DecisionItem, Procedure, PublicationDecision
     from chidao.procedures.services import search_text
 

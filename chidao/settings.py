@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "chidao.procedures",
     "chidao.indicators",
     "chidao.api",
+    "chidao.demo",
 ]
 
 MIDDLEWARE = [

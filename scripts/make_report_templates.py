@@ -1,4 +1,4 @@
-"""Write the default Word templates under chidao/reports/data/ (docxtpl: Jinja tags inside Word).
+"""Write the default Word templates under chidao/core/data/ (docxtpl: Jinja tags inside Word).
 
 Run `.venv/bin/python scripts/make_report_templates.py` after changing the layout; the .docx files
 are committed. An administrator replaces a template from the app (Báo cáo → Mẫu văn bản) by
@@ -19,7 +19,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-OUT = Path(__file__).resolve().parent.parent / "chidao" / "reports" / "data"
+OUT = Path(__file__).resolve().parent.parent / "chidao" / "core" / "data"
 
 
 def _document() -> Document:

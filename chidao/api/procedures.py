@@ -19,6 +19,7 @@ from ninja.pagination import paginate
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.http import AuthedRequest
 from chidao.core.models import Unit
+from chidao.core.periods import period_parse
 from chidao.procedures import excel, figures, permissions, services
 from chidao.procedures import selectors as procedure_selectors
 from chidao.procedures.figures_views import FiguresImportForm, XlsxUploadForm
@@ -32,7 +33,6 @@ from chidao.procedures.models import (
     ReviewGroup,
 )
 from chidao.procedures.status import STATUS_LABELS
-from chidao.reports.periods import period_parse
 
 from .common import READ_ERRORS, WRITE_ERRORS, Pager
 from .inputs import XLSX, Id, In, binary, choice_check, file_response, units_in_force

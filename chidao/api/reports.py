@@ -12,12 +12,13 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field
 
+from chidao.core.documents import DEFAULT_TEMPLATES
 from chidao.core.errors import PermissionDenied
 from chidao.core.http import AuthedRequest
 from chidao.core.models import Unit
 from chidao.programs import selectors as program_selectors
 from chidao.reports import services
-from chidao.reports.builders import CONTENT_TYPES, DEFAULT_TEMPLATES, template_file
+from chidao.reports.builders import CONTENT_TYPES, template_file
 from chidao.reports.models import ReportJob, ReportTemplate, TemplateKind
 from chidao.reports.permissions import can_manage_report_templates
 

@@ -3,7 +3,9 @@
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -11,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from .errors import PermissionDenied, ValidationError
 from .models import ChangeRecord, Unit, User
-from .permissions import can_read_change_log, can_read_sensitive_history
+from .permissions import can_read_change_log
 from .text import fold, search_terms, vn_collation_key
 
 # --- Units --------------------------------------------------------------------------------------------
@@ -89,32 +91,63 @@ class ChangeRecordFilters:
     until: dt.date | None = None
 
 
-class _MaskedRecords(QuerySet[ChangeRecord]):
-    """Change records of personnel records with the sensitive fields (phone, e-mail, address, ID number)
-    masked in `before`/`after` as they are read: only administrators may see them in the log (auditors read
-    the log, but `personnel.selectors.can_see_sensitive` never lets them see those fields)."""
-
-    def _fetch_all(self) -> None:
-        from chidao.personnel.selectors import MASK, SENSITIVE_FIELDS
-
-        super()._fetch_all()
-        for record in self._result_cache or []:
-            if not isinstance(record, ChangeRecord) or record.content_type.natural_key() != ("personnel", "person"):
-                continue
-            for values in (record.before, record.after):
-                if isinstance(values, dict):
-                    values.update({k: MASK for k in SENSITIVE_FIELDS if values.get(k)})
+# Maskers of recorded values: an app whose records hold fields some log readers may not see registers, for its
+# content type, a function that returns the values as `reader` may see them (personnel masks the sensitive fields
+# of a person for everyone but administrators; see PersonnelConfig.ready). Core knows no app: it applies them.
+ValuesMasker = Callable[[dict[str, Any], User], dict[str, Any]]
+CHANGE_MASKERS: dict[tuple[str, str], ValuesMasker] = {}
 
 
-def change_record_list(*, user: User, filters: ChangeRecordFilters) -> QuerySet[ChangeRecord]:
+def change_masker_register(app_label: str, model: str, masker: ValuesMasker) -> None:
+    """Mask the `before`/`after` values of the change records of `app_label.model` with `masker(values, reader)`
+    whenever the change log is read (`change_record_list`)."""
+    CHANGE_MASKERS[(app_label, model)] = masker
+
+
+def change_records_mask(records: Iterable[ChangeRecord], *, reader: User) -> list[ChangeRecord]:
+    """The records with their values as `reader` may see them (the registered maskers applied, in place)."""
+    page = list(records)
+    for record in page:
+        masker = CHANGE_MASKERS.get(record.content_type.natural_key())
+        if masker is None:
+            continue
+        record.before = masker(record.before, reader) if isinstance(record.before, dict) else record.before
+        record.after = masker(record.after, reader) if isinstance(record.after, dict) else record.after
+    return page
+
+
+class ChangeLog:
+    """The change log as one reader may see it: counted in the database, read a page (a slice) at a time, each
+    page masked by `change_records_mask`. Paginators (the API's) take it as they take a queryset."""
+
+    def __init__(self, records: QuerySet[ChangeRecord], *, reader: User) -> None:
+        self.records, self.reader = records, reader
+
+    def all(self) -> "ChangeLog":
+        return self
+
+    def count(self) -> int:
+        return self.records.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[ChangeRecord]:
+        if not isinstance(index, slice):
+            raise TypeError("the change log is read a page (a slice) at a time")
+        return change_records_mask(self.records[index], reader=self.reader)
+
+    def __iter__(self) -> Iterator[ChangeRecord]:
+        return iter(change_records_mask(self.records, reader=self.reader))
+
+
+def change_record_list(*, user: User, filters: ChangeRecordFilters) -> ChangeLog:
     """The change log, newest first, filtered by object type ("programs.deliverable") and id, actor,
-    action and a range of local dates (both ends included); administrators and auditors only. Auditors get
-    the sensitive fields of personnel records masked (`_MaskedRecords`)."""
+    action and a range of local dates (both ends included); administrators and auditors only. Values the
+    reader may not see are masked by the maskers the apps registered (e.g. a person's sensitive fields)."""
     if not can_read_change_log(user):
         raise PermissionDenied(_("Chỉ quản trị hệ thống và cán bộ kiểm tra, giám sát được xem nhật ký thay đổi."))
     records = ChangeRecord.objects.select_related("actor", "content_type").order_by("-at", "-id")
-    if not can_read_sensitive_history(user):
-        records = _MaskedRecords(model=ChangeRecord, query=records.query.chain(), using=records.db)
     if filters.object_type:
         if not OBJECT_TYPE.match(filters.object_type):
             raise ValidationError({"object_type": _(
@@ -131,4 +164,4 @@ def change_record_list(*, user: User, filters: ChangeRecordFilters) -> QuerySet[
         records = records.filter(at__date__gte=filters.since)
     if filters.until is not None:
         records = records.filter(at__date__lte=filters.until)
-    return records
+    return ChangeLog(records, reader=user)

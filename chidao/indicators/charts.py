@@ -1,7 +1,7 @@
 """The indicator trajectory chart: target path, actuals, and the forecast dashed.
 
-Drawn with the reports' chart module (its fonts, print-friendly colours and PNG/SVG output), so an
-indicator chart looks like the deliverables' trajectory chart. The deliverables' `trajectory_build`
+Drawn in the house style of `core.charts` (its fonts, print-friendly colours and PNG/SVG output), as the
+deliverables' trajectory chart is, so the two look alike. The deliverables' `trajectory_build`
 counts items per month end; an indicator is a value on dates against an interpolated path, so the
 points come from `selectors.IndicatorStatus` instead.
 """
@@ -10,7 +10,7 @@ import matplotlib.dates as mdates
 from django.utils.translation import gettext as _
 from matplotlib.figure import Figure
 
-from chidao.reports.charts import COLORS, _output
+from chidao.core.charts import COLORS, figure_bytes
 
 from .selectors import IndicatorStatus
 
@@ -45,4 +45,4 @@ def indicator_chart(status: IndicatorStatus, fmt: str = "svg") -> bytes:
     ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:g}".replace(".", ","))
     if ax.get_legend_handles_labels()[0]:
         ax.legend(loc="best", frameon=False, fontsize=8)
-    return _output(fig, fmt)
+    return figure_bytes(fig, fmt)

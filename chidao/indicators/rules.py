@@ -2,7 +2,7 @@
 
 House rules, not law: the numbers (amber tolerance, number of actuals the forecast uses) live in
 `settings.CHIDAO_INDICATORS`. The rating reuses the stocktake's `Rating` values and labels
-(`chidao.reports.figures.Rating`), so an indicator and a lead unit show the same red/amber/green.
+(`chidao.core.ratings.Rating`), so an indicator and a lead unit show the same red/amber/green.
 """
 
 import datetime as dt
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from chidao.reports.figures import Rating
+from chidao.core.ratings import Rating
 
 CENT = Decimal("0.01")
 PERCENT_RANGE = (Decimal("0"), Decimal("100"))

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chidao.core.models import User
+from chidao.core.ratings import Rating
 from chidao.programs.models import Deliverable
-from chidao.reports.figures import Rating
 
 from . import rules
 from .models import Actual, Indicator, Target, TaskForce

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from chidao.core.audit import change_record_create, snapshot
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.models import Unit, User
+from chidao.core.periods import period_parse
 from chidao.procedures.models import Procedure
 from chidao.programs.models import Deliverable
-from chidao.reports.periods import period_parse
 
 from .models import Actual, Indicator, ProjectStatus, Target, TaskForce, TaskForceMember, TaskForceProject
 from .permissions import can_manage_indicators, can_report_actual

@@ -1,8 +1,29 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+def person_values_masked(values: dict[str, Any], reader: Any) -> dict[str, Any]:
+    """A person's recorded values (a change record's before/after) as `reader` may see them in the change log:
+    the sensitive fields (phone, e-mail, address, ID number) masked for everyone but administrators (auditors
+    read the log, but `permissions.can_see_sensitive` never lets them see those fields)."""
+    from chidao.core.permissions import can_read_sensitive_history
+
+    from .permissions import SENSITIVE_FIELDS
+    from .selectors import MASK
+
+    if can_read_sensitive_history(reader):
+        return values
+    return {**values, **{name: MASK for name in SENSITIVE_FIELDS if values.get(name)}}
 
 
 class PersonnelConfig(AppConfig):
     name = "chidao.personnel"
     label = "personnel"
     verbose_name = _("Hồ sơ cán bộ")
+
+    def ready(self) -> None:
+        from chidao.core.selectors import change_masker_register
+
+        change_masker_register("personnel", "person", person_values_masked)

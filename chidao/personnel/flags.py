@@ -1,19 +1,18 @@
 """Warning flags on cadres, computed from ratings, discipline and overdue deliverables (rules 4-5 of DESIGN.md).
 
+The overdue deliverables come from programs through the `overdue_duties_register` registry (ADR 0008).
+
 `people_flagged` answers for a whole list in a fixed number of queries (ratings, disciplines,
 deliverables), whatever its size; `person_flags` is the same for one person.
 """
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-
-from chidao.programs.models import DeadlineClass, Deliverable, Status
-from chidao.programs.selectors import deadline_class
 
 from . import rules
 from .models import Discipline, Person, Rating, RatingLevel
@@ -21,6 +20,19 @@ from .models import Discipline, Person, Rating, RatingLevel
 BASIS_NOT_COMPLETED = "Nghị định 90/2020/NĐ-CP, Điều 29 (sửa đổi bởi Nghị định 48/2023/NĐ-CP); Luật Cán bộ, công chức"
 BASIS_DISCIPLINE = "Quy định 377-QĐ/TW; Nghị định 172/2025/NĐ-CP"
 BASIS_SIGNS = "Kết luận Hội nghị tổng kết 2021: kịp thời luân chuyển khi có biểu hiện không hoàn thành nhiệm vụ"
+
+
+# Overdue duties come from the apps that assign them (programs: the deliverables a person is responsible for),
+# which sit above personnel and register a provider in their AppConfig.ready (ADR 0008): personnel imports none
+# of them. A provider answers {person_id: [codes of their open duties overdue on `on`]} for `ids` (one query).
+OverdueDuties = Callable[[list[int], dt.date], dict[int, list[str]]]
+OVERDUE_DUTIES: dict[str, OverdueDuties] = {}
+
+
+def overdue_duties_register(provider: OverdueDuties) -> OverdueDuties:
+    """Count `provider`'s overdue duties in the "signs of not completing duties" flag (idempotent)."""
+    OVERDUE_DUTIES[f"{provider.__module__}.{provider.__qualname__}"] = provider
+    return provider
 
 
 class FlagCode:
@@ -122,15 +134,12 @@ def people_flags_from(ids: list[int], *, on: dt.date, ratings: dict[int, dict[in
 
 
 def _overdue_by_person(ids: list[int], *, on: dt.date) -> dict[int, list[str]]:
-    """{person_id: [codes of the open deliverables they are responsible for, overdue on `on`]} (one query)."""
+    """{person_id: [codes of the open duties they are responsible for, overdue on `on`]}, from every registered
+    provider (programs: one query, its deliverables)."""
     overdue: dict[int, list[str]] = defaultdict(list)
-    for d in (Deliverable.objects.filter(responsible_person_id__in=ids, deadline__lt=on)
-              .exclude(status__in=[Status.CANCELLED, Status.COMPLETED])
-              .order_by("program__number", "code", "id")):
-        pid = d.responsible_person_id
-        if pid is not None and deadline_class(status=d.status, deadline=d.deadline, completed_on=d.completed_on,
-                                              as_of=on) == DeadlineClass.OPEN_OVERDUE:
-            overdue[pid].append(d.code)
+    for provider in OVERDUE_DUTIES.values():
+        for pid, codes in provider(ids, on).items():
+            overdue[pid].extend(codes)
     return overdue
 
 

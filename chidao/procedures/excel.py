@@ -32,8 +32,8 @@ from openpyxl import Workbook, load_workbook
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.excel import DATE_FORMAT, HeaderMatch, cell_text, find_header, parse_date, safe_cell, write_table
 from chidao.core.models import ChangeRecord, Unit, User
+from chidao.core.periods import period_parse
 from chidao.core.text import fold
-from chidao.reports.periods import period_parse
 
 from . import selectors, services
 from .models import DecisionItem, ItemAction, Level, Procedure, ProcessingFigure

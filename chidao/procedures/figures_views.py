@@ -24,8 +24,8 @@ from django.utils.translation import gettext_lazy
 from chidao.core.errors import PermissionDenied
 from chidao.core.http import AuthedRequest, import_page
 from chidao.core.models import Unit
+from chidao.core.periods import period_parse, periods_for_year
 from chidao.core.uploads import upload_check
-from chidao.reports.periods import period_parse, periods_for_year
 
 from . import excel, figures, permissions, selectors
 

@@ -128,7 +128,7 @@ class CountsForm(forms.Form):
 
     def period_bounds(self) -> tuple[dt.date, dt.date, str]:
         """(start, end, label) from `period` (Decree 09/2019) or `year` (01/01-31/12; this year by default)."""
-        from chidao.reports.periods import period_parse
+        from chidao.core.periods import period_parse
 
         data = self.cleaned_data
         if data.get("period"):

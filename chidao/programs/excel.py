@@ -18,7 +18,7 @@ from chidao.core.excel import cell_text, find_header, parse_date, safe_cell, wri
 from chidao.core.models import Unit, User
 from chidao.core.text import fold
 
-from . import services, workflow
+from . import permissions, services
 from .models import DeadlineClass, Deliverable, Kind, Program
 from .selectors import deadline_class
 
@@ -140,7 +140,7 @@ def deliverables_import(*, actor: User, program: Program, file: IO[bytes]) -> Im
 
     Each error names its Excel row and column. Nothing is written when any row is wrong.
     """
-    if not workflow.can_manage(actor):
+    if not permissions.can_manage_programs(actor):
         raise PermissionDenied(_("Bạn không có quyền nhập danh mục nội dung."))
     result = ImportResult()
     try:

@@ -3,7 +3,6 @@
 Kept as data so the page, the API and the import apply the same rules (permissions.py reads it).
 """
 
-from typing import Any
 
 from chidao.core.models import Role
 
@@ -40,14 +39,3 @@ WORKING = frozenset({Status.IN_PROGRESS, Status.RETURNED})
 
 
 # Who may take each step is decided in permissions.py (`can_transition`, `allowed_transitions`) from TRANSITIONS.
-# `workflow.can_manage` is the old name still called by programs/excel.py; it is looked up there on first use
-# (permissions.py imports this module, so this one cannot import it back at load time).
-_MOVED = {"can_manage": "can_manage_programs"}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _MOVED:
-        from . import permissions
-
-        return getattr(permissions, _MOVED[name])
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -18,16 +18,17 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage, Listing
 from openpyxl import Workbook
 
+from chidao.core.documents import DEFAULT_TEMPLATES, vn_long_date
 from chidao.core.docx import docx_render
 from chidao.core.excel import safe_cell, write_table
+from chidao.core.ratings import Rating
 from chidao.programs.models import DeadlineClass, Status
 
 from . import charts
-from .figures import ProgramReport, Rating, ReportKind
+from .figures import ProgramReport, ReportKind
 from .models import ReportTemplate, TemplateKind
 
 Progress = Callable[[int, str], None]
-DEFAULT_TEMPLATES = Path(__file__).resolve().parent / "data"
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
@@ -37,13 +38,6 @@ CONTENT_TYPES = {
 
 def _noop(pct: int, message: str) -> None:
     return None
-
-
-def vn_long_date(day: dt.date) -> str:
-    """"ngày 05 tháng 01 năm 2022": days under 10 and months 1-2 take a leading zero
-    (Decree 30/2020/NĐ-CP, Appendix I, on the place and date of a document)."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
 def _d(day: dt.date | None) -> str:

@@ -1,39 +1,17 @@
-"""Charts for reports: one drawing code, PNG for Word and SVG for PDF and the web.
+"""Charts for reports: one drawing code, PNG for Word and SVG for PDF and the web, in the house style of
+`core.charts` (fonts, colours, output)."""
 
-Figures are built with matplotlib's object API (no pyplot state), so builds in parallel workers do
-not share anything. Colours differ in lightness as well as hue, so a black-and-white print reads.
-"""
-
-import io
 from typing import TYPE_CHECKING
 
-import matplotlib
 import matplotlib.dates as mdates
 from django.utils.translation import gettext as _
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from chidao.core.charts import COLORS, figure_bytes
+
 if TYPE_CHECKING:
     from .figures import ProgramReport, Trajectory
-
-matplotlib.use("Agg")
-matplotlib.rcParams.update({
-    "font.family": "serif",
-    "font.serif": ["Times New Roman", "Liberation Serif", "DejaVu Serif"],
-    "font.size": 9,
-    "svg.fonttype": "none",
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-})
-
-COLORS = {"completed": "#1b5e20", "awaiting": "#1e88e5", "in_progress": "#f9a825", "not_started": "#bdbdbd"}
-
-
-def _output(fig: Figure, fmt: str) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format=fmt, dpi=150 if fmt == "png" else None, bbox_inches="tight")
-    return buffer.getvalue()
-
 
 def units_chart(report: "ProgramReport", fmt: str = "png") -> bytes:
     """Deliverables by lead unit, stacked by state (the results section's chart)."""
@@ -55,7 +33,7 @@ def units_chart(report: "ProgramReport", fmt: str = "png") -> bytes:
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 1.5 / max(len(units), 1) / 10), ncol=2,
               frameon=False, fontsize=8)
-    return _output(fig, fmt)
+    return figure_bytes(fig, fmt)
 
 
 def trajectory_chart(trajectory: "Trajectory", fmt: str = "png") -> bytes:
@@ -80,4 +58,4 @@ def trajectory_chart(trajectory: "Trajectory", fmt: str = "png") -> bytes:
         label.set_fontsize(7)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y"))
     ax.legend(loc="lower right", frameon=False, fontsize=8)
-    return _output(fig, fmt)
+    return figure_bytes(fig, fmt)

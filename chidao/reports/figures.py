@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from chidao.core.models import Unit, User
+from chidao.core.periods import ReportPeriod
+from chidao.core.ratings import Rating
 from chidao.core.text import vn_collation_key
 from chidao.programs import selectors as program_selectors
 from chidao.programs import workflow
 from chidao.programs.models import DeadlineClass, DeadlineExtension, Deliverable, Program, Status, StatusChange
 from chidao.programs.selectors import ItemState, Summary
-
-from .periods import ReportPeriod
 
 
 class ReportKind:
@@ -30,24 +30,6 @@ class ReportKind:
     PERIODIC = "periodic"
     STOCKTAKE = "stocktake"
     DISPATCH = "dispatch"
-
-
-class Rating:
-    """Stocktake ratings (red/amber/green, grey when there is nothing to judge by)."""
-
-    RED = "red"
-    AMBER = "amber"
-    GREEN = "green"
-    GREY = "grey"
-
-    @staticmethod
-    def label(value: str) -> str:
-        return {
-            Rating.RED: _("Đỏ: quá hạn hoặc dự báo không kịp"),
-            Rating.AMBER: _("Vàng: có nguy cơ chậm"),
-            Rating.GREEN: _("Xanh: đúng tiến độ"),
-            Rating.GREY: _("Xám: chưa đủ cơ sở đánh giá"),
-        }[value]
 
 
 # --- Trajectory and forecast ----------------------------------------------------------------------

@@ -3,10 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chidao.core.periods import periods_for_year
 from chidao.programs.forms import DATE_WIDGET
 
 from .models import ReportJob, TemplateKind
-from .periods import periods_for_year
 
 
 class ReportRequestForm(forms.Form):

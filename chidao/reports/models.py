@@ -18,7 +18,7 @@ def template_path(instance: "ReportTemplate", filename: str) -> str:
 
 
 class ReportTemplate(models.Model):
-    """A replacement for one of the default Word templates (chidao/reports/data/<kind>.docx)."""
+    """A replacement for one of the default Word templates (chidao/core/data/<kind>.docx)."""
 
     kind = models.CharField(_("loại mẫu"), max_length=32, choices=TemplateKind.choices, unique=True)
     file = models.FileField(_("tệp mẫu"), upload_to=template_path)

@@ -16,13 +16,13 @@ from docxtpl import DocxTemplate
 from chidao.core.audit import change_record_create, snapshot
 from chidao.core.docx import docx_render
 from chidao.core.models import Unit, User
+from chidao.core.periods import period_parse
 from chidao.core.tasks import error_text
 from chidao.core.uploads import upload_check
 from chidao.programs.models import Program
 
 from . import builders, figures
 from .models import ReportJob, ReportTemplate, TemplateKind
-from .periods import period_parse
 from .permissions import can_manage_report_templates
 
 logger = logging.getLogger(__name__)

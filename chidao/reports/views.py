@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chidao.core.documents import DEFAULT_TEMPLATES
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.http import AuthedRequest
 from chidao.core.models import Unit
@@ -17,7 +18,7 @@ from chidao.programs import selectors as program_selectors
 from chidao.programs.forms import AsOfForm
 
 from . import charts, figures, services
-from .builders import DEFAULT_TEMPLATES, template_file
+from .builders import template_file
 from .forms import ReportRequestForm, TemplateUploadForm
 from .models import ReportJob, ReportTemplate, TemplateKind
 from .permissions import can_manage_report_templates

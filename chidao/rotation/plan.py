@@ -28,12 +28,12 @@ from django.utils.translation import gettext as _
 from docxtpl import DocxTemplate, Listing
 
 from chidao.core.audit import change_record_create, snapshot
+from chidao.core.documents import DEFAULT_TEMPLATES, vn_long_date
 from chidao.core.docx import docx_render
 from chidao.core.models import User
 from chidao.personnel import services as personnel_services
 from chidao.personnel.models import AccessLog, AssignmentKind, Person, Position
 from chidao.personnel.permissions import can_manage_people
-from chidao.reports.builders import DEFAULT_TEMPLATES, vn_long_date
 
 from .instance import (
     InstanceIndex,

@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from docx import Document
 from openpyxl import load_workbook
 
+from chidao.core.documents import DEFAULT_TEMPLATES
 from chidao.core.models import ChangeRecord
 from chidao.core.tokens import api_token_create
-from chidao.reports.builders import DEFAULT_TEMPLATES
 from chidao.reports.models import ReportJob, ReportTemplate
 
 pytestmark = pytest.mark.django_db

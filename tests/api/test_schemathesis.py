@@ -22,12 +22,12 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 
 from chidao.core.models import Role, User
 from chidao.core.tokens import api_token_create
-from chidao.indicators.demo import indicators_load
-from chidao.personnel.demo import people_load
-from chidao.procedures.demo import procedures_load
-from chidao.programs.demo import demo_load
+from chidao.demo.indicators import indicators_load
+from chidao.demo.people import people_load
+from chidao.demo.procedures import procedures_load
+from chidao.demo.program import demo_load
+from chidao.demo.rotation import rounds_load
 from chidao.programs.models import Program
-from chidao.rotation.demo import rounds_load
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from django.db.models import Case, IntegerField, Value, When
 from playwright.sync_api import Page, expect
 
 from chidao.core.models import User
+from chidao.demo.program import DEMO_PASSWORD, PROGRAM_NUMBER, demo_load
 from chidao.programs import selectors
-from chidao.programs.demo import DEMO_PASSWORD, PROGRAM_NUMBER, demo_load
 from chidao.programs.models import Deliverable, Program, Status, StatusChange
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -8,9 +8,9 @@ from playwright.sync_api import Page, expect
 from chidao.core.models import User
 from chidao.core.reference import unit_subtree_ids
 from chidao.core.text import fold
-from chidao.personnel.demo import people_load
+from chidao.demo.people import people_load
+from chidao.demo.program import DEMO_PASSWORD, demo_load
 from chidao.personnel.models import AccessLog, Person
-from chidao.programs.demo import DEMO_PASSWORD, demo_load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,7 +7,7 @@ import pytest
 from docx import Document
 from playwright.sync_api import Page, expect
 
-from chidao.programs.demo import DEMO_PASSWORD, PROGRAM_NUMBER, demo_load
+from chidao.demo.program import DEMO_PASSWORD, PROGRAM_NUMBER, demo_load
 from chidao.programs.models import Program
 from chidao.reports.models import ReportJob
 

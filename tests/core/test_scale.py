@@ -12,9 +12,10 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from chidao.core import scale
 from chidao.core.models import ChangeRecord, Notification, Role, User
-from chidao.core.scale import ScaleError, Sizes, scale_load
+from chidao.demo import scale
+from chidao.demo.rotation import rounds_load
+from chidao.demo.scale import ScaleError, Sizes, scale_load
 from chidao.personnel.models import Assignment, Deferral, Discipline, Person, Rating
 from chidao.programs import permissions, selectors
 from chidao.programs.models import (
@@ -27,7 +28,6 @@ from chidao.programs.models import (
     StatusChange,
 )
 from chidao.rotation import due, plan
-from chidao.rotation.demo import rounds_load
 from chidao.rotation.models import DueEntry, DueStatus
 
 ON = dt.date(2026, 6, 30)

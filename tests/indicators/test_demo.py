@@ -6,12 +6,12 @@ from decimal import Decimal
 import pytest
 
 from chidao.core.models import ChangeRecord, Role, Unit, User
+from chidao.core.ratings import Rating
+from chidao.demo.indicators import TASK_FORCE_NAME, indicators_load
+from chidao.demo.program import demo_load
 from chidao.indicators import selectors
-from chidao.indicators.demo import TASK_FORCE_NAME, indicators_load
 from chidao.indicators.models import Actual, Indicator, Target, TaskForce
 from chidao.procedures.models import Procedure
-from chidao.programs.demo import demo_load
-from chidao.reports.figures import Rating
 
 pytestmark = pytest.mark.django_db
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from chidao.core.ratings import Rating
 from chidao.indicators.rules import (
     PERCENT_RANGE,
     indicator_forecast,
@@ -13,7 +14,6 @@ from chidao.indicators.rules import (
     target_path,
     target_path_value,
 )
-from chidao.reports.figures import Rating
 
 D = dt.date
 START = D(2021, 1, 1)

@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.models import ChangeRecord
+from chidao.core.ratings import Rating
 from chidao.indicators import selectors, services
 from chidao.indicators.models import Actual, Indicator, ProjectStatus, Target, TaskForce
 from chidao.procedures.models import Procedure
-from chidao.reports.figures import Rating
 
 pytestmark = pytest.mark.django_db
 D = dt.date

@@ -9,8 +9,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from chidao.core.models import Role, User
+from chidao.demo.people import people_load
 from chidao.personnel import rules
-from chidao.personnel.demo import people_load
 from chidao.personnel.models import (
     AccessLog,
     Assignment,
@@ -100,7 +100,7 @@ def test_demo_people_are_consistent(demo_50):
 
 
 def test_people_alone_when_program_data_exists():
-    from chidao.programs.demo import demo_load
+    from chidao.demo.program import demo_load
 
     assert demo_load() is True
     result = people_load(count=20)

@@ -5,11 +5,11 @@ import datetime as dt
 import pytest
 
 from chidao.core.models import Unit
+from chidao.core.periods import period_parse
+from chidao.demo.procedures import procedures_load
 from chidao.procedures import selectors
-from chidao.procedures.demo import procedures_load
 from chidao.procedures.models import DecisionItem, ItemAction, Procedure, ReviewFinding
 from chidao.procedures.status import derive_status
-from chidao.reports.periods import period_parse
 
 pytestmark = pytest.mark.django_db
 D = dt.date

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from chidao.core.models import User
+from chidao.demo.program import demo_load
 from chidao.programs import selectors, services
-from chidao.programs.demo import demo_load
 from chidao.programs.models import DeadlineClass, Program, Status
 from chidao.programs.selectors import deadline_class
 from tests.conftest import at, pdf_file

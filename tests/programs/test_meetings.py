@@ -7,8 +7,8 @@ import pytest
 
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.models import ChangeRecord, User
+from chidao.demo.program import demo_load
 from chidao.programs import selectors, services
-from chidao.programs.demo import demo_load
 from chidao.programs.models import (
     AgendaItem,
     Conclusion,

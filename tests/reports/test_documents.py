@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from chidao.core.models import Role, Unit, User
+from chidao.demo.program import demo_load
 from chidao.programs import selectors
-from chidao.programs.demo import demo_load
 from chidao.programs.models import Program
 from chidao.reports.builders import vn_long_date
 from chidao.reports.services import report_render

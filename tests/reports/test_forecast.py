@@ -4,9 +4,10 @@ import datetime as dt
 
 import pytest
 
+from chidao.core.ratings import Rating
 from chidao.programs.models import Status
 from chidao.programs.selectors import ItemState
-from chidao.reports.figures import Rating, trajectory_build, unit_rating
+from chidao.reports.figures import trajectory_build, unit_rating
 
 D = dt.date
 AS_OF = D(2021, 12, 28)

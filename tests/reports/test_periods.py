@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from chidao.reports.periods import PeriodKind, period_parse, periods_for_year, reporting_period
+from chidao.core.periods import PeriodKind, period_parse, periods_for_year, reporting_period
 
 D = dt.date
 

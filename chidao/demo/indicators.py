@@ -18,12 +18,12 @@ from django.utils import timezone
 
 from chidao.core.models import Role, Unit, User
 from chidao.core.reference import units_load_reference
+from chidao.indicators import services
+from chidao.indicators.models import Indicator, ProjectStatus, TaskForce
 from chidao.procedures.models import Procedure
-from chidao.programs.demo import DEMO_PASSWORD
 from chidao.programs.models import Deliverable
 
-from . import services
-from .models import Indicator, ProjectStatus, TaskForce
+from .program import DEMO_PASSWORD
 
 D = dt.date
 TASK_FORCE_NAME = ("Tổ công tác đặc biệt tháo gỡ khó khăn, vướng mắc về thủ tục đầu tư, đẩy mạnh giải ngân vốn "

@@ -22,9 +22,11 @@ from django.db import transaction
 
 from chidao.core.models import Role, Unit, UnitKind, UnitLevel, User
 from chidao.core.reference import units_load_reference
+from chidao.core.text import fold
+from chidao.procedures import services
+from chidao.procedures.models import DecisionItem, ItemAction, Level, Procedure, Proposal, ReviewFinding, ReviewGroup
 
-from . import services
-from .models import DecisionItem, ItemAction, Level, Procedure, Proposal, ReviewFinding, ReviewGroup
+from .program import DEMO_PASSWORD
 
 BASE_2020 = 1900
 NEW_2021, REPLACED_2021, ABOLISHED_2021, AMENDED_2021 = 557, 150, 520, 43
@@ -125,13 +127,11 @@ def _units() -> dict[str, Unit]:
     for code, name, short in EXTRA_DEPARTMENTS:
         Unit.objects.get_or_create(code=code, defaults={
             "name": name, "short_name": short, "kind": UnitKind.DEPARTMENT, "level": UnitLevel.PROVINCE,
-            "parent": ubnd, "search_text": f"{name} {short} {code}".lower()})
+            "parent": ubnd, "search_text": fold(f"{name} {short} {code}")})
     return {u.code: u for u in Unit.objects.all()}
 
 
 def _reform_user(units: dict[str, Unit]) -> User:
-    from chidao.programs.demo import DEMO_PASSWORD
-
     user = User.objects.filter(username="cchc").first()
     if user is None:
         user = User(username="cchc", full_name="Lê Thu Hà (mẫu)", role=Role.REFORM, unit=units["VPUB"],

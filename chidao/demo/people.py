@@ -26,9 +26,8 @@ from django.utils import timezone
 from chidao.core.errors import ValidationError
 from chidao.core.models import Role, Unit, UnitKind, User
 from chidao.core.reference import units_load_reference
-
-from . import rules
-from .models import (
+from chidao.personnel import rules
+from chidao.personnel.models import (
     Assignment,
     AssignmentKind,
     Deferral,
@@ -47,7 +46,10 @@ from .models import (
     Relative,
     Sector,
 )
-from .services import INVERSE, person_derive
+from chidao.personnel.planning import planning_entry_add, planning_term_create
+from chidao.personnel.services import INVERSE, person_derive
+
+from .program import DEMO_PASSWORD
 
 SEED = 20250701
 DEFAULT_PEOPLE = 300
@@ -155,7 +157,7 @@ def _day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
 
 
-class _Generator:
+class Generator:
     def __init__(self, *, count: int, seed: int, on: dt.date) -> None:
         self.count = count
         self.rng = random.Random(seed)
@@ -171,7 +173,7 @@ class _Generator:
         return f"{family} {middle} {given}"
 
 
-def _units(count: int) -> list[Unit]:
+def people_units(count: int) -> list[Unit]:
     """The real departments, then the wards; as many units as suit `count` people (about 8 each)."""
     departments = list(Unit.objects.filter(kind=UnitKind.DEPARTMENT, valid_to__isnull=True).order_by("code"))
     wards = list(Unit.objects.filter(kind=UnitKind.COMMUNE, valid_to__isnull=True).order_by("code"))
@@ -179,7 +181,7 @@ def _units(count: int) -> list[Unit]:
     return every[:max(3, min(len(every), count // 8))]
 
 
-def _positions(units: list[Unit]) -> dict[int, tuple[list[Position], list[Position]]]:
+def positions_create(units: list[Unit]) -> dict[int, tuple[list[Position], list[Position]]]:
     """{unit id: (leading posts in fill order, staff posts)}, created where missing."""
     specs = {u.pk: (_department_posts(u) if u.kind == UnitKind.DEPARTMENT else _ward_posts(u)) for u in units}
     existing = {(p.unit_id, p.title): p for p in Position.objects.filter(unit_id__in=specs)}
@@ -196,8 +198,6 @@ def _positions(units: list[Unit]) -> dict[int, tuple[list[Position], list[Positi
 
 def _officers(units: list[Unit]) -> list[str]:
     """Personnel officers (Role.PERSONNEL) of a few agencies and the first ward."""
-    from chidao.programs.demo import DEMO_PASSWORD
-
     chosen = [u for u in units if u.code in ("SNV", "STC", "SYT")]
     chosen += [u for u in units if u.kind == UnitKind.COMMUNE][:1]
     made = []
@@ -213,12 +213,11 @@ def _officers(units: list[Unit]) -> list[str]:
     return made
 
 
-def _actor() -> User:
+def demo_admin() -> User:
+    """The demo's administrator: the first active one, created when there is none."""
     actor = (User.objects.filter(is_active=True, is_superuser=True).order_by("pk").first()
              or User.objects.filter(is_active=True, role=Role.ADMIN).order_by("pk").first())
     if actor is None:
-        from chidao.programs.demo import DEMO_PASSWORD
-
         actor = User(username="admin", full_name="Quản trị hệ thống", role=Role.ADMIN, is_superuser=True,
                      is_staff=True, email="admin@chidao.invalid")
         actor.set_password(DEMO_PASSWORD)
@@ -234,10 +233,10 @@ def people_load(*, count: int = DEFAULT_PEOPLE, seed: int = SEED, on: dt.date | 
     on = on or timezone.localdate()
     if not Unit.objects.filter(kind=UnitKind.COMMUNE).exists():
         units_load_reference()
-    g = _Generator(count=count, seed=seed, on=on)
+    g = Generator(count=count, seed=seed, on=on)
     rng = g.rng
-    units = _units(count)
-    posts = _positions(units)
+    units = people_units(count)
+    posts = positions_create(units)
     result = DemoPeopleResult(positions=sum(len(a) + len(b) for a, b in posts.values()))
     hometowns = list(Unit.objects.filter(kind=UnitKind.COMMUNE, valid_to__isnull=True).order_by("code"))
     # Departments take three shares, wards one.
@@ -303,7 +302,7 @@ def people_load(*, count: int = DEFAULT_PEOPLE, seed: int = SEED, on: dt.date | 
         people.append(person)
         history.append(steps)
 
-    pairs = _relatives_prepare(g, people)
+    pairs = relatives_prepare(g, people)
     for person in people:
         person_derive(person)
     Person.objects.bulk_create(people, batch_size=2000)
@@ -327,7 +326,7 @@ def people_load(*, count: int = DEFAULT_PEOPLE, seed: int = SEED, on: dt.date | 
     result.deferrals = _deferrals(g, people)
     result.relatives = _relatives_link(people, pairs)
     result.officers = _officers(units)
-    result.planning_added, result.planning_refused = _planning(g, people, posts, units)
+    result.planning_added, result.planning_refused = planning_fill(g, people, posts, units)
     return result
 
 
@@ -336,7 +335,7 @@ def people_load(*, count: int = DEFAULT_PEOPLE, seed: int = SEED, on: dt.date | 
 LEVELS = [RatingLevel.EXCELLENT, RatingLevel.GOOD, RatingLevel.COMPLETED, RatingLevel.NOT_COMPLETED]
 
 
-def _ratings(g: _Generator, people: list[Person], history: list[list[tuple[Position, dt.date, str]]]) -> int:
+def _ratings(g: Generator, people: list[Person], history: list[list[tuple[Position, dt.date, str]]]) -> int:
     """Mostly good; about 2 % "không hoàn thành nhiệm vụ" in the last two years; about 6 % a drop."""
     rng = g.rng
     rows = []
@@ -366,7 +365,7 @@ def _discipline(person: Person, system: str, form: str, decided_on: dt.date, by:
                       blocks_until=rules.discipline_blocks_until(form=form, decided_on=decided_on))
 
 
-def _disciplines(g: _Generator, people: list[Person]) -> int:
+def _disciplines(g: Generator, people: list[Person]) -> int:
     """About 4 %: some expired (decided years ago), some in force, one khai trừ (permanent)."""
     rng, on = g.rng, g.on
     rows = []
@@ -392,7 +391,7 @@ def _disciplines(g: _Generator, people: list[Person]) -> int:
     return len(rows)
 
 
-def _deferrals(g: _Generator, people: list[Person]) -> int:
+def _deferrals(g: Generator, people: list[Person]) -> int:
     """About 3 % of staff in periodic-change sectors, one of each situation in turn."""
     rng, on = g.rng, g.on
     rows = []
@@ -412,7 +411,7 @@ def _deferrals(g: _Generator, people: list[Person]) -> int:
 
 # --- Relatives ---------------------------------------------------------------------------------------
 
-def _rename(g: _Generator, person: Person, *, gender: str | None = None, family: str | None = None) -> None:
+def _rename(g: Generator, person: Person, *, gender: str | None = None, family: str | None = None) -> None:
     gender = gender or person.gender
     family = family or person.full_name.split()[0]
     person.gender = gender
@@ -427,7 +426,7 @@ def _holds(person: Person, *, key: bool = False, sectors: tuple[str, ...] = ()) 
     return post.is_key_post if key else (post.sector in sectors and not post.is_leader)
 
 
-def _relatives_prepare(g: _Generator, people: list[Person]) -> list[tuple[int, int, str]]:
+def relatives_prepare(g: Generator, people: list[Person]) -> list[tuple[int, int, str]]:
     """Choose the family pairs before the rows are written, so names and genders agree (a child and
     siblings carry the family name; spouses are a man and a woman)."""
     rng = g.rng
@@ -491,18 +490,14 @@ def _relatives_link(people: list[Person], pairs: list[tuple[int, int, str]]) -> 
 # --- Planning ----------------------------------------------------------------------------------------
 
 
-def _planning(g: _Generator, people: list[Person], posts: dict[int, tuple[list[Position], list[Position]]],
+def planning_fill(g: Generator, people: list[Person], posts: dict[int, tuple[list[Position], list[Position]]],
               units: list[Unit]) -> tuple[int, int]:
     """Planning term 2025-2030 through planning.planning_entry_add; what the rules refuse is skipped.
 
     Tries the edges: four candidates per post (the fourth is refused once three are in), one strong
     candidate for four posts of one level (the fourth is refused), and whoever is disciplined or too
     close to retirement (refused)."""
-    try:
-        from .planning import planning_entry_add, planning_term_create
-    except ImportError:
-        return 0, 0
-    actor = _actor()
+    actor = demo_admin()
     term = PlanningTerm.objects.filter(name=TERM_NAME).first() or planning_term_create(
         actor=actor, name=TERM_NAME, start_year=2025, end_year=2030)
     rng, on = g.rng, g.on

@@ -9,10 +9,9 @@ import datetime as dt
 from django.utils import timezone
 
 from chidao.core.models import Role, Unit, User
-
-from .due import due_list_build, round_create
-from .models import RotationRound, RoundKind
-from .plan import plan_request, plan_solve
+from chidao.rotation.due import due_list_build, round_create
+from chidao.rotation.models import RotationRound, RoundKind
+from chidao.rotation.plan import plan_request, plan_solve
 
 
 def rounds_load(*, on: dt.date | None = None) -> RotationRound | None:

@@ -3,12 +3,12 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from chidao.core.models import User
-from chidao.core.scale import SCALES, ScaleError, scale_load, scale_tidy
-from chidao.indicators.demo import indicators_load
-from chidao.personnel.demo import DEFAULT_PEOPLE, people_load
-from chidao.procedures.demo import procedures_load
-from chidao.programs.demo import DEMO_PASSWORD, demo_load, demo_users
-from chidao.rotation.demo import rounds_load
+from chidao.demo.indicators import indicators_load
+from chidao.demo.people import DEFAULT_PEOPLE, people_load
+from chidao.demo.procedures import procedures_load
+from chidao.demo.program import DEMO_PASSWORD, demo_load, demo_users
+from chidao.demo.rotation import rounds_load
+from chidao.demo.scale import SCALES, ScaleError, scale_load, scale_tidy
 
 
 class Command(BaseCommand):

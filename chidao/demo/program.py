@@ -21,9 +21,8 @@ from django.utils import timezone
 
 from chidao.core.models import Role, Unit, User
 from chidao.core.reference import units_load_reference
-
-from . import services
-from .models import Attachment, Deliverable, Kind, Meeting, MeetingPoint, Note, Program, Status
+from chidao.programs import services
+from chidao.programs.models import Attachment, Deliverable, Kind, Meeting, MeetingPoint, Note, Program, Status
 
 DEMO_PASSWORD = "chidao-demo-2026"
 PROGRAM_NUMBER = "01-CTr/TU"
@@ -122,7 +121,7 @@ def _at(day: dt.date, hour: int = 9) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
 
 
-def _demo_pdf(title: str) -> bytes:
+def demo_pdf(title: str) -> bytes:
     """A one-page PDF saying it is a demo file (ASCII text, built by hand to need no extra library)."""
     text = f"DEMO - not a real document: {title}".encode("ascii", "replace")
     stream = b"BT /F1 12 Tf 50 780 Td (" + text.replace(b"(", b"[").replace(b")", b"]") + b") Tj ET"
@@ -351,7 +350,7 @@ def _play(d, plan: Plan, *, office: User, officer: User, steering: User) -> None
         if status == Status.COMPLETED:
             attachment = services.attachment_upload(
                 actor=office, deliverable=d, purpose=Attachment.Purpose.APPROVAL, at=_at(day, 8),
-                file=SimpleUploadedFile(f"van-ban-phe-duyet-mau-{d.code}.pdf", _demo_pdf(f"approval {d.code}"),
+                file=SimpleUploadedFile(f"van-ban-phe-duyet-mau-{d.code}.pdf", demo_pdf(f"approval {d.code}"),
                                         content_type="application/pdf"),
             )
             d = services.deliverable_transition(
