@@ -201,6 +201,8 @@ def _module_world(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
         outer.__exit__(None, None, None)
+        names = [u.username for u in w.users.values() if u is not None]
+        assert not User.objects.filter(username__in=names).exists(), "the matrix world outlived its module"
 
 
 @pytest.fixture
