@@ -3,9 +3,9 @@ user per role, with unit B (Sở Tài chính) as the "other unit".
 
 The world is built once per test module (`_module_world`) inside a transaction that stays open while the
 module runs and is rolled back after it, so nothing of it reaches another module. Each test runs in a
-savepoint inside it (pytest-django's `db`), rolled back after the test, so it sees the world exactly as built.
-It is made with the same builders as the shared fixtures (tests/conftest.py, tests/personnel/fixtures.py,
-tests/programs/fixtures.py).
+savepoint inside it (pytest-django's `db`), rolled back after the test, so it sees the world exactly as
+built, and gets its own copy of the world's objects. It is made with the same builders as the shared
+fixtures (tests/conftest.py, tests/personnel/fixtures.py, tests/programs/fixtures.py).
 """
 
 import copy
