@@ -1,4 +1,9 @@
-"""Shared fixtures: reference units, one user per role, a program with deliverables."""
+"""Shared fixtures: reference units, one user per role, a program with deliverables.
+
+The apps' fixtures used by more than one test directory live in plugin modules registered below, so every
+directory sees them without importing fixtures into test modules. Each fixture is a thin wrapper over a
+`build_*` function, which the permission matrix also calls to build its world once per module.
+"""
 
 import datetime as dt
 
@@ -10,14 +15,31 @@ from chidao.core.models import Role, Unit, UnitKind, UnitLevel, User
 from chidao.programs import services
 from chidao.programs.models import Kind, Program
 
+pytest_plugins = [
+    "tests.personnel.fixtures",
+    "tests.programs.fixtures",
+    "tests.procedures.fixtures",
+    "tests.indicators.fixtures",
+    "tests.rotation.fixtures",
+    "tests.rotation.plan_world",
+]
+
+
+def fast_settings(media_root) -> dict[str, object]:
+    """The settings every test runs with: fast password hashing, its own media folder, tasks in-process."""
+    return {
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        "MEDIA_ROOT": media_root,
+        "LANGUAGE_CODE": "vi",
+        # Background tasks run in-process, so a test sees their result at once.
+        "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+    }
+
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.LANGUAGE_CODE = "vi"
-    # Background tasks run in-process, so a test sees their result at once.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    for name, value in fast_settings(tmp_path / "media").items():
+        setattr(settings, name, value)
 
 
 def at(y: int, m: int, d: int, hour: int = 9) -> dt.datetime:
@@ -29,8 +51,7 @@ def pdf_file(name: str = "phe-duyet.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, b"%PDF-1.4\n%test\n", content_type="application/pdf")
 
 
-@pytest.fixture
-def units(db):
+def build_units() -> dict[str, Unit]:
     def unit(code: str, name: str, kind=UnitKind.DEPARTMENT, parent=None) -> Unit:
         return Unit.objects.create(code=code, name=name, kind=kind, level=UnitLevel.PROVINCE, parent=parent)
 
@@ -45,8 +66,7 @@ def units(db):
     }
 
 
-@pytest.fixture
-def users(units):
+def build_users(units: dict[str, Unit]) -> dict[str, User]:
     def user(username: str, role: str, unit: Unit | None) -> User:
         u = User(username=username, role=role, unit=unit, full_name=username)
         u.set_password("pw")
@@ -64,16 +84,14 @@ def users(units):
     }
 
 
-@pytest.fixture
-def program(users, units) -> Program:
+def build_program(users: dict[str, User], units: dict[str, Unit]) -> Program:
     return services.program_create(
         actor=users["admin"], number="01-CTr/TU", title="Chương trình thử", issuing_body=units["tu"],
         issued_on=dt.date(2021, 3, 17), term="XVII", period_start=2021, period_end=2025,
     )
 
 
-@pytest.fixture
-def make_deliverable(program, users, units):
+def deliverable_maker(program: Program, users: dict[str, User], units: dict[str, Unit]):
     counter = iter(range(1, 10_000))
 
     def make(*, lead="snv", deadline=dt.date(2021, 9, 30), kind=Kind.SCHEME, coordinating=(), created=None,
@@ -87,3 +105,23 @@ def make_deliverable(program, users, units):
         )
 
     return make
+
+
+@pytest.fixture
+def units(db):
+    return build_units()
+
+
+@pytest.fixture
+def users(units):
+    return build_users(units)
+
+
+@pytest.fixture
+def program(users, units) -> Program:
+    return build_program(users, units)
+
+
+@pytest.fixture
+def make_deliverable(program, users, units):
+    return deliverable_maker(program, users, units)

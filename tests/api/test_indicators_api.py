@@ -13,14 +13,11 @@ from chidao.core.models import ChangeRecord
 from chidao.core.tokens import api_token_create
 from chidao.indicators import services
 from chidao.indicators.models import Actual, Indicator, Target, TaskForce, TaskForceMember, TaskForceProject
-from tests.indicators import conftest as indicator_fixtures
 
 pytestmark = pytest.mark.django_db
 D = dt.date
 JSON = "application/json"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# The indicators app's fixtures (the reform office's user, an indicator factory), visible from tests/api.
-reform, make_indicator = indicator_fixtures.reform, indicator_fixtures.make_indicator
 
 
 @pytest.fixture

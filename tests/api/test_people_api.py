@@ -8,10 +8,6 @@ import pytest
 
 from chidao.core.tokens import api_token_create
 from chidao.personnel.models import AccessLog, Gender, Rating
-from tests.personnel import conftest as personnel
-
-# The personnel fixtures (unit tree, personnel officers, posts, person factory).
-tree, hr, posts, make_person = personnel.tree, personnel.hr, personnel.posts, personnel.make_person
 
 pytestmark = pytest.mark.django_db
 

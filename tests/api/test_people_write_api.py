@@ -23,11 +23,7 @@ from chidao.personnel.models import (
     Rating,
     Relative,
 )
-from tests.personnel import conftest as personnel
 from tests.personnel.test_import import GOOD_ASSIGNMENTS, GOOD_PEOPLE, good_file, workbook
-
-# The personnel fixtures (unit tree, personnel officers, posts, person factory).
-tree, hr, posts, make_person = personnel.tree, personnel.hr, personnel.posts, personnel.make_person
 
 pytestmark = pytest.mark.django_db
 

@@ -16,9 +16,6 @@ from chidao.personnel.models import (
     PlanningEntry,
     PlanningTerm,
 )
-from tests.personnel import conftest as personnel
-
-tree, hr, posts, make_person = personnel.tree, personnel.hr, personnel.posts, personnel.make_person
 
 pytestmark = pytest.mark.django_db
 

@@ -21,18 +21,11 @@ from chidao.procedures.models import (
     ReviewFinding,
     ReviewGroup,
 )
-from tests.procedures import conftest as procedure_fixtures
 
 pytestmark = pytest.mark.django_db
 D = dt.date
 JSON = "application/json"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# The procedures app's shared fixtures (tests/procedures/conftest.py is not visible from tests/api).
-proc_units = procedure_fixtures.proc_units
-reform_user = procedure_fixtures.reform_user
-proc_users = procedure_fixtures.proc_users
-make_procedure = procedure_fixtures.make_procedure
-make_decision = procedure_fixtures.make_decision
 
 
 @pytest.fixture

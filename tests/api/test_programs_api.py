@@ -24,12 +24,10 @@ from chidao.programs.models import (
     StatusChange,
 )
 from tests.conftest import at, pdf_file
-from tests.programs import conftest as program_fixtures
 
 pytestmark = pytest.mark.django_db
 D = dt.date
 JSON = "application/json"
-meeting = program_fixtures.meeting
 
 
 @pytest.fixture

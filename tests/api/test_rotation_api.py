@@ -13,12 +13,8 @@ from chidao.personnel.models import AccessLog, Assignment, Gender, Person
 from chidao.rotation import plan
 from chidao.rotation.models import DueEntry, Move, MoveSource, RotationRound, RoundState
 from chidao.rotation.rules import BASIS_FLAGGED, BASIS_PERIODIC_CHANGE
-from tests.rotation import conftest as rotation_fixtures
-from tests.rotation.plan_world import world  # noqa: F401 (fixture)
 
 # The rotation fixtures (unit tree, personnel officers, posts, people, rounds), visible from tests/api.
-tree, hr, posts = rotation_fixtures.tree, rotation_fixtures.hr, rotation_fixtures.posts
-make_person, make_round = rotation_fixtures.make_person, rotation_fixtures.make_round
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"

@@ -24,8 +24,6 @@ from chidao.reports.tasks import report_build_task
 from chidao.rotation import plan
 from chidao.rotation.models import Move, RotationRound, RoundState
 from tests.conftest import at
-from tests.rotation.conftest import hr, make_person, make_round, posts, tree  # noqa: F401 (fixtures)
-from tests.rotation.plan_world import world  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""A small world for the plan tests (imported by test_instance.py and test_plan.py).
+"""A small world for the plan tests (a pytest plugin, registered in tests/conftest.py: the `world` fixture).
 
 Periodic position change round over the whole city (as of 01/06/2025, a unit takes at most 50 % of its
 staff). Movers (included due entries):

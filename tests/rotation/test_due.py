@@ -18,7 +18,7 @@ from chidao.rotation import due
 from chidao.rotation.models import DueEntry, DueStatus, RotationRound, RoundKind, RoundState
 from chidao.rotation.rules import BASIS_FLAGGED, BASIS_PERIODIC_CHANGE, BASIS_ROTATION
 
-from .conftest import ON
+from .fixtures import ON
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from chidao.personnel.models import Position, PostLevel
 from chidao.rotation.instance import instance_build, official_id, position_id, unit_id
 from chidao.rotation.models import DueEntry, DueStatus, RotationRound, RoundKind
 
-from .plan_world import ON, include, world  # noqa: F401 (fixture)
+from .plan_world import ON, include
 
 
 def _cands(instance, official):

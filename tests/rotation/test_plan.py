@@ -16,8 +16,6 @@ from chidao.personnel.models import AccessLog, Assignment, Person
 from chidao.rotation import plan
 from chidao.rotation.models import Move, MoveSource, RotationRound, RoundState
 
-from .plan_world import world  # noqa: F401 (fixture)
-
 EFFECTIVE = dt.date(2025, 7, 1)
 
 

@@ -1,17 +1,23 @@
 """The fixture world of the permission matrix: one object of each kind, all in unit A (Sở Nội vụ), and one
 user per role, with unit B (Sở Tài chính) as the "other unit".
 
-From tests/conftest.py: `units`, `users`, `program`, `make_deliverable`. Re-exported from tests/personnel and
-tests/programs (pytest shares conftest fixtures only down the directory tree): `tree`, `hr`, `posts`,
-`make_person`, `meeting`.
+The world is built once per test module (`_module_world`) inside a transaction that stays open while the
+module runs and is rolled back after it, so nothing of it reaches another module. Each test runs in a
+savepoint inside it (pytest-django's `db`), rolled back after the test, so it sees the world exactly as
+built, and gets its own copy of the world's objects. It is made with the same builders as the shared
+fixtures (tests/conftest.py, tests/personnel/fixtures.py, tests/programs/fixtures.py).
 """
 
+import copy
 import datetime as dt
-from dataclasses import dataclass, field
+import shutil
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from chidao.core.models import Notification, NotificationKind, Role, Unit, UnitKind, UnitLevel, User
@@ -28,15 +34,9 @@ from chidao.programs.models import Attachment, Deliverable, Meeting, Program
 from chidao.reports.models import ReportJob
 from chidao.rotation import due, plan
 from chidao.rotation.models import DueEntry, Move, RotationRound, RoundKind
-from tests.conftest import pdf_file
-from tests.personnel import conftest as personnel_fixtures
-from tests.programs import conftest as program_fixtures
-
-tree = personnel_fixtures.tree
-hr = personnel_fixtures.hr
-posts = personnel_fixtures.posts
-make_person = personnel_fixtures.make_person
-meeting = program_fixtures.meeting
+from tests.conftest import build_program, build_units, build_users, deliverable_maker, fast_settings, pdf_file
+from tests.personnel.fixtures import build_hr, build_posts, build_tree, person_maker
+from tests.programs.fixtures import build_meeting
 
 # The roles of the matrix (keys of World.users; ANON has no user).
 ADMIN, STEERING, OFFICE, LEAD_A, LEAD_B = "admin", "steering", "office", "lead_a", "lead_b"
@@ -79,11 +79,21 @@ class World:
     indicator: Indicator | None = None
     task_force: TaskForce | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    # The module's world as built, which refresh() copies back (set on each test's copy).
+    pristine: "World | None" = field(default=None, repr=False, compare=False)
 
 
-@pytest.fixture
-def world(units, users, tree, hr, posts, make_person, program, make_deliverable, meeting) -> World:
+def build_world() -> World:
     """Everything in unit A (Sở Nội vụ and its division); unit B is Sở Tài chính."""
+    units = build_units()
+    users = build_users(units)
+    tree = build_tree(units)
+    hr = build_hr(tree)
+    posts = build_posts(tree)
+    make_person = person_maker(users, posts)
+    program = build_program(users, units)
+    make_deliverable = deliverable_maker(program, users, units)
+    meeting = build_meeting(program, users)
     reform_unit = Unit.objects.create(code="VPUB", name="Văn phòng UBND Thành phố", kind=UnitKind.DEPARTMENT,
                                       level=UnitLevel.PROVINCE, parent=units["city"])
     reform = User(username="cchc", role=Role.REFORM, unit=reform_unit, full_name="Cán bộ cải cách hành chính")
@@ -169,6 +179,57 @@ def world(units, users, tree, hr, posts, make_person, program, make_deliverable,
             w.tokens[_role_of(people, user)] = api_token_create(user=user, name="matrix", scope="write")[1]
             w.read_tokens[_role_of(people, user)] = api_token_create(user=user, name="matrix-read", scope="read")[1]
     return w
+
+
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world, built once for the module in a transaction rolled back when the module is done; the files it
+    stores (an attachment, a report) go to a media folder of the module's, copied for each test."""
+    media = tmp_path_factory.mktemp("matrix-media")
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with override_settings(**fast_settings(media)):
+                w = build_world()
+                refresh_from_db(w)
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield w, media
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+        names = [u.username for u in w.users.values() if u is not None]
+        assert not User.objects.filter(username__in=names).exists(), "the matrix world outlived its module"
+
+
+@pytest.fixture
+def world(_module_world, db, settings) -> World:
+    """A copy of the module's world for one test; the database has it as built (the writes of earlier tests
+    were rolled back with their savepoints)."""
+    pristine, media = _module_world
+    shutil.copytree(media, settings.MEDIA_ROOT, dirs_exist_ok=True)
+    w = copy.deepcopy(pristine)
+    w.pristine = pristine
+    return w
+
+
+def refresh(w: World) -> None:
+    """Objects of the world as the database has them again after a rolled-back write: a fresh copy of those of
+    the module (reading some thirty objects back after every write made up a third of the matrix's time)."""
+    assert w.pristine is not None
+    fresh = copy.deepcopy(w.pristine)
+    for f in fields(World):
+        if f.name != "pristine":
+            setattr(w, f.name, getattr(fresh, f.name))
+
+
+def refresh_from_db(w: World) -> None:
+    for obj in [*vars(w).values(), *w.users.values(), *w.extra.values()]:
+        if hasattr(obj, "refresh_from_db"):
+            obj.refresh_from_db()
 
 
 def _role_of(people: dict[str, User | None], user: User) -> str:

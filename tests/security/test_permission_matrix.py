@@ -5,6 +5,7 @@ table does not list fails `test_every_page_is_in_the_matrix` / `test_every_api_o
 Each GET is asked as every role; each write is posted as every role the table refuses (the status is the
 table's and not one row of the database changes) and as every role it allows (it succeeds and changes the
 database, inside a savepoint rolled back afterwards).
+The world is built once per module (conftest.py), and each test runs in a savepoint rolled back after it.
 """
 
 from typing import Any
@@ -15,7 +16,7 @@ from django.db import transaction
 from django.shortcuts import resolve_url
 from django.test import Client
 
-from .conftest import ANON, ROLES, World
+from .conftest import ANON, ROLES, World, refresh
 from .helpers import (
     api_headers,
     api_operations,
@@ -107,7 +108,7 @@ def test_page_write_allowed_succeeds(client, world, name):
             # Then it succeeds and writes
             got[role] = (status in SUCCESS, bool(changed_tables(before, fingerprint())))
             transaction.set_rollback(True)
-        _refresh(world)
+        refresh(world)
     assert got == {role: (True, True) for role in allowed}
 
 
@@ -173,12 +174,6 @@ def test_api_write_allowed_succeeds(world, key):
             status = _call(world, key, op, role).status_code
             got[role] = (status in SUCCESS, bool(changed_tables(before, fingerprint())))
             transaction.set_rollback(True)
-        _refresh(world)
+        refresh(world)
     assert got == {role: (True, True) for role in allowed}
 
-
-def _refresh(world: World) -> None:
-    """Objects of the world as the database has them again after a rolled-back write."""
-    for obj in [*vars(world).values(), *world.extra.values()]:
-        if hasattr(obj, "refresh_from_db"):
-            obj.refresh_from_db()

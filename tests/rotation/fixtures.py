@@ -1,10 +1,7 @@
-"""Fixtures for rotation tests (due lists and plans alike).
-
-From tests/conftest.py: `units`, `users`. Re-exported from tests/personnel/conftest.py (pytest shares
-conftest fixtures only down the directory tree): `tree` (SNV with a division below it), `hr` (personnel
-officers of SNV and STC), `posts` (leading, key and sector posts of SNV and STC), `make_person`
-(a person with an assignment to a post from a date). Added here: `wards` (two communes, for hometowns),
-`make_round` (a round opened through the service), `defer` (a deferral through the service), `ON`.
+"""Rotation fixtures (a pytest plugin, registered in tests/conftest.py so tests/api and tests/core see them):
+`wards` (two communes, for hometowns), `make_round` (a round opened through the service), `defer` (a deferral
+through the service), and `ON`, the date rounds are computed at. They build on `units`, `users` (tests/conftest.py)
+and `tree`, `hr`, `posts`, `make_person` (tests/personnel/fixtures.py).
 """
 
 import datetime as dt
@@ -16,13 +13,6 @@ from chidao.personnel import services as personnel_services
 from chidao.personnel.models import Deferral, Person
 from chidao.rotation import due
 from chidao.rotation.models import RotationRound, RoundKind
-from tests.personnel import conftest as personnel_fixtures
-
-# Fixtures of tests/personnel, made visible to this directory (pytest finds fixtures by module attribute).
-tree = personnel_fixtures.tree
-hr = personnel_fixtures.hr
-posts = personnel_fixtures.posts
-make_person = personnel_fixtures.make_person
 
 # The date rounds are computed at unless a test says otherwise.
 ON = dt.date(2025, 6, 1)

@@ -1,4 +1,5 @@
-"""Fixtures for personnel tests: a small unit tree, personnel officers, posts and a person factory."""
+"""Personnel fixtures (a pytest plugin, registered in tests/conftest.py so every test directory sees them): a small
+unit tree, personnel officers, posts and a person factory, each over a `build_*` function."""
 
 import datetime as dt
 import itertools
@@ -10,16 +11,14 @@ from chidao.personnel import services
 from chidao.personnel.models import Gender, Person, Position, PostLevel
 
 
-@pytest.fixture
-def tree(units):
+def build_tree(units: dict[str, Unit]) -> dict[str, Unit]:
     """SNV has a division below it (phòng); STC stays outside SNV's subtree."""
     division = Unit.objects.create(code="SNV-TCBC", name="Phòng Tổ chức, biên chế", kind=UnitKind.DEPARTMENT,
                                    level=UnitLevel.PROVINCE, parent=units["snv"])
     return {**units, "snv_division": division}
 
 
-@pytest.fixture
-def hr(tree):
+def build_hr(tree: dict[str, Unit]) -> dict[str, User]:
     """Personnel officers: one of Sở Nội vụ (sees its subtree), one of Sở Tài chính."""
     def user(username: str, unit: Unit) -> User:
         u = User(username=username, role=Role.PERSONNEL, unit=unit, full_name=username)
@@ -30,8 +29,7 @@ def hr(tree):
     return {"snv": user("tccb_snv", tree["snv"]), "stc": user("tccb_stc", tree["stc"])}
 
 
-@pytest.fixture
-def posts(tree):
+def build_posts(tree: dict[str, Unit]) -> dict[str, Position]:
     def post(unit: str, title: str, level: int, leader: bool = True, key: bool = False, **kw) -> Position:
         return Position.objects.create(unit=tree[unit], title=title, level=level, is_leader=leader,
                                        is_key_post=key, **kw)
@@ -48,8 +46,7 @@ def posts(tree):
     }
 
 
-@pytest.fixture
-def make_person(users, posts):
+def person_maker(users: dict[str, User], posts: dict[str, Position]):
     counter = itertools.count(1)
 
     def make(*, name: str = "Nguyễn Văn An", born: dt.date = dt.date(1975, 5, 20), gender: str = Gender.MALE,
@@ -65,3 +62,23 @@ def make_person(users, posts):
         return person
 
     return make
+
+
+@pytest.fixture
+def tree(units):
+    return build_tree(units)
+
+
+@pytest.fixture
+def hr(tree):
+    return build_hr(tree)
+
+
+@pytest.fixture
+def posts(tree):
+    return build_posts(tree)
+
+
+@pytest.fixture
+def make_person(users, posts):
+    return person_maker(users, posts)

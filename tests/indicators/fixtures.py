@@ -1,4 +1,5 @@
-"""Indicator fixtures: the reform office's user and an indicator factory (through the services)."""
+"""Indicator fixtures (a pytest plugin, registered in tests/conftest.py so tests/api sees them too): the reform
+office's user and an indicator factory (through the services)."""
 
 import datetime as dt
 from decimal import Decimal

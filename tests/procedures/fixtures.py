@@ -1,5 +1,6 @@
-"""Shared fixtures for the procedures app: units with a People's Committee subtree and a ward, a reform-office
-user, a procedure factory and a decision factory (both through the services)."""
+"""Procedures fixtures (a pytest plugin, registered in tests/conftest.py so tests/api sees them too): units with
+a People's Committee subtree and a ward, a reform-office user, a procedure factory and a decision factory (both
+through the services)."""
 
 import datetime as dt
 import itertools
