@@ -2,9 +2,9 @@
 
 django-tasks 0.12 and django-tasks-db 0.13 run a task once: an exception marks the queue row FAILED and
 nothing tries again, and a worker killed mid-task leaves its row RUNNING for ever. So every task of the apps
-(`reports.tasks`, `rotation.tasks`, `programs.tasks`) runs its body through `task_run`, and
-`chidao tasks sweep` (`tasks_sweep`) finds the jobs whose worker died. The numbers are in
-settings.CHIDAO_TASKS.
+(`reports.tasks`, `rotation.tasks`, `programs.tasks`) runs its body through `task_run`, and `tasks_sweep`
+(run by `chidao tasks sweep` and by every `chidao worker`) finds the jobs whose worker died. The numbers are
+in settings.CHIDAO_TASKS.
 
 - A transient failure (`TRANSIENT_ERRORS`: the database unavailable, locked or its connection lost; a file
   or network error) is tried again in the same worker, up to `max_attempts` runs in all, after
@@ -13,8 +13,10 @@ settings.CHIDAO_TASKS.
   half-written.
 - Any other error, and the last attempt's, is recorded by the task's `failed` callback (on the job the
   user sees, in Vietnamese, and in the change log), then raised again so the queue row says FAILED too.
-- A job with no sign of progress for `stale_after_seconds` is taken for dead by the sweepers registered
-  with `@sweeper` in the apps' tasks modules; queue rows left RUNNING that long are marked FAILED.
+- A job held by a worker whose heartbeat (`Heartbeat`, run by `chidao worker`) is older than
+  `heartbeat_stale_seconds` is dead; so, as a fallback, is a job with no sign of progress for
+  `stale_after_seconds` that no live worker holds. The sweepers registered with `@sweeper` in the apps' tasks
+  modules record those jobs as failed, and their queue rows are marked FAILED (`tasks_sweep`).
 """
 
 import datetime as dt
