@@ -24,7 +24,7 @@ run: install app-deps
 	$(BIN)/chidao reminders
 	@echo "Chidao: http://$(HOST)/ (background worker for report builds and reminders started alongside)"
 	$(BIN)/chidao tasks -v0 sweep --older-than 0
-	$(BIN)/chidao db_worker --queue-name '*' --no-reload --no-startup-delay -v0 & worker=$$!; \
+	$(BIN)/chidao worker --queue-name '*' --no-reload --no-startup-delay -v0 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/chidao runserver $(HOST)
 

@@ -317,12 +317,16 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[os.environ.get("CHIDAO_TASKS_BACK
 # attempt's, is recorded on the job and in the change log. `chidao tasks sweep` takes a job with no sign of
 # progress for stale_after_seconds for dead (its worker was killed) and records it as failed; the longest
 # silent step, a rotation solve, is at most CHIDAO_RULES["rotation_solver_seconds"] x 20 re-solves.
+# `chidao worker` beats every heartbeat_seconds; a worker silent for heartbeat_stale_seconds is dead and the
+# jobs it held are failed at once (by the other workers, a starting one, and the sweep).
 CHIDAO_TASKS = {
     "max_attempts": 3,
     "retry_delay_seconds": 5,
     "retry_backoff": 2,
     "retry_max_delay_seconds": 60,
     "stale_after_seconds": 30 * 60,
+    "heartbeat_seconds": 10,
+    "heartbeat_stale_seconds": 30,
 }
 
 # Backups (`chidao backup` / `chidao restore`, chidao/core/backup.py). The manifest is signed (HMAC-SHA256) with

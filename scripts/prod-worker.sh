@@ -7,8 +7,9 @@
 #   CHIDAO_DEBUG=0, CHIDAO_MEDIA_ROOT (report files are written there), CHIDAO_EMAIL_BACKEND, CHIDAO_FROM_EMAIL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# Jobs left "running" by a worker that died (killed, machine restarted) are recorded as failed first; with
-# several workers only those silent for CHIDAO_TASKS["stale_after_seconds"] are taken. Also run it from cron:
+# `chidao worker` is db_worker with a heartbeat (every CHIDAO_TASKS["heartbeat_seconds"]): as it starts, and
+# while it runs, it records as failed the jobs of workers whose heartbeat stopped (killed, machine restarted)
+# for CHIDAO_TASKS["heartbeat_stale_seconds"]. Also run the sweep from cron (it also fails the jobs with no
+# progress for CHIDAO_TASKS["stale_after_seconds"] whatever ran them):
 #   */10 * * * *  cd /srv/chidao && .venv/bin/chidao tasks -v0 sweep
-.venv/bin/chidao tasks sweep
-exec .venv/bin/chidao db_worker --queue-name '*' --no-reload
+exec .venv/bin/chidao worker --queue-name '*' --no-reload

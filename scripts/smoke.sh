@@ -87,7 +87,7 @@ export CHIDAO_VAR_DIR="$VAR/var"
 start make-run make run HOST="127.0.0.1:$PORT"
 wait_for "http://127.0.0.1:$PORT/dang-nhap/" "${pids[0]}"
 check_site "http://127.0.0.1:$PORT"
-grep -q "db_worker" <(ps -o args= -g "${pids[0]}") || fail "make run did not start the background worker"
+grep -q "chidao worker" <(ps -o args= -g "${pids[0]}") || fail "make run did not start the background worker"
 stop_all
 sleep 1
 if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/dang-nhap/"; then fail "make run still answers after it was stopped"; fi
@@ -105,7 +105,7 @@ wait_for "http://127.0.0.1:$PROD_PORT/dang-nhap/" "${pids[0]}"
 check_site "http://127.0.0.1:$PROD_PORT"
 sleep 3
 kill -0 -- "-${pids[1]}" 2>/dev/null || fail "scripts/prod-worker.sh stopped"
-grep -q "db_worker" <(ps -o args= -g "${pids[1]}") || fail "scripts/prod-worker.sh is not running the worker"
+grep -q "chidao worker" <(ps -o args= -g "${pids[1]}") || fail "scripts/prod-worker.sh is not running the worker"
 echo "ok: the worker runs"
 stop_all
 echo "== smoke passed =="

@@ -212,3 +212,23 @@ class Notification(models.Model):
     def entries(self) -> list[dict[str, object]]:
         """The items with their deadline as a date (stored as ISO text in JSON), for templates."""
         return [{**item, "deadline": dt.date.fromisoformat(item["deadline"])} for item in self.items]
+
+
+class WorkerHeartbeat(models.Model):
+    """A running `chidao worker` (chidao.core.tasks): it beats every CHIDAO_TASKS["heartbeat_seconds"] and removes
+    its row when it stops cleanly, so a row silent for CHIDAO_TASKS["heartbeat_stale_seconds"] is a worker that
+    died (killed, machine down), and the jobs it held are failed at once instead of after
+    CHIDAO_TASKS["stale_after_seconds"] without progress."""
+
+    worker_id = models.CharField(max_length=64, unique=True)  # the id it claims queue rows with (db_worker's)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("tiến trình xử lý nền")
+        verbose_name_plural = _("tiến trình xử lý nền")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.host}:{self.pid})"

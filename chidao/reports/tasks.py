@@ -1,15 +1,16 @@
-"""Background tasks of the reports app (Django's tasks framework; `chidao db_worker` runs them).
+"""Background tasks of the reports app (Django's tasks framework; `chidao worker` runs them).
 
 Retries, failure records and the sweep of dead builds follow chidao.core.tasks (ADR 0004).
 """
 
 import datetime as dt
 
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from chidao.core.tasks import local_time, sweeper, task_run, task_waiting
+from chidao.core.tasks import job_lost, local_time, sweeper, task_run
 
 from .models import ReportJob
 from .services import report_failure_message, report_job_fail, report_job_run
@@ -27,14 +28,16 @@ def report_build_task(job_id: int) -> None:
 
 
 @sweeper
-def report_jobs_sweep(*, cutoff: dt.datetime) -> int:
-    """Builds queued or running with no progress since `cutoff` whose task no longer waits in the queue: their
-    worker died. Each is recorded as failed; the user asks again."""
+def report_jobs_sweep(*, cutoff: dt.datetime | None, dead: frozenset[str] = frozenset(),
+                      alive: frozenset[str] = frozenset()) -> int:
+    """Builds queued or running whose worker died (`job_lost`: its heartbeat stopped, or no progress since
+    `cutoff` and the task no longer waits in the queue). Each is recorded as failed; the user asks again."""
+    lost = Q(task_id__in=dead) | Q(seen__lt=cutoff) if cutoff is not None else Q(task_id__in=dead)
     stale = (ReportJob.objects.filter(state__in=(ReportJob.State.QUEUED, ReportJob.State.RUNNING))
-             .annotate(seen=Coalesce("heartbeat_at", "requested_at")).filter(seen__lt=cutoff))
+             .annotate(seen=Coalesce("heartbeat_at", "requested_at")).filter(lost))
     swept = 0
     for job in stale:
-        if task_waiting(job.task_id):
+        if not job_lost(job.task_id, job.seen, cutoff=cutoff, dead=dead, alive=alive):
             continue
         message = _("Tiến trình lập báo cáo đã dừng giữa chừng (không còn tiến triển từ %(t)s); hãy yêu cầu lập "
                     "lại.") % {"t": local_time(job.heartbeat_at or job.requested_at)}

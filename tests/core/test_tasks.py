@@ -15,7 +15,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from chidao.core import tasks as core_tasks
-from chidao.core.models import ChangeRecord, Notification
+from chidao.core.models import ChangeRecord, Notification, WorkerHeartbeat
 from chidao.programs import reminders
 from chidao.programs.tasks import reminders_send_task
 from chidao.reports import builders, services
@@ -23,6 +23,7 @@ from chidao.reports.models import ReportJob
 from chidao.reports.tasks import report_build_task
 from chidao.rotation import plan
 from chidao.rotation.models import Move, RotationRound, RoundState
+from chidao.rotation.tasks import plan_solve_task
 from tests.conftest import at
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,8 @@ pytestmark = pytest.mark.django_db
 def waits(monkeypatch, settings):
     """The delays the retries asked for (nobody waits in a test)."""
     settings.CHIDAO_TASKS = {"max_attempts": 3, "retry_delay_seconds": 5, "retry_backoff": 2,
-                             "retry_max_delay_seconds": 60, "stale_after_seconds": 1800}
+                             "retry_max_delay_seconds": 60, "stale_after_seconds": 1800, "heartbeat_seconds": 10,
+                             "heartbeat_stale_seconds": 30}
     asked: list[float] = []
     monkeypatch.setattr(core_tasks, "sleep", asked.append)
     return asked
@@ -292,6 +294,66 @@ def test_a_sweep_at_worker_start_takes_every_running_job(users, program):
     call_command("tasks", "sweep", "--older-than", "0", stdout=io.StringIO())
     # Then it is failed
     assert ReportJob.objects.get(pk=job.pk).state == "failed"
+
+
+def _claimed(result, worker_id: str) -> str:
+    """The queue row of `result` as a worker claims it (RUNNING, its id last in worker_ids); its id."""
+    row = DBTaskResult.objects.get(id=result.id)
+    row.claim(worker_id)
+    return str(row.id)
+
+
+def _hhmm(when: dt.datetime) -> str:
+    return timezone.localtime(when).strftime("%H:%M %d/%m/%Y")
+
+
+@pytest.mark.parametrize("when", ["worker", "sweep"])
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection, as in production
+def test_the_jobs_of_a_worker_whose_heartbeat_stopped_are_failed_at_once(when, users, program, world,  # noqa: F811
+                                                                        settings):
+    # Given worker "w-dead" whose last heartbeat was 31 s ago (stale after 30 s) and worker "w-live" that beat
+    # just now; a build "w-dead" runs, whose last progress was a minute ago (under the 30 minutes without
+    # progress after which a job is taken for dead); a build "w-live" runs, with no progress since 2021; and a
+    # round solving, a minute ago, in worker "w-gone" that has no heartbeat at all
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(worker_id="w-dead", host="may-1", pid=101, last_seen=now - dt.timedelta(seconds=31))
+    WorkerHeartbeat.objects.create(worker_id="w-live", host="may-2", pid=202, last_seen=now)
+    minute_ago = now - dt.timedelta(minutes=1)
+    dead = _job(users, program, "running", minute_ago)
+    dead.task_id = _claimed(report_build_task.enqueue(dead.pk), "w-dead")
+    dead.save()
+    alive = _job(users, program, "running", at(2021, 7, 12, 9))
+    alive.task_id = _claimed(report_build_task.enqueue(alive.pk), "w-live")
+    alive.save()
+    solve_id = _claimed(plan_solve_task.enqueue(world.round.pk, users["office"].pk), "w-gone")
+    RotationRound.objects.filter(pk=world.round.pk).update(state=RoundState.SOLVING, progress=40,
+                                                           solve_task_id=solve_id, updated_at=minute_ago)
+    # When a worker starts (and, having nothing to run, stops) / the sweep runs
+    out = io.StringIO()
+    if when == "worker":
+        call_command("worker", "--batch", "--no-startup-delay", "--worker-id", "w-new", verbosity=0)
+    else:
+        call_command("tasks", "sweep", stdout=out)
+    # Then the dead worker's build is failed, saying when it last progressed, and the round is back to draft
+    message = ("Tiến trình lập báo cáo đã dừng giữa chừng (không còn tiến triển từ "
+               f"{_hhmm(minute_ago)}); hãy yêu cầu lập lại.")
+    assert {j.pk: (j.state, j.message) for j in ReportJob.objects.all()} == {
+        dead.pk: ("failed", message), alive.pk: ("running", "")}
+    rnd = RotationRound.objects.get(pk=world.round.pk)
+    solve_message = ("Tiến trình lập phương án đã dừng giữa chừng (không còn tiến triển từ "
+                     f"{_hhmm(minute_ago)}); hãy yêu cầu lập lại.")
+    assert (rnd.state, rnd.solve_error, rnd.progress) == (RoundState.DRAFT, solve_message, 0)
+    # And their queue rows are FAILED (the worker was lost), the live worker's is still RUNNING
+    rows = {str(r.id): (r.status, r.exception_class_path) for r in DBTaskResult.objects.all()}
+    assert rows == {dead.task_id: (TaskResultStatus.FAILED, "chidao.core.tasks.WorkerLost"),
+                    solve_id: (TaskResultStatus.FAILED, "chidao.core.tasks.WorkerLost"),
+                    alive.task_id: (TaskResultStatus.RUNNING, "")}
+    # And only the live worker's heartbeat is left (the dead one's removed; the new worker's on its clean exit)
+    assert list(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) == ["w-live"]
+    if when == "sweep":
+        assert out.getvalue() == ("Đã ghi lỗi cho 2 việc đang chạy dở và 2 tác vụ trong hàng đợi có tiến trình xử lý "
+                                  "đã dừng.\n")
 
 
 @pytest.mark.django_db(transaction=True)  # the worker closes its connection after a task, as in production

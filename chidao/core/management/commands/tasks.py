@@ -1,6 +1,8 @@
-"""`chidao tasks sweep [--older-than SECONDS]`: record as failed the background jobs whose worker died.
+"""`chidao tasks sweep [--older-than SECONDS]`: record as failed the background jobs whose worker died (its
+heartbeat stopped, or no progress for that long).
 
-Run by `make run` and scripts/prod-worker.sh before the worker starts, and periodically from cron (ADR 0004).
+Run by `make run` before the worker starts, and periodically from cron (ADR 0004); `chidao worker` does the same
+when it starts.
 """
 
 from typing import Any
@@ -25,7 +27,7 @@ class Command(BaseCommand):
         if older_than is not None and older_than < 0:
             raise CommandError("--older-than phải là số không âm.")
         counts = tasks_sweep(older_than=older_than)
-        jobs = sum(n for name, n in counts.items() if name != "queue")
+        jobs = sum(n for name, n in counts.items() if name not in ("queue", "workers"))
         if options["verbosity"] < 1:
             return
         self.stdout.write(f"Đã ghi lỗi cho {jobs} việc đang chạy dở và {counts['queue']} tác vụ trong hàng đợi "
