@@ -14,6 +14,7 @@ from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import django_auth
 
 from chidao.core.errors import ConflictError, PermissionDenied, ValidationError
+from chidao.core.htmx import error_dict
 from chidao.core.http import AuthedRequest
 
 from .common import TokenAuth
@@ -36,8 +37,7 @@ def _invalid(request: AuthedRequest, errors: dict[str, list[str]]) -> HttpRespon
 
 @api.exception_handler(ValidationError)
 def _validation(request: AuthedRequest, exc: ValidationError) -> HttpResponse:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return _invalid(request, errors)
+    return _invalid(request, error_dict(exc))
 
 
 def _schema_message(error: dict[str, Any]) -> str:

@@ -6,15 +6,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .htmx import error_dict
 from .models import TokenScope
 
 
 def form_apply_errors(form: Any, exc: ValidationError) -> None:
     """Put a service's ValidationError on the form: on its field when the form has it, else on the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for name, errors in exc.message_dict.items():
+    for name, errors in error_dict(exc).items():
         form.add_error(name if name in form.fields else None, errors)
 
 

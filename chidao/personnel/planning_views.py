@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.forms import form_apply_errors
+from chidao.core.htmx import error_messages
 from chidao.core.http import AuthedRequest
 
 from . import flags, planning
@@ -155,7 +156,7 @@ def entry_remove(request: AuthedRequest, pk: int) -> HttpResponse:
             planning.planning_entry_remove(actor=request.user, entry=entry, on=form.cleaned_data["on"],
                                            reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            errors = [m for ms in exc.message_dict.values() for m in ms]
+            errors = error_messages(exc)
         else:
             messages.success(request, _("Đã đưa %(p)s ra khỏi quy hoạch chức danh “%(post)s”.") % {
                 "p": entry.person.full_name, "post": entry.position.title})

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.forms import form_apply_errors
+from chidao.core.htmx import hx_redirect
 from chidao.core.http import AuthedRequest
 
 from . import selectors, services
@@ -34,14 +35,6 @@ from .models import Person
 
 DETAIL = "personnel/person_detail.html"
 
-
-
-def _hx_redirect(request: AuthedRequest, url: str) -> HttpResponse:
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
 
 
 @login_required
@@ -117,7 +110,7 @@ def person_create(request: AuthedRequest) -> HttpResponse:
             form_apply_errors(form, exc)
         else:
             messages.success(request, _("Đã tạo hồ sơ %(name)s.") % {"name": person.full_name})
-            return _hx_redirect(request, reverse("person_detail", args=[person.pk]))
+            return hx_redirect(request, reverse("person_detail", args=[person.pk]))
     status = 422 if form.errors else 200
     template = "personnel/person_form.html#person-form" if request.htmx else "personnel/person_form.html"
     return render(request, template, {"form": form}, status=status)
@@ -134,7 +127,7 @@ def _failed(request: AuthedRequest, person: Person, partial: str, **given: Any) 
 
 def _done(request: AuthedRequest, person: Person, message: str) -> HttpResponse:
     messages.success(request, message)
-    return _hx_redirect(request, reverse("person_detail", args=[person.pk]))
+    return hx_redirect(request, reverse("person_detail", args=[person.pk]))
 
 
 @login_required

@@ -118,7 +118,7 @@ def decision_create(request: AuthedRequest) -> HttpResponse:
         try:
             decision = services.decision_create(actor=request.user, **data)
         except ValidationError as exc:
-            for name, errors in exc.error_dict.items():
+            for name, errors in exc.update_error_dict({}).items():  # with or without fields
                 for error in errors:
                     n = (error.params or {}).get("n")
                     message = " ".join(error.messages)

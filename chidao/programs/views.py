@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from chidao.core.errors import ConflictError, PermissionDenied, ValidationError
 from chidao.core.forms import form_apply_errors
+from chidao.core.htmx import hx_redirect
 from chidao.core.http import AuthedRequest
 from chidao.core.models import Unit
 
@@ -232,12 +233,7 @@ def deliverable_create(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _redirect_detail(request: AuthedRequest, deliverable: Deliverable) -> HttpResponse:
-    url = reverse("deliverable_detail", args=[deliverable.pk])
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
+    return hx_redirect(request, reverse("deliverable_detail", args=[deliverable.pk]))
 
 
 def _partial_or_page(request: AuthedRequest, deliverable: Deliverable, partial: str, **forms: Any) -> HttpResponse:
@@ -360,14 +356,6 @@ def import_template(request: AuthedRequest) -> HttpResponse:
 # --- Meetings and conclusions ---------------------------------------------------------------------
 
 
-def _hx_redirect(request: AuthedRequest, url: str) -> HttpResponse:
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
-
-
 @login_required
 def meeting_list(request: AuthedRequest, pk: int) -> HttpResponse:
     """The program's meetings; the office records a new one on the same page."""
@@ -384,7 +372,7 @@ def meeting_list(request: AuthedRequest, pk: int) -> HttpResponse:
                 form_apply_errors(form, exc)
             else:
                 messages.success(request, _("Đã ghi nhận hội nghị, cuộc họp."))
-                return _hx_redirect(request, reverse("meeting_detail", args=[meeting.pk]))
+                return hx_redirect(request, reverse("meeting_detail", args=[meeting.pk]))
     context = {"program": program, "meetings": selectors.meeting_list(user=request.user, program=program),
                "form": form, "can_manage": can_manage}
     status = 422 if form is not None and form.errors else 200
@@ -445,7 +433,7 @@ def meeting_agenda_add(request: AuthedRequest, pk: int) -> HttpResponse:
             form_apply_errors(form, exc)
         else:
             messages.success(request, _("Đã thêm nội dung họp."))
-            return _hx_redirect(request, reverse("meeting_detail", args=[meeting.pk]))
+            return hx_redirect(request, reverse("meeting_detail", args=[meeting.pk]))
     return _meeting_form_failed(request, meeting, "agenda-form", agenda_form=form)
 
 
@@ -461,7 +449,7 @@ def meeting_point_add(request: AuthedRequest, pk: int) -> HttpResponse:
             form_apply_errors(form, exc)
         else:
             messages.success(request, _("Đã ghi nhận ý kiến."))
-            return _hx_redirect(request, reverse("meeting_detail", args=[meeting.pk]))
+            return hx_redirect(request, reverse("meeting_detail", args=[meeting.pk]))
     return _meeting_form_failed(request, meeting, "point-form", point_form=form)
 
 
@@ -481,5 +469,5 @@ def meeting_conclusion_add(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã ghi nhận kết luận, theo dõi tại nội dung %(code)s.") % {
                 "code": conclusion.deliverable.code})
-            return _hx_redirect(request, reverse("meeting_detail", args=[meeting.pk]))
+            return hx_redirect(request, reverse("meeting_detail", args=[meeting.pk]))
     return _meeting_form_failed(request, meeting, "conclusion-form", conclusion_form=form)

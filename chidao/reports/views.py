@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chidao.core.errors import PermissionDenied, ValidationError
+from chidao.core.htmx import error_messages
 from chidao.core.http import AuthedRequest
 from chidao.core.models import Role, Unit
 from chidao.programs import selectors as program_selectors
@@ -68,9 +69,8 @@ def report_request(request: AuthedRequest, pk: int) -> HttpResponse:
             services.report_job_request(actor=request.user, program=program, kind=form.cleaned_data["kind"],
                                         fmt=form.cleaned_data["format"], params=form.params())
         except ValidationError as exc:
-            for errors in exc.message_dict.values():
-                for e in errors:
-                    form.add_error(None, e)
+            for e in error_messages(exc):
+                form.add_error(None, e)
     if form.errors:
         if request.htmx:
             return render(request, "reports/program_reports.html#request-form",
@@ -123,9 +123,8 @@ def report_templates(request: AuthedRequest) -> HttpResponse:
                 services.report_template_replace(actor=request.user, kind=form.cleaned_data["kind"],
                                                  upload=form.cleaned_data["file"])
             except ValidationError as exc:
-                for errors in exc.message_dict.values():
-                    for e in errors:
-                        form.add_error(None, e)
+                for e in error_messages(exc):
+                    form.add_error(None, e)
             else:
                 messages.success(request, _("Đã thay mẫu văn bản."))
                 return redirect("report_templates")

@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from chidao.core.errors import PermissionDenied, ValidationError
+from chidao.core.htmx import error_messages, form_failure
 from chidao.core.http import AuthedRequest
 from chidao.core.models import Role
 from chidao.core.reference import user_subtree_ids
@@ -54,26 +55,21 @@ class MoveEditForm(forms.Form):
     reason = forms.CharField(max_length=2000, required=False)
 
 
-def _messages(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "message_dict"):
-        return [m for ms in exc.message_dict.values() for m in ms]
-    return list(exc.messages)
-
-
 def _render(request: AuthedRequest, rnd: RotationRound, *, errors: list[str] | None = None,
             edit_errors: dict[int, list[str]] | None = None) -> HttpResponse:
+    """The plan partial; with errors it answers 422 (htmx swaps 422 too, see base.html)."""
     view = plan.plan_get(user=request.user, round=rnd, page=request.GET.get("page"), per_page=PLAN_PAGE_SIZE)
     for row in view.rows:
         row.errors = (edit_errors or {}).get(row.move.pk, [])
-    return render(request, PARTIAL, {
+    return form_failure(request, PARTIAL, {
         "round": view.round, "plan": view, "errors": errors or [],
         "approve_form": ApproveForm(), "publish_form": PublishForm(),
         "today": timezone.localdate(),
-    })
+    }, failed=bool(errors or edit_errors))
 
 
 def _answer(request: AuthedRequest, rnd: RotationRound, *, errors: list[str], done: str) -> HttpResponse:
-    """htmx: the partial again, with the errors (status 200: htmx swaps only 2xx answers).
+    """htmx: the partial again, with the errors (status 422, as every form that fails).
     A plain form post: back to the round page with a message."""
     if request.htmx:
         return _render(request, rnd, errors=errors)
@@ -99,7 +95,7 @@ def rotation_plan_request(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         plan.plan_request(actor=request.user, round=rnd)
     except ValidationError as exc:
-        errors = _messages(exc)
+        errors = error_messages(exc)
     return _answer(request, rnd, errors=errors, done=_("Đã đưa vào hàng đợi lập phương án."))
 
 
@@ -138,7 +134,7 @@ def rotation_move_edit(request: AuthedRequest, pk: int, move_pk: int) -> HttpRes
                 plan.move_edit(actor=request.user, move=move, to_position=position,
                                reason=form.cleaned_data["reason"])
             except ValidationError as exc:
-                errors = _messages(exc)
+                errors = error_messages(exc)
     if request.htmx:
         return _render(request, rnd, edit_errors={move.pk: errors} if errors else None)
     return _answer(request, rnd, errors=errors, done=_("Đã điều chỉnh đề xuất."))
@@ -156,7 +152,7 @@ def rotation_plan_approve(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             plan.plan_approve(actor=request.user, round=rnd, decision_number=form.cleaned_data["decision_number"])
         except ValidationError as exc:
-            errors = _messages(exc)
+            errors = error_messages(exc)
     return _answer(request, rnd, errors=errors, done=_("Đã phê duyệt phương án."))
 
 
@@ -172,7 +168,7 @@ def rotation_plan_publish(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             plan.plan_publish(actor=request.user, round=rnd, effective_on=form.cleaned_data["effective_on"])
         except ValidationError as exc:
-            errors = _messages(exc)
+            errors = error_messages(exc)
     return _answer(request, rnd, errors=errors, done=_("Đã công khai phương án."))
 
 
@@ -184,7 +180,7 @@ def rotation_plan_apply(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         plan.plan_apply(actor=request.user, round=rnd, on=timezone.localdate())
     except ValidationError as exc:
-        errors = _messages(exc)
+        errors = error_messages(exc)
     return _answer(request, rnd, errors=errors, done=_("Đã ghi quá trình công tác theo phương án."))
 
 
@@ -196,7 +192,7 @@ def rotation_plan_document(request: AuthedRequest, pk: int, fmt: str) -> HttpRes
     try:
         content, name = plan.plan_publish_document(user=request.user, round=rnd, fmt=fmt)
     except ValidationError as exc:
-        messages.error(request, " ".join(_messages(exc)))
+        messages.error(request, " ".join(error_messages(exc)))
         return redirect("round_detail", pk=rnd.pk)
     response = HttpResponse(content, content_type=DOCUMENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
