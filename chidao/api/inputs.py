@@ -13,12 +13,12 @@ from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from chidao.core.dates import format_date
 from chidao.core.errors import ValidationError
+from chidao.core.http import DOCX as DOCX
+from chidao.core.http import PDF as PDF
+from chidao.core.http import XLSX as XLSX
 from chidao.core.models import Unit
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PDF = "application/pdf"
 
 # The largest id a database integer column holds; larger ids in a filter would crash the query.
 MAX_ID = 2**63 - 1
@@ -98,7 +98,7 @@ def date_check(field: str, value: dt.date | None) -> None:
     """Refuse a date outside 01/01/1900–30/12/9999 (a cut-off or range bound built from it would overflow)."""
     if value is not None and not DATE_MIN <= value <= DATE_MAX:
         raise ValidationError({field: _("Ngày phải trong khoảng từ %(a)s đến %(b)s.") % {
-            "a": DATE_MIN.strftime("%d/%m/%Y"), "b": DATE_MAX.strftime("%d/%m/%Y")}})
+            "a": format_date(DATE_MIN), "b": format_date(DATE_MAX)}})
 
 
 def units_in_force(field: str, ids: Iterable[int]) -> list[Unit]:

@@ -16,6 +16,7 @@ from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from chidao.core.dates import format_date
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.http import AuthedRequest
 from chidao.core.models import Unit
@@ -690,7 +691,7 @@ def _figures(filters: FigureFilters) -> tuple[figures.FiguresSummary, str]:
     if start and end:
         if end < start:
             raise ValidationError({"date_to": _("Đến ngày không được trước từ ngày.")})
-        label = _("từ %(s)s đến %(e)s") % {"s": start.strftime("%d/%m/%Y"), "e": end.strftime("%d/%m/%Y")}
+        label = _("từ %(s)s đến %(e)s") % {"s": format_date(start), "e": format_date(end)}
     else:
         try:
             p = period_parse(filters.period or str(year))

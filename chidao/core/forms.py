@@ -6,8 +6,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .dates import DATE_FORMAT, DATE_INPUT_FORMATS
 from .htmx import error_dict
 from .models import TokenScope
+
+# Every date input: dd/mm/yyyy shown, the spellings of `core.dates.parse_date` accepted.
+DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}, format=DATE_FORMAT)
+
+
+def date_field(label: Any, *, required: bool = True) -> forms.DateField:
+    """A dd/mm/yyyy date field that reads what `core.dates.parse_date` reads."""
+    return forms.DateField(label=label, required=required, input_formats=DATE_INPUT_FORMATS, widget=DATE_WIDGET)
 
 
 def form_apply_errors(form: Any, exc: ValidationError) -> None:

@@ -9,6 +9,11 @@ from django_htmx.middleware import HtmxDetails
 
 from .models import User
 
+# The file types the app hands out, named once.
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = "application/pdf"
+
 
 class AuthedRequest(HttpRequest):
     user: User  # type: ignore[assignment]

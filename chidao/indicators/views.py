@@ -12,14 +12,11 @@ from django.views.decorators.http import require_POST
 
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.forms import form_apply_errors
-from chidao.core.http import AuthedRequest
+from chidao.core.http import XLSX, AuthedRequest
 
 from . import charts, excel, selectors, services
 from .forms import ActualForm, IndicatorForm, TargetForm
 from .models import Indicator
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 
 @login_required

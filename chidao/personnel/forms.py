@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from chidao.core.forms import DATE_WIDGET
 from chidao.core.models import Unit
 
 from .models import (
@@ -20,7 +21,6 @@ from .models import (
     Relation,
 )
 
-DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}, format="%d/%m/%Y")
 ANY = [("", _("Tất cả"))]
 
 

@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from chidao.core.audit import change_record_create, snapshot
+from chidao.core.dates import format_date as _d
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.models import Role, User
 from chidao.core.reference import user_subtree_ids
@@ -29,10 +30,6 @@ TERM_FIELDS = ("name", "start_year", "end_year")
 ENTRY_FIELDS = ("term", "person", "position", "added_on", "added_reason", "removed_on", "removed_reason")
 
 BASIS_PLANNING = "Quy định 377-QĐ/TW (2025) về quy hoạch cán bộ"
-
-
-def _d(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def _level_label(level: int) -> str:

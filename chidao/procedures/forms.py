@@ -6,12 +6,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chidao.core.forms import DATE_WIDGET
 from chidao.core.models import Unit
 
 from .models import ItemAction, Level, Procedure
 from .status import STATUS_CHOICES
 
-DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}, format="%d/%m/%Y")
 ALL = [("", _("Tất cả"))]
 
 # Words accepted for an action on a decision line (Vietnamese and the stored values).

@@ -5,12 +5,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chidao.core.forms import DATE_WIDGET
 from chidao.core.models import Unit
 from chidao.core.uploads import upload_check
 
 from .models import DeadlineClass, Deliverable, Kind, Meeting, MeetingPoint, Note, Status
-
-DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}, format="%d/%m/%Y")
 
 
 class DeliverableFilterForm(forms.Form):

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from chidao.core.errors import ConflictError, PermissionDenied, ValidationError
 from chidao.core.forms import form_apply_errors
 from chidao.core.htmx import hx_redirect
-from chidao.core.http import AuthedRequest
+from chidao.core.http import XLSX, AuthedRequest
 from chidao.core.models import Unit
 
 from . import excel, selectors, services, workflow
@@ -35,9 +35,6 @@ from .forms import (
     TransitionForm,
 )
 from .models import Attachment, DeadlineClass, Deliverable, Kind, Meeting, Note, Program, Status
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 
 @login_required

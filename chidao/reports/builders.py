@@ -18,7 +18,9 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage, Listing
 from openpyxl import Workbook
 
+from chidao.core.dates import format_date as _d
 from chidao.core.excel import safe_cell, write_table
+from chidao.core.http import DOCX, PDF, XLSX
 from chidao.programs.models import DeadlineClass, Status
 
 from . import charts
@@ -27,11 +29,7 @@ from .models import ReportTemplate, TemplateKind
 
 Progress = Callable[[int, str], None]
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent / "data"
-CONTENT_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+CONTENT_TYPES = {"docx": DOCX, "pdf": PDF, "xlsx": XLSX}
 
 
 def _noop(pct: int, message: str) -> None:
@@ -43,10 +41,6 @@ def vn_long_date(day: dt.date) -> str:
     (Decree 30/2020/NĐ-CP, Appendix I, on the place and date of a document)."""
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
-
-
-def _d(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
 
 
 def _rate(value: float | None) -> str:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from chidao.core.errors import PermissionDenied, ValidationError
+from chidao.core.forms import date_field
 from chidao.core.htmx import error_messages, form_failure
 from chidao.core.http import AuthedRequest
 from chidao.core.models import Role
@@ -32,7 +33,6 @@ from .models import Move, RotationRound
 
 PARTIAL = "rotation/plan_partial.html"
 PLAN_PAGE_SIZE = 50  # moves per page (a city-wide round proposes tens of thousands)
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 DOCUMENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
@@ -44,8 +44,7 @@ class ApproveForm(forms.Form):
 
 
 class PublishForm(forms.Form):
-    effective_on = forms.DateField(label=gettext_lazy("Ngày có hiệu lực"), input_formats=DATE_FORMATS,
-                                   widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}))
+    effective_on = date_field(gettext_lazy("Ngày có hiệu lực"))
 
 
 class MoveEditForm(forms.Form):
