@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterable
 from typing import Annotated, Any, get_args
 
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, ValidationInfo, field_validator
@@ -18,6 +17,7 @@ from chidao.core.errors import ValidationError
 from chidao.core.http import DOCX as DOCX
 from chidao.core.http import PDF as PDF
 from chidao.core.http import XLSX as XLSX
+from chidao.core.http import file_response as file_response
 from chidao.core.models import Unit
 
 # The largest id a database integer column holds; larger ids in a filter would crash the query.
@@ -77,13 +77,6 @@ def binary(description: str, *mimes: str) -> dict[str, Any]:
     """`openapi_extra` for an endpoint whose 200 answer is a file of one of these types."""
     schema = {"schema": {"type": "string", "format": "binary"}}
     return {"responses": {200: {"description": description, "content": {m: schema for m in mimes}}}}
-
-
-def file_response(content: bytes, name: str, mime: str) -> HttpResponse:
-    """A download: the bytes with their type and file name."""
-    response = HttpResponse(content, content_type=mime)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 def choice_check(field: str, value: str | None, allowed: Iterable[str]) -> None:

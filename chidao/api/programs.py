@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from typing import Annotated, Any
 
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema
@@ -19,7 +18,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from chidao.core.errors import PermissionDenied, ValidationError
-from chidao.core.http import AuthedRequest
+from chidao.core.http import AuthedRequest, stored_file_response
 from chidao.programs import excel, selectors, services, workflow
 from chidao.programs.models import (
     AgendaItem,
@@ -585,16 +584,9 @@ def deliverable_attach(
 )
 def attachment_download(request: AuthedRequest, attachment_id: int) -> Any:
     """Download an attached file of a deliverable in the caller's scope (404 otherwise)."""
-    attachment = Attachment.objects.filter(
-        pk=attachment_id, deliverable__in=Deliverable.objects.visible_to(request.user)).first()
-    if attachment is None:
-        raise Http404(_("Không tìm thấy tệp."))
-    try:
-        handle = attachment.file.open("rb")
-    except OSError as exc:
-        raise Http404(_("Không tìm thấy tệp.")) from exc
-    return FileResponse(handle, as_attachment=True, filename=attachment.original_name,
-                        content_type="application/octet-stream")
+    attachment = selectors.attachment_get(user=request.user, pk=attachment_id)
+    return stored_file_response(attachment.file, attachment.original_name, missing=_("Không tìm thấy tệp."),
+                                mime="application/octet-stream")
 
 
 # --- Meetings and conclusions -----------------------------------------------------------------------

@@ -4,7 +4,7 @@ templates an administrator may replace; the same services and checks as the repo
 import datetime as dt
 from typing import Annotated, Any
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema
 from ninja import Status as HttpStatus
@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from chidao.core.errors import PermissionDenied
-from chidao.core.http import AuthedRequest
+from chidao.core.http import AuthedRequest, stored_file_response
 from chidao.core.models import Role, Unit
 from chidao.programs import selectors as program_selectors
 from chidao.reports import services
@@ -189,12 +189,8 @@ def report_download(request: AuthedRequest, job_id: int) -> Any:
     job = ReportJob.objects.visible_to(request.user).filter(pk=job_id, state=ReportJob.State.DONE).first()
     if job is None or not job.file:
         raise Http404(_("Không tìm thấy báo cáo."))
-    try:
-        handle = job.file.open("rb")
-    except OSError as exc:
-        raise Http404(_("Không tìm thấy báo cáo.")) from exc
-    return FileResponse(handle, as_attachment=True, filename=job.filename,
-                        content_type=CONTENT_TYPES.get(job.format, "application/octet-stream"))
+    return stored_file_response(job.file, job.filename, missing=_("Không tìm thấy báo cáo."),
+                                mime=CONTENT_TYPES.get(job.format, "application/octet-stream"))
 
 
 # --- Word templates (administrators) -----------------------------------------------------------------
@@ -236,8 +232,4 @@ def report_template_download(request: AuthedRequest, kind: str, default: bool = 
     _require_admin(request)
     choice_check("kind", kind, TemplateKind.values)
     path = DEFAULT_TEMPLATES / f"{kind}.docx" if default else template_file(kind)
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise Http404(_("Không tìm thấy mẫu văn bản.")) from exc
-    return FileResponse(handle, as_attachment=True, filename=f"{kind}.docx", content_type=DOCX)
+    return stored_file_response(path, f"{kind}.docx", missing=_("Không tìm thấy mẫu văn bản."), mime=DOCX)

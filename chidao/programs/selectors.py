@@ -22,6 +22,7 @@ from chidao.core.text import search_terms, vn_collation_key
 from . import workflow
 from .models import (
     AgendaItem,
+    Attachment,
     Conclusion,
     DeadlineClass,
     DeadlineExtension,
@@ -412,3 +413,14 @@ def meeting_points_by_kind(meeting: Meeting) -> list[tuple[str, str, list[Meetin
         (k.value, str(k.label), [p for p in points if p.kind == k.value])
         for k in MeetingPoint.Kind
     ]
+
+
+# --- Lookups for the pages and the API (one per object, scoped as the pages are) ---------------------------
+
+
+def attachment_get(*, user: User, pk: int) -> Attachment:
+    """An attached file of a deliverable in the user's scope; 404 otherwise."""
+    attachment = Attachment.objects.filter(pk=pk, deliverable__in=Deliverable.objects.visible_to(user)).first()
+    if attachment is None:
+        raise Http404(_("Không tìm thấy tệp."))
+    return attachment

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from chidao.core.errors import ConflictError, PermissionDenied, ValidationError
 from chidao.core.forms import form_apply_errors
 from chidao.core.htmx import hx_redirect
-from chidao.core.http import XLSX, AuthedRequest
+from chidao.core.http import XLSX, AuthedRequest, stored_file_response
 from chidao.core.models import Unit
 
 from . import excel, selectors, services, workflow
@@ -317,12 +317,8 @@ def deliverable_note(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def attachment_download(request: AuthedRequest, pk: int) -> FileResponse:
-    attachment = Attachment.objects.filter(
-        pk=pk, deliverable__in=Deliverable.objects.visible_to(request.user)
-    ).first()
-    if attachment is None:
-        raise Http404(_("Không tìm thấy tệp."))
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+    attachment = selectors.attachment_get(user=request.user, pk=pk)
+    return stored_file_response(attachment.file, attachment.original_name, missing=_("Không tìm thấy tệp."))
 
 
 @login_required

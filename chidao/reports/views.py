@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.htmx import error_messages
-from chidao.core.http import AuthedRequest
+from chidao.core.http import AuthedRequest, stored_file_response
 from chidao.core.models import Role, Unit
 from chidao.programs import selectors as program_selectors
 from chidao.programs.forms import AsOfForm
@@ -98,7 +98,7 @@ def report_download(request: AuthedRequest, pk: int) -> FileResponse:
     job = ReportJob.objects.visible_to(request.user).filter(pk=pk, state=ReportJob.State.DONE).first()
     if job is None or not job.file:
         raise Http404(_("Không tìm thấy báo cáo."))
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+    return stored_file_response(job.file, job.filename, missing=_("Không tìm thấy báo cáo."))
 
 
 # --- Word templates (administrators) --------------------------------------------------------------
@@ -143,4 +143,4 @@ def report_template_download(request: AuthedRequest, kind: str) -> FileResponse:
     if kind not in TemplateKind.values:
         raise Http404
     path = DEFAULT_TEMPLATES / f"{kind}.docx" if request.GET.get("mac-dinh") else template_file(kind)
-    return FileResponse(path.open("rb"), as_attachment=True, filename=f"{kind}.docx", content_type=DOCX)
+    return stored_file_response(path, f"{kind}.docx", missing=_("Không tìm thấy mẫu văn bản."), mime=DOCX)

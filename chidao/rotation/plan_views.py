@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.forms import date_field
 from chidao.core.htmx import error_messages, form_failure
-from chidao.core.http import AuthedRequest
+from chidao.core.http import DOCX, PDF, AuthedRequest, file_response
 from chidao.core.models import Role
 from chidao.core.reference import user_subtree_ids
 from chidao.personnel.models import Position
@@ -33,10 +33,7 @@ from .models import Move, RotationRound
 
 PARTIAL = "rotation/plan_partial.html"
 PLAN_PAGE_SIZE = 50  # moves per page (a city-wide round proposes tens of thousands)
-DOCUMENT_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-}
+DOCUMENT_TYPES = {"docx": DOCX, "pdf": PDF}
 
 
 class ApproveForm(forms.Form):
@@ -193,9 +190,7 @@ def rotation_plan_document(request: AuthedRequest, pk: int, fmt: str) -> HttpRes
     except ValidationError as exc:
         messages.error(request, " ".join(error_messages(exc)))
         return redirect("round_detail", pk=rnd.pk)
-    response = HttpResponse(content, content_type=DOCUMENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return file_response(content, name, DOCUMENT_TYPES[fmt])
 
 
 urlpatterns: list[Any] = [
