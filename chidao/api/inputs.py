@@ -19,6 +19,7 @@ from chidao.core.http import PDF as PDF
 from chidao.core.http import XLSX as XLSX
 from chidao.core.http import file_response as file_response
 from chidao.core.models import Unit
+from chidao.core.selectors import units_in_force_by_pk
 
 # The largest id a database integer column holds; larger ids in a filter would crash the query.
 MAX_ID = 2**63 - 1
@@ -98,7 +99,7 @@ def units_in_force(field: str, ids: Iterable[int]) -> list[Unit]:
     """Units in force with these ids (as the pages' pickers offer), in the order given."""
     wanted = list(dict.fromkeys(ids))
     # An id beyond a database integer cannot exist (and SQLite cannot even compare it): not found.
-    found = {u.pk: u for u in Unit.objects.current().filter(pk__in=[pk for pk in wanted if 0 < pk <= MAX_ID])}
+    found = units_in_force_by_pk(pks=[pk for pk in wanted if 0 < pk <= MAX_ID])
     missing = [str(pk) for pk in wanted if pk not in found]
     if missing:
         raise ValidationError({field: _("Không có đơn vị id=%(ids)s.") % {"ids": ", ".join(missing)}})

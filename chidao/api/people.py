@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.core.validators import validate_email
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
@@ -23,7 +23,6 @@ from chidao.personnel import excel, planning, services
 from chidao.personnel import selectors as people
 from chidao.personnel.flags import Flag, person_flags
 from chidao.personnel.import_views import PeopleImportForm
-from chidao.personnel.log_views import access_log_list
 from chidao.personnel.models import (
     AccessLog,
     Assignment,
@@ -353,7 +352,7 @@ def person_create(request: AuthedRequest, payload: PersonCreateIn) -> Any:
     _check_code(payload.code)
     _check_email(payload.email)
     data = payload.dict()
-    unit = people.person_filter_units(user=request.user).filter(pk=data.pop("unit_id")).first()
+    unit = people.person_filter_unit_find(user=request.user, pk=data.pop("unit_id"))
     if unit is None:
         raise ValidationError({"unit_id": _("Không có đơn vị này trong phạm vi bạn quản lý.")})
     person = services.person_create(actor=request.user, unit=unit, **data)
@@ -398,7 +397,7 @@ def person_assignment_add(request: AuthedRequest, person_id: int, payload: Assig
     """Record a stretch of service (the open one ends the day before); posts of the caller's scope only."""
     person = people.person_for_update(user=request.user, pk=person_id)
     choice_check("kind", payload.kind, AssignmentKind.values)
-    position = people.person_positions(user=request.user).filter(pk=payload.position_id).first()
+    position = people.person_position_find(user=request.user, pk=payload.position_id)
     if position is None:
         raise ValidationError({"position_id": _("Không có chức danh này trong phạm vi bạn quản lý.")})
     data = payload.dict()
@@ -467,7 +466,7 @@ def person_relative_link(request: AuthedRequest, person_id: int, payload: Relati
     """Link a relative both ways (parent and child, spouses, siblings); both records in the caller's scope."""
     person = people.person_for_update(user=request.user, pk=person_id)
     choice_check("relation", payload.relation, Relation.values)
-    relative = Person.objects.visible_to(request.user).filter(pk=payload.relative_id).first()
+    relative = people.person_visible_find(user=request.user, pk=payload.relative_id)
     if relative is None:
         raise ValidationError({"relative_id": _("Không tìm thấy hồ sơ này trong phạm vi bạn được xem.")})
     link = services.relative_link(actor=request.user, person=person, relative=relative, relation=payload.relation)
@@ -502,17 +501,13 @@ class PositionFilters(Schema):
 @paginate(Pager)
 def position_list(request: AuthedRequest, filters: Query[PositionFilters]) -> Any:
     """Posts of the caller's scope (all for administrators and the standing office; empty for other roles)."""
-    qs = people.person_positions(user=request.user)
-    return qs if filters.unit is None else qs.filter(unit_id=filters.unit)
+    return people.person_positions_of_unit(user=request.user, unit_id=filters.unit)
 
 
 @router.get("/positions/{position_id}", response={200: PositionOut, **READ_ERRORS}, tags=["positions"])
 def position_detail(request: AuthedRequest, position_id: int) -> Any:
     """One post of the caller's scope (404 otherwise)."""
-    position = people.person_positions(user=request.user).filter(pk=position_id).first()
-    if position is None:
-        raise Http404(_("Không tìm thấy chức danh hoặc chức danh ngoài phạm vi của bạn."))
-    return position
+    return people.person_position_get(user=request.user, pk=position_id)
 
 
 # --- Planning (quy hoạch): terms, entries, yearly review, key-post coverage ---------------------------
@@ -654,10 +649,7 @@ def planning_term_create(request: AuthedRequest, payload: TermIn) -> Any:
 @router.get("/planning/terms/{term_id}", response={200: TermOut, **READ_ERRORS}, tags=["planning"])
 def planning_term_detail(request: AuthedRequest, term_id: int) -> Any:
     """One planning term with its count of active entries (people managers only)."""
-    term = planning.planning_terms(user=request.user).filter(pk=term_id).first()
-    if term is None:
-        raise Http404(_("Không tìm thấy nhiệm kỳ quy hoạch."))
-    return term
+    return planning.planning_term_counted_get(user=request.user, pk=term_id)
 
 
 @router.get("/planning/terms/{term_id}/entries", response={200: list[EntryOut], **READ_ERRORS}, tags=["planning"])
@@ -676,8 +668,8 @@ def planning_entry_list(request: AuthedRequest, term_id: int, filters: Query[Ent
 def planning_entry_add(request: AuthedRequest, term_id: int, payload: EntryIn) -> Any:
     """Plan a person for a higher post if Regulation 377-QĐ/TW allows it (422 names the broken rule's numbers)."""
     term = _term(request, term_id)
-    person = Person.objects.visible_to(request.user).filter(pk=payload.person_id).first()
-    position = planning.planning_positions(user=request.user).filter(pk=payload.position_id).first()
+    person = people.person_visible_find(user=request.user, pk=payload.person_id)
+    position = planning.planning_position_find(user=request.user, pk=payload.position_id)
     errors = {}
     if person is None:
         errors["person_id"] = _("Không tìm thấy hồ sơ này trong phạm vi bạn quản lý.")
@@ -772,6 +764,6 @@ class AccessLogFilters(In):
 @paginate(Pager)
 def access_log(request: AuthedRequest, filters: Query[AccessLogFilters]) -> Any:
     """Who read which record, when and how, latest first; filter by person and days (administrators, auditors)."""
-    return access_log_list(user=request.user, q=filters.q, person=filters.person, start=filters.start,
+    return people.access_log_list(user=request.user, q=filters.q, person=filters.person, start=filters.start,
                            end=filters.end)
 

@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
@@ -16,10 +15,10 @@ from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from chidao.core import selectors as core_selectors
 from chidao.core.dates import format_date
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.http import AuthedRequest
-from chidao.core.models import Unit
 from chidao.procedures import excel, figures, services
 from chidao.procedures import selectors as procedure_selectors
 from chidao.procedures.figures_views import FiguresImportForm, XlsxUploadForm
@@ -30,7 +29,6 @@ from chidao.procedures.models import (
     Procedure,
     Proposal,
     ReviewFinding,
-    ReviewGroup,
 )
 from chidao.procedures.status import STATUS_LABELS
 from chidao.reports.periods import period_parse
@@ -172,7 +170,7 @@ def procedure_counts(request: AuthedRequest, year: str = "", unit: str = "") -> 
                                % {"v": year}})
     scope = None
     if unit:
-        scope = Unit.objects.filter(pk=int(unit)).first() if unit.isdigit() else None
+        scope = core_selectors.unit_find(pk=int(unit)) if unit.isdigit() else None
         if scope is None:
             raise ValidationError({"unit": _("Không có đơn vị id=%(v)s.") % {"v": unit}})
     start, end = dt.date(int(year), 1, 1), dt.date(int(year), 12, 31)
@@ -372,11 +370,11 @@ def decision_create(request: AuthedRequest, payload: DecisionIn) -> Any:
     item answers 422 under `items`, each message naming the item ("Mục n (code): ...")."""
     _require_edit(request)
     errors: dict[str, list[str]] = {}
-    issuer = Unit.objects.current().filter(pk=payload.issuer_id).first()
+    issuer = core_selectors.unit_in_force_find(pk=payload.issuer_id)
     if issuer is None:
         errors["issuer_id"] = [_("Không có đơn vị id=%(v)s.") % {"v": payload.issuer_id}]
     codes = {i.code.strip() for i in payload.items} | {i.replaces.strip() for i in payload.items if i.replaces}
-    by_code = {p.code: p for p in Procedure.objects.filter(code__in=codes)}
+    by_code = procedure_selectors.procedures_by_code(codes=codes)
     lines: list[tuple[Procedure, str, Procedure | None]] = []
     for n, item in enumerate(payload.items, start=1):
         code, replaces = item.code.strip(), (item.replaces or "").strip()
@@ -514,7 +512,7 @@ def _campaign_detail(request: AuthedRequest, pk: int) -> dict[str, Any]:
     return {
         "id": campaign.pk, "name": campaign.name, "year": campaign.year, "lead_unit_id": campaign.lead_unit_id,
         "lead_unit": campaign.lead_unit.name, "groups": len(groups),
-        "findings": ReviewFinding.objects.filter(group__campaign=campaign).count(),
+        "findings": procedure_selectors.campaign_finding_count(campaign=campaign),
         "group_list": [{"id": g["group"].pk, "name": g["group"].name, "procedures": g["procedures"],
                         "done": g["done"],
                         "proposals": dict(zip(Proposal.values, (n for _label, n in g["proposals"]), strict=True))}
@@ -523,14 +521,14 @@ def _campaign_detail(request: AuthedRequest, pk: int) -> dict[str, Any]:
 
 
 def _procedure(field: str, pk: int) -> Procedure:
-    procedure = Procedure.objects.filter(pk=pk).first()
+    procedure = procedure_selectors.procedure_find(pk=pk)
     if procedure is None:
         raise ValidationError({field: _("Không có thủ tục id=%(v)s.") % {"v": pk}})
     return procedure
 
 
 def _outcome(pk: int) -> DecisionItem:
-    item = DecisionItem.objects.select_related("decision").filter(pk=pk).first()
+    item = procedure_selectors.decision_item_find(pk=pk)
     if item is None:
         raise ValidationError({"outcome_id": _("Không có mục quyết định id=%(v)s.") % {"v": pk}})
     return item
@@ -575,7 +573,7 @@ def campaign_group_add(request: AuthedRequest, campaign_id: int, payload: GroupI
     _require_edit(request)
     campaign = procedure_selectors.campaign_get(user=request.user, pk=campaign_id)
     wanted = set(payload.procedure_ids)
-    procedures = list(Procedure.objects.filter(pk__in=wanted))
+    procedures = procedure_selectors.procedures_by_pk(pks=wanted)
     missing = sorted(wanted - {p.pk for p in procedures})
     if missing:
         raise ValidationError({"procedure_ids": _("Không có thủ tục id=%(v)s.") % {
@@ -590,7 +588,7 @@ def campaign_finding_add(request: AuthedRequest, campaign_id: int, payload: Find
     out if any (reform office, administrators)."""
     _require_edit(request)
     campaign = procedure_selectors.campaign_get(user=request.user, pk=campaign_id)
-    group = ReviewGroup.objects.filter(campaign=campaign, pk=payload.group_id).first()
+    group = procedure_selectors.campaign_group_find(campaign=campaign, pk=payload.group_id)
     if group is None:
         raise ValidationError({"group_id": _("Không có nhóm id=%(v)s trong đợt rà soát này.") % {
             "v": payload.group_id}})
@@ -599,18 +597,16 @@ def campaign_finding_add(request: AuthedRequest, campaign_id: int, payload: Find
     outcome = _outcome(payload.outcome_id) if payload.outcome_id is not None else None
     row = services.review_finding_add(actor=request.user, group=group, procedure=procedure, finding=payload.finding,
                                       proposal=payload.proposal, outcome=outcome)
-    return HttpStatus(201, procedure_selectors.campaign_findings(campaign=campaign).get(pk=row.pk))
+    return HttpStatus(201, procedure_selectors.campaign_finding_get(campaign=campaign, pk=row.pk))
 
 
 @router.post("/procedures/findings/{finding_id}/outcome", response={200: FindingOut, **WRITE_ERRORS})
 def finding_outcome(request: AuthedRequest, finding_id: int, payload: OutcomeIn) -> Any:
     """Record the decision item that carried out a finding's proposal (reform office, administrators)."""
     _require_edit(request)
-    finding = ReviewFinding.objects.select_related("procedure", "group__campaign").filter(pk=finding_id).first()
-    if finding is None:
-        raise Http404(_("Không có kết quả rà soát này."))
+    finding = procedure_selectors.review_finding_get(pk=finding_id)
     services.finding_link_outcome(actor=request.user, finding=finding, item=_outcome(payload.outcome_id))
-    return procedure_selectors.campaign_findings(campaign=finding.group.campaign).get(pk=finding.pk)
+    return procedure_selectors.campaign_finding_get(campaign=finding.group.campaign, pk=finding.pk)
 
 
 # --- Processing figures ---------------------------------------------------------------------------------

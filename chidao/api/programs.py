@@ -57,8 +57,7 @@ router = Router(tags=["programs"])
 def _deliverables(request: AuthedRequest, field: str, ids: Iterable[int], program_id: int) -> list[Deliverable]:
     """Deliverables of the program that the caller may see (the page's picker), in the order given."""
     wanted = list(dict.fromkeys(ids))
-    found = {d.pk: d for d in Deliverable.objects.visible_to(request.user).filter(
-        program_id=program_id, pk__in=wanted)}
+    found = {d.pk: d for d in selectors.program_deliverables(user=request.user, program_id=program_id, pks=wanted)}
     missing = [str(pk) for pk in wanted if pk not in found]
     if missing:
         raise ValidationError({field: _("Không tìm thấy nội dung: %(ids)s.") % {"ids": ", ".join(missing)}})
@@ -484,7 +483,7 @@ def deliverable_transition(request: AuthedRequest, deliverable_id: int, payload:
     choice_check("to_status", payload.to_status, Status.values)
     attachment = None
     if payload.attachment_id is not None:
-        attachment = Attachment.objects.filter(pk=payload.attachment_id, deliverable=d).first()
+        attachment = selectors.deliverable_attachment(deliverable=d, pk=payload.attachment_id)
         if attachment is None:
             raise ValidationError({"attachment_id": _("Tệp đính kèm không thuộc nội dung này.")})
     updated = services.deliverable_transition(
@@ -536,11 +535,9 @@ def deliverable_extend(request: AuthedRequest, deliverable_id: int, payload: Ext
 def deliverable_notes(request: AuthedRequest, deliverable_id: int, kind: str = "") -> Any:
     """Progress updates, comments and directives on the deliverable, newest first; `kind` filters."""
     d = selectors.deliverable_get(user=request.user, pk=deliverable_id)
-    notes = d.notes.select_related("author").prefetch_related("attachments").order_by("-at", "-id")
     if kind:
         choice_check("kind", kind, Note.Kind.values)
-        notes = notes.filter(kind=kind)
-    return notes
+    return selectors.deliverable_notes(deliverable=d, kind=kind)
 
 
 @router.post(
@@ -746,13 +743,10 @@ def _meeting_manager(request: AuthedRequest) -> None:
 def program_meetings(request: AuthedRequest, program_id: int, filters: Query[MeetingFilters]) -> Any:
     """The program's meetings, newest first (whoever may open the program); filter by `kind` and `year`."""
     program = selectors.program_get(user=request.user, pk=program_id)
-    meetings = selectors.meeting_list(user=request.user, program=program)
     if filters.kind:
         choice_check("kind", filters.kind, Meeting.Kind.values)
-        meetings = meetings.filter(kind=filters.kind)
-    if filters.year is not None:
-        meetings = meetings.filter(held_on__year=filters.year)
-    return meetings
+    return selectors.meeting_list_filtered(user=request.user, program=program, kind=filters.kind,
+                                           year=filters.year)
 
 
 @router.post(

@@ -12,8 +12,8 @@ from chidao.core import selectors
 from chidao.core.audit import action_label
 from chidao.core.http import AuthedRequest
 from chidao.core.models import ApiToken, ChangeRecord, TokenScope, Unit, UnitKind
-from chidao.core.notifications import notification_list, notifications_mark_read
-from chidao.core.tokens import api_token_create, api_token_get, api_token_list, api_token_revoke
+from chidao.core.notifications import notifications_mark_read
+from chidao.core.tokens import api_token_create, api_token_get, api_token_revoke
 
 from .common import READ_ERRORS, WRITE_ERRORS, ErrorOut, Pager
 from .inputs import Date, Id, Text, choice_check
@@ -155,10 +155,7 @@ class MarkedOut(Schema):
 @paginate(Pager)
 def notifications(request: AuthedRequest, filters: Query[NotificationFilters]) -> Any:
     """The caller's own notifications, newest first; `unread=true` keeps the unread ones."""
-    items = notification_list(user=request.user)
-    if filters.unread is not None:
-        items = items.filter(read_at__isnull=filters.unread)
-    return items
+    return selectors.notification_list_filtered(user=request.user, unread=filters.unread)
 
 
 @router.post("/notifications/read", response={200: MarkedOut, **WRITE_ERRORS})
@@ -206,10 +203,7 @@ class TokenFilters(Schema):
 @paginate(Pager)
 def tokens(request: AuthedRequest, filters: Query[TokenFilters]) -> Any:
     """The caller's own API tokens, newest first (never the secret); `active` filters revoked ones."""
-    items = api_token_list(user=request.user)
-    if filters.active is not None:
-        items = items.filter(revoked_at__isnull=filters.active)
-    return items
+    return selectors.api_token_list_filtered(user=request.user, active=filters.active)
 
 
 @router.post("/tokens", response={201: TokenCreatedOut, **WRITE_ERRORS})

@@ -1,8 +1,10 @@
 """Request type for views and endpoints behind a login: `request.user` is a `User`."""
 
-from typing import Any, Protocol
+from pathlib import Path
+from typing import Any
 
 from django.conf import settings
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_htmx.middleware import HtmxDetails
@@ -20,10 +22,6 @@ class AuthedRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-class _Openable(Protocol):
-    def open(self, mode: str = ...) -> Any: ...
-
-
 def file_response(content: bytes, name: str, mime: str) -> HttpResponse:
     """A download built in memory: the bytes with their type and file name."""
     response = HttpResponse(content, content_type=mime)
@@ -31,7 +29,7 @@ def file_response(content: bytes, name: str, mime: str) -> HttpResponse:
     return response
 
 
-def stored_file_response(stored: _Openable, name: str, *, missing: str, mime: str | None = None) -> FileResponse:
+def stored_file_response(stored: FieldFile | Path, name: str, *, missing: str, mime: str | None = None) -> FileResponse:
     """A download of a stored file (a FileField's file or a path), streamed; a file gone from storage is a
     404 with `missing` as its message, for pages and the API alike. No `mime`: guessed from the name."""
     try:

@@ -408,3 +408,16 @@ def planning_coverage_total(rows: list[CoverageRow]) -> CoverageRow:
     """All key posts together (a person planned for two posts counts twice, once per post)."""
     return CoverageRow(position=None, count=sum(r.count for r in rows), women=sum(r.women for r in rows),
                        young=sum(r.young for r in rows))
+
+
+def planning_term_counted_get(*, user: User, pk: int) -> PlanningTerm:
+    """A planning term with its count of active entries (`planning_terms`); 404 when there is none."""
+    term = planning_terms(user=user).filter(pk=pk).first()
+    if term is None:
+        raise Http404(_("Không tìm thấy nhiệm kỳ quy hoạch."))
+    return term
+
+
+def planning_position_find(*, user: User, pk: int) -> Position | None:
+    """A post one may plan for (`planning_positions`), or None."""
+    return planning_positions(user=user).filter(pk=pk).first()

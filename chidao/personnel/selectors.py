@@ -215,3 +215,60 @@ def person_record(*, user: User, person: Person, on: dt.date) -> PersonRecord:
                       .order_by("-term__start_year", "position__title")),
         flags=_flags(person, on, ratings, disciplines),
     )
+
+
+# --- Lookups for the pages and the API ---------------------------------------------------------------------
+
+
+def people_visible(*, user: User) -> QuerySet[Person]:
+    """Every record the user may see (the relative picker)."""
+    return Person.objects.visible_to(user)
+
+
+def person_visible_find(*, user: User, pk: int) -> Person | None:
+    """A record the user may see, or None (an input naming another record: a relative, a planned person)."""
+    return Person.objects.visible_to(user).filter(pk=pk).first()
+
+
+def person_filter_unit_find(*, user: User, pk: int) -> Unit | None:
+    """A unit of the user's scope (`person_filter_units`), or None."""
+    return person_filter_units(user=user).filter(pk=pk).first()
+
+
+def person_position_find(*, user: User, pk: int) -> Position | None:
+    """A post of the user's scope (`person_positions`), or None."""
+    return person_positions(user=user).filter(pk=pk).first()
+
+
+def person_position_get(*, user: User, pk: int) -> Position:
+    """A post of the user's scope; 404 otherwise."""
+    position = person_position_find(user=user, pk=pk)
+    if position is None:
+        raise Http404(_("Không tìm thấy chức danh hoặc chức danh ngoài phạm vi của bạn."))
+    return position
+
+
+def person_positions_of_unit(*, user: User, unit_id: int | None = None) -> QuerySet[Position]:
+    """The posts of the user's scope, of one unit when given."""
+    qs = person_positions(user=user)
+    return qs if unit_id is None else qs.filter(unit_id=unit_id)
+
+
+def access_log_list(*, user: User, q: str = "", person: int | None = None, start: dt.date | None = None,
+                    end: dt.date | None = None) -> QuerySet[AccessLog]:
+    """Every recorded view of a personnel record; only administrators and auditors may read it.
+
+    Filters: `q` (the person's name or code, folded), `person` (a record id), `start`/`end` (local days,
+    both included)."""
+    if not (user.is_superuser or user.role in (Role.ADMIN, Role.AUDITOR)):
+        raise PermissionDenied(_("Chỉ quản trị hệ thống và kiểm tra, giám sát được xem nhật ký truy cập hồ sơ."))
+    qs = AccessLog.objects.select_related("user", "person").order_by("-at", "-id")
+    for term in search_terms(q):
+        qs = qs.filter(person__search_text__contains=term)
+    if person is not None:
+        qs = qs.filter(person_id=person)
+    if start is not None:
+        qs = qs.filter(at__date__gte=start)
+    if end is not None:
+        qs = qs.filter(at__date__lte=end)
+    return qs

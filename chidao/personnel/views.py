@@ -194,7 +194,7 @@ def person_deferral_add(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def person_relative_link(request: AuthedRequest, pk: int) -> HttpResponse:
     person = selectors.person_for_update(user=request.user, pk=pk)
-    form = RelativeForm(request.POST, prefix="qh", people=Person.objects.visible_to(request.user))
+    form = RelativeForm(request.POST, prefix="qh", people=selectors.people_visible(user=request.user))
     if form.is_valid():
         try:
             services.relative_link(actor=request.user, person=person, **form.cleaned_data)

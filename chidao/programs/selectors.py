@@ -7,6 +7,7 @@ changes are made.
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chidao.core.audit import action_label, change_records_for, change_rows
-from chidao.core.models import User
+from chidao.core.models import Unit, User
 from chidao.core.text import search_terms, vn_collation_key
 
 from . import workflow
@@ -30,6 +31,7 @@ from .models import (
     Kind,
     Meeting,
     MeetingPoint,
+    Note,
     Program,
     Status,
     StatusChange,
@@ -424,3 +426,38 @@ def attachment_get(*, user: User, pk: int) -> Attachment:
     if attachment is None:
         raise Http404(_("Không tìm thấy tệp."))
     return attachment
+
+
+def program_lead_units(*, program: Program) -> QuerySet[Unit]:
+    """The units that lead a deliverable of the program (the list's and the reports' unit picker)."""
+    return Unit.objects.filter(led_deliverables__program=program).distinct().order_by("name")
+
+
+def program_deliverables(*, user: User, program_id: int, pks: Iterable[int] | None = None) -> QuerySet[Deliverable]:
+    """The program's deliverables the user sees (a meeting's agenda and conclusion pickers), or those of them
+    with these ids."""
+    if pks is None:
+        return Deliverable.objects.visible_to(user).filter(program_id=program_id)
+    return Deliverable.objects.visible_to(user).filter(program_id=program_id, pk__in=list(pks))
+
+
+def deliverable_attachment(*, deliverable: Deliverable, pk: int) -> Attachment | None:
+    """An attachment of this deliverable (the document a completion cites), or None."""
+    return Attachment.objects.filter(pk=pk, deliverable=deliverable).first()
+
+
+def deliverable_notes(*, deliverable: Deliverable, kind: str = "") -> QuerySet[Note]:
+    """The deliverable's notes, newest first; `kind` keeps one kind."""
+    notes = deliverable.notes.select_related("author").prefetch_related("attachments").order_by("-at", "-id")
+    return notes.filter(kind=kind) if kind else notes
+
+
+def meeting_list_filtered(*, user: User, program: Program, kind: str = "", year: int | None = None
+                          ) -> QuerySet[Meeting]:
+    """The program's meetings (`meeting_list`), of one kind and one year when given."""
+    meetings = meeting_list(user=user, program=program)
+    if kind:
+        meetings = meetings.filter(kind=kind)
+    if year is not None:
+        meetings = meetings.filter(held_on__year=year)
+    return meetings

@@ -17,7 +17,6 @@ from chidao.core.errors import ConflictError, PermissionDenied, ValidationError
 from chidao.core.forms import form_apply_errors
 from chidao.core.htmx import hx_redirect
 from chidao.core.http import XLSX, AuthedRequest, stored_file_response
-from chidao.core.models import Unit
 
 from . import excel, selectors, services, workflow
 from .forms import (
@@ -116,7 +115,7 @@ def _filters(request: AuthedRequest, program_units: Any) -> tuple[DeliverableFil
 @login_required
 def deliverable_list(request: AuthedRequest, pk: int) -> HttpResponse:
     program = selectors.program_get(user=request.user, pk=pk)
-    units = Unit.objects.filter(led_deliverables__program=program).distinct().order_by("name")
+    units = selectors.program_lead_units(program=program)
     form, filters = _filters(request, units)
     qs = selectors.deliverable_list(user=request.user, program=program, filters=filters)
     if request.GET.get("format") == "xlsx":
@@ -411,7 +410,7 @@ def _meeting_manager(request: AuthedRequest, pk: int) -> Meeting:
 
 
 def _program_deliverables(request: AuthedRequest, meeting: Meeting) -> Any:
-    return Deliverable.objects.visible_to(request.user).filter(program_id=meeting.program_id)
+    return selectors.program_deliverables(user=request.user, program_id=meeting.program_id)
 
 
 @login_required

@@ -28,8 +28,8 @@ from chidao.core.models import Role
 from chidao.core.reference import user_subtree_ids
 from chidao.personnel.models import Position
 
-from . import plan
-from .models import Move, RotationRound
+from . import plan, selectors
+from .models import RotationRound
 
 PARTIAL = "rotation/plan_partial.html"
 PLAN_PAGE_SIZE = 50  # moves per page (a city-wide round proposes tens of thousands)
@@ -107,9 +107,7 @@ def _position_in_reach(request: AuthedRequest, position: Position) -> bool:
 @require_POST
 def rotation_move_edit(request: AuthedRequest, pk: int, move_pk: int) -> HttpResponse:
     rnd = plan.plan_round_get(user=request.user, pk=pk)
-    move = Move.objects.filter(round=rnd, pk=move_pk).select_related("round", "person").first()
-    if move is None:
-        raise Http404(_("Không tìm thấy đề xuất."))
+    move = selectors.plan_move_get(round=rnd, pk=move_pk)
     form = MoveEditForm(request.POST)
     errors: list[str] = []
     if not form.is_valid():
