@@ -18,6 +18,7 @@ from chidao.core.htmx import error_dict
 from chidao.core.http import AuthedRequest
 
 from .common import TokenAuth
+from .inputs import CHOICE_ERROR
 
 api = NinjaAPI(
     title="Chidao API", version="1", urls_namespace="api_v1", auth=[TokenAuth(), django_auth],
@@ -80,6 +81,9 @@ def _schema_invalid(request: AuthedRequest, exc: SchemaValidationError) -> HttpR
         while len(loc) > 1 and loc[0] in {"body", "query", "path", "form", "file", "payload", "filters"}:
             loc.pop(0)
         field = ".".join(loc) or "__all__"
+        if error.get("type") == CHOICE_ERROR:  # already the whole sentence, as `choice_check` says it
+            errors.setdefault(field, []).append(str(error.get("msg", "")))
+            continue
         errors.setdefault(field, []).append(_("Trường “%(field)s” %(reason)s") % {
             "field": field, "reason": _schema_message(error)})
     return _invalid(request, errors)

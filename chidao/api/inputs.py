@@ -2,6 +2,7 @@
 request's language (never a 500) whatever it holds: NUL characters, ids beyond a database integer,
 dates as numbers, values outside a model's choices."""
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -9,7 +10,16 @@ from typing import Annotated, Any, get_args
 
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    WithJsonSchema,
+    create_model,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from chidao.core.dates import format_date
@@ -74,6 +84,41 @@ class In(Schema):
         return value
 
 
+def _choice_message(value: str, allowed: list[str]) -> str:
+    return _("Giá trị “%(value)s” không hợp lệ; chọn một trong: %(allowed)s.") % {
+        "value": value[:50], "allowed": ", ".join(allowed)}
+
+
+# A refusal whose message is already the whole sentence (api.py shows it as is, without "Trường ...").
+CHOICE_ERROR = "choice"
+
+
+def Choice(values: Iterable[str], *, blank: bool = True) -> Any:  # noqa: N802 (a type, used as one)
+    """A text limited to a model's choices ("" too when `blank`: "all" in a filter). The OpenAPI schema lists
+    them (`enum`); a value outside is refused with 422 and the message `choice_check` gives."""
+    allowed = [str(v) for v in values]
+
+    def check(value: str) -> str:
+        if value not in allowed and not (blank and value == ""):
+            raise PydanticCustomError(CHOICE_ERROR, "{message}", {"message": _choice_message(value, allowed)})
+        return value
+
+    enum = allowed + ([""] if blank else [])
+    return Annotated[Text, AfterValidator(check), WithJsonSchema({"type": "string", "enum": enum})]
+
+
+def filter_schema(name: str, filters: type, doc: str, **types: Any) -> type[Schema]:
+    """A query schema from a selector's filter dataclass (the one definition of a list's filter): a field with
+    `choices` metadata becomes a `Choice`, `str` fields `Text`; `types` overrides a field's type."""
+    fields: dict[str, Any] = {}
+    for f in dataclasses.fields(filters):
+        choices = f.metadata.get("choices")
+        kind: Any = types.get(f.name) or (Choice(choices.values) if choices else Text if f.type in (str, "str")
+                                          else f.type)
+        fields[f.name] = (kind, f.default)
+    return create_model(name, __base__=Schema, __doc__=doc, **fields)
+
+
 def binary(description: str, *mimes: str) -> dict[str, Any]:
     """`openapi_extra` for an endpoint whose 200 answer is a file of one of these types."""
     schema = {"schema": {"type": "string", "format": "binary"}}
@@ -84,8 +129,7 @@ def choice_check(field: str, value: str | None, allowed: Iterable[str]) -> None:
     """Refuse a value outside the model's choices, naming the allowed values (None: not given)."""
     allowed = list(allowed)
     if value is not None and value not in allowed:
-        raise ValidationError({field: _("Giá trị “%(value)s” không hợp lệ; chọn một trong: %(allowed)s.") % {
-            "value": value[:50], "allowed": ", ".join(allowed)}})
+        raise ValidationError({field: _choice_message(value, allowed)})
 
 
 def date_check(field: str, value: dt.date | None) -> None:

@@ -6,7 +6,7 @@ then the page's permission, then the input)."""
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -24,7 +24,6 @@ from chidao.programs.models import (
     AgendaItem,
     Attachment,
     Conclusion,
-    DeadlineClass,
     DeadlineExtension,
     Deliverable,
     Kind,
@@ -49,6 +48,7 @@ from .inputs import (
     choice_check,
     date_check,
     file_response,
+    filter_schema,
     units_in_force,
 )
 
@@ -211,12 +211,12 @@ class DeliverableDetailOut(DeliverableOut):
     allowed_transitions: list[str]
 
 
-class ListFilters(Schema):
-    status: str = ""
-    unit: Id | None = None
-    kind: str = ""
-    deadline_class: str = ""
-    q: Text = ""
+# The list's filter as the page has it (selectors.DeliverableFilters); its choices are listed in the schema.
+if TYPE_CHECKING:
+    class ListFilters(Schema): ...
+else:
+    ListFilters = filter_schema("ListFilters", selectors.DeliverableFilters, "The list page's filters; \"\" means all.",
+                                unit=Id | None)
 
 
 class DeliverableIn(Schema):
@@ -355,12 +355,7 @@ class DeliverableImportErrorOut(Schema):
     rows: list[DeliverableRowErrorOut] = []
 
 
-def _filtered(request: AuthedRequest, program: Program, filters: ListFilters) -> QuerySet[Deliverable]:
-    for name, choices in (("status", Status.values), ("kind", Kind.values),
-                          ("deadline_class", DeadlineClass.values)):
-        value = getattr(filters, name)
-        if value:
-            choice_check(name, value, choices)
+def _filtered(request: AuthedRequest, program: Program, filters: Any) -> QuerySet[Deliverable]:
     return selectors.deliverable_list(
         user=request.user, program=program, filters=selectors.DeliverableFilters(**filters.dict()))
 

@@ -61,10 +61,14 @@ def deliverable_get(*, user: User, pk: int) -> Deliverable:
 
 @dataclass
 class DeliverableFilters:
-    status: str = ""
+    """The deliverable list's filter, defined once: the page's form (`DeliverableFilterForm.filters`) and the
+    API's query (`api.programs.ListFilters`, built from these fields) both produce it, and the choices of a
+    field come from its `choices` metadata (so the OpenAPI schema lists them). "" means all."""
+
+    status: str = field(default="", metadata={"choices": Status})
     unit: int | None = None
-    kind: str = ""
-    deadline_class: str = ""
+    kind: str = field(default="", metadata={"choices": Kind})
+    deadline_class: str = field(default="", metadata={"choices": DeadlineClass})
     q: str = ""
 
 

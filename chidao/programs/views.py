@@ -102,14 +102,7 @@ def program_dashboard(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def _filters(request: AuthedRequest, program_units: Any) -> tuple[DeliverableFilterForm, selectors.DeliverableFilters]:
     form = DeliverableFilterForm(request.GET or None, units=program_units)
-    filters = selectors.DeliverableFilters()
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = selectors.DeliverableFilters(
-            status=data["status"], unit=data["unit"].pk if data["unit"] else None, kind=data["kind"],
-            deadline_class=data["deadline_class"], q=data["q"],
-        )
-    return form, filters
+    return form, form.filters()
 
 
 @login_required
