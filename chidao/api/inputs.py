@@ -148,3 +148,11 @@ def units_in_force(field: str, ids: Iterable[int]) -> list[Unit]:
     if missing:
         raise ValidationError({field: _("Không có đơn vị id=%(ids)s.") % {"ids": ", ".join(missing)}})
     return [found[pk] for pk in wanted]
+
+
+def not_null(payload: Schema, required: Iterable[str]) -> None:
+    """A partial update may leave a field out, but may not empty a required one."""
+    errors = {name: [_("Trường này không được để trống.")] for name in required
+              if name in payload.model_fields_set and getattr(payload, name) is None}
+    if errors:
+        raise ValidationError(errors)

@@ -160,15 +160,26 @@ def test_the_program_report_and_system_schemas_have_names_of_their_own():
 
     from ninja import Schema
 
-    from chidao.api import indicators, people, procedures, programs, reports, rotation, system
+    from chidao.api import (
+        indicators,
+        meetings,
+        people,
+        planning,
+        procedures,
+        programs,
+        reports,
+        reviews,
+        rotation,
+        system,
+    )
 
     def names(module) -> set[str]:
         return {n for n, c in inspect.getmembers(module, inspect.isclass)
                 if issubclass(c, Schema) and c.__module__ == module.__name__}
 
-    mine = names(programs) | names(reports) | names(system)
-    assert len(mine) == len(names(programs)) + len(names(reports)) + len(names(system))
-    for other in (people, procedures, rotation, indicators):
+    mine = names(programs) | names(meetings) | names(reports) | names(system)
+    assert len(mine) == len(names(programs)) + len(names(meetings)) + len(names(reports)) + len(names(system))
+    for other in (people, planning, procedures, reviews, rotation, indicators):
         assert mine & names(other) == set(), other.__name__
 
 
