@@ -107,7 +107,7 @@ def Choice(values: Iterable[str], *, blank: bool = True) -> Any:  # noqa: N802 (
     return Annotated[Text, AfterValidator(check), WithJsonSchema({"type": "string", "enum": enum})]
 
 
-def filter_schema(name: str, filters: type, doc: str, **types: Any) -> type[Schema]:
+def filter_schema(name: str, filters: type, doc: str, base: type[Schema] = Schema, **types: Any) -> type[Schema]:
     """A query schema from a selector's filter dataclass (the one definition of a list's filter): a field with
     `choices` metadata becomes a `Choice`, `str` fields `Text`; `types` overrides a field's type."""
     fields: dict[str, Any] = {}
@@ -116,7 +116,7 @@ def filter_schema(name: str, filters: type, doc: str, **types: Any) -> type[Sche
         kind: Any = types.get(f.name) or (Choice(choices.values) if choices else Text if f.type in (str, "str")
                                           else f.type)
         fields[f.name] = (kind, f.default)
-    return create_model(name, __base__=Schema, __doc__=doc, **fields)
+    return create_model(name, __base__=base, __doc__=doc, **fields)
 
 
 def binary(description: str, *mimes: str) -> dict[str, Any]:

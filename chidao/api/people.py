@@ -5,7 +5,7 @@ sensitive fields (`selectors.SENSITIVE_FIELDS`) are null for those who may not s
 by those who may; every read that shows people is logged in AccessLog with via="api"."""
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.core.validators import validate_email
 from django.http import HttpResponse
@@ -37,7 +37,7 @@ from chidao.personnel.models import (
 )
 
 from .common import READ_ERRORS, WRITE_ERRORS, Pager, ValidationErrorOut
-from .inputs import XLSX, Id, In, binary, choice_check, file_response
+from .inputs import XLSX, Id, In, binary, choice_check, file_response, filter_schema
 
 router = Router(tags=["people"])
 
@@ -166,11 +166,12 @@ class PersonDetailOut(PersonFields):
     flags: list[FlagOut]
 
 
-class PeopleFilters(In):
-    q: str = ""
-    unit: Id | None = None
-    gender: str = ""
-    key_post: bool = False
+# The list's filter as the page has it (selectors.PersonFilters); its choices are listed in the schema.
+if TYPE_CHECKING:
+    class PeopleFilters(In): ...
+else:
+    PeopleFilters = filter_schema("PeopleFilters", people.PersonFilters, "The list page's filters; \"\" means all.",
+                                  base=In, unit=Id | None)
 
 
 def _assignment(a: Assignment) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """Form helpers shared by every app's views."""
 
+import dataclasses
 from typing import Any
 
 from django import forms
@@ -17,6 +18,11 @@ DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete"
 def date_field(label: Any, *, required: bool = True) -> forms.DateField:
     """A dd/mm/yyyy date field that reads what `core.dates.parse_date` reads."""
     return forms.DateField(label=label, required=required, input_formats=DATE_INPUT_FORMATS, widget=DATE_WIDGET)
+
+
+def filter_choices(filters: type, name: str) -> list[tuple[str, Any]]:
+    """The choices a list filter dataclass gives one of its fields (`choices` metadata: a TextChoices)."""
+    return list(next(f for f in dataclasses.fields(filters) if f.name == name).metadata["choices"].choices)
 
 
 def form_apply_errors(form: Any, exc: ValidationError) -> None:

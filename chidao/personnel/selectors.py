@@ -23,7 +23,18 @@ from chidao.core.reference import unit_subtree_ids, user_subtree_ids
 from chidao.core.text import search_terms
 
 from . import rules
-from .models import AccessLog, Assignment, Deferral, Discipline, Person, PlanningEntry, Position, Rating, Relative
+from .models import (
+    AccessLog,
+    Assignment,
+    Deferral,
+    Discipline,
+    Gender,
+    Person,
+    PlanningEntry,
+    Position,
+    Rating,
+    Relative,
+)
 
 # Contact and identity details shown only to `can_see_sensitive` users; others see MASK.
 SENSITIVE_FIELDS = ("phone", "email", "address", "id_number")
@@ -58,9 +69,13 @@ def _log(*, user: User, person: Person | None, action: str, detail: str) -> None
 
 @dataclass
 class PersonFilters:
+    """The people list's filter, defined once: the page's form (`PersonFilterForm.filters`) and the API's query
+    (`api.people.PeopleFilters`, built from these fields) both produce it; `choices` metadata lists a field's
+    values (in the OpenAPI schema too). "" means all."""
+
     q: str = ""
     unit: int | None = None
-    gender: str = ""
+    gender: str = field(default="", metadata={"choices": Gender})
     key_post: bool = False
 
     def describe(self) -> str:

@@ -43,11 +43,7 @@ def person_list(request: AuthedRequest) -> HttpResponse:
     if not selectors.can_read_people(request.user):
         raise PermissionDenied(_("Bạn không có quyền xem hồ sơ cán bộ."))
     form = PersonFilterForm(request.GET or None, units=selectors.person_filter_units(user=request.user))
-    filters = selectors.PersonFilters()
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = selectors.PersonFilters(q=data["q"], unit=data["unit"].pk if data["unit"] else None,
-                                          gender=data["gender"], key_post=data["key_post"])
+    filters = form.filters()
     qs = selectors.person_list(user=request.user, filters=filters)
     page = Paginator(qs, settings.CHIDAO_PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()

@@ -1,12 +1,11 @@
 """Forms parse and type the input; the rules live in services."""
 
-import dataclasses
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chidao.core.forms import DATE_WIDGET
+from chidao.core.forms import DATE_WIDGET, filter_choices
 from chidao.core.models import Unit
 from chidao.core.uploads import upload_check
 
@@ -16,8 +15,7 @@ from .selectors import DeliverableFilters
 
 def _filter_choices(name: str) -> list[tuple[str, Any]]:
     """"All", then the choices `DeliverableFilters` gives the field."""
-    fields = {f.name: f for f in dataclasses.fields(DeliverableFilters)}
-    return [("", _("Tất cả")), *fields[name].metadata["choices"].choices]
+    return [("", _("Tất cả")), *filter_choices(DeliverableFilters, name)]
 
 
 class DeliverableFilterForm(forms.Form):

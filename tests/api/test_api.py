@@ -194,3 +194,9 @@ def test_openapi_lists_the_choices_of_the_deliverable_list_filters(client):
                                         "returned", "cancelled", ""]
     assert params["kind"]["enum"] == ["chuyen_de", "de_an", "de_tai", "ke_hoach", "nhiem_vu", ""]
     assert params["deadline_class"]["enum"] == ["done_on_time", "done_late", "open_on_time", "open_overdue", ""]
+
+
+def test_openapi_lists_the_gender_choices_of_the_people_list_filter(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    params = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/people"]["get"]["parameters"]}
+    assert params["gender"]["enum"] == ["male", "female", ""]
