@@ -24,6 +24,7 @@ from pydantic_core import PydanticCustomError
 
 from chidao.core.dates import format_date
 from chidao.core.errors import ValidationError
+from chidao.core.forms import choice_items
 from chidao.core.http import DOCX as DOCX
 from chidao.core.http import PDF as PDF
 from chidao.core.http import XLSX as XLSX
@@ -109,13 +110,15 @@ def Choice(values: Iterable[str], *, blank: bool = True) -> Any:  # noqa: N802 (
 
 def filter_schema(name: str, filters: type, doc: str, base: type[Schema] = Schema, **types: Any) -> type[Schema]:
     """A query schema from a selector's filter dataclass (the one definition of a list's filter): a field with
-    `choices` metadata becomes a `Choice`, `str` fields `Text`; `types` overrides a field's type."""
+    `choices` metadata becomes a `Choice`, `str` fields `Text`, `description` metadata describes the field;
+    `types` overrides a field's type."""
     fields: dict[str, Any] = {}
     for f in dataclasses.fields(filters):
         choices = f.metadata.get("choices")
-        kind: Any = types.get(f.name) or (Choice(choices.values) if choices else Text if f.type in (str, "str")
-                                          else f.type)
-        fields[f.name] = (kind, f.default)
+        kind: Any = types.get(f.name) or (Choice([v for v, _label in choice_items(choices)]) if choices
+                                          else Text if f.type in (str, "str") else f.type)
+        described = f.metadata.get("description")
+        fields[f.name] = (kind, Field(f.default, description=described) if described else f.default)
     return create_model(name, __base__=base, __doc__=doc, **fields)
 
 

@@ -5,7 +5,7 @@ Every signed-in user reads (as on the pages); the reform office and administrato
 (`procedures.services.can_edit`), through the same services: a refused write changes nothing."""
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -28,11 +28,10 @@ from chidao.procedures.models import (
     Level,
     Procedure,
 )
-from chidao.procedures.status import STATUS_LABELS
 from chidao.reports.periods import period_parse
 
 from .common import READ_ERRORS, WRITE_ERRORS, Pager
-from .inputs import XLSX, Id, In, binary, choice_check, file_response, units_in_force
+from .inputs import XLSX, Id, In, binary, choice_check, file_response, filter_schema, units_in_force
 
 router = Router(tags=["procedures"])
 
@@ -117,13 +116,13 @@ class ProcedureCountsOut(Schema):
     in_force: int
 
 
-class ProcedureListFilters(In):
-    q: str = ""
-    level: str = ""
-    field: str = ""
-    unit: Id | None = None
-    status: str = Field("", description="in_force, not_yet, abolished or replaced, on `status_on` (default today)")
-    status_on: dt.date | None = None
+# The registry list's filter as the page has it (selectors.ProcedureFilters); its choices are in the schema.
+if TYPE_CHECKING:
+    class ProcedureListFilters(In):
+        status_on: dt.date | None
+else:
+    ProcedureListFilters = filter_schema("ProcedureListFilters", procedure_selectors.ProcedureFilters,
+                                         "The list page's filters; \"\" means all.", base=In, unit=Id | None)
 
 
 class ProcedureContentIn(In):
@@ -181,10 +180,6 @@ def procedure_counts(request: AuthedRequest, year: str = "", unit: str = "") -> 
 def procedure_list(request: AuthedRequest, filters: Query[ProcedureListFilters]) -> Any:
     """The registry by code; `q` matches code and name, diacritics ignored; `unit` takes the unit's subtree;
     `status` of each row is the one on `status_on` (today by default), as the page shows."""
-    if filters.level:
-        choice_check("level", filters.level, Level.values)
-    if filters.status:
-        choice_check("status", filters.status, list(STATUS_LABELS))
     request.procedures_status_on = filters.status_on  # type: ignore[attr-defined]
     return procedure_selectors.procedure_list(user=request.user, filters=procedure_selectors.ProcedureFilters(
         **filters.dict()))

@@ -20,9 +20,14 @@ def date_field(label: Any, *, required: bool = True) -> forms.DateField:
     return forms.DateField(label=label, required=required, input_formats=DATE_INPUT_FORMATS, widget=DATE_WIDGET)
 
 
+def choice_items(choices: Any) -> list[tuple[str, Any]]:
+    """(value, label) pairs of a `choices` metadata: a TextChoices class or a {value: label} dict."""
+    return list(choices.items()) if isinstance(choices, dict) else list(choices.choices)
+
+
 def filter_choices(filters: type, name: str) -> list[tuple[str, Any]]:
-    """The choices a list filter dataclass gives one of its fields (`choices` metadata: a TextChoices)."""
-    return list(next(f for f in dataclasses.fields(filters) if f.name == name).metadata["choices"].choices)
+    """The choices a list filter dataclass gives one of its fields (its `choices` metadata)."""
+    return choice_items(next(f for f in dataclasses.fields(filters) if f.name == name).metadata["choices"])
 
 
 def form_apply_errors(form: Any, exc: ValidationError) -> None:

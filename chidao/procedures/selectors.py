@@ -3,6 +3,7 @@ public information under Decree 63/2010); the queries run in a fixed number what
 
 import datetime as dt
 from dataclasses import dataclass, field
+from dataclasses import field as dataclass_field  # ProcedureFilters has a field called `field`
 from typing import Any
 
 from django.db import connection
@@ -19,6 +20,7 @@ from chidao.core.text import fold, search_terms, vn_collation_key
 from .models import (
     DecisionItem,
     ItemAction,
+    Level,
     Procedure,
     Proposal,
     PublicationDecision,
@@ -35,11 +37,17 @@ _ACTION_OF = {"published": ItemAction.NEW, "amended": ItemAction.AMENDED, "repla
 
 @dataclass(frozen=True)
 class ProcedureFilters:
+    """The registry list's filter, defined once: the page's form (`ProcedureFilterForm.filters`) and the API's
+    query (`api.procedures.ProcedureListFilters`, built from these fields) both produce it; `choices` metadata
+    lists a field's values (in the OpenAPI schema too). "" means all."""
+
     q: str = ""
-    level: str = ""
+    level: str = dataclass_field(default="", metadata={"choices": Level})
     field: str = ""
     unit: int | None = None
-    status: str = ""
+    status: str = dataclass_field(default="", metadata={
+        "choices": STATUS_LABELS,
+        "description": "in_force, not_yet, abolished or replaced, on `status_on` (default today)"})
     status_on: dt.date | None = None
 
 

@@ -40,12 +40,7 @@ def procedure_list(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     form = ProcedureFilterForm(request.GET or None, fields=selectors.procedure_fields(),
                                units=selectors.count_units())
-    filters = selectors.ProcedureFilters()
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = selectors.ProcedureFilters(
-            q=data["q"], level=data["level"], field=data["field"], unit=data["unit"].pk if data["unit"] else None,
-            status=data["status"], status_on=data["status_on"])
+    filters = form.filters()
     on = filters.status_on or today
     page, query = _page(request, selectors.procedure_list(user=request.user, filters=filters))
     rows = [(p, selectors.status_of(p, on)) for p in page]

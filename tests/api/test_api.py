@@ -200,3 +200,10 @@ def test_openapi_lists_the_gender_choices_of_the_people_list_filter(client):
     schema = client.get("/api/v1/openapi.json").json()
     params = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/people"]["get"]["parameters"]}
     assert params["gender"]["enum"] == ["male", "female", ""]
+
+
+def test_openapi_lists_the_choices_of_the_procedure_list_filter(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    params = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/procedures"]["get"]["parameters"]}
+    assert params["status"]["enum"] == ["in_force", "not_yet", "abolished", "replaced", ""]
+    assert params["level"]["enum"][-1] == ""
