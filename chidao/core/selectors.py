@@ -3,14 +3,14 @@
 import datetime as dt
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from .errors import PermissionDenied, ValidationError
-from .models import ApiToken, ChangeRecord, Notification, Role, Unit, User
+from .models import ApiToken, ChangeRecord, Notification, Role, Unit, UnitKind, User
 from .notifications import notification_list
 from .text import fold, search_terms, vn_collation_key
 from .tokens import api_token_list
@@ -20,8 +20,11 @@ from .tokens import api_token_list
 
 @dataclass
 class UnitFilters:
+    """The unit tree's filter, defined once (the API's `UnitFilters` query is built from it); `kind` takes
+    the values of its `choices` metadata, listed in the OpenAPI schema. "" means all."""
+
     q: str = ""
-    kind: str = ""
+    kind: str = field(default="", metadata={"choices": UnitKind})
     parent: int | None = None
     on: dt.date | None = None
 
