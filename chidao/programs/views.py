@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from chidao.core.errors import ConflictError, PermissionDenied, ValidationError
 from chidao.core.forms import form_apply_errors
 from chidao.core.htmx import hx_redirect
-from chidao.core.http import XLSX, AuthedRequest, stored_file_response
+from chidao.core.http import XLSX, AuthedRequest, file_response, stored_file_response
 
 from . import excel, selectors, services, workflow
 from .forms import (
@@ -113,10 +113,7 @@ def deliverable_list(request: AuthedRequest, pk: int) -> HttpResponse:
     qs = selectors.deliverable_list(user=request.user, program=program, filters=filters)
     if request.GET.get("format") == "xlsx":
         data = excel.deliverables_export(program=program, deliverables=qs)
-        response = HttpResponse(data, content_type=XLSX)
-        stamp = timezone.localdate().strftime("%Y%m%d")
-        response["Content-Disposition"] = f'attachment; filename="noi-dung-{program.pk}-{stamp}.xlsx"'
-        return response
+        return file_response(data, f"noi-dung-{program.pk}-{timezone.localdate():%Y%m%d}.xlsx", XLSX)
     page = Paginator(qs, settings.CHIDAO_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
