@@ -1,4 +1,5 @@
-"""Request type for views and endpoints behind a login: `request.user` is a `User`."""
+"""What pages and the API share at the HTTP edge: the request type behind a login (`request.user` is a
+`User`), the file types, the download responses (in memory or from storage) and the import page answer."""
 
 from pathlib import Path
 from typing import Any
