@@ -4,6 +4,7 @@ Endpoints are thin: each calls one selector or service, the same the pages call.
 session (with CSRF) or `Authorization: Bearer <token>` (read or write scope, see `common.TokenAuth`).
 Errors are `{"detail": ...}` (422 adds `errors` per field) in the request's language."""
 
+import sys
 from typing import Any
 
 from django.http import Http404, HttpResponse
@@ -14,11 +15,23 @@ from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import django_auth
 
 from chidao.core.errors import ConflictError, PermissionDenied, ValidationError
+from chidao.core.htmx import error_dict
 from chidao.core.http import AuthedRequest
 
 from .common import TokenAuth
+from .inputs import CHOICE_ERROR
 
-api = NinjaAPI(
+
+class _Api(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Any) -> str:
+        """`<module>_<function>`, where a module split out of another (along a seam) names the one it came
+        from in `OPERATION_MODULE`, so operation ids (and clients generated from them) stay as they were."""
+        module = getattr(sys.modules[operation.view_func.__module__], "OPERATION_MODULE",
+                         operation.view_func.__module__)
+        return f"{module}_{operation.view_func.__name__}".replace(".", "_")
+
+
+api = _Api(
     title="Chidao API", version="1", urls_namespace="api_v1", auth=[TokenAuth(), django_auth],
     openapi_url="/openapi.json", docs_url="/docs",
     description=(
@@ -36,8 +49,7 @@ def _invalid(request: AuthedRequest, errors: dict[str, list[str]]) -> HttpRespon
 
 @api.exception_handler(ValidationError)
 def _validation(request: AuthedRequest, exc: ValidationError) -> HttpResponse:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return _invalid(request, errors)
+    return _invalid(request, error_dict(exc))
 
 
 def _schema_message(error: dict[str, Any]) -> str:
@@ -80,6 +92,9 @@ def _schema_invalid(request: AuthedRequest, exc: SchemaValidationError) -> HttpR
         while len(loc) > 1 and loc[0] in {"body", "query", "path", "form", "file", "payload", "filters"}:
             loc.pop(0)
         field = ".".join(loc) or "__all__"
+        if error.get("type") == CHOICE_ERROR:  # already the whole sentence, as `choice_check` says it
+            errors.setdefault(field, []).append(str(error.get("msg", "")))
+            continue
         errors.setdefault(field, []).append(_("Trường “%(field)s” %(reason)s") % {
             "field": field, "reason": _schema_message(error)})
     return _invalid(request, errors)
@@ -115,9 +130,11 @@ def _not_found(request: AuthedRequest, exc: Http404) -> HttpResponse:
 
 
 def _mount() -> None:
-    from . import indicators, people, procedures, programs, reports, rotation, system
+    from . import indicators, meetings, people, planning, procedures, programs, reports, reviews, rotation, system
 
-    for module in (system, programs, reports, people, rotation, procedures, indicators):
+    # Reviews before procedures: `/procedures/{procedure_id}` would otherwise take `/procedures/reviews`.
+    for module in (system, programs, meetings, reports, people, planning, rotation, reviews, procedures,
+                   indicators):
         api.add_router("", module.router)
 
 

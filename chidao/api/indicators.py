@@ -16,9 +16,9 @@ from ninja.pagination import paginate
 from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from chidao.core import selectors as core_selectors
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.http import AuthedRequest
-from chidao.core.models import Unit, User
 from chidao.indicators import excel, permissions, selectors, services
 from chidao.indicators.models import ProjectStatus, TaskForce
 
@@ -412,12 +412,12 @@ def _members(members: list[MemberIn]) -> list[dict[str, Any]]:
         data = m.dict()
         unit_id, user_id = data.pop("unit_id"), data.pop("user_id")
         if unit_id is not None:
-            data["unit"] = Unit.objects.filter(pk=unit_id).first()
+            data["unit"] = core_selectors.unit_find(pk=unit_id)
             if data["unit"] is None:
                 raise ValidationError({"members": _("Thành viên thứ %(n)s: không có đơn vị id=%(v)s.") % {
                     "n": n, "v": unit_id}})
         if user_id is not None:
-            data["user"] = User.objects.filter(pk=user_id).first()
+            data["user"] = core_selectors.user_find(pk=user_id)
             if data["user"] is None:
                 raise ValidationError({"members": _("Thành viên thứ %(n)s: không có tài khoản id=%(v)s.") % {
                     "n": n, "v": user_id}})

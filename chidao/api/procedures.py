@@ -1,13 +1,13 @@
-"""API: administrative procedures registry, publication decisions, reviews and processing figures.
+"""API: administrative procedures registry, publication decisions and processing figures; the reviews
+(rà soát) are in `api.reviews`.
 
 Every signed-in user reads (as on the pages); the reform office and administrators write
 (`procedures.permissions.can_edit_procedures`), through the same services: a refused write changes nothing."""
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.http import Http404
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
@@ -16,26 +16,22 @@ from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from chidao.core import selectors as core_selectors
+from chidao.core.dates import format_date
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.http import AuthedRequest
-from chidao.core.models import Unit
 from chidao.core.periods import period_parse
 from chidao.procedures import excel, figures, permissions, services
 from chidao.procedures import selectors as procedure_selectors
 from chidao.procedures.figures_views import FiguresImportForm, XlsxUploadForm
 from chidao.procedures.models import (
-    DecisionItem,
     ItemAction,
     Level,
     Procedure,
-    Proposal,
-    ReviewFinding,
-    ReviewGroup,
 )
-from chidao.procedures.status import STATUS_LABELS
 
 from .common import READ_ERRORS, WRITE_ERRORS, Pager
-from .inputs import XLSX, Id, In, binary, choice_check, file_response, units_in_force
+from .inputs import XLSX, Id, In, binary, choice_check, file_response, filter_schema, units_in_force
 
 router = Router(tags=["procedures"])
 
@@ -43,7 +39,7 @@ router = Router(tags=["procedures"])
 MAX_IMPORT_ERRORS = 1000
 
 
-def _require_edit(request: AuthedRequest) -> None:
+def require_edit(request: AuthedRequest) -> None:
     """The pages' own check, made before the input is looked at (the services check again)."""
     if not permissions.can_edit_procedures(request.user):
         raise PermissionDenied(_("Chỉ cơ quan cải cách hành chính cập nhật thủ tục hành chính."))
@@ -120,13 +116,13 @@ class ProcedureCountsOut(Schema):
     in_force: int
 
 
-class ProcedureListFilters(In):
-    q: str = ""
-    level: str = ""
-    field: str = ""
-    unit: Id | None = None
-    status: str = Field("", description="in_force, not_yet, abolished or replaced, on `status_on` (default today)")
-    status_on: dt.date | None = None
+# The registry list's filter as the page has it (selectors.ProcedureFilters); its choices are in the schema.
+if TYPE_CHECKING:
+    class ProcedureListFilters(In):
+        status_on: dt.date | None
+else:
+    ProcedureListFilters = filter_schema("ProcedureListFilters", procedure_selectors.ProcedureFilters,
+                                         "The list page's filters; \"\" means all.", base=In, unit=Id | None)
 
 
 class ProcedureContentIn(In):
@@ -171,7 +167,7 @@ def procedure_counts(request: AuthedRequest, year: str = "", unit: str = "") -> 
                                % {"v": year}})
     scope = None
     if unit:
-        scope = Unit.objects.filter(pk=int(unit)).first() if unit.isdigit() else None
+        scope = core_selectors.unit_find(pk=int(unit)) if unit.isdigit() else None
         if scope is None:
             raise ValidationError({"unit": _("Không có đơn vị id=%(v)s.") % {"v": unit}})
     start, end = dt.date(int(year), 1, 1), dt.date(int(year), 12, 31)
@@ -184,10 +180,6 @@ def procedure_counts(request: AuthedRequest, year: str = "", unit: str = "") -> 
 def procedure_list(request: AuthedRequest, filters: Query[ProcedureListFilters]) -> Any:
     """The registry by code; `q` matches code and name, diacritics ignored; `unit` takes the unit's subtree;
     `status` of each row is the one on `status_on` (today by default), as the page shows."""
-    if filters.level:
-        choice_check("level", filters.level, Level.values)
-    if filters.status:
-        choice_check("status", filters.status, list(STATUS_LABELS))
     request.procedures_status_on = filters.status_on  # type: ignore[attr-defined]
     return procedure_selectors.procedure_list(user=request.user, filters=procedure_selectors.ProcedureFilters(
         **filters.dict()))
@@ -215,7 +207,7 @@ def _procedure_detail(request: AuthedRequest, pk: int) -> dict[str, Any]:
 def procedure_create(request: AuthedRequest, payload: ProcedureCreateIn) -> Any:
     """Add a procedure to the registry (reform office, administrators); it is in force only once a
     publication decision brings it in."""
-    _require_edit(request)
+    require_edit(request)
     data = payload.dict()
     choice_check("level", data["level"], Level.values)
     data["unit"] = units_in_force("unit_id", [data.pop("unit_id")])[0]
@@ -369,13 +361,13 @@ def decision_detail(request: AuthedRequest, decision_id: int) -> Any:
 def decision_create(request: AuthedRequest, payload: DecisionIn) -> Any:
     """Record a publication decision and its items, all or nothing (reform office, administrators): a wrong
     item answers 422 under `items`, each message naming the item ("Mục n (code): ...")."""
-    _require_edit(request)
+    require_edit(request)
     errors: dict[str, list[str]] = {}
-    issuer = Unit.objects.current().filter(pk=payload.issuer_id).first()
+    issuer = core_selectors.unit_in_force_find(pk=payload.issuer_id)
     if issuer is None:
         errors["issuer_id"] = [_("Không có đơn vị id=%(v)s.") % {"v": payload.issuer_id}]
     codes = {i.code.strip() for i in payload.items} | {i.replaces.strip() for i in payload.items if i.replaces}
-    by_code = {p.code: p for p in Procedure.objects.filter(code__in=codes)}
+    by_code = procedure_selectors.procedures_by_code(codes=codes)
     lines: list[tuple[Procedure, str, Procedure | None]] = []
     for n, item in enumerate(payload.items, start=1):
         code, replaces = item.code.strip(), (item.replaces or "").strip()
@@ -399,217 +391,6 @@ def decision_create(request: AuthedRequest, payload: DecisionIn) -> Any:
                                         signed_on=payload.signed_on, effective_on=payload.effective_on,
                                         issuer=issuer, items=lines)
     return HttpStatus(201, _decision_detail(request, decision.pk))
-
-
-# --- Reviews --------------------------------------------------------------------------------------------
-
-
-class CampaignOut(Schema):
-    id: int
-    name: str
-    year: int
-    lead_unit_id: int
-    lead_unit: str
-    groups: int
-    findings: int
-
-    @staticmethod
-    def resolve_lead_unit(obj: Any) -> str:
-        return obj["lead_unit"] if isinstance(obj, dict) else obj.lead_unit.name
-
-    @staticmethod
-    def resolve_groups(obj: Any) -> int:
-        return obj["groups"] if isinstance(obj, dict) else obj.n_groups  # type: ignore[no-any-return]
-
-    @staticmethod
-    def resolve_findings(obj: Any) -> int:
-        return obj["findings"] if isinstance(obj, dict) else obj.n_findings  # type: ignore[no-any-return]
-
-
-class ProposalCountsOut(Schema):
-    keep: int
-    simplify: int
-    replace: int
-    abolish: int
-
-
-class GroupOut(Schema):
-    id: int
-    name: str
-    procedures: int
-    done: int
-    proposals: ProposalCountsOut
-
-
-class CampaignDetailOut(CampaignOut):
-    group_list: list[GroupOut]
-
-
-class FindingOut(Schema):
-    id: int
-    group_id: int
-    group: str
-    procedure_id: int
-    procedure_code: str
-    finding: str
-    proposal: str
-    outcome_id: int | None
-    outcome_decision: str | None
-    outcome_action: str | None
-    outcome_effective_on: dt.date | None
-
-    @staticmethod
-    def resolve_group(obj: ReviewFinding) -> str:
-        return obj.group.name
-
-    @staticmethod
-    def resolve_procedure_code(obj: ReviewFinding) -> str:
-        return obj.procedure.code
-
-    @staticmethod
-    def resolve_outcome_decision(obj: ReviewFinding) -> str | None:
-        return obj.outcome.decision.number if obj.outcome else None
-
-    @staticmethod
-    def resolve_outcome_action(obj: ReviewFinding) -> str | None:
-        return obj.outcome.action if obj.outcome else None
-
-    @staticmethod
-    def resolve_outcome_effective_on(obj: ReviewFinding) -> dt.date | None:
-        return obj.outcome.effective_on if obj.outcome else None
-
-
-class FindingFilters(In):
-    group: int | None = None
-    proposal: str = ""
-
-
-class CampaignIn(In):
-    name: str = Field(max_length=300)
-    year: int = Field(ge=1900, le=2100)
-    lead_unit_id: Id
-
-
-class GroupIn(In):
-    name: str = Field(max_length=300)
-    procedure_ids: list[Id] = Field(default_factory=list, max_length=settings.CHIDAO_IMPORT_MAX_ROWS)
-
-
-class FindingIn(In):
-    group_id: Id
-    procedure_id: Id
-    finding: str
-    proposal: str = Field(description="keep, simplify, replace or abolish")
-    outcome_id: Id | None = Field(None, description="the decision item that carried the proposal out")
-
-
-class OutcomeIn(In):
-    outcome_id: int
-
-
-def _campaign_detail(request: AuthedRequest, pk: int) -> dict[str, Any]:
-    campaign = procedure_selectors.campaign_get(user=request.user, pk=pk)
-    groups = procedure_selectors.campaign_groups(campaign=campaign)
-    return {
-        "id": campaign.pk, "name": campaign.name, "year": campaign.year, "lead_unit_id": campaign.lead_unit_id,
-        "lead_unit": campaign.lead_unit.name, "groups": len(groups),
-        "findings": ReviewFinding.objects.filter(group__campaign=campaign).count(),
-        "group_list": [{"id": g["group"].pk, "name": g["group"].name, "procedures": g["procedures"],
-                        "done": g["done"],
-                        "proposals": dict(zip(Proposal.values, (n for _label, n in g["proposals"]), strict=True))}
-                       for g in groups],
-    }
-
-
-def _procedure(field: str, pk: int) -> Procedure:
-    procedure = Procedure.objects.filter(pk=pk).first()
-    if procedure is None:
-        raise ValidationError({field: _("Không có thủ tục id=%(v)s.") % {"v": pk}})
-    return procedure
-
-
-def _outcome(pk: int) -> DecisionItem:
-    item = DecisionItem.objects.select_related("decision").filter(pk=pk).first()
-    if item is None:
-        raise ValidationError({"outcome_id": _("Không có mục quyết định id=%(v)s.") % {"v": pk}})
-    return item
-
-
-@router.get("/procedures/reviews", response={200: list[CampaignOut], **READ_ERRORS})
-@paginate(Pager)
-def campaign_list(request: AuthedRequest) -> Any:
-    """Review campaigns, newest year first, with their number of groups and findings."""
-    return procedure_selectors.campaign_list(user=request.user)
-
-
-@router.get("/procedures/reviews/{campaign_id}", response={200: CampaignDetailOut, **READ_ERRORS})
-def campaign_detail(request: AuthedRequest, campaign_id: int) -> Any:
-    """One campaign with each group's procedures, findings per proposal and proposals carried out."""
-    return _campaign_detail(request, campaign_id)
-
-
-@router.get("/procedures/reviews/{campaign_id}/findings", response={200: list[FindingOut], **READ_ERRORS})
-@paginate(Pager)
-def campaign_findings(request: AuthedRequest, campaign_id: int, filters: Query[FindingFilters]) -> Any:
-    """A campaign's findings by group and code; `group` and `proposal` narrow them."""
-    campaign = procedure_selectors.campaign_get(user=request.user, pk=campaign_id)
-    if filters.proposal:
-        choice_check("proposal", filters.proposal, Proposal.values)
-    return procedure_selectors.campaign_findings(campaign=campaign, group=filters.group, proposal=filters.proposal)
-
-
-@router.post("/procedures/reviews", response={201: CampaignDetailOut, **WRITE_ERRORS})
-def campaign_create(request: AuthedRequest, payload: CampaignIn) -> Any:
-    """Open a review campaign (reform office, administrators)."""
-    _require_edit(request)
-    lead_unit = units_in_force("lead_unit_id", [payload.lead_unit_id])[0]
-    campaign = services.review_campaign_create(actor=request.user, name=payload.name, year=payload.year,
-                                               lead_unit=lead_unit)
-    return HttpStatus(201, _campaign_detail(request, campaign.pk))
-
-
-@router.post("/procedures/reviews/{campaign_id}/groups", response={201: CampaignDetailOut, **WRITE_ERRORS})
-def campaign_group_add(request: AuthedRequest, campaign_id: int, payload: GroupIn) -> Any:
-    """Add a group of procedures to review to a campaign (reform office, administrators)."""
-    _require_edit(request)
-    campaign = procedure_selectors.campaign_get(user=request.user, pk=campaign_id)
-    wanted = set(payload.procedure_ids)
-    procedures = list(Procedure.objects.filter(pk__in=wanted))
-    missing = sorted(wanted - {p.pk for p in procedures})
-    if missing:
-        raise ValidationError({"procedure_ids": _("Không có thủ tục id=%(v)s.") % {
-            "v": ", ".join(str(m) for m in missing)}})
-    services.review_group_add(actor=request.user, campaign=campaign, name=payload.name, procedures=procedures)
-    return HttpStatus(201, _campaign_detail(request, campaign.pk))
-
-
-@router.post("/procedures/reviews/{campaign_id}/findings", response={201: FindingOut, **WRITE_ERRORS})
-def campaign_finding_add(request: AuthedRequest, campaign_id: int, payload: FindingIn) -> Any:
-    """Record what the review found about one procedure and proposed, and the decision item that carried it
-    out if any (reform office, administrators)."""
-    _require_edit(request)
-    campaign = procedure_selectors.campaign_get(user=request.user, pk=campaign_id)
-    group = ReviewGroup.objects.filter(campaign=campaign, pk=payload.group_id).first()
-    if group is None:
-        raise ValidationError({"group_id": _("Không có nhóm id=%(v)s trong đợt rà soát này.") % {
-            "v": payload.group_id}})
-    procedure = _procedure("procedure_id", payload.procedure_id)
-    choice_check("proposal", payload.proposal, Proposal.values)
-    outcome = _outcome(payload.outcome_id) if payload.outcome_id is not None else None
-    row = services.review_finding_add(actor=request.user, group=group, procedure=procedure, finding=payload.finding,
-                                      proposal=payload.proposal, outcome=outcome)
-    return HttpStatus(201, procedure_selectors.campaign_findings(campaign=campaign).get(pk=row.pk))
-
-
-@router.post("/procedures/findings/{finding_id}/outcome", response={200: FindingOut, **WRITE_ERRORS})
-def finding_outcome(request: AuthedRequest, finding_id: int, payload: OutcomeIn) -> Any:
-    """Record the decision item that carried out a finding's proposal (reform office, administrators)."""
-    _require_edit(request)
-    finding = ReviewFinding.objects.select_related("procedure", "group__campaign").filter(pk=finding_id).first()
-    if finding is None:
-        raise Http404(_("Không có kết quả rà soát này."))
-    services.finding_link_outcome(actor=request.user, finding=finding, item=_outcome(payload.outcome_id))
-    return procedure_selectors.campaign_findings(campaign=finding.group.campaign).get(pk=finding.pk)
 
 
 # --- Processing figures ---------------------------------------------------------------------------------
@@ -690,7 +471,7 @@ def _figures(filters: FigureFilters) -> tuple[figures.FiguresSummary, str]:
     if start and end:
         if end < start:
             raise ValidationError({"date_to": _("Đến ngày không được trước từ ngày.")})
-        label = _("từ %(s)s đến %(e)s") % {"s": start.strftime("%d/%m/%Y"), "e": end.strftime("%d/%m/%Y")}
+        label = _("từ %(s)s đến %(e)s") % {"s": format_date(start), "e": format_date(end)}
     else:
         try:
             p = period_parse(filters.period or str(year))
@@ -757,7 +538,7 @@ def procedure_detail(request: AuthedRequest, procedure_id: int) -> Any:
 def procedure_update(request: AuthedRequest, procedure_id: int, payload: ProcedureUpdateIn) -> Any:
     """Change a procedure's content (reform office, administrators); the previous content is kept as a
     version. Only the fields sent change."""
-    _require_edit(request)
+    require_edit(request)
     procedure = procedure_selectors.procedure_get(user=request.user, pk=procedure_id)
     changes = payload.dict(exclude_unset=True)
     reason = changes.pop("reason", "")

@@ -4,7 +4,6 @@ templates an administrator may replace; the same services and checks as the repo
 import datetime as dt
 from typing import Annotated, Any
 
-from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema
 from ninja import Status as HttpStatus
@@ -14,9 +13,9 @@ from pydantic import Field
 
 from chidao.core.documents import DEFAULT_TEMPLATES
 from chidao.core.errors import PermissionDenied
-from chidao.core.http import AuthedRequest
-from chidao.core.models import Unit
+from chidao.core.http import AuthedRequest, stored_file_response
 from chidao.programs import selectors as program_selectors
+from chidao.reports import selectors as report_selectors
 from chidao.reports import services
 from chidao.reports.builders import CONTENT_TYPES, template_file
 from chidao.reports.models import ReportJob, ReportTemplate, TemplateKind
@@ -137,16 +136,12 @@ def _require_admin(request: AuthedRequest) -> None:
 @paginate(Pager)
 def report_jobs(request: AuthedRequest, filters: Query[ReportJobFilters]) -> Any:
     """The caller's own builds, newest first (nobody sees another's); filter by `program`, `kind`, `state`."""
-    jobs = ReportJob.objects.visible_to(request.user).order_by("-requested_at", "-id")
-    if filters.program is not None:
-        jobs = jobs.filter(program_id=filters.program)
     if filters.kind:
         choice_check("kind", filters.kind, ReportJob.Kind.values)
-        jobs = jobs.filter(kind=filters.kind)
     if filters.state:
         choice_check("state", filters.state, ReportJob.State.values)
-        jobs = jobs.filter(state=filters.state)
-    return jobs
+    return report_selectors.report_job_list(user=request.user, program_id=filters.program, kind=filters.kind,
+                                            state=filters.state)
 
 
 @router.post("/programs/{program_id}/report-jobs", response={201: ReportJobOut, **WRITE_ERRORS})
@@ -165,21 +160,18 @@ def report_request(request: AuthedRequest, program_id: int, payload: ReportReque
         params["as_of"] = payload.as_of.isoformat()
     if payload.kind == ReportJob.Kind.DISPATCH:
         # As the page's picker: the dispatch goes to a unit that leads deliverables of the program.
-        leads = payload.unit_id is not None and Unit.objects.filter(
-            pk=payload.unit_id, led_deliverables__program=program).exists()
+        leads = payload.unit_id is not None and report_selectors.report_unit_leads(program=program,
+                                                                                   unit_id=payload.unit_id)
         params["unit"] = str(payload.unit_id) if leads else ""
     job = services.report_job_request(actor=request.user, program=program, kind=payload.kind, fmt=payload.format,
                                       params=params)
-    return HttpStatus(201, ReportJob.objects.get(pk=job.pk))
+    return HttpStatus(201, report_selectors.report_job_fresh(job=job))
 
 
 @router.get("/report-jobs/{job_id}", response={200: ReportJobOut, **READ_ERRORS})
 def report_job(request: AuthedRequest, job_id: int) -> Any:
     """One of the caller's builds with its state, progress and error (404 for anyone else's)."""
-    job = ReportJob.objects.visible_to(request.user).filter(pk=job_id).first()
-    if job is None:
-        raise Http404(_("Không tìm thấy báo cáo."))
-    return job
+    return report_selectors.report_job_get(user=request.user, pk=job_id)
 
 
 @router.get(
@@ -188,15 +180,9 @@ def report_job(request: AuthedRequest, job_id: int) -> Any:
 )
 def report_download(request: AuthedRequest, job_id: int) -> Any:
     """Download a finished build, only by whoever asked for it (404 otherwise or while not done)."""
-    job = ReportJob.objects.visible_to(request.user).filter(pk=job_id, state=ReportJob.State.DONE).first()
-    if job is None or not job.file:
-        raise Http404(_("Không tìm thấy báo cáo."))
-    try:
-        handle = job.file.open("rb")
-    except OSError as exc:
-        raise Http404(_("Không tìm thấy báo cáo.")) from exc
-    return FileResponse(handle, as_attachment=True, filename=job.filename,
-                        content_type=CONTENT_TYPES.get(job.format, "application/octet-stream"))
+    job = report_selectors.report_job_done_get(user=request.user, pk=job_id)
+    return stored_file_response(job.file, job.filename, missing=_("Không tìm thấy báo cáo."),
+                                mime=CONTENT_TYPES.get(job.format, "application/octet-stream"))
 
 
 # --- Word templates (administrators) -----------------------------------------------------------------
@@ -207,7 +193,7 @@ def report_download(request: AuthedRequest, job_id: int) -> Any:
 def report_templates(request: AuthedRequest) -> Any:
     """The replaceable Word templates and whether a replacement is in force (administrators only)."""
     _require_admin(request)
-    custom = {t.kind: t for t in ReportTemplate.objects.select_related("uploaded_by")}
+    custom = report_selectors.report_templates_by_kind()
     return [_template_row(kind, custom.get(kind)) for kind in TemplateKind.values]
 
 
@@ -238,8 +224,4 @@ def report_template_download(request: AuthedRequest, kind: str, default: bool = 
     _require_admin(request)
     choice_check("kind", kind, TemplateKind.values)
     path = DEFAULT_TEMPLATES / f"{kind}.docx" if default else template_file(kind)
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise Http404(_("Không tìm thấy mẫu văn bản.")) from exc
-    return FileResponse(handle, as_attachment=True, filename=f"{kind}.docx", content_type=DOCX)
+    return stored_file_response(path, f"{kind}.docx", missing=_("Không tìm thấy mẫu văn bản."), mime=DOCX)

@@ -5,19 +5,20 @@ office and administrators) use it: others get 403; a round outside the caller's 
 import datetime as dt
 from typing import Any
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
+from chidao.core import selectors as core_selectors
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.http import AuthedRequest
-from chidao.core.models import Unit
 from chidao.personnel.models import Position
 from chidao.personnel.services import can_manage_people
 from chidao.rotation import due, plan
+from chidao.rotation import selectors as rotation_selectors
 from chidao.rotation.models import DueEntry, DueStatus, Move, RotationRound, RoundKind
 
 from .common import MAX_PAGE, READ_ERRORS, WRITE_ERRORS, Pager
@@ -259,7 +260,7 @@ def round_create(request: AuthedRequest, payload: RoundIn) -> Any:
     if not can_manage_people(request.user):
         raise PermissionDenied(_("Bạn không có quyền xem, quản lý luân chuyển, chuyển đổi vị trí công tác."))
     choice_check("kind", payload.kind, RoundKind.values)
-    scope = Unit.objects.current().filter(pk=payload.scope_id).first()
+    scope = core_selectors.unit_in_force_find(pk=payload.scope_id)
     if scope is None:
         raise ValidationError({"scope_id": _("Không có đơn vị id=%(v)s.") % {"v": payload.scope_id}})
     rnd = due.round_create(actor=request.user, name=payload.name, year=payload.year, kind=payload.kind, scope=scope,
@@ -362,9 +363,7 @@ def move_edit(request: AuthedRequest, round_id: int, move_id: int, payload: Move
     """Change one move by hand (`position_id` null: not placed). A change that breaks a rule needs a written
     `reason` (422 naming the rules otherwise); the rules it breaks are kept on the move."""
     rnd = plan.plan_round_get(user=request.user, pk=round_id)
-    move = Move.objects.filter(round=rnd, pk=move_id).select_related("round", "person").first()
-    if move is None:
-        raise Http404(_("Không tìm thấy đề xuất."))
+    move = rotation_selectors.plan_move_get(round=rnd, pk=move_id)
     position = None
     if payload.position_id is not None:
         position = Position.objects.select_related("unit").filter(pk=payload.position_id).first()

@@ -1,7 +1,7 @@
 """API: the caller, the unit tree, the caller's notifications and API tokens, and the change log."""
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from ninja import Query, Router, Schema
 from ninja import Status as HttpStatus
@@ -11,12 +11,12 @@ from pydantic import Field
 from chidao.core import selectors
 from chidao.core.audit import action_label
 from chidao.core.http import AuthedRequest
-from chidao.core.models import ApiToken, ChangeRecord, TokenScope, Unit, UnitKind
-from chidao.core.notifications import notification_list, notifications_mark_read
-from chidao.core.tokens import api_token_create, api_token_get, api_token_list, api_token_revoke
+from chidao.core.models import ApiToken, ChangeRecord, TokenScope, Unit
+from chidao.core.notifications import notifications_mark_read
+from chidao.core.tokens import api_token_create, api_token_get, api_token_revoke
 
 from .common import READ_ERRORS, WRITE_ERRORS, ErrorOut, Pager
-from .inputs import Date, Id, Text, choice_check
+from .inputs import Date, Id, Text, filter_schema
 
 router = Router(tags=["system"])
 
@@ -96,19 +96,18 @@ class UnitDetailOut(UnitOut):
         return sorted(u.pk for u in obj.predecessors.all())
 
 
-class UnitFilters(Schema):
-    q: Annotated[Text, Field(max_length=200)] = ""
-    kind: str = ""
-    parent: Id | None = None
-    on: Date | None = None
+# The unit tree's filter (selectors.UnitFilters); its choices are listed in the schema.
+if TYPE_CHECKING:
+    class UnitFilters(Schema): ...
+else:
+    UnitFilters = filter_schema("UnitFilters", selectors.UnitFilters, "Filters of the unit tree; \"\" means all.",
+                                q=Annotated[Text, Field(max_length=200)], parent=Id | None, on=Date | None)
 
 
 @router.get("/units", response={200: list[UnitTreeOut], **READ_ERRORS})
 @paginate(Pager)
 def units(request: AuthedRequest, filters: Query[UnitFilters]) -> Any:
     """The unit tree in order, with depth; `q` ignores diacritics; `kind`, `parent`, `on` (in force) filter. Anyone."""
-    if filters.kind:
-        choice_check("kind", filters.kind, UnitKind.values)
     return selectors.unit_tree(user=request.user, filters=selectors.UnitFilters(**filters.dict()))
 
 
@@ -155,10 +154,7 @@ class MarkedOut(Schema):
 @paginate(Pager)
 def notifications(request: AuthedRequest, filters: Query[NotificationFilters]) -> Any:
     """The caller's own notifications, newest first; `unread=true` keeps the unread ones."""
-    items = notification_list(user=request.user)
-    if filters.unread is not None:
-        items = items.filter(read_at__isnull=filters.unread)
-    return items
+    return selectors.notification_list_filtered(user=request.user, unread=filters.unread)
 
 
 @router.post("/notifications/read", response={200: MarkedOut, **WRITE_ERRORS})
@@ -206,10 +202,7 @@ class TokenFilters(Schema):
 @paginate(Pager)
 def tokens(request: AuthedRequest, filters: Query[TokenFilters]) -> Any:
     """The caller's own API tokens, newest first (never the secret); `active` filters revoked ones."""
-    items = api_token_list(user=request.user)
-    if filters.active is not None:
-        items = items.filter(revoked_at__isnull=filters.active)
-    return items
+    return selectors.api_token_list_filtered(user=request.user, active=filters.active)
 
 
 @router.post("/tokens", response={201: TokenCreatedOut, **WRITE_ERRORS})

@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .dates import parse_date as parse_date  # the one dd/mm/yyyy parser, re-exported for the importers
 from .text import fold
 
 DATE_FORMAT = "dd/mm/yyyy"
@@ -32,23 +33,6 @@ def safe_cell(value: Any) -> Any:
         if value.startswith(_FORMULA_PREFIXES):
             return "'" + value
     return value
-
-
-def parse_date(value: Any) -> dt.date | None:
-    """A date cell, or text in dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy, yyyy-mm-dd). Raises ValueError."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
 
 
 def cell_text(value: Any) -> str:

@@ -1,20 +1,38 @@
 """Form helpers shared by every app's views."""
 
+import dataclasses
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .dates import DATE_FORMAT, DATE_INPUT_FORMATS
+from .htmx import error_dict
 from .models import TokenScope
+
+# Every date input: dd/mm/yyyy shown, the spellings of `core.dates.parse_date` accepted.
+DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}, format=DATE_FORMAT)
+
+
+def date_field(label: Any, *, required: bool = True) -> forms.DateField:
+    """A dd/mm/yyyy date field that reads what `core.dates.parse_date` reads."""
+    return forms.DateField(label=label, required=required, input_formats=DATE_INPUT_FORMATS, widget=DATE_WIDGET)
+
+
+def choice_items(choices: Any) -> list[tuple[str, Any]]:
+    """(value, label) pairs of a `choices` metadata: a TextChoices class or a {value: label} dict."""
+    return list(choices.items()) if isinstance(choices, dict) else list(choices.choices)
+
+
+def filter_choices(filters: type, name: str) -> list[tuple[str, Any]]:
+    """The choices a list filter dataclass gives one of its fields (its `choices` metadata)."""
+    return choice_items(next(f for f in dataclasses.fields(filters) if f.name == name).metadata["choices"])
 
 
 def form_apply_errors(form: Any, exc: ValidationError) -> None:
     """Put a service's ValidationError on the form: on its field when the form has it, else on the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for name, errors in exc.message_dict.items():
+    for name, errors in error_dict(exc).items():
         form.add_error(name if name in form.fields else None, errors)
 
 

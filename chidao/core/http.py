@@ -1,18 +1,45 @@
-"""Request type for views and endpoints behind a login: `request.user` is a `User`."""
+"""What pages and the API share at the HTTP edge: the request type behind a login (`request.user` is a
+`User`), the file types, the download responses (in memory or from storage) and the import page answer."""
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_htmx.middleware import HtmxDetails
 
 from .models import User
 
+# The file types the app hands out, named once.
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = "application/pdf"
+
 
 class AuthedRequest(HttpRequest):
     user: User  # type: ignore[assignment]
     htmx: HtmxDetails
+
+
+def file_response(content: bytes, name: str, mime: str) -> HttpResponse:
+    """A download built in memory: the bytes with their type and file name."""
+    response = HttpResponse(content, content_type=mime)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def stored_file_response(stored: FieldFile | Path, name: str, *, missing: str, mime: str | None = None) -> FileResponse:
+    """A download of a stored file (a FileField's file or a path), streamed; a file gone from storage is a
+    404 with `missing` as its message, for pages and the API alike. No `mime`: guessed from the name."""
+    try:
+        handle = stored.open("rb")
+    except OSError as exc:  # FileNotFoundError, or storage that cannot be read
+        raise Http404(missing) from exc
+    if mime is None:
+        return FileResponse(handle, as_attachment=True, filename=name)
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=mime)
 
 
 def import_page(request: HttpRequest, template: str, form: Any, result: Any) -> HttpResponse:

@@ -4,7 +4,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
@@ -12,17 +12,22 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from .errors import PermissionDenied, ValidationError
-from .models import ChangeRecord, Unit, User
+from .models import ApiToken, ChangeRecord, Notification, Unit, UnitKind, User
+from .notifications import notification_list
 from .permissions import can_read_change_log
 from .text import fold, search_terms, vn_collation_key
+from .tokens import api_token_list
 
 # --- Units --------------------------------------------------------------------------------------------
 
 
 @dataclass
 class UnitFilters:
+    """The unit tree's filter, defined once (the API's `UnitFilters` query is built from it); `kind` takes
+    the values of its `choices` metadata, listed in the OpenAPI schema. "" means all."""
+
     q: str = ""
-    kind: str = ""
+    kind: str = field(default="", metadata={"choices": UnitKind})
     parent: int | None = None
     on: dt.date | None = None
 
@@ -165,3 +170,38 @@ def change_record_list(*, user: User, filters: ChangeRecordFilters) -> ChangeLog
     if filters.until is not None:
         records = records.filter(at__date__lte=filters.until)
     return ChangeLog(records, reader=user)
+
+
+# --- Lookups by id for the pages and the API ---------------------------------------------------------------
+
+
+def unit_find(*, pk: int) -> Unit | None:
+    """Any unit with this id (in force or not), or None."""
+    return Unit.objects.filter(pk=pk).first()
+
+
+def unit_in_force_find(*, pk: int) -> Unit | None:
+    """A unit in force today with this id, or None."""
+    return Unit.objects.current().filter(pk=pk).first()
+
+
+def units_in_force_by_pk(*, pks: list[int]) -> dict[int, Unit]:
+    """Units in force today among these ids, by id."""
+    return {u.pk: u for u in Unit.objects.current().filter(pk__in=pks)}
+
+
+def user_find(*, pk: int) -> User | None:
+    """The account with this id, or None."""
+    return User.objects.filter(pk=pk).first()
+
+
+def notification_list_filtered(*, user: User, unread: bool | None = None) -> QuerySet[Notification]:
+    """The user's own notifications (`notification_list`); `unread` keeps the unread (True) or read ones."""
+    items = notification_list(user=user)
+    return items if unread is None else items.filter(read_at__isnull=unread)
+
+
+def api_token_list_filtered(*, user: User, active: bool | None = None) -> QuerySet[ApiToken]:
+    """The user's own API tokens (`api_token_list`); `active` keeps the unrevoked (True) or revoked ones."""
+    items = api_token_list(user=user)
+    return items if active is None else items.filter(revoked_at__isnull=active)

@@ -5,12 +5,12 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chidao.core.forms import DATE_WIDGET
 from chidao.core.models import Unit
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}, format="%d/%m/%Y")
 
 
 def _decimal(label: "StrOrPromise", required: bool = True) -> forms.DecimalField:

@@ -12,14 +12,11 @@ from django.views.decorators.http import require_POST
 
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.forms import form_apply_errors
-from chidao.core.http import AuthedRequest
+from chidao.core.http import XLSX, AuthedRequest, file_response
 
 from . import charts, excel, permissions, selectors, services
 from .forms import ActualForm, IndicatorForm, TargetForm
 from .models import Indicator
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 
 @login_required
@@ -35,9 +32,7 @@ def indicator_export(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     data = excel.indicators_export(statuses=selectors.indicator_statuses(user=request.user, as_of=today),
                                    as_of=today)
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="chi-so-{today:%Y%m%d}.xlsx"'
-    return response
+    return file_response(data, f"chi-so-{today:%Y%m%d}.xlsx", XLSX)
 
 
 def _detail(request: AuthedRequest, indicator: Indicator, *, target_form: TargetForm | None = None,

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from chidao.core.forms import DATE_WIDGET, filter_choices
 from chidao.core.models import Unit
 
 from .models import (
@@ -19,8 +20,8 @@ from .models import (
     RatingLevel,
     Relation,
 )
+from .selectors import PersonFilters
 
-DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}, format="%d/%m/%Y")
 ANY = [("", _("Tất cả"))]
 
 
@@ -29,13 +30,22 @@ class PersonFilterForm(forms.Form):
                         widget=forms.TextInput(attrs={"placeholder": _("Họ tên hoặc mã hồ sơ, gõ không dấu được")}))
     unit = forms.ModelChoiceField(label=_("Đơn vị"), required=False, queryset=Unit.objects.none(),
                                   empty_label=_("Tất cả"))
-    gender = forms.ChoiceField(label=_("Giới tính"), required=False, choices=ANY + Gender.choices)
+    gender = forms.ChoiceField(label=_("Giới tính"), required=False,
+                               choices=ANY + filter_choices(PersonFilters, "gender"))
     key_post = forms.BooleanField(label=_("Giữ chức danh chủ chốt"), required=False)
 
     def __init__(self, *args, units: QuerySet[Unit] | None = None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         if units is not None:
             self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+    def filters(self) -> PersonFilters:
+        """The filters chosen (none when the form is not valid); the API's query gives the same dataclass."""
+        if not self.is_valid():
+            return PersonFilters()
+        data = self.cleaned_data
+        return PersonFilters(q=data["q"], unit=data["unit"].pk if data["unit"] else None, gender=data["gender"],
+                             key_post=data["key_post"])
 
 
 class PersonForm(forms.Form):

@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from chidao.core.audit import change_record_create, snapshot
+from chidao.core.dates import format_date as _d
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.models import User
 from chidao.core.reference import user_subtree_ids
@@ -30,10 +31,6 @@ TERM_FIELDS = ("name", "start_year", "end_year")
 ENTRY_FIELDS = ("term", "person", "position", "added_on", "added_reason", "removed_on", "removed_reason")
 
 BASIS_PLANNING = "Quy định 377-QĐ/TW (2025) về quy hoạch cán bộ"
-
-
-def _d(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def _level_label(level: int) -> str:
@@ -412,3 +409,16 @@ def planning_coverage_total(rows: list[CoverageRow]) -> CoverageRow:
     """All key posts together (a person planned for two posts counts twice, once per post)."""
     return CoverageRow(position=None, count=sum(r.count for r in rows), women=sum(r.women for r in rows),
                        young=sum(r.young for r in rows))
+
+
+def planning_term_counted_get(*, user: User, pk: int) -> PlanningTerm:
+    """A planning term with its count of active entries (`planning_terms`); 404 when there is none."""
+    term = planning_terms(user=user).filter(pk=pk).first()
+    if term is None:
+        raise Http404(_("Không tìm thấy nhiệm kỳ quy hoạch."))
+    return term
+
+
+def planning_position_find(*, user: User, pk: int) -> Position | None:
+    """A post one may plan for (`planning_positions`), or None."""
+    return planning_positions(user=user).filter(pk=pk).first()

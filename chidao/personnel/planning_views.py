@@ -17,19 +17,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from chidao.core.errors import PermissionDenied, ValidationError
-from chidao.core.forms import form_apply_errors
+from chidao.core.forms import date_field, form_apply_errors
+from chidao.core.htmx import error_messages
 from chidao.core.http import AuthedRequest
 
 from . import flags, planning
 from .models import PlanningTerm, Position
 from .permissions import can_manage_people
-
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-
-
-def _date_field(label: Any, required: bool = True) -> forms.DateField:
-    return forms.DateField(label=label, required=required, input_formats=DATE_INPUT_FORMATS,
-                           widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}))
 
 
 class TermForm(forms.Form):
@@ -41,7 +35,7 @@ class TermForm(forms.Form):
 class EntryAddForm(forms.Form):
     code = forms.CharField(label=gettext_lazy("Mã hồ sơ"), max_length=32)
     position = forms.ModelChoiceField(label=gettext_lazy("Chức danh quy hoạch"), queryset=Position.objects.none())
-    on = _date_field(gettext_lazy("Ngày đưa vào quy hoạch"))
+    on = date_field(gettext_lazy("Ngày đưa vào quy hoạch"))
     reason = forms.CharField(label=gettext_lazy("Căn cứ"), required=False, max_length=500)
 
     def __init__(self, *args: Any, positions: Any = None, **kwargs: Any) -> None:
@@ -51,12 +45,12 @@ class EntryAddForm(forms.Form):
 
 
 class EntryRemoveForm(forms.Form):
-    on = _date_field(gettext_lazy("Ngày đưa ra khỏi quy hoạch"))
+    on = date_field(gettext_lazy("Ngày đưa ra khỏi quy hoạch"))
     reason = forms.CharField(label=gettext_lazy("Lý do"), max_length=500, required=False)
 
 
 class AsOfForm(forms.Form):
-    ngay = _date_field(gettext_lazy("Rà soát tại ngày"), required=False)
+    ngay = date_field(gettext_lazy("Rà soát tại ngày"), required=False)
 
 
 def _require_manager(request: AuthedRequest) -> None:
@@ -155,7 +149,7 @@ def entry_remove(request: AuthedRequest, pk: int) -> HttpResponse:
             planning.planning_entry_remove(actor=request.user, entry=entry, on=form.cleaned_data["on"],
                                            reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            errors = [m for ms in exc.message_dict.values() for m in ms]
+            errors = error_messages(exc)
         else:
             messages.success(request, _("Đã đưa %(p)s ra khỏi quy hoạch chức danh “%(post)s”.") % {
                 "p": entry.person.full_name, "post": entry.position.title})

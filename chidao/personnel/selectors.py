@@ -23,11 +23,23 @@ from chidao.core.reference import unit_subtree_ids, user_subtree_ids
 from chidao.core.text import search_terms
 
 from . import rules
-from .models import AccessLog, Assignment, Deferral, Discipline, Person, PlanningEntry, Position, Rating, Relative
+from .models import (
+    AccessLog,
+    Assignment,
+    Deferral,
+    Discipline,
+    Gender,
+    Person,
+    PlanningEntry,
+    Position,
+    Rating,
+    Relative,
+)
 from .permissions import (
     SENSITIVE_FIELDS,
     can_manage_people,
     can_reach_every_unit,
+    can_read_access_log,
     can_read_people,
     can_see_sensitive,
     is_unit_scoped,
@@ -43,9 +55,13 @@ def _log(*, user: User, person: Person | None, action: str, detail: str) -> None
 
 @dataclass
 class PersonFilters:
+    """The people list's filter, defined once: the page's form (`PersonFilterForm.filters`) and the API's query
+    (`api.people.PeopleFilters`, built from these fields) both produce it; `choices` metadata lists a field's
+    values (in the OpenAPI schema too). "" means all."""
+
     q: str = ""
     unit: int | None = None
-    gender: str = ""
+    gender: str = field(default="", metadata={"choices": Gender})
     key_post: bool = False
 
     def describe(self) -> str:
@@ -198,3 +214,60 @@ def person_record(*, user: User, person: Person, on: dt.date) -> PersonRecord:
                       .order_by("-term__start_year", "position__title")),
         flags=_flags(person, on, ratings, disciplines),
     )
+
+
+# --- Lookups for the pages and the API ---------------------------------------------------------------------
+
+
+def people_visible(*, user: User) -> QuerySet[Person]:
+    """Every record the user may see (the relative picker)."""
+    return Person.objects.visible_to(user)
+
+
+def person_visible_find(*, user: User, pk: int) -> Person | None:
+    """A record the user may see, or None (an input naming another record: a relative, a planned person)."""
+    return Person.objects.visible_to(user).filter(pk=pk).first()
+
+
+def person_filter_unit_find(*, user: User, pk: int) -> Unit | None:
+    """A unit of the user's scope (`person_filter_units`), or None."""
+    return person_filter_units(user=user).filter(pk=pk).first()
+
+
+def person_position_find(*, user: User, pk: int) -> Position | None:
+    """A post of the user's scope (`person_positions`), or None."""
+    return person_positions(user=user).filter(pk=pk).first()
+
+
+def person_position_get(*, user: User, pk: int) -> Position:
+    """A post of the user's scope; 404 otherwise."""
+    position = person_position_find(user=user, pk=pk)
+    if position is None:
+        raise Http404(_("Không tìm thấy chức danh hoặc chức danh ngoài phạm vi của bạn."))
+    return position
+
+
+def person_positions_of_unit(*, user: User, unit_id: int | None = None) -> QuerySet[Position]:
+    """The posts of the user's scope, of one unit when given."""
+    qs = person_positions(user=user)
+    return qs if unit_id is None else qs.filter(unit_id=unit_id)
+
+
+def access_log_list(*, user: User, q: str = "", person: int | None = None, start: dt.date | None = None,
+                    end: dt.date | None = None) -> QuerySet[AccessLog]:
+    """Every recorded view of a personnel record; only administrators and auditors may read it.
+
+    Filters: `q` (the person's name or code, folded), `person` (a record id), `start`/`end` (local days,
+    both included)."""
+    if not can_read_access_log(user):
+        raise PermissionDenied(_("Chỉ quản trị hệ thống và kiểm tra, giám sát được xem nhật ký truy cập hồ sơ."))
+    qs = AccessLog.objects.select_related("user", "person").order_by("-at", "-id")
+    for term in search_terms(q):
+        qs = qs.filter(person__search_text__contains=term)
+    if person is not None:
+        qs = qs.filter(person_id=person)
+    if start is not None:
+        qs = qs.filter(at__date__gte=start)
+    if end is not None:
+        qs = qs.filter(at__date__lte=end)
+    return qs

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.forms import form_apply_errors
+from chidao.core.htmx import hx_redirect
 from chidao.core.http import AuthedRequest
 
 from . import permissions, selectors, services
@@ -36,25 +37,13 @@ DETAIL = "personnel/person_detail.html"
 
 
 
-def _hx_redirect(request: AuthedRequest, url: str) -> HttpResponse:
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
-
-
 @login_required
 def person_list(request: AuthedRequest) -> HttpResponse:
     """`/can-bo/`: search without diacritics, filters, Vietnamese name order, one page at a time."""
     if not permissions.can_read_people(request.user):
         raise PermissionDenied(_("Bạn không có quyền xem hồ sơ cán bộ."))
     form = PersonFilterForm(request.GET or None, units=selectors.person_filter_units(user=request.user))
-    filters = selectors.PersonFilters()
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = selectors.PersonFilters(q=data["q"], unit=data["unit"].pk if data["unit"] else None,
-                                          gender=data["gender"], key_post=data["key_post"])
+    filters = form.filters()
     qs = selectors.person_list(user=request.user, filters=filters)
     page = Paginator(qs, settings.CHIDAO_PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
@@ -117,7 +106,7 @@ def person_create(request: AuthedRequest) -> HttpResponse:
             form_apply_errors(form, exc)
         else:
             messages.success(request, _("Đã tạo hồ sơ %(name)s.") % {"name": person.full_name})
-            return _hx_redirect(request, reverse("person_detail", args=[person.pk]))
+            return hx_redirect(request, reverse("person_detail", args=[person.pk]))
     status = 422 if form.errors else 200
     template = "personnel/person_form.html#person-form" if request.htmx else "personnel/person_form.html"
     return render(request, template, {"form": form}, status=status)
@@ -134,7 +123,7 @@ def _failed(request: AuthedRequest, person: Person, partial: str, **given: Any) 
 
 def _done(request: AuthedRequest, person: Person, message: str) -> HttpResponse:
     messages.success(request, message)
-    return _hx_redirect(request, reverse("person_detail", args=[person.pk]))
+    return hx_redirect(request, reverse("person_detail", args=[person.pk]))
 
 
 @login_required
@@ -201,7 +190,7 @@ def person_deferral_add(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def person_relative_link(request: AuthedRequest, pk: int) -> HttpResponse:
     person = selectors.person_for_update(user=request.user, pk=pk)
-    form = RelativeForm(request.POST, prefix="qh", people=Person.objects.visible_to(request.user))
+    form = RelativeForm(request.POST, prefix="qh", people=selectors.people_visible(user=request.user))
     if form.is_valid():
         try:
             services.relative_link(actor=request.user, person=person, **form.cleaned_data)

@@ -21,16 +21,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chidao.core.dates import format_date
 from chidao.core.errors import PermissionDenied
-from chidao.core.http import AuthedRequest, import_page
+from chidao.core.forms import DATE_WIDGET
+from chidao.core.http import XLSX, AuthedRequest, import_page
 from chidao.core.models import Unit
 from chidao.core.periods import period_parse, periods_for_year
 from chidao.core.uploads import upload_check
 
 from . import excel, figures, permissions, selectors
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}, format="%d/%m/%Y")
 
 
 def _require_edit(request: AuthedRequest) -> None:
@@ -98,7 +97,7 @@ class FiguresFilterForm(forms.Form):
         if data.get("date_from") and data.get("date_to"):
             start, end = data["date_from"], data["date_to"]
             return start, end, _("từ %(s)s đến %(e)s") % {
-                "s": start.strftime("%d/%m/%Y"), "e": end.strftime("%d/%m/%Y")}
+                "s": format_date(start), "e": format_date(end)}
         p = period_parse(data.get("period") or str(year))
         return p.start, p.end, p.label
 

@@ -6,12 +6,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chidao.core.forms import DATE_WIDGET, filter_choices
 from chidao.core.models import Unit
 
-from .models import ItemAction, Level, Procedure
-from .status import STATUS_CHOICES
+from .models import ItemAction, Procedure
+from .selectors import ProcedureFilters
 
-DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}, format="%d/%m/%Y")
 ALL = [("", _("Tất cả"))]
 
 # Words accepted for an action on a decision line (Vietnamese and the stored values).
@@ -25,11 +25,13 @@ ACTION_WORDS = {
 
 class ProcedureFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm kiếm"), required=False)
-    level = forms.ChoiceField(label=_("Cấp thực hiện"), required=False, choices=ALL + Level.choices)
+    level = forms.ChoiceField(label=_("Cấp thực hiện"), required=False,
+                              choices=ALL + filter_choices(ProcedureFilters, "level"))
     field = forms.ChoiceField(label=_("Lĩnh vực"), required=False)
     unit = forms.ModelChoiceField(label=_("Cơ quan thực hiện"), required=False, queryset=Unit.objects.none(),
                                   empty_label=_("Tất cả"))
-    status = forms.ChoiceField(label=_("Tình trạng"), required=False, choices=ALL + STATUS_CHOICES)
+    status = forms.ChoiceField(label=_("Tình trạng"), required=False,
+                               choices=ALL + filter_choices(ProcedureFilters, "status"))
     status_on = forms.DateField(label=_("Vào ngày"), required=False, widget=DATE_WIDGET)
 
     def __init__(self, *args: Any, fields: list[str] | None = None, units: Any = None, **kwargs: Any) -> None:
@@ -37,6 +39,15 @@ class ProcedureFilterForm(forms.Form):
         self.fields["field"].choices = ALL + [(f, f) for f in fields or []]  # type: ignore[attr-defined]
         if units is not None:
             self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+    def filters(self) -> ProcedureFilters:
+        """The filters chosen (none when the form is not valid); the API's query gives the same dataclass."""
+        if not self.is_valid():
+            return ProcedureFilters()
+        data = self.cleaned_data
+        return ProcedureFilters(q=data["q"], level=data["level"], field=data["field"],
+                                unit=data["unit"].pk if data["unit"] else None, status=data["status"],
+                                status_on=data["status_on"])
 
 
 class ProcedureForm(forms.ModelForm):

@@ -3,6 +3,7 @@ public information under Decree 63/2010); the queries run in a fixed number what
 
 import datetime as dt
 from dataclasses import dataclass, field
+from dataclasses import field as dataclass_field  # ProcedureFilters has a field called `field`
 from typing import Any
 
 from django.db import connection
@@ -19,6 +20,7 @@ from chidao.core.text import fold, search_terms, vn_collation_key
 from .models import (
     DecisionItem,
     ItemAction,
+    Level,
     Procedure,
     Proposal,
     PublicationDecision,
@@ -35,11 +37,17 @@ _ACTION_OF = {"published": ItemAction.NEW, "amended": ItemAction.AMENDED, "repla
 
 @dataclass(frozen=True)
 class ProcedureFilters:
+    """The registry list's filter, defined once: the page's form (`ProcedureFilterForm.filters`) and the API's
+    query (`api.procedures.ProcedureListFilters`, built from these fields) both produce it; `choices` metadata
+    lists a field's values (in the OpenAPI schema too). "" means all."""
+
     q: str = ""
-    level: str = ""
+    level: str = dataclass_field(default="", metadata={"choices": Level})
     field: str = ""
     unit: int | None = None
-    status: str = ""
+    status: str = dataclass_field(default="", metadata={
+        "choices": STATUS_LABELS,
+        "description": "in_force, not_yet, abolished or replaced, on `status_on` (default today)"})
     status_on: dt.date | None = None
 
 
@@ -319,3 +327,48 @@ def campaign_findings(*, campaign: ReviewCampaign, group: int | None = None, pro
 
 def status_label(code: str) -> str:
     return str(STATUS_LABELS.get(code, code))
+
+
+# --- Lookups for the pages and the API ---------------------------------------------------------------------
+
+
+def procedures_by_code(*, codes: set[str]) -> dict[str, Procedure]:
+    """Procedures with these codes, by code (a decision's items name them)."""
+    return {p.code: p for p in Procedure.objects.filter(code__in=codes)}
+
+
+def procedures_by_pk(*, pks: set[int]) -> list[Procedure]:
+    """Procedures with these ids (a review group's list)."""
+    return list(Procedure.objects.filter(pk__in=pks))
+
+
+def procedure_find(*, pk: int) -> Procedure | None:
+    """The procedure with this id, or None."""
+    return Procedure.objects.filter(pk=pk).first()
+
+
+def decision_item_find(*, pk: int) -> DecisionItem | None:
+    """A decision item with its decision, or None (the outcome of a review finding)."""
+    return DecisionItem.objects.select_related("decision").filter(pk=pk).first()
+
+
+def campaign_finding_count(*, campaign: ReviewCampaign) -> int:
+    return ReviewFinding.objects.filter(group__campaign=campaign).count()
+
+
+def campaign_group_find(*, campaign: ReviewCampaign, pk: int) -> ReviewGroup | None:
+    """A group of this campaign, or None."""
+    return ReviewGroup.objects.filter(campaign=campaign, pk=pk).first()
+
+
+def campaign_finding_get(*, campaign: ReviewCampaign, pk: int) -> ReviewFinding:
+    """One finding of the campaign as `campaign_findings` shows it."""
+    return campaign_findings(campaign=campaign).get(pk=pk)
+
+
+def review_finding_get(*, pk: int) -> ReviewFinding:
+    """A review finding with its procedure and campaign; 404 when there is none."""
+    finding = ReviewFinding.objects.select_related("procedure", "group__campaign").filter(pk=pk).first()
+    if finding is None:
+        raise Http404(_("Không có kết quả rà soát này."))
+    return finding

@@ -40,12 +40,7 @@ def procedure_list(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     form = ProcedureFilterForm(request.GET or None, fields=selectors.procedure_fields(),
                                units=selectors.count_units())
-    filters = selectors.ProcedureFilters()
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = selectors.ProcedureFilters(
-            q=data["q"], level=data["level"], field=data["field"], unit=data["unit"].pk if data["unit"] else None,
-            status=data["status"], status_on=data["status_on"])
+    filters = form.filters()
     on = filters.status_on or today
     page, query = _page(request, selectors.procedure_list(user=request.user, filters=filters))
     rows = [(p, selectors.status_of(p, on)) for p in page]
@@ -119,7 +114,7 @@ def decision_create(request: AuthedRequest) -> HttpResponse:
         try:
             decision = services.decision_create(actor=request.user, **data)
         except ValidationError as exc:
-            for name, errors in exc.error_dict.items():
+            for name, errors in exc.update_error_dict({}).items():  # with or without fields
                 for error in errors:
                     n = (error.params or {}).get("n")
                     message = " ".join(error.messages)

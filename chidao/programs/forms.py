@@ -5,28 +5,43 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chidao.core.forms import DATE_WIDGET, filter_choices
 from chidao.core.models import Unit
 from chidao.core.uploads import upload_check
 
-from .models import DeadlineClass, Deliverable, Kind, Meeting, MeetingPoint, Note, Status
+from .models import Deliverable, Kind, Meeting, MeetingPoint, Note, Status
+from .selectors import DeliverableFilters
 
-DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}, format="%d/%m/%Y")
+
+def _filter_choices(name: str) -> list[tuple[str, Any]]:
+    """"All", then the choices `DeliverableFilters` gives the field."""
+    return [("", _("Tất cả")), *filter_choices(DeliverableFilters, name)]
 
 
 class DeliverableFilterForm(forms.Form):
+    """The list page's side of `DeliverableFilters` (the API's is `api.programs.ListFilters`)."""
+
     q = forms.CharField(label=_("Tìm kiếm"), required=False)
-    status = forms.ChoiceField(label=_("Trạng thái"), required=False, choices=[("", _("Tất cả"))] + Status.choices)
+    status = forms.ChoiceField(label=_("Trạng thái"), required=False, choices=_filter_choices("status"))
     unit = forms.ModelChoiceField(label=_("Đơn vị chủ trì"), required=False, queryset=Unit.objects.none(),
                                   empty_label=_("Tất cả"))
-    kind = forms.ChoiceField(label=_("Loại"), required=False, choices=[("", _("Tất cả"))] + Kind.choices)
+    kind = forms.ChoiceField(label=_("Loại"), required=False, choices=_filter_choices("kind"))
     deadline_class = forms.ChoiceField(
-        label=_("Tiến độ so với thời hạn"), required=False, choices=[("", _("Tất cả"))] + DeadlineClass.choices
+        label=_("Tiến độ so với thời hạn"), required=False, choices=_filter_choices("deadline_class")
     )
 
     def __init__(self, *args, units=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         if units is not None:
             self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+    def filters(self) -> DeliverableFilters:
+        """The filters chosen (none when the form is not valid)."""
+        if not self.is_valid():
+            return DeliverableFilters()
+        data = self.cleaned_data
+        return DeliverableFilters(status=data["status"], unit=data["unit"].pk if data["unit"] else None,
+                                  kind=data["kind"], deadline_class=data["deadline_class"], q=data["q"])
 
 
 class ProgramForm(forms.Form):

@@ -7,6 +7,7 @@ changes are made.
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,12 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chidao.core.audit import action_label, change_records_for, change_rows
-from chidao.core.models import User
+from chidao.core.models import Unit, User
 from chidao.core.text import search_terms, vn_collation_key
 
 from . import workflow
 from .models import (
     AgendaItem,
+    Attachment,
     Conclusion,
     DeadlineClass,
     DeadlineExtension,
@@ -29,6 +31,7 @@ from .models import (
     Kind,
     Meeting,
     MeetingPoint,
+    Note,
     Program,
     Status,
     StatusChange,
@@ -58,10 +61,14 @@ def deliverable_get(*, user: User, pk: int) -> Deliverable:
 
 @dataclass
 class DeliverableFilters:
-    status: str = ""
+    """The deliverable list's filter, defined once: the page's form (`DeliverableFilterForm.filters`) and the
+    API's query (`api.programs.ListFilters`, built from these fields) both produce it, and the choices of a
+    field come from its `choices` metadata (so the OpenAPI schema lists them). "" means all."""
+
+    status: str = field(default="", metadata={"choices": Status})
     unit: int | None = None
-    kind: str = ""
-    deadline_class: str = ""
+    kind: str = field(default="", metadata={"choices": Kind})
+    deadline_class: str = field(default="", metadata={"choices": DeadlineClass})
     q: str = ""
 
 
@@ -412,3 +419,49 @@ def meeting_points_by_kind(meeting: Meeting) -> list[tuple[str, str, list[Meetin
         (k.value, str(k.label), [p for p in points if p.kind == k.value])
         for k in MeetingPoint.Kind
     ]
+
+
+# --- Lookups for the pages and the API (one per object, scoped as the pages are) ---------------------------
+
+
+def attachment_get(*, user: User, pk: int) -> Attachment:
+    """An attached file of a deliverable in the user's scope; 404 otherwise."""
+    attachment = Attachment.objects.filter(pk=pk, deliverable__in=Deliverable.objects.visible_to(user)).first()
+    if attachment is None:
+        raise Http404(_("Không tìm thấy tệp."))
+    return attachment
+
+
+def program_lead_units(*, program: Program) -> QuerySet[Unit]:
+    """The units that lead a deliverable of the program (the list's and the reports' unit picker)."""
+    return Unit.objects.filter(led_deliverables__program=program).distinct().order_by("name")
+
+
+def program_deliverables(*, user: User, program_id: int, pks: Iterable[int] | None = None) -> QuerySet[Deliverable]:
+    """The program's deliverables the user sees (a meeting's agenda and conclusion pickers), or those of them
+    with these ids."""
+    if pks is None:
+        return Deliverable.objects.visible_to(user).filter(program_id=program_id)
+    return Deliverable.objects.visible_to(user).filter(program_id=program_id, pk__in=list(pks))
+
+
+def deliverable_attachment(*, deliverable: Deliverable, pk: int) -> Attachment | None:
+    """An attachment of this deliverable (the document a completion cites), or None."""
+    return Attachment.objects.filter(pk=pk, deliverable=deliverable).first()
+
+
+def deliverable_notes(*, deliverable: Deliverable, kind: str = "") -> QuerySet[Note]:
+    """The deliverable's notes, newest first; `kind` keeps one kind."""
+    notes = deliverable.notes.select_related("author").prefetch_related("attachments").order_by("-at", "-id")
+    return notes.filter(kind=kind) if kind else notes
+
+
+def meeting_list_filtered(*, user: User, program: Program, kind: str = "", year: int | None = None
+                          ) -> QuerySet[Meeting]:
+    """The program's meetings (`meeting_list`), of one kind and one year when given."""
+    meetings = meeting_list(user=user, program=program)
+    if kind:
+        meetings = meetings.filter(kind=kind)
+    if year is not None:
+        meetings = meetings.filter(held_on__year=year)
+    return meetings

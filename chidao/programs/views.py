@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from chidao.core.errors import ConflictError, PermissionDenied, ValidationError
 from chidao.core.forms import form_apply_errors
-from chidao.core.http import AuthedRequest
-from chidao.core.models import Unit
+from chidao.core.htmx import hx_redirect
+from chidao.core.http import XLSX, AuthedRequest, file_response, stored_file_response
 
 from . import excel, permissions, selectors, services
 from .forms import (
@@ -34,9 +34,6 @@ from .forms import (
     TransitionForm,
 )
 from .models import Attachment, DeadlineClass, Deliverable, Kind, Meeting, Note, Program, Status
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 
 @login_required
@@ -106,28 +103,18 @@ def program_dashboard(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def _filters(request: AuthedRequest, program_units: Any) -> tuple[DeliverableFilterForm, selectors.DeliverableFilters]:
     form = DeliverableFilterForm(request.GET or None, units=program_units)
-    filters = selectors.DeliverableFilters()
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = selectors.DeliverableFilters(
-            status=data["status"], unit=data["unit"].pk if data["unit"] else None, kind=data["kind"],
-            deadline_class=data["deadline_class"], q=data["q"],
-        )
-    return form, filters
+    return form, form.filters()
 
 
 @login_required
 def deliverable_list(request: AuthedRequest, pk: int) -> HttpResponse:
     program = selectors.program_get(user=request.user, pk=pk)
-    units = Unit.objects.filter(led_deliverables__program=program).distinct().order_by("name")
+    units = selectors.program_lead_units(program=program)
     form, filters = _filters(request, units)
     qs = selectors.deliverable_list(user=request.user, program=program, filters=filters)
     if request.GET.get("format") == "xlsx":
         data = excel.deliverables_export(program=program, deliverables=qs)
-        response = HttpResponse(data, content_type=XLSX)
-        stamp = timezone.localdate().strftime("%Y%m%d")
-        response["Content-Disposition"] = f'attachment; filename="noi-dung-{program.pk}-{stamp}.xlsx"'
-        return response
+        return file_response(data, f"noi-dung-{program.pk}-{timezone.localdate():%Y%m%d}.xlsx", XLSX)
     page = Paginator(qs, settings.CHIDAO_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -234,12 +221,7 @@ def deliverable_create(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _redirect_detail(request: AuthedRequest, deliverable: Deliverable) -> HttpResponse:
-    url = reverse("deliverable_detail", args=[deliverable.pk])
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
+    return hx_redirect(request, reverse("deliverable_detail", args=[deliverable.pk]))
 
 
 def _partial_or_page(request: AuthedRequest, deliverable: Deliverable, partial: str, **forms: Any) -> HttpResponse:
@@ -327,12 +309,8 @@ def deliverable_note(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def attachment_download(request: AuthedRequest, pk: int) -> FileResponse:
-    attachment = Attachment.objects.filter(
-        pk=pk, deliverable__in=Deliverable.objects.visible_to(request.user)
-    ).first()
-    if attachment is None:
-        raise Http404(_("Không tìm thấy tệp."))
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+    attachment = selectors.attachment_get(user=request.user, pk=pk)
+    return stored_file_response(attachment.file, attachment.original_name, missing=_("Không tìm thấy tệp."))
 
 
 @login_required
@@ -363,14 +341,6 @@ def import_template(request: AuthedRequest) -> HttpResponse:
 # --- Meetings and conclusions ---------------------------------------------------------------------
 
 
-def _hx_redirect(request: AuthedRequest, url: str) -> HttpResponse:
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
-
-
 @login_required
 def meeting_list(request: AuthedRequest, pk: int) -> HttpResponse:
     """The program's meetings; the office records a new one on the same page."""
@@ -387,7 +357,7 @@ def meeting_list(request: AuthedRequest, pk: int) -> HttpResponse:
                 form_apply_errors(form, exc)
             else:
                 messages.success(request, _("Đã ghi nhận hội nghị, cuộc họp."))
-                return _hx_redirect(request, reverse("meeting_detail", args=[meeting.pk]))
+                return hx_redirect(request, reverse("meeting_detail", args=[meeting.pk]))
     context = {"program": program, "meetings": selectors.meeting_list(user=request.user, program=program),
                "form": form, "can_manage": can_manage}
     status = 422 if form is not None and form.errors else 200
@@ -433,7 +403,7 @@ def _meeting_manager(request: AuthedRequest, pk: int) -> Meeting:
 
 
 def _program_deliverables(request: AuthedRequest, meeting: Meeting) -> Any:
-    return Deliverable.objects.visible_to(request.user).filter(program_id=meeting.program_id)
+    return selectors.program_deliverables(user=request.user, program_id=meeting.program_id)
 
 
 @login_required
@@ -448,7 +418,7 @@ def meeting_agenda_add(request: AuthedRequest, pk: int) -> HttpResponse:
             form_apply_errors(form, exc)
         else:
             messages.success(request, _("Đã thêm nội dung họp."))
-            return _hx_redirect(request, reverse("meeting_detail", args=[meeting.pk]))
+            return hx_redirect(request, reverse("meeting_detail", args=[meeting.pk]))
     return _meeting_form_failed(request, meeting, "agenda-form", agenda_form=form)
 
 
@@ -464,7 +434,7 @@ def meeting_point_add(request: AuthedRequest, pk: int) -> HttpResponse:
             form_apply_errors(form, exc)
         else:
             messages.success(request, _("Đã ghi nhận ý kiến."))
-            return _hx_redirect(request, reverse("meeting_detail", args=[meeting.pk]))
+            return hx_redirect(request, reverse("meeting_detail", args=[meeting.pk]))
     return _meeting_form_failed(request, meeting, "point-form", point_form=form)
 
 
@@ -484,5 +454,5 @@ def meeting_conclusion_add(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã ghi nhận kết luận, theo dõi tại nội dung %(code)s.") % {
                 "code": conclusion.deliverable.code})
-            return _hx_redirect(request, reverse("meeting_detail", args=[meeting.pk]))
+            return hx_redirect(request, reverse("meeting_detail", args=[meeting.pk]))
     return _meeting_form_failed(request, meeting, "conclusion-form", conclusion_form=form)

@@ -18,9 +18,11 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage, Listing
 from openpyxl import Workbook
 
+from chidao.core.dates import format_date as _d
 from chidao.core.documents import DEFAULT_TEMPLATES, vn_long_date
 from chidao.core.docx import docx_render
 from chidao.core.excel import safe_cell, write_table
+from chidao.core.http import DOCX, PDF, XLSX
 from chidao.core.ratings import Rating
 from chidao.programs.models import DeadlineClass, Status
 
@@ -29,19 +31,13 @@ from .figures import ProgramReport, ReportKind
 from .models import ReportTemplate, TemplateKind
 
 Progress = Callable[[int, str], None]
-CONTENT_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+CONTENT_TYPES = {"docx": DOCX, "pdf": PDF, "xlsx": XLSX}
 
 
 def _noop(pct: int, message: str) -> None:
     return None
 
 
-def _d(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
 
 
 def _rate(value: float | None) -> str:

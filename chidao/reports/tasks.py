@@ -37,7 +37,7 @@ def report_jobs_sweep(*, cutoff: dt.datetime | None, dead: frozenset[str] = froz
              .annotate(seen=Coalesce("heartbeat_at", "requested_at")).filter(lost))
     swept = 0
     for job in stale:
-        if not job_lost(job.task_id, job.seen, cutoff=cutoff, dead=dead, alive=alive):
+        if not job_lost(job.task_id, job.seen, cutoff=cutoff, dead=dead, alive=alive):  # type: ignore[attr-defined]
             continue
         message = _("Tiến trình lập báo cáo đã dừng giữa chừng (không còn tiến triển từ %(t)s); hãy yêu cầu lập "
                     "lại.") % {"t": local_time(job.heartbeat_at or job.requested_at)}

@@ -12,30 +12,24 @@ from django.views.decorators.http import require_POST
 
 from chidao.core.documents import DEFAULT_TEMPLATES
 from chidao.core.errors import PermissionDenied, ValidationError
-from chidao.core.http import AuthedRequest
-from chidao.core.models import Unit
+from chidao.core.htmx import error_messages
+from chidao.core.http import AuthedRequest, stored_file_response
 from chidao.programs import selectors as program_selectors
 from chidao.programs.forms import AsOfForm
+from chidao.reports import selectors as report_selectors
 
 from . import charts, figures, services
 from .builders import template_file
 from .forms import ReportRequestForm, TemplateUploadForm
-from .models import ReportJob, ReportTemplate, TemplateKind
+from .models import TemplateKind
 from .permissions import can_manage_report_templates
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _lead_units(program: Any) -> list[Unit]:
-    from chidao.core.text import vn_collation_key
-
-    units = Unit.objects.filter(led_deliverables__program=program).distinct()
-    return sorted(units, key=lambda u: vn_collation_key(u.name))
-
-
 def _jobs(request: AuthedRequest, program: Any) -> dict[str, Any]:
     """The user's last builds for the program; the list keeps polling while one is unfinished."""
-    jobs = list(ReportJob.objects.visible_to(request.user).filter(program=program)[:10])
+    jobs = report_selectors.report_jobs_recent(user=request.user, program=program)
     return {"jobs": jobs, "polling": any(not j.finished for j in jobs)}
 
 
@@ -47,7 +41,7 @@ def _svg(data: bytes) -> str:
 def program_reports(request: AuthedRequest, pk: int) -> HttpResponse:
     """The reports page: ask for a build, follow it, and see the trajectory and the stocktake ratings."""
     program = program_selectors.program_get(user=request.user, pk=pk)
-    units = _lead_units(program)
+    units = report_selectors.report_lead_units(program=program)
     as_of_form = AsOfForm(request.GET or None)
     as_of = as_of_form.cleaned_data["as_of"] if as_of_form.is_valid() and as_of_form.cleaned_data["as_of"] else None
     stocktake = figures.stocktake_report(user=request.user, program=program, as_of=as_of)
@@ -64,15 +58,14 @@ def program_reports(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_request(request: AuthedRequest, pk: int) -> HttpResponse:
     program = program_selectors.program_get(user=request.user, pk=pk)
-    form = ReportRequestForm(request.POST, program=program, units=_lead_units(program))
+    form = ReportRequestForm(request.POST, program=program, units=report_selectors.report_lead_units(program=program))
     if form.is_valid():
         try:
             services.report_job_request(actor=request.user, program=program, kind=form.cleaned_data["kind"],
                                         fmt=form.cleaned_data["format"], params=form.params())
         except ValidationError as exc:
-            for errors in exc.message_dict.values():
-                for e in errors:
-                    form.add_error(None, e)
+            for e in error_messages(exc):
+                form.add_error(None, e)
     if form.errors:
         if request.htmx:
             return render(request, "reports/program_reports.html#request-form",
@@ -81,7 +74,8 @@ def report_request(request: AuthedRequest, pk: int) -> HttpResponse:
         return redirect("program_reports", pk=program.pk)
     if request.htmx:
         response = render(request, "reports/program_reports.html#request-form", {
-            "program": program, "form": ReportRequestForm(program=program, units=_lead_units(program))})
+            "program": program,
+            "form": ReportRequestForm(program=program, units=report_selectors.report_lead_units(program=program))})
         response["HX-Trigger"] = "report-requested"
         return response
     messages.success(request, _("Đã đưa vào hàng đợi lập báo cáo."))
@@ -97,10 +91,8 @@ def report_jobs(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report_download(request: AuthedRequest, pk: int) -> FileResponse:
-    job = ReportJob.objects.visible_to(request.user).filter(pk=pk, state=ReportJob.State.DONE).first()
-    if job is None or not job.file:
-        raise Http404(_("Không tìm thấy báo cáo."))
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+    job = report_selectors.report_job_done_get(user=request.user, pk=pk)
+    return stored_file_response(job.file, job.filename, missing=_("Không tìm thấy báo cáo."))
 
 
 # --- Word templates (administrators) --------------------------------------------------------------
@@ -125,13 +117,12 @@ def report_templates(request: AuthedRequest) -> HttpResponse:
                 services.report_template_replace(actor=request.user, kind=form.cleaned_data["kind"],
                                                  upload=form.cleaned_data["file"])
             except ValidationError as exc:
-                for errors in exc.message_dict.values():
-                    for e in errors:
-                        form.add_error(None, e)
+                for e in error_messages(exc):
+                    form.add_error(None, e)
             else:
                 messages.success(request, _("Đã thay mẫu văn bản."))
                 return redirect("report_templates")
-    custom = {t.kind: t for t in ReportTemplate.objects.select_related("uploaded_by")}
+    custom = report_selectors.report_templates_by_kind()
     rows = [{"kind": value, "label": label, "custom": custom.get(value)} for value, label in TemplateKind.choices]
     help_text = _("Tải mẫu về, sửa trong Word (giữ nguyên các thẻ {{ ... }} và {%% ... %%}), rồi tải lên để thay. "
                   "Mẫu lỗi sẽ bị từ chối, mẫu đang dùng giữ nguyên.").replace("%%", "%")
@@ -146,4 +137,4 @@ def report_template_download(request: AuthedRequest, kind: str) -> FileResponse:
     if kind not in TemplateKind.values:
         raise Http404
     path = DEFAULT_TEMPLATES / f"{kind}.docx" if request.GET.get("mac-dinh") else template_file(kind)
-    return FileResponse(path.open("rb"), as_attachment=True, filename=f"{kind}.docx", content_type=DOCX)
+    return stored_file_response(path, f"{kind}.docx", missing=_("Không tìm thấy mẫu văn bản."), mime=DOCX)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chidao.core.audit import change_record_create, snapshot
+from chidao.core.dates import format_date as _d
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.models import ChangeRecord, Unit, User
 from chidao.core.reference import unit_subtree_ids, user_subtree_ids
@@ -42,10 +43,6 @@ DUTY_FLAG_CODES = frozenset({personnel_flags.FlagCode.NOT_COMPLETED_TWICE, perso
                              personnel_flags.FlagCode.OVERDUE_DELIVERABLES})
 # The order in which the due list is shown and counted.
 STATUS_ORDER = [DueStatus.DUE, DueStatus.DEFERRED, DueStatus.NOT_YET, DueStatus.EXEMPT, DueStatus.NOT_TARGET]
-
-
-def _d(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def _require_manager(user: User) -> None:

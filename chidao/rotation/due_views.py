@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.forms import form_apply_errors
+from chidao.core.htmx import error_messages
 from chidao.core.http import AuthedRequest
 from chidao.personnel.permissions import can_manage_people
 
@@ -33,10 +34,6 @@ def _require_manager(request: AuthedRequest) -> None:
     if not can_manage_people(request.user):
         raise PermissionDenied(_("Bạn không có quyền xem, quản lý luân chuyển, chuyển đổi vị trí công tác."))
 
-
-
-def _errors(exc: ValidationError) -> list[str]:
-    return [m for ms in exc.message_dict.values() for m in ms]
 
 
 @login_required
@@ -99,7 +96,7 @@ def round_due_build(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         counts = due.due_list_build(actor=request.user, round=rnd)
     except ValidationError as exc:
-        return _detail(request, rnd, build_errors=_errors(exc), status=422)
+        return _detail(request, rnd, build_errors=error_messages(exc), status=422)
     messages.success(request, _("Đã lập danh sách: %(t)s người, %(d)s người đến hạn.") % {
         "t": counts["total"], "d": counts[DueStatus.DUE]})
     return redirect("round_detail", pk=rnd.pk)
@@ -141,7 +138,7 @@ def due_entry_include(request: AuthedRequest, pk: int) -> HttpResponse:
             entry = due.due_entry_set_included(actor=request.user, entry=entry, included=form.cleaned_data["included"],
                                                reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            errors = _errors(exc)
+            errors = error_messages(exc)
     else:
         errors = [str(m) for ms in form.errors.values() for m in ms]
     rnd = entry.round

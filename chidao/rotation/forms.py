@@ -5,11 +5,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chidao.core.forms import date_field
 from chidao.core.models import Unit
 
 from .models import DueStatus, RoundKind
-
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 class RoundForm(forms.Form):
@@ -17,8 +16,7 @@ class RoundForm(forms.Form):
     year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
     kind = forms.ChoiceField(label=_("Loại"), choices=RoundKind.choices)
     scope = forms.ModelChoiceField(label=_("Phạm vi (đơn vị và các đơn vị trực thuộc)"), queryset=Unit.objects.none())
-    as_of = forms.DateField(label=_("Tính đến ngày"), input_formats=DATE_INPUT_FORMATS,
-                            widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}))
+    as_of = date_field(_("Tính đến ngày"))
     unit_cap_percent = forms.IntegerField(label=_("Tỷ lệ tối đa tiếp nhận mỗi đơn vị (%)"), min_value=1,
                                           max_value=100, required=False)
 

@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,19 +21,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from chidao.core.errors import ValidationError
-from chidao.core.http import AuthedRequest
+from chidao.core.forms import date_field
+from chidao.core.htmx import error_messages, form_failure
+from chidao.core.http import DOCX, PDF, AuthedRequest, file_response
 from chidao.personnel.models import Position
 
-from . import plan
-from .models import Move, RotationRound
+from . import plan, selectors
+from .models import RotationRound
 
 PARTIAL = "rotation/plan_partial.html"
 PLAN_PAGE_SIZE = 50  # moves per page (a city-wide round proposes tens of thousands)
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-DOCUMENT_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-}
+DOCUMENT_TYPES = {"docx": DOCX, "pdf": PDF}
 
 
 class ApproveForm(forms.Form):
@@ -41,8 +39,7 @@ class ApproveForm(forms.Form):
 
 
 class PublishForm(forms.Form):
-    effective_on = forms.DateField(label=gettext_lazy("Ngày có hiệu lực"), input_formats=DATE_FORMATS,
-                                   widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}))
+    effective_on = date_field(gettext_lazy("Ngày có hiệu lực"))
 
 
 class MoveEditForm(forms.Form):
@@ -52,26 +49,21 @@ class MoveEditForm(forms.Form):
     reason = forms.CharField(max_length=2000, required=False)
 
 
-def _messages(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "message_dict"):
-        return [m for ms in exc.message_dict.values() for m in ms]
-    return list(exc.messages)
-
-
 def _render(request: AuthedRequest, rnd: RotationRound, *, errors: list[str] | None = None,
             edit_errors: dict[int, list[str]] | None = None) -> HttpResponse:
+    """The plan partial; with errors it answers 422 (htmx swaps 422 too, see base.html)."""
     view = plan.plan_get(user=request.user, round=rnd, page=request.GET.get("page"), per_page=PLAN_PAGE_SIZE)
     for row in view.rows:
         row.errors = (edit_errors or {}).get(row.move.pk, [])
-    return render(request, PARTIAL, {
+    return form_failure(request, PARTIAL, {
         "round": view.round, "plan": view, "errors": errors or [],
         "approve_form": ApproveForm(), "publish_form": PublishForm(),
         "today": timezone.localdate(),
-    })
+    }, failed=bool(errors or edit_errors))
 
 
 def _answer(request: AuthedRequest, rnd: RotationRound, *, errors: list[str], done: str) -> HttpResponse:
-    """htmx: the partial again, with the errors (status 200: htmx swaps only 2xx answers).
+    """htmx: the partial again, with the errors (status 422, as every form that fails).
     A plain form post: back to the round page with a message."""
     if request.htmx:
         return _render(request, rnd, errors=errors)
@@ -97,7 +89,7 @@ def rotation_plan_request(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         plan.plan_request(actor=request.user, round=rnd)
     except ValidationError as exc:
-        errors = _messages(exc)
+        errors = error_messages(exc)
     return _answer(request, rnd, errors=errors, done=_("Đã đưa vào hàng đợi lập phương án."))
 
 
@@ -105,9 +97,7 @@ def rotation_plan_request(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def rotation_move_edit(request: AuthedRequest, pk: int, move_pk: int) -> HttpResponse:
     rnd = plan.plan_round_get(user=request.user, pk=pk)
-    move = Move.objects.filter(round=rnd, pk=move_pk).select_related("round", "person").first()
-    if move is None:
-        raise Http404(_("Không tìm thấy đề xuất."))
+    move = selectors.plan_move_get(round=rnd, pk=move_pk)
     form = MoveEditForm(request.POST)
     errors: list[str] = []
     if not form.is_valid():
@@ -126,7 +116,7 @@ def rotation_move_edit(request: AuthedRequest, pk: int, move_pk: int) -> HttpRes
                 plan.move_edit(actor=request.user, move=move, to_position=position,
                                reason=form.cleaned_data["reason"])
             except ValidationError as exc:
-                errors = _messages(exc)
+                errors = error_messages(exc)
     if request.htmx:
         return _render(request, rnd, edit_errors={move.pk: errors} if errors else None)
     return _answer(request, rnd, errors=errors, done=_("Đã điều chỉnh đề xuất."))
@@ -144,7 +134,7 @@ def rotation_plan_approve(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             plan.plan_approve(actor=request.user, round=rnd, decision_number=form.cleaned_data["decision_number"])
         except ValidationError as exc:
-            errors = _messages(exc)
+            errors = error_messages(exc)
     return _answer(request, rnd, errors=errors, done=_("Đã phê duyệt phương án."))
 
 
@@ -160,7 +150,7 @@ def rotation_plan_publish(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             plan.plan_publish(actor=request.user, round=rnd, effective_on=form.cleaned_data["effective_on"])
         except ValidationError as exc:
-            errors = _messages(exc)
+            errors = error_messages(exc)
     return _answer(request, rnd, errors=errors, done=_("Đã công khai phương án."))
 
 
@@ -172,7 +162,7 @@ def rotation_plan_apply(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         plan.plan_apply(actor=request.user, round=rnd, on=timezone.localdate())
     except ValidationError as exc:
-        errors = _messages(exc)
+        errors = error_messages(exc)
     return _answer(request, rnd, errors=errors, done=_("Đã ghi quá trình công tác theo phương án."))
 
 
@@ -184,11 +174,9 @@ def rotation_plan_document(request: AuthedRequest, pk: int, fmt: str) -> HttpRes
     try:
         content, name = plan.plan_publish_document(user=request.user, round=rnd, fmt=fmt)
     except ValidationError as exc:
-        messages.error(request, " ".join(_messages(exc)))
+        messages.error(request, " ".join(error_messages(exc)))
         return redirect("round_detail", pk=rnd.pk)
-    response = HttpResponse(content, content_type=DOCUMENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return file_response(content, name, DOCUMENT_TYPES[fmt])
 
 
 urlpatterns: list[Any] = [

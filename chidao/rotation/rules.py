@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from chidao.core.dates import format_date as _d
 from chidao.personnel.models import DeferralKind, Sector
 from chidao.personnel.rules import add_months, months_between, months_of_service_left
 
@@ -31,10 +32,6 @@ class DueResult:
     reasons: list[str] = field(default_factory=list)
     basis: str = ""
     due_on: dt.date | None = None
-
-
-def _d(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def clamped_change_period(months: int | None) -> int:

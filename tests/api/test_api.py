@@ -160,13 +160,50 @@ def test_the_program_report_and_system_schemas_have_names_of_their_own():
 
     from ninja import Schema
 
-    from chidao.api import indicators, people, procedures, programs, reports, rotation, system
+    from chidao.api import (
+        indicators,
+        meetings,
+        people,
+        planning,
+        procedures,
+        programs,
+        reports,
+        reviews,
+        rotation,
+        system,
+    )
 
     def names(module) -> set[str]:
         return {n for n, c in inspect.getmembers(module, inspect.isclass)
                 if issubclass(c, Schema) and c.__module__ == module.__name__}
 
-    mine = names(programs) | names(reports) | names(system)
-    assert len(mine) == len(names(programs)) + len(names(reports)) + len(names(system))
-    for other in (people, procedures, rotation, indicators):
+    mine = names(programs) | names(meetings) | names(reports) | names(system)
+    assert len(mine) == len(names(programs)) + len(names(meetings)) + len(names(reports)) + len(names(system))
+    for other in (people, planning, procedures, reviews, rotation, indicators):
         assert mine & names(other) == set(), other.__name__
+
+
+def test_openapi_lists_the_choices_of_the_deliverable_list_filters(client):
+    # Given the published schema
+    schema = client.get("/api/v1/openapi.json").json()
+    # When reading the deliverable list's query parameters
+    params = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/programs/{program_id}/deliverables"]["get"][
+        "parameters"]}
+    # Then status, kind and deadline_class list their allowed values ("" is all)
+    assert params["status"]["enum"] == ["not_started", "in_progress", "draft_done", "submitted", "completed",
+                                        "returned", "cancelled", ""]
+    assert params["kind"]["enum"] == ["chuyen_de", "de_an", "de_tai", "ke_hoach", "nhiem_vu", ""]
+    assert params["deadline_class"]["enum"] == ["done_on_time", "done_late", "open_on_time", "open_overdue", ""]
+
+
+def test_openapi_lists_the_gender_choices_of_the_people_list_filter(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    params = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/people"]["get"]["parameters"]}
+    assert params["gender"]["enum"] == ["male", "female", ""]
+
+
+def test_openapi_lists_the_choices_of_the_procedure_list_filter(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    params = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/procedures"]["get"]["parameters"]}
+    assert params["status"]["enum"] == ["in_force", "not_yet", "abolished", "replaced", ""]
+    assert params["level"]["enum"][-1] == ""

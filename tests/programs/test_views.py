@@ -4,6 +4,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from chidao.programs import services
@@ -206,3 +207,24 @@ def test_the_office_creates_a_program_from_the_page(login, users, units):
     program = Program.objects.get()
     assert ok["Location"] == f"/chuong-trinh/{program.pk}/"
     assert (program.number, program.issued_on, program.issuing_body) == ("02-CTr/TU", dt.date(2021, 4, 1), units["tu"])
+
+
+def test_attachment_download_page_answers_404_when_the_file_is_gone_from_storage(login, users, make_deliverable):
+    # Given an attachment whose file was removed from storage (a restore without the media folder)
+    d = make_deliverable(lead="snv")
+    attachment = services.attachment_upload(actor=users["snv"], deliverable=d, file=pdf_file("bao-cao.pdf"),
+                                            purpose="progress")
+    attachment.file.storage.delete(attachment.file.name)
+    # When its page download is asked for
+    response = login(users["snv"]).get(reverse("attachment_download", args=[attachment.pk]))
+    # Then the page answers 404 as the API does (it was a 500)
+    assert response.status_code == 404
+
+
+def test_attachment_download_page_streams_the_file(login, users, make_deliverable):
+    d = make_deliverable(lead="snv")
+    attachment = services.attachment_upload(actor=users["snv"], deliverable=d, file=pdf_file("bao-cao.pdf"),
+                                            purpose="progress")
+    response = login(users["snv"]).get(reverse("attachment_download", args=[attachment.pk]))
+    assert (response.status_code, response["Content-Disposition"]) == (200, 'attachment; filename="bao-cao.pdf"')
+    assert b"".join(response.streaming_content) == b"%PDF-1.4\n%test\n"

@@ -427,3 +427,19 @@ def test_a_round_outside_the_officers_scope_answers_404_and_nothing_changes(clie
     assert _state() == before
     client.force_login(hr["snv"])
     assert client.get(reverse("round_detail", args=[rnd.pk])).status_code == 200
+
+
+def test_building_refused_without_a_field_answers_422_with_the_message(client, users, make_round, monkeypatch):
+    # Given the service refuses the build with a ValidationError that names no field
+    rnd = make_round()
+
+    def refuse(**kwargs):
+        raise ValidationError("Đợt này không lập lại danh sách được.")
+
+    monkeypatch.setattr(due, "due_list_build", refuse)
+    client.force_login(users["office"])
+    # When the office asks for the due list
+    response = client.post(reverse("round_due_build", args=[rnd.pk]))
+    # Then the page answers 422 with the message (it crashed with a 500 before)
+    assert response.status_code == 422
+    assert "Đợt này không lập lại danh sách được." in response.content.decode()

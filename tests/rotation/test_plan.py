@@ -333,11 +333,22 @@ def test_move_edit_page_shows_the_broken_rule_and_changes_nothing(proposed, clie
     response = client.post(reverse("rotation_move_edit", args=[proposed.round.pk, move.pk]),
                            {"choice": "other", "position_id": proposed.posts["stc_staff"].pk, "reason": ""},
                            HTTP_HX_REQUEST="true")
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Thay đổi vi phạm: Đã công tác tại Sở Tài chính trong 5 năm gần đây; cần nêu lý do." in \
         response.content.decode()
     move.refresh_from_db()
     assert move.to_position_id == proposed.posts["btc_staff"].pk
+
+
+def test_plan_form_refused_answers_422_with_the_partial(proposed, client, users):
+    # Given a plan that cannot be published yet (not approved)
+    client.force_login(users["office"])
+    # When the office posts the publish form by htmx without a date
+    response = client.post(reverse("rotation_plan_publish", args=[proposed.round.pk]), {"effective_on": ""},
+                           HTTP_HX_REQUEST="true")
+    # Then the partial comes back with the error, as every failed form: 422
+    assert response.status_code == 422
+    assert "Nhập ngày có hiệu lực theo dạng dd/mm/yyyy." in response.content.decode()
 
 
 def test_non_manager_gets_403(proposed, client, users):

@@ -1,9 +1,10 @@
 """English UI keeps the Vietnamese dd/mm/yyyy dates: the documents are Vietnamese."""
 
+from chidao.core.dates import DATE_INPUT_FORMATS as DATE_INPUT_FORMATS  # one list for forms, commands, Excel cells
+
 DATE_FORMAT = "d/m/Y"
 SHORT_DATE_FORMAT = "d/m/Y"
 DATETIME_FORMAT = "H:i d/m/Y"
 SHORT_DATETIME_FORMAT = "H:i d/m/Y"
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
 DATETIME_INPUT_FORMATS = ["%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
 FIRST_DAY_OF_WEEK = 1

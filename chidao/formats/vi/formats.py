@@ -1,10 +1,11 @@
 """Vietnamese administrative date format: dd/mm/yyyy."""
 
+from chidao.core.dates import DATE_INPUT_FORMATS as DATE_INPUT_FORMATS  # one list for forms, commands, Excel cells
+
 DATE_FORMAT = "d/m/Y"
 SHORT_DATE_FORMAT = "d/m/Y"
 DATETIME_FORMAT = "H:i d/m/Y"
 SHORT_DATETIME_FORMAT = "H:i d/m/Y"
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
 DATETIME_INPUT_FORMATS = ["%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
 DECIMAL_SEPARATOR = ","
 THOUSAND_SEPARATOR = "."

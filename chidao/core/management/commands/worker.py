@@ -17,7 +17,7 @@ from chidao.core.tasks import Heartbeat, tasks_sweep
 class Command(DBWorkerCommand):
     help = "Tiến trình xử lý tác vụ nền (lập báo cáo, lập phương án, nhắc hạn) có nhịp báo còn chạy."
 
-    def add_arguments(self, parser: CommandParser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:  # type: ignore[override]
         super().add_arguments(parser)
         parser.set_defaults(reload=False)
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from chidao.core.commands import command_user
+from chidao.core.dates import parse_date
 from chidao.procedures import excel
 
 SHOWN_ERRORS = 200
@@ -20,7 +21,7 @@ def _day(text: str | None) -> dt.date | None:
     if not text:
         return None
     try:
-        return dt.datetime.strptime(text, "%d/%m/%Y").date()
+        return parse_date(text)
     except ValueError:
         raise CommandError(f"Ngày “{text}” không đúng dạng dd/mm/yyyy.") from None
 

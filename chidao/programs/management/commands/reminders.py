@@ -1,9 +1,9 @@
-import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from chidao.core.dates import parse_date
 from chidao.programs.reminders import reminders_send
 from chidao.programs.tasks import reminders_send_task
 
@@ -21,15 +21,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: Any) -> None:
         raw = options["date"]
-        if raw:
-            try:
-                on = dt.datetime.strptime(raw, "%d/%m/%Y").date()
-            except ValueError as exc:
-                raise CommandError(
-                    f"Ngày “{raw}” không hợp lệ; hãy nhập theo dạng dd/mm/yyyy, ví dụ 05/07/2021."
-                ) from exc
-        else:
-            on = timezone.localdate()
+        try:
+            on = parse_date(raw) or timezone.localdate()
+        except ValueError as exc:
+            raise CommandError(
+                f"Ngày “{raw}” không hợp lệ; hãy nhập theo dạng dd/mm/yyyy, ví dụ 05/07/2021."
+            ) from exc
         days_ahead: int | None = options["days"]
         if days_ahead is not None and days_ahead < 0:
             raise CommandError("Số ngày (--days) không được âm.")

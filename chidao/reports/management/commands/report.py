@@ -1,6 +1,5 @@
 """`chidao report year-end|periodic|stocktake|dispatch --program 01-CTr/TU ... -o FILE`: build in this process."""
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -8,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from chidao.core.commands import command_user
+from chidao.core.dates import parse_date
 from chidao.core.models import Unit
 from chidao.programs.models import Program
 from chidao.reports.models import ReportJob
@@ -18,11 +18,12 @@ KINDS = {"year-end": ReportJob.Kind.YEAR_END, "periodic": ReportJob.Kind.PERIODI
 
 
 def _date(value: str) -> str:
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(value, fmt).date().isoformat()
-        except ValueError:
-            continue
+    try:
+        day = parse_date(value)
+    except ValueError:
+        day = None
+    if day is not None:
+        return day.isoformat()
     raise CommandError(f"Ngày “{value}” không hợp lệ; viết dd/mm/yyyy, ví dụ 28/12/2021.")
 
 

@@ -1,13 +1,13 @@
 """`chidao rotation apply-due [--date dd/mm/yyyy] [--user NAME]`: apply every published round whose effective
 date has come (for cron, daily); thin over `plan.plan_apply_due`."""
 
-import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from chidao.core.commands import command_user
+from chidao.core.dates import parse_date
 from chidao.rotation.plan import plan_apply_due
 
 
@@ -22,13 +22,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         raw = options.get("date")
-        if raw:
-            try:
-                on = dt.datetime.strptime(raw, "%d/%m/%Y").date()
-            except ValueError as exc:
-                raise CommandError(f"Ngày “{raw}” không hợp lệ; hãy nhập theo dạng dd/mm/yyyy.") from exc
-        else:
-            on = timezone.localdate()
+        try:
+            on = parse_date(raw) or timezone.localdate()
+        except ValueError as exc:
+            raise CommandError(f"Ngày “{raw}” không hợp lệ; hãy nhập theo dạng dd/mm/yyyy.") from exc
         result = plan_apply_due(actor=command_user(options.get("user")), on=on)
         for rnd in result.applied:
             self.stdout.write(f"Đã thực hiện: {rnd.name} (từ ngày {rnd.effective_on:%d/%m/%Y}).")
