@@ -202,6 +202,7 @@ def child(args: argparse.Namespace) -> None:
 
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # the pages use the hashed static names
     n_units = units_load_reference()
     admin = User.objects.create(username="bench-admin", full_name="Bench", role=Role.ADMIN, is_superuser=True,
                                 is_staff=True)

@@ -148,7 +148,7 @@ class Column:
         reader = _READERS[self.kind]
         result = reader(self, value)
         if (result is None or result == "") and self.required:
-            raise self._message("required", _("Thiếu %(col)s."))
+            raise self._message("required", _("Thiếu %(col)s."), v="")
         return result
 
 

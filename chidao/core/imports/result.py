@@ -37,9 +37,11 @@ class ImportResult:
         self.errors.append(RowError(sheet, 0, "", message))
         return self
 
-    def sort(self, sheets: Sequence[str]) -> None:
+    def sort(self, sheets: Sequence[str], labels: Mapping[str, Mapping[str, Sequence[str]]] | None = None) -> None:
+        """Errors in the workbook's order: sheet, row, then (given the sheets' labels) column."""
         order = {s: i for i, s in enumerate(sheets)}
-        self.errors.sort(key=lambda e: (order.get(e.sheet, -1), e.row))
+        place = {(s, names[0]): i for s, columns in (labels or {}).items() for i, names in enumerate(columns.values())}
+        self.errors.sort(key=lambda e: (order.get(e.sheet, -1), e.row, place.get((e.sheet, e.column), -1)))
 
 
 class TooManyErrors(Exception):
