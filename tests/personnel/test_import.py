@@ -11,8 +11,8 @@ from django.core.management.base import CommandError
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
-from chidao.core.models import ChangeRecord
 from chidao.core.imports import Book
+from chidao.core.models import ChangeRecord
 from chidao.personnel import excel, imports, services
 from chidao.personnel.models import AccessLog, Assignment, Discipline, Person, Position, Rating
 
