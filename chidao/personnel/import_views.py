@@ -43,7 +43,9 @@ def people_import(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         result = excel.people_import(actor=request.user, file=form.cleaned_data["file"],
                                      dry_run=form.cleaned_data["dry_run"])
-    return import_page(request, "personnel/import.html", form, result)
+    return import_page(request, "personnel/import.html", form, result, labels={
+        "people": _("Hồ sơ cán bộ"), "assignments": _("Quá trình công tác"), "positions": _("Chức danh mới"),
+        "ratings": _("Xếp loại"), "disciplines": _("Kỷ luật")})
 
 
 @login_required

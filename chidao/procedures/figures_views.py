@@ -8,6 +8,7 @@ URL patterns of this module are collected by procedures/urls.py.
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -138,7 +139,16 @@ def figures_import(request: AuthedRequest) -> HttpResponse:
         result = excel.figures_import(
             actor=request.user, file=data["file"], period=data["period"], start=data["date_from"],
             end=data["date_to"], replace=data["replace"], dry_run=data["dry_run"], source=data["file"].name or "")
-    return import_page(request, "procedures/figures_import.html", form, result)
+    if result is None or not result.ok:
+        return import_page(request, "procedures/figures_import.html", form, result)
+    start, end = result.start.strftime("%d/%m/%Y"), result.end.strftime("%d/%m/%Y")
+    return import_page(
+        request, "procedures/figures_import.html", form, result,
+        labels={"created": _("Số liệu mới"), "replaced": _("Số liệu thay thế")},
+        summary=_("Kỳ số liệu: từ %(s)s đến %(e)s.") % {"s": start, "e": end},
+        next_url=reverse("procedure_figures") + "?" + urlencode(
+            {"date_from": start, "date_to": end, "year": result.end.year}),
+        next_label=_("Xem số liệu"))
 
 
 @login_required
@@ -150,7 +160,8 @@ def registry_import(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         result = excel.registry_import(actor=request.user, file=form.cleaned_data["file"],
                                        dry_run=form.cleaned_data["dry_run"])
-    return import_page(request, "procedures/import.html", form, result)
+    return import_page(request, "procedures/import.html", form, result, labels={
+        "procedures": _("Thủ tục"), "decisions": _("Quyết định công bố"), "items": _("Thủ tục trong quyết định")})
 
 
 @login_required
