@@ -44,6 +44,7 @@ from .models import (
 )
 
 ImportResult, RowError = ci.ImportResult, ci.RowError
+_d = ci.day_text
 BATCH = 2000
 ANALYZE_FROM = 10_000  # rows written; a load this large refreshes the planner's statistics at once
 COUNTS = ("people", "assignments", "positions", "ratings", "disciplines")
@@ -150,9 +151,6 @@ REQUIRED: dict[str, list[str]] = {
 def _label(sheet: str, name: str) -> str:
     return COLUMNS[sheet][name][0]
 
-
-def _d(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
 
 
 def _title_key(title: str) -> str:

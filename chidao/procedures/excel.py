@@ -26,6 +26,7 @@ from openpyxl import Workbook
 from chidao.core.excel import DATE_FORMAT, safe_cell, write_table
 from chidao.core.imports import ImportResult, RowError
 from chidao.core.imports import choice_labels as _labels
+from chidao.core.imports import day_text as _d
 from chidao.core.imports import workbook_bytes as _save
 from chidao.core.models import Unit, User
 
@@ -52,9 +53,6 @@ __all__ = [
     "registry_import", "registry_template",
 ]
 
-
-def _d(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
 
 
 # --- Template and export ------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from chidao.reports.periods import period_parse
 from . import services
 from .models import Procedure, ProcessingFigure
 
+_d = ci.day_text
 BATCH = 2000
 FIGURES = "Số liệu"
 FIGURE_COLUMNS: dict[str, list[str]] = {
@@ -48,9 +49,6 @@ _SPECS = [ci.Column("code", FIGURE_COLUMNS["code"]), ci.Column("name", FIGURE_CO
     ci.column(ProcessingFigure, n, FIGURE_COLUMNS[n], required=False, bounds=None) for n in NUMBERS]
 _INT_MAX = 2147483647
 
-
-def _d(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
 
 
 @dataclass

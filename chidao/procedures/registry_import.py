@@ -20,11 +20,9 @@ from chidao.core.models import Unit, User
 from . import services
 from .models import ItemAction, Level, Procedure, PublicationDecision
 
+_d = ci.day_text
 BATCH = 2000
 
-
-def _d(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
 
 
 PROCEDURES, DECISIONS = "Thủ tục", "Quyết định"

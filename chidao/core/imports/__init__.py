@@ -31,6 +31,7 @@ from .columns import (
     choice_lookup,
     column,
     columns_refused,
+    day_text,
     key,
     read_date,
     read_int,
@@ -59,8 +60,8 @@ def header_missing(labels: dict[str, list[str]], required: list[str]) -> str:
 
 
 __all__ = [
-    "BOOL", "CHOICE", "DATE", "EMAIL", "INT", "MAX_ERRORS", "REF", "TEXT", "Book", "CellError",
-    "Column", "Errors", "ImportResult", "Rollback", "RowError", "Sheet", "TooManyErrors", "cells_read",
-    "choice_labels", "choice_lookup", "column", "columns_refused", "data_rows", "header_missing", "import_open",
+    "BOOL", "CHOICE", "DATE", "EMAIL", "INT", "MAX_ERRORS", "REF", "TEXT", "Book", "CellError", "Column", "Errors",
+    "ImportResult", "Rollback", "RowError", "Sheet", "TooManyErrors", "cells_read", "choice_labels",
+    "choice_lookup", "column", "columns_refused", "data_rows", "day_text", "header_missing", "import_open",
     "import_write", "key", "read_date", "read_int", "sheets_find", "unit_lookup", "workbook_bytes", "workbook_open",
 ]

@@ -39,6 +39,11 @@ _INT_RANGES = {
 key = functools.lru_cache(maxsize=65536)(fold)
 
 
+def day_text(day: dt.date | None) -> str:
+    """A date as the workbooks and their error messages write it: dd/mm/yyyy ("" for none)."""
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
 class CellError(ValueError):
     """A cell that cannot be read; the message is what the user reads."""
 
