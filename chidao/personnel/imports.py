@@ -420,39 +420,13 @@ class _Importer:
             Person.objects.bulk_update(changed, ["unit", "position", "position_since"], batch_size=BATCH)
 
 
-class _Counting:
-    """Passes rows through and counts them."""
-
-    def __init__(self, rows: Iterable[Any]) -> None:
-        self.rows, self.n = rows, 0
-
-    def __iter__(self) -> Iterator[Any]:
-        for row in self.rows:
-            self.n += 1
-            yield row
-
-
 def _read(importer: _Importer, wb: Any) -> None:
     """Every sheet found, row by row, then the cross-sheet checks; errors go to the importer's result."""
-    result = importer.result
-    sheets = ci.sheets_find(wb, SHEET_ALIASES, COLUMNS, REQUIRED, (ASSIGNMENTS, DISCIPLINES, RATINGS, PEOPLE))
-    if not sheets:
-        result.refuse(_("Không tìm thấy sheet nào trong số: %(s)s.") % {"s": ", ".join(SHEETS)})
-        return
     readers = {PEOPLE: importer.read_people, ASSIGNMENTS: importer.read_assignments,
                RATINGS: importer.read_ratings, DISCIPLINES: importer.read_disciplines}
-    any_rows = False
-    for sheet in (s for s in SHEETS if s in sheets):
-        ws, header = sheets[sheet]
-        if header is None:
-            result.refuse(ci.header_missing(COLUMNS[sheet], REQUIRED[sheet]), sheet)
-            continue
-        counted = _Counting(ci.data_rows(ws, header, list(COLUMNS[sheet])))
-        readers[sheet](counted)
-        any_rows = any_rows or counted.n > 0
-    if not any_rows and not result.errors:
-        result.refuse(_("Tệp không có dòng dữ liệu nào."))
-    importer.check()
+    if ci.sheets_read(wb, importer.result, sheets=SHEETS, aliases=SHEET_ALIASES, labels=COLUMNS, required=REQUIRED,
+                      by_header=(ASSIGNMENTS, DISCIPLINES, RATINGS, PEOPLE), readers=readers):
+        importer.check()
 
 
 def people_import(*, actor: User, file: IO[bytes] | str, dry_run: bool = False) -> ci.ImportResult:

@@ -248,26 +248,9 @@ class _RegistryImporter:
 
 def _read(importer: _RegistryImporter, wb: Any) -> bool:
     """Both sheets, row by row; False when the workbook holds neither."""
-    result = importer.result
-    sheets = ci.sheets_find(wb, SHEET_ALIASES, COLUMNS, REQUIRED, (DECISIONS, PROCEDURES))
-    if not sheets:
-        result.refuse(_("Không tìm thấy sheet nào trong số: %(s)s.") % {"s": ", ".join(SHEETS)})
-        return False
-    any_rows = False
-    for sheet in (s for s in SHEETS if s in sheets):
-        ws, header = sheets[sheet]
-        if header is None:
-            result.refuse(ci.header_missing(COLUMNS[sheet], REQUIRED[sheet]), sheet)
-            continue
-        rows = list(ci.data_rows(ws, header, list(COLUMNS[sheet]), blank_by_fields=False))
-        any_rows = any_rows or bool(rows)
-        if sheet == PROCEDURES:
-            importer.read_procedures(rows)
-        else:
-            importer.read_decisions(rows)
-    if not any_rows and not result.errors:
-        result.refuse(_("Tệp không có dòng dữ liệu nào."))
-    return True
+    return ci.sheets_read(wb, importer.result, sheets=SHEETS, aliases=SHEET_ALIASES, labels=COLUMNS,
+                          required=REQUIRED, by_header=(DECISIONS, PROCEDURES), blank_by_fields=False,
+                          readers={PROCEDURES: importer.read_procedures, DECISIONS: importer.read_decisions})
 
 
 def registry_import(*, actor: User, file: IO[bytes] | str, dry_run: bool = False) -> ci.ImportResult:

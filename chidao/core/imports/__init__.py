@@ -36,7 +36,7 @@ from .columns import (
     read_date,
     read_int,
 )
-from .reader import Book, Sheet, data_rows, sheets_find, workbook_open
+from .reader import Book, Sheet, data_rows, header_missing, sheets_find, sheets_read, workbook_open
 from .result import MAX_ERRORS, Errors, ImportResult, RowError, TooManyErrors
 from .write import Rollback, import_write, unit_lookup, workbook_bytes
 
@@ -53,15 +53,10 @@ def import_open(file: IO[bytes] | str, result: ImportResult) -> Any | None:
     return None
 
 
-def header_missing(labels: dict[str, list[str]], required: list[str]) -> str:
-    """The whole-sheet error of a sheet without a header row holding every required column."""
-    return _("Không tìm thấy dòng tiêu đề có đủ các cột: %(cols)s.") % {
-        "cols": ", ".join(labels[f][0] for f in required)}
-
-
 __all__ = [
     "BOOL", "CHOICE", "DATE", "EMAIL", "INT", "MAX_ERRORS", "REF", "TEXT", "Book", "CellError", "Column", "Errors",
     "ImportResult", "Rollback", "RowError", "Sheet", "TooManyErrors", "cells_read", "choice_labels",
     "choice_lookup", "column", "columns_refused", "data_rows", "day_text", "header_missing", "import_open",
-    "import_write", "key", "read_date", "read_int", "sheets_find", "unit_lookup", "workbook_bytes", "workbook_open",
+    "import_write", "key", "read_date", "read_int", "sheets_find", "sheets_read", "unit_lookup", "workbook_bytes",
+    "workbook_open",
 ]

@@ -12,9 +12,10 @@ to openpyxl's read-only mode. Before either is used, `core.uploads.zip_check` re
 import datetime as dt
 import re
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any
 
+from django.utils.translation import gettext as _
 from lxml import etree
 from openpyxl import load_workbook
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
@@ -24,6 +25,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904, from_excel
 from ..excel import HeaderMatch, cell_text, find_header
 from ..text import fold
 from ..uploads import zip_check
+from .result import ImportResult
 
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _NS = "{" + _MAIN_NS + "}"
@@ -223,3 +225,45 @@ def data_rows(ws: Any, header: HeaderMatch, fields: Sequence[str], *,
                 v = v.strip()
                 values[i] = v[1:] if v.startswith("'") else v
         yield r, values, raw
+
+
+def header_missing(labels: Mapping[str, Sequence[str]], required: Sequence[str]) -> str:
+    """The whole-sheet error of a sheet without a header row holding every required column."""
+    return _("Không tìm thấy dòng tiêu đề có đủ các cột: %(cols)s.") % {
+        "cols": ", ".join(labels[f][0] for f in required)}
+
+
+class _Counting:
+    """Passes rows through and counts them."""
+
+    def __init__(self, rows: Iterable[Any]) -> None:
+        self.rows, self.n = rows, 0
+
+    def __iter__(self) -> Iterator[Any]:
+        for row in self.rows:
+            self.n += 1
+            yield row
+
+
+def sheets_read(wb: Any, result: ImportResult, *, sheets: Sequence[str], aliases: Mapping[str, Sequence[str]],
+                labels: Mapping[str, Mapping[str, Sequence[str]]], required: Mapping[str, Sequence[str]],
+                by_header: Sequence[str], readers: Mapping[str, Callable[[Iterable[Any]], None]],
+                blank_by_fields: bool = True) -> bool:
+    """Find each sheet (`sheets_find`) and hand its data rows to its reader, in `sheets` order; a sheet without
+    its header, a workbook without any sheet or without any row are whole-file errors. False: no sheet found."""
+    found = sheets_find(wb, aliases, labels, required, by_header)
+    if not found:
+        result.refuse(_("Không tìm thấy sheet nào trong số: %(s)s.") % {"s": ", ".join(sheets)})
+        return False
+    any_rows = False
+    for sheet in (s for s in sheets if s in found):
+        ws, header = found[sheet]
+        if header is None:
+            result.refuse(header_missing(labels[sheet], required[sheet]), sheet)
+            continue
+        counted = _Counting(data_rows(ws, header, list(labels[sheet]), blank_by_fields=blank_by_fields))
+        readers[sheet](counted)
+        any_rows = any_rows or counted.n > 0
+    if not any_rows and not result.errors:
+        result.refuse(_("Tệp không có dòng dữ liệu nào."))
+    return True
