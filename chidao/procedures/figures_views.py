@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -24,8 +23,8 @@ from django.utils.translation import gettext_lazy
 
 from chidao.core.errors import PermissionDenied
 from chidao.core.http import AuthedRequest, import_page
+from chidao.core.imports.forms import ImportForm
 from chidao.core.models import Unit
-from chidao.core.uploads import upload_check
 from chidao.reports.periods import period_parse, periods_for_year
 
 from . import excel, figures, selectors, services
@@ -39,15 +38,7 @@ def _require_edit(request: AuthedRequest) -> None:
         raise PermissionDenied(_("Chỉ cơ quan cải cách hành chính nhập dữ liệu thủ tục hành chính."))
 
 
-class XlsxUploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Tệp Excel (.xlsx)"))
-    dry_run = forms.BooleanField(label=gettext_lazy("Chỉ kiểm tra, chưa ghi"), required=False)
-
-    def clean_file(self) -> UploadedFile:
-        """The shared upload check: .xlsx, not empty, within CHIDAO_UPLOAD_MAX_BYTES, a real workbook."""
-        file: UploadedFile = self.cleaned_data["file"]
-        upload_check(file, extensions=[".xlsx"], field=None)
-        return file
+XlsxUploadForm = ImportForm  # the API's name for it
 
 
 class FiguresImportForm(XlsxUploadForm):
