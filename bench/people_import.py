@@ -187,6 +187,7 @@ def child(args: argparse.Namespace) -> None:
     # Production settings refuse to start without a secret key; a throwaway one for the benchmark.
     os.environ.setdefault("CHIDAO_SECRET_KEY", "bench-only-" + "x" * 50)
     os.environ["CHIDAO_ALLOWED_HOSTS"] = "testserver,localhost"
+    os.environ.setdefault("CHIDAO_SSL_REDIRECT", "0")  # the test client speaks plain HTTP
     os.environ.setdefault("CHIDAO_TASKS_BACKEND", "immediate")
     sys.path.insert(0, str(PROJECT_DIR))
     import django
@@ -201,6 +202,7 @@ def child(args: argparse.Namespace) -> None:
 
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # the pages use the hashed static names
     n_units = units_load_reference()
     admin = User.objects.create(username="bench-admin", full_name="Bench", role=Role.ADMIN, is_superuser=True,
                                 is_staff=True)

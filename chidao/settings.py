@@ -217,6 +217,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 CHIDAO_UPLOAD_MAX_BYTES = int(os.environ.get("CHIDAO_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+# Zip containers (.xlsx, .docx, .odt, .ods) are refused before anything is parsed when they would unpack to more
+# than this in total, or when one member unpacks to more than RATIO times its packed size (a "zip bomb": 1 MB that
+# unpacks to gigabytes). Real workbooks: a 150,000-person import unpacks to about 60 MB at ratios under 20.
+CHIDAO_UPLOAD_ZIP_MAX_UNPACKED_BYTES = int(os.environ.get("CHIDAO_UPLOAD_ZIP_MAX_UNPACKED_BYTES",
+                                                         str(200 * 1024 * 1024)))
+CHIDAO_UPLOAD_ZIP_MAX_RATIO = int(os.environ.get("CHIDAO_UPLOAD_ZIP_MAX_RATIO", "100"))
 CHIDAO_UPLOAD_EXTENSIONS = [".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".jpg", ".jpeg", ".png"]
 CHIDAO_IMPORT_MAX_ROWS = 5000
 CHIDAO_PAGE_SIZE = 25

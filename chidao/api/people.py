@@ -36,7 +36,8 @@ from chidao.personnel.models import (
     Relation,
 )
 
-from .common import READ_ERRORS, WRITE_ERRORS, Pager, ValidationErrorOut
+from .common import READ_ERRORS, WRITE_ERRORS, Pager
+from .imports import IMPORT_ERRORS, ImportOut, import_out, import_refused
 from .inputs import XLSX, Id, In, binary, choice_check, file_response, filter_schema
 
 router = Router(tags=["people"])
@@ -222,57 +223,19 @@ def people_list(request: AuthedRequest, filters: Query[PeopleFilters]) -> Any:
 # Declared before `/people/{person_id}`: the first matching path wins.
 
 
-class ImportCountsOut(Schema):
-    people: int
-    assignments: int
-    positions: int
-    ratings: int
-    disciplines: int
 
 
-class ImportOut(Schema):
-    """A valid workbook: what was written (or, with `dry_run`, would be)."""
-
-    dry_run: bool
-    counts: ImportCountsOut
-
-
-class RowErrorOut(Schema):
-    sheet: str
-    row: int
-    column: str
-    message: str
-
-
-class ImportErrorOut(ValidationErrorOut):
-    """A refused workbook: nothing written; `rows` names the sheet, Excel row and column of each error (the
-    first 1,000; `truncated` when there were more)."""
-
-    rows: list[RowErrorOut] = []
-    truncated: bool = False
-
-
-SHOWN_IMPORT_ERRORS = 1000
-
-
-@router.post("/people/import", response={200: ImportOut, **WRITE_ERRORS, 422: ImportErrorOut})
+@router.post("/people/import", response={200: ImportOut, **WRITE_ERRORS, **IMPORT_ERRORS})
 def people_import(request: AuthedRequest, file: File[UploadedFile], dry_run: Form[bool] = False) -> Any:
-    """Import a .xlsx workbook, all rows or none (422 lists each error); people managers, in their scope."""
+    """Import a .xlsx workbook, all rows or none (422 lists each error); people managers, in their scope.
+    Counts: people, assignments, positions, ratings, disciplines."""
     if not permissions.can_manage_people(request.user):
         raise PermissionDenied(_("Bạn không có quyền nhập hồ sơ cán bộ."))
     form = PeopleImportForm(data={"dry_run": dry_run}, files=MultiValueDict({"file": [file]}))
     if not form.is_valid():
         raise ValidationError({name: list(messages) for name, messages in form.errors.items()})
     result = excel.people_import(actor=request.user, file=form.cleaned_data["file"], dry_run=dry_run)
-    if not result.ok:
-        shown = result.errors[:SHOWN_IMPORT_ERRORS]
-        return HttpStatus(422, {
-            "detail": _("Tệp có %(n)s lỗi; chưa ghi dòng nào.") % {"n": len(result.errors)},
-            "errors": {"file": [str(e) for e in shown]},
-            "rows": [{"sheet": e.sheet, "row": e.row, "column": e.column, "message": e.message} for e in shown],
-            "truncated": result.truncated or len(result.errors) > len(shown),
-        })
-    return {"dry_run": dry_run, "counts": result.counts}
+    return import_out(result) if result.ok else import_refused(result)
 
 
 class ExportFilters(In):

@@ -31,12 +31,10 @@ from chidao.procedures.models import (
 )
 
 from .common import READ_ERRORS, WRITE_ERRORS, Pager
+from .imports import IMPORT_ERRORS, ImportOut, import_out, import_refused
 from .inputs import XLSX, Id, In, binary, choice_check, file_response, filter_schema, units_in_force
 
 router = Router(tags=["procedures"])
-
-# The import error table shown at most (as the pages).
-MAX_IMPORT_ERRORS = 1000
 
 
 def require_edit(request: AuthedRequest) -> None:
@@ -230,37 +228,21 @@ def registry_template(request: AuthedRequest) -> Any:
     return file_response(excel.registry_template(), "mau-nhap-thu-tuc-hanh-chinh.xlsx", XLSX)
 
 
-class RegistryImportOut(Schema):
-    procedures: int
-    decisions: int
-    items: int
-    dry_run: bool
-
-
-def _import_errors(errors: list[Any], truncated: bool) -> ValidationError:
-    """An import refused: every row error (sheet, row, column: message) under `file`; nothing was written."""
-    messages = [str(e) for e in errors[:MAX_IMPORT_ERRORS]]
-    if truncated:
-        messages.append(_("Quá nhiều lỗi; đã dừng kiểm tra."))
-    return ValidationError({"file": messages})
-
-
 def _form_errors(form: Any) -> ValidationError:
     return ValidationError({name: [str(m) for m in messages] for name, messages in form.errors.items()})
 
 
-@router.post("/procedures/import", response={200: RegistryImportOut, **WRITE_ERRORS})
+@router.post("/procedures/import", response={200: ImportOut, **WRITE_ERRORS, **IMPORT_ERRORS})
 def registry_import(request: AuthedRequest, file: File[UploadedFile], dry_run: Form[bool] = False) -> Any:
     """Import the two-sheet workbook (reform office, administrators), all or nothing: any wrong row answers 422
-    with every error (sheet, row, column) and nothing is written; `dry_run` only checks."""
+    with every error (sheet, row, column) and nothing is written; `dry_run` only checks. Counts: procedures,
+    decisions, items."""
     _require_import(request)
     form = XlsxUploadForm({"dry_run": dry_run}, MultiValueDict({"file": [file]}))
     if not form.is_valid():
         raise _form_errors(form)
     result = excel.registry_import(actor=request.user, file=form.cleaned_data["file"], dry_run=dry_run)
-    if not result.ok:
-        raise _import_errors(result.errors, result.truncated)
-    return {**result.counts, "dry_run": result.dry_run}
+    return import_out(result) if result.ok else import_refused(result)
 
 
 # --- Publication decisions ------------------------------------------------------------------------------
@@ -451,12 +433,11 @@ class FiguresImportIn(In):
     dry_run: bool = Field(False, description="only check; write nothing")
 
 
-class FiguresImportOut(Schema):
+class FiguresImportOut(ImportOut):
+    """The import's shape (counts: created, replaced) with the period of the figures."""
+
     start: dt.date | None
     end: dt.date | None
-    created: int
-    replaced: int
-    dry_run: bool
 
 
 def _figures(filters: FigureFilters) -> tuple[figures.FiguresSummary, str]:
@@ -502,7 +483,7 @@ def figures_summary(request: AuthedRequest, filters: Query[FigureFilters]) -> An
             "slowest": figures.slowest_procedures(start=summary.start, end=summary.end, summary=summary)}
 
 
-@router.post("/procedures/figures/import", response={200: FiguresImportOut, **WRITE_ERRORS})
+@router.post("/procedures/figures/import", response={200: FiguresImportOut, **WRITE_ERRORS, **IMPORT_ERRORS})
 def figures_import(request: AuthedRequest, file: File[UploadedFile], options: Form[FiguresImportIn]) -> Any:
     """Import a one-stop-shop export of processing figures (reform office, administrators), all or nothing:
     any wrong row answers 422 with every error and nothing is written; `replace` replaces the same period's
@@ -520,9 +501,8 @@ def figures_import(request: AuthedRequest, file: File[UploadedFile], options: Fo
         actor=request.user, file=data["file"], period=data["period"], start=data["date_from"], end=data["date_to"],
         replace=data["replace"], dry_run=data["dry_run"], source=data["file"].name or "")
     if not result.ok:
-        raise _import_errors(result.errors, result.truncated)
-    return {"start": result.start, "end": result.end, "created": result.created, "replaced": result.replaced,
-            "dry_run": result.dry_run}
+        return import_refused(result)
+    return import_out(result, start=result.start, end=result.end)
 
 
 # --- One procedure (last: its path would otherwise shadow the paths above) ------------------------------

@@ -31,6 +31,7 @@ from chidao.programs.models import (
 )
 
 from .common import READ_ERRORS, WRITE_ERRORS, Pager
+from .imports import IMPORT_ERRORS, ImportOut, import_out, import_refused
 from .inputs import (
     XLSX,
     Date,
@@ -314,23 +315,10 @@ class AttachmentOut(Schema):
         return str(obj.uploaded_by)
 
 
-class DeliverableImportOut(Schema):
-    created: int
+class DeliverableImportOut(ImportOut):
+    """The import's shape (counts: deliverables) with the deliverables created."""
+
     items: list[DeliverableOut]
-
-
-class DeliverableRowErrorOut(Schema):
-    row: int
-    column: str
-    message: str
-
-
-class DeliverableImportErrorOut(Schema):
-    """The import wrote nothing: `rows` says what is wrong, row by row (row 0: the whole file)."""
-
-    detail: str
-    errors: dict[str, list[str]]
-    rows: list[DeliverableRowErrorOut] = []
 
 
 def _filtered(request: AuthedRequest, program: Program, filters: Any) -> QuerySet[Deliverable]:
@@ -369,25 +357,17 @@ def deliverable_import_template(request: AuthedRequest) -> Any:
 
 @router.post(
     "/programs/{program_id}/deliverables/import", tags=["deliverables"],
-    response={201: DeliverableImportOut, **WRITE_ERRORS, 422: DeliverableImportErrorOut},
+    response={201: DeliverableImportOut, **WRITE_ERRORS, **IMPORT_ERRORS},
 )
 def program_deliverables_import(request: AuthedRequest, program_id: int, file: File[UploadedFile]) -> Any:
     """Import deliverables from an .xlsx (standing office, administrators): all rows or none; 422 lists row errors."""
     program = selectors.program_get(user=request.user, pk=program_id)
     result = excel.deliverables_import(actor=request.user, program=program, file=file)
     if not result.ok:
-        messages = [
-            _("Dòng %(row)s, cột “%(column)s”: %(message)s") % {"row": e.row, "column": e.column, "message": e.message}
-            if e.row else e.message for e in result.errors
-        ]
-        return HttpStatus(422, {
-            "detail": _("Không nhập được: %(n)s lỗi, chưa ghi nội dung nào.") % {"n": len(result.errors)},
-            "errors": {"file": messages},
-            "rows": [{"row": e.row, "column": e.column, "message": e.message} for e in result.errors],
-        })
+        return import_refused(result)
     created = Deliverable.objects.filter(pk__in=[d.pk for d in result.created]).select_related(
         "lead_unit").prefetch_related("coordinating_units").order_by("code", "id")
-    return HttpStatus(201, {"created": len(result.created), "items": list(created)})
+    return HttpStatus(201, import_out(result, items=list(created)))
 
 
 @router.post(

@@ -58,6 +58,21 @@ def change_record_create(
     )
 
 
+def import_record_create(*, actor: User | None, model: type[models.Model], summary: str,
+                         after: dict[str, Any]) -> ChangeRecord:
+    """The ONE change record of an Excel import (action "import", on the model, no object): what was written,
+    counted, instead of one record per row."""
+    return ChangeRecord.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        action="import",
+        content_type=ContentType.objects.get_for_model(model),
+        object_id="",
+        object_repr=summary[:300],
+        after={k: _json_value(v) for k, v in after.items()},
+        reason=str(_("Nhập từ tệp Excel")),
+    )
+
+
 def change_records_for(obj: models.Model) -> models.QuerySet[ChangeRecord]:
     return ChangeRecord.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)

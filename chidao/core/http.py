@@ -1,6 +1,7 @@
 """What pages and the API share at the HTTP edge: the request type behind a login (`request.user` is a
 `User`), the file types, the download responses (in memory or from storage) and the import page answer."""
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -42,11 +43,21 @@ def stored_file_response(stored: FieldFile | Path, name: str, *, missing: str, m
     return FileResponse(handle, as_attachment=True, filename=name, content_type=mime)
 
 
-def import_page(request: HttpRequest, template: str, form: Any, result: Any) -> HttpResponse:
-    """An Excel import page: the form, then either the counts or the error table (first 1,000 errors);
-    a refused file or form answers 422, so htmx swaps it and a script sees the failure."""
+SHOWN_IMPORT_ERRORS = 1000  # the error table (page and API) shows at most this many
+
+
+def import_page(request: HttpRequest, template: str, form: Any, result: Any, *,
+                labels: Mapping[str, str] | None = None, summary: str = "", next_url: str = "", next_label: str = "",
+                context: Mapping[str, Any] | None = None) -> HttpResponse:
+    """An Excel import page: the form, then the one result template (core/import_result.html: the counts named by
+    `labels`, or the error table with the first 1,000 errors); a refused file or form answers 422, so htmx swaps
+    it and a script sees the failure. The page's template includes the result with `{% include
+    "core/import_result.html" %}` when `result` is set."""
     refused = (result is not None and not result.ok) or (request.method == "POST" and bool(form.errors))
+    counts = [(key, label, result.counts.get(key, 0)) for key, label in (labels or {}).items()] if result else []
     return render(request, template, {
-        "form": form, "result": result, "errors": result.errors[:1000] if result else [],
+        **(context or {}),
+        "form": form, "result": result, "errors": result.errors[:SHOWN_IMPORT_ERRORS] if result else [],
+        "counts": counts, "summary": summary, "next_url": next_url, "next_label": next_label,
         "max_mb": settings.CHIDAO_UPLOAD_MAX_BYTES // (1024 * 1024),
     }, status=422 if refused else 200)

@@ -8,6 +8,12 @@ The content must match the extension, so a renamed file is refused: a .pdf start
 .xlsx is a zip holding ``[Content_Types].xml`` and its main part (``word/document.xml``, ``xl/workbook.xml``); an
 .odt/.ods is a zip whose ``mimetype`` says so; a .doc/.xls is an OLE2 compound file; a .jpg/.png has its
 image signature. Limits: settings.CHIDAO_UPLOAD_MAX_BYTES; extensions: the caller's list.
+
+A zip container (.xlsx, .docx, .odt, .ods) is also refused, before any of its parts is parsed, when its members
+would unpack to more than settings.CHIDAO_UPLOAD_ZIP_MAX_UNPACKED_BYTES in total or one member unpacks to more
+than settings.CHIDAO_UPLOAD_ZIP_MAX_RATIO times its packed size (`zip_problem`). The sizes are the ones the
+archive declares; Python's zipfile never unpacks a member past its declared size (a member that lies fails its
+CRC check), so the declared sizes bound what any later reader (openpyxl, python-docx, the import reader) gets.
 """
 
 import os
@@ -22,6 +28,44 @@ from django.utils.translation import gettext as _
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 PNG = b"\x89PNG\r\n\x1a\n"
 HEAD = 16
+ZIP_EXTENSIONS = (".xlsx", ".docx", ".odt", ".ods")
+RATIO_FLOOR = 1024 * 1024  # members unpacking to less than this are never a bomb, whatever their ratio
+
+
+class ZipRefused(ValueError):
+    """A zip container over the unpacking limits; the message says why, in Vietnamese."""
+
+
+def zip_problem(file: Any) -> str | None:
+    """Why a zip container is refused before parsing (too much unpacked in total, or one member packed too
+    tightly), in Vietnamese, or None (also None for a file that is not a zip: the content check says so).
+    Reads only the archive's directory; the file is left at its start."""
+    if hasattr(file, "seek"):
+        file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+    finally:
+        if hasattr(file, "seek"):
+            file.seek(0)
+    limit, ratio = settings.CHIDAO_UPLOAD_ZIP_MAX_UNPACKED_BYTES, settings.CHIDAO_UPLOAD_ZIP_MAX_RATIO
+    if sum(m.file_size for m in members) > limit:
+        return _("Tệp nén bên trong quá lớn (giải nén vượt %(mb)s MB); không đọc tệp này.") % {
+            "mb": limit // (1024 * 1024)}
+    for m in members:
+        if m.file_size > min(RATIO_FLOOR, limit) and m.file_size > ratio * max(m.compress_size, 1):
+            return _("Tệp có phần nén bất thường (%(name)s nén %(r)s lần, cho phép %(max)s lần); không đọc tệp "
+                     "này.") % {"name": m.filename, "r": m.file_size // max(m.compress_size, 1), "max": ratio}
+    return None
+
+
+def zip_check(file: Any) -> None:
+    """Raise ZipRefused when `zip_problem` finds the container over the limits (readers call it first)."""
+    problem = zip_problem(file)
+    if problem is not None:
+        raise ZipRefused(problem)
 
 
 def _zip_parts(file: IO[bytes], *parts: str) -> bool:
@@ -82,6 +126,10 @@ def upload_problem(file: Any, *, extensions: Sequence[str]) -> str | None:
     limit = settings.CHIDAO_UPLOAD_MAX_BYTES
     if size > limit:
         return _("Tệp vượt quá dung lượng cho phép (%(mb)s MB).") % {"mb": limit // (1024 * 1024)}
+    if ext in ZIP_EXTENSIONS:
+        problem = zip_problem(file)
+        if problem is not None:
+            return problem
     check = SIGNATURES.get(ext)
     if check is not None:
         file.seek(0)

@@ -3,33 +3,22 @@
 URL patterns of this module are collected by personnel/urls.py.
 """
 
-from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from chidao.core.errors import PermissionDenied
 from chidao.core.http import AuthedRequest, import_page
-from chidao.core.uploads import upload_check
+from chidao.core.imports.forms import ImportForm
 
 from . import excel, permissions
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class PeopleImportForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Tệp Excel (.xlsx)"))
-    dry_run = forms.BooleanField(label=gettext_lazy("Chỉ kiểm tra, chưa ghi"), required=False)
-
-    def clean_file(self) -> UploadedFile:
-        """The shared upload check: .xlsx, not empty, within CHIDAO_UPLOAD_MAX_BYTES, a real workbook."""
-        file: UploadedFile = self.cleaned_data["file"]
-        upload_check(file, extensions=[".xlsx"], field=None)
-        return file
+PeopleImportForm = ImportForm  # the API's name for it
 
 
 @login_required
@@ -43,7 +32,9 @@ def people_import(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         result = excel.people_import(actor=request.user, file=form.cleaned_data["file"],
                                      dry_run=form.cleaned_data["dry_run"])
-    return import_page(request, "personnel/import.html", form, result)
+    return import_page(request, "personnel/import.html", form, result, labels={
+        "people": _("Hồ sơ cán bộ"), "assignments": _("Quá trình công tác"), "positions": _("Chức danh mới"),
+        "ratings": _("Xếp loại"), "disciplines": _("Kỷ luật")})
 
 
 @login_required

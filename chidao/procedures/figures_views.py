@@ -8,15 +8,15 @@ URL patterns of this module are collected by procedures/urls.py.
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,9 +25,9 @@ from chidao.core.dates import format_date
 from chidao.core.errors import PermissionDenied
 from chidao.core.forms import DATE_WIDGET
 from chidao.core.http import XLSX, AuthedRequest, import_page
+from chidao.core.imports.forms import ImportForm
 from chidao.core.models import Unit
 from chidao.core.periods import period_parse, periods_for_year
-from chidao.core.uploads import upload_check
 
 from . import excel, figures, permissions, selectors
 
@@ -37,15 +37,7 @@ def _require_edit(request: AuthedRequest) -> None:
         raise PermissionDenied(_("Chỉ cơ quan cải cách hành chính nhập dữ liệu thủ tục hành chính."))
 
 
-class XlsxUploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Tệp Excel (.xlsx)"))
-    dry_run = forms.BooleanField(label=gettext_lazy("Chỉ kiểm tra, chưa ghi"), required=False)
-
-    def clean_file(self) -> UploadedFile:
-        """The shared upload check: .xlsx, not empty, within CHIDAO_UPLOAD_MAX_BYTES, a real workbook."""
-        file: UploadedFile = self.cleaned_data["file"]
-        upload_check(file, extensions=[".xlsx"], field=None)
-        return file
+XlsxUploadForm = ImportForm  # the API's name for it
 
 
 class FiguresImportForm(XlsxUploadForm):
@@ -137,7 +129,17 @@ def figures_import(request: AuthedRequest) -> HttpResponse:
         result = excel.figures_import(
             actor=request.user, file=data["file"], period=data["period"], start=data["date_from"],
             end=data["date_to"], replace=data["replace"], dry_run=data["dry_run"], source=data["file"].name or "")
-    return import_page(request, "procedures/figures_import.html", form, result)
+    if result is None or not result.ok:
+        return import_page(request, "procedures/figures_import.html", form, result)
+    assert result.start is not None and result.end is not None  # an import that went through has its period
+    start, end = result.start.strftime("%d/%m/%Y"), result.end.strftime("%d/%m/%Y")
+    return import_page(
+        request, "procedures/figures_import.html", form, result,
+        labels={"created": _("Số liệu mới"), "replaced": _("Số liệu thay thế")},
+        summary=_("Kỳ số liệu: từ %(s)s đến %(e)s.") % {"s": start, "e": end},
+        next_url=reverse("procedure_figures") + "?" + urlencode(
+            {"date_from": start, "date_to": end, "year": result.end.year}),
+        next_label=_("Xem số liệu"))
 
 
 @login_required
@@ -149,7 +151,8 @@ def registry_import(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         result = excel.registry_import(actor=request.user, file=form.cleaned_data["file"],
                                        dry_run=form.cleaned_data["dry_run"])
-    return import_page(request, "procedures/import.html", form, result)
+    return import_page(request, "procedures/import.html", form, result, labels={
+        "procedures": _("Thủ tục"), "decisions": _("Quyết định công bố"), "items": _("Thủ tục trong quyết định")})
 
 
 @login_required

@@ -1,22 +1,19 @@
 """Deliverables to and from Excel: export of the list as filtered, the import template, and the
 all-or-nothing import with a row-by-row error report."""
 
-import datetime as dt
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any
 
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from chidao.core import imports as ci
 from chidao.core.errors import PermissionDenied, ValidationError
-from chidao.core.excel import cell_text, find_header, parse_date, safe_cell, write_table
+from chidao.core.excel import find_header, safe_cell, write_table
 from chidao.core.models import Unit, User
-from chidao.core.text import fold
 
 from . import permissions, services
 from .models import DeadlineClass, Deliverable, Kind, Program
@@ -65,7 +62,7 @@ def deliverables_export(*, program: Program, deliverables: Iterable[Deliverable]
                      f"(Số liệu đến ngày {today.strftime('%d/%m/%Y')})"],
         headers=EXPORT_HEADERS, rows=rows, widths=[5, 8, 11, 50, 28, 30, 20, 12, 12, 18, 12, 16, 12, 22],
     )
-    return _save(wb)
+    return ci.workbook_bytes(wb)
 
 
 def import_template() -> bytes:
@@ -87,154 +84,126 @@ def import_template() -> bytes:
     units.append(["Mã", "Tên đơn vị"])
     for code, name in Unit.objects.current().order_by("name").values_list("code", "name"):
         units.append([safe_cell(code), safe_cell(name)])
-    return _save(wb)
-
-
-def _save(wb: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return ci.workbook_bytes(wb)
 
 
 @dataclass
-class RowError:
-    row: int
-    column: str
-    message: str
+class ImportResult(ci.ImportResult):
+    """The framework's result, with the deliverables created (the API answers with them)."""
 
-
-@dataclass
-class ImportResult:
     created: list[Deliverable] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
-@dataclass
-class _Row:
-    row: int
-    code: str
-    kind: str
-    title: str
-    lead_unit: Unit
-    coordinating_units: list[Unit]
-    responsible_leader: str
-    original_deadline: dt.date
-    description: str
+def _specs(units: Any) -> list[ci.Column]:
+    with translation.override("vi"):
+        kinds = ci.choice_lookup(Kind)
+    return [
+        ci.column(Deliverable, "code", IMPORT_COLUMNS["code"]),
+        ci.column(Deliverable, "kind", IMPORT_COLUMNS["kind"], choices=kinds,
+                  choice_names=", ".join(str(k.label) for k in Kind)),
+        ci.column(Deliverable, "title", IMPORT_COLUMNS["title"]),
+        ci.Column("lead_unit", IMPORT_COLUMNS["lead_unit"], kind=ci.REF, required=True, resolve=units,
+                  messages={"unknown": _UNKNOWN_UNIT, "required": _UNKNOWN_UNIT}),
+        ci.Column("coordinating_units", IMPORT_COLUMNS["coordinating_units"]),
+        ci.column(Deliverable, "responsible_leader", IMPORT_COLUMNS["responsible_leader"]),
+        ci.column(Deliverable, "original_deadline", IMPORT_COLUMNS["original_deadline"], serials=False,
+                  messages={"required": "Thiếu thời hạn.", "invalid": "Ngày “%(v)s” không đúng dạng dd/mm/yyyy."}),
+        ci.column(Deliverable, "description", IMPORT_COLUMNS["description"]),
+    ]
 
 
-def _unit_lookup() -> dict[str, Unit]:
-    lookup: dict[str, Unit] = {}
-    for unit in Unit.objects.all():
-        for key in (unit.code, unit.name, unit.short_name):
-            if key:
-                lookup.setdefault(fold(key), unit)
-    return lookup
+_UNKNOWN_UNIT = "Không tìm thấy đơn vị “%(v)s”."
+
+
+class _Reader:
+    """The rows of one import, read by their specs and checked against the program."""
+
+    def __init__(self, program: Program, result: ImportResult, sheet: str) -> None:
+        self.program, self.result, self.sheet = program, result, sheet
+        self.err = ci.Errors(result, {sheet: IMPORT_COLUMNS})
+        self.units = ci.unit_lookup()
+        self.specs = _specs(self.units)
+        self.existing = set(Deliverable.objects.filter(program=program).values_list("code", flat=True))
+        self.seen: dict[str, int] = {}
+        self.rows: list[tuple[int, dict[str, Any]]] = []
+
+    def row(self, r: int, values: list[Any]) -> None:
+        n = len(self.err)
+        v = ci.cells_read(self.specs, values, self.err, self.sheet, r)
+        code, deadline = v["code"], v["original_deadline"]
+        if code in self.existing:
+            self.err(self.sheet, r, "code", _("Số thứ tự %(code)s đã có trong chương trình.") % {"code": code})
+        elif code in self.seen:
+            self.err(self.sheet, r, "code", _("Số thứ tự %(code)s trùng với dòng %(row)s.") % {
+                "code": code, "row": self.seen[code]})
+        elif code:
+            self.seen[code] = r
+        v["coordinating_units"] = self._coordinating(r, v["coordinating_units"] or "")
+        if deadline is not None and deadline < self.program.issued_on:
+            self.err(self.sheet, r, "original_deadline", _(
+                "Thời hạn không được trước ngày ban hành chương trình (%(d)s).") % {
+                "d": self.program.issued_on.strftime("%d/%m/%Y")})
+        if len(self.err) == n:
+            self.rows.append((r, v))
+
+    def _coordinating(self, r: int, text: str) -> list[Unit]:
+        found: list[Unit] = []
+        for name in text.replace("\n", ";").split(";"):
+            if name.strip():
+                unit = self.units(name.strip())
+                if unit is None:
+                    self.err(self.sheet, r, "coordinating_units", _(_UNKNOWN_UNIT) % {"v": name.strip()})
+                else:
+                    found.append(unit)
+        return found
 
 
 def deliverables_import(*, actor: User, program: Program, file: IO[bytes]) -> ImportResult:
     """Validate every row, then create all deliverables in one transaction, or none.
 
-    Each error names its Excel row and column. Nothing is written when any row is wrong.
+    Each error names its Excel row and column. Nothing is written when any row is wrong. Each deliverable is
+    created by `services.deliverable_create` (its own rules and change record); the import adds ONE record.
     """
     if not permissions.can_manage_programs(actor):
         raise PermissionDenied(_("Bạn không có quyền nhập danh mục nội dung."))
-    result = ImportResult()
+    result = ImportResult(counts={"deliverables": 0})
+    wb = ci.import_open(file, result)
+    if wb is None:
+        return result
     try:
-        wb = load_workbook(file, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises several types for a file that is not a workbook
-        result.errors.append(RowError(0, "", _("Tệp không phải bảng tính Excel (.xlsx) hợp lệ.")))
-        return result
-    ws = wb.worksheets[0]
-    header = find_header(ws, IMPORT_COLUMNS, REQUIRED)
-    if header is None:
-        result.errors.append(RowError(0, "", _("Không tìm thấy dòng tiêu đề có đủ các cột: %(cols)s.") % {
-            "cols": ", ".join(IMPORT_COLUMNS[f][0] for f in REQUIRED)}))
-        return result
-    # Workbooks are Vietnamese whatever the UI language; accept the codes and the current labels too.
-    with translation.override("vi"):
-        kinds = {fold(str(k.label)): k.value for k in Kind}
-    kinds |= {fold(str(k.label)): k.value for k in Kind} | {k.value: k.value for k in Kind}
-    units = _unit_lookup()
-    existing = set(Deliverable.objects.filter(program=program).values_list("code", flat=True))
-    seen: dict[str, int] = {}
-    rows: list[_Row] = []
-    col = header.columns
-    for r, values in enumerate(ws.iter_rows(min_row=header.row + 1, values_only=True), start=header.row + 1):
-        def get(name: str, values: tuple = values) -> object:
-            i = col.get(name)
-            return values[i] if i is not None and i < len(values) else None
-
-        if all(cell_text(v) == "" for v in values):
-            continue
-        errors: list[RowError] = []
-
-        def err(column: str, message: str, r: int = r, errors: list[RowError] = errors) -> None:
-            errors.append(RowError(r, IMPORT_COLUMNS[column][0], message))
-
-        code = cell_text(get("code"))
-        if not code:
-            err("code", _("Thiếu số thứ tự."))
-        elif code in existing:
-            err("code", _("Số thứ tự %(code)s đã có trong chương trình.") % {"code": code})
-        elif code in seen:
-            err("code", _("Số thứ tự %(code)s trùng với dòng %(row)s.") % {"code": code, "row": seen[code]})
-        else:
-            seen[code] = r
-        kind = kinds.get(fold(cell_text(get("kind"))))
-        if kind is None:
-            err("kind", _("Loại “%(v)s” không hợp lệ; chọn một trong: %(all)s.") % {
-                "v": cell_text(get("kind")), "all": ", ".join(str(k.label) for k in Kind)})
-        title = cell_text(get("title"))
-        if not title:
-            err("title", _("Thiếu tên nội dung."))
-        lead = units.get(fold(cell_text(get("lead_unit"))))
-        if lead is None:
-            err("lead_unit", _("Không tìm thấy đơn vị “%(v)s”.") % {"v": cell_text(get("lead_unit"))})
-        coordinating: list[Unit] = []
-        for name in cell_text(get("coordinating_units")).replace("\n", ";").split(";"):
-            if name.strip():
-                unit = units.get(fold(name))
-                if unit is None:
-                    err("coordinating_units", _("Không tìm thấy đơn vị “%(v)s”.") % {"v": name.strip()})
-                else:
-                    coordinating.append(unit)
-        deadline: dt.date | None = None
+        ws = wb.worksheets[0]
+        header = find_header(ws, IMPORT_COLUMNS, REQUIRED)
+        if header is None:
+            return result.refuse(ci.header_missing(IMPORT_COLUMNS, REQUIRED))
+        reader = _Reader(program, result, ws.title)
         try:
-            deadline = parse_date(get("original_deadline"))
-            if deadline is None:
-                err("original_deadline", _("Thiếu thời hạn."))
-            elif deadline < program.issued_on:
-                err("original_deadline", _("Thời hạn không được trước ngày ban hành chương trình (%(d)s).") % {
-                    "d": program.issued_on.strftime("%d/%m/%Y")})
-        except ValueError:
-            err("original_deadline", _("Ngày “%(v)s” không đúng dạng dd/mm/yyyy.") % {
-                "v": cell_text(get("original_deadline"))})
-        if errors:
-            result.errors.extend(errors)
-            continue
-        assert kind is not None and lead is not None and deadline is not None
-        rows.append(_Row(r, code, kind, title, lead, coordinating, cell_text(get("responsible_leader")),
-                         deadline, cell_text(get("description"))))
-    if not rows and not result.errors:
-        result.errors.append(RowError(0, "", _("Tệp không có dòng dữ liệu nào.")))
-    if result.errors:
-        return result
-    try:
-        with transaction.atomic():
-            for row in rows:
-                result.created.append(services.deliverable_create(
-                    actor=actor, program=program, code=row.code, kind=row.kind, title=row.title,
-                    lead_unit=row.lead_unit, coordinating_units=row.coordinating_units,
-                    responsible_leader=row.responsible_leader, original_deadline=row.original_deadline,
-                    description=row.description,
-                ))
-    except ValidationError as exc:
-        result.created = []
-        for column, messages in exc.message_dict.items():
-            result.errors.extend(RowError(row.row, column, m) for m in messages)
+            for r, values, _raw in ci.data_rows(ws, header, list(IMPORT_COLUMNS), blank_by_fields=False):
+                reader.row(r, values)
+        except ci.TooManyErrors:
+            result.truncated = True
+    finally:
+        wb.close()
+    if not reader.rows and not result.errors:
+        result.refuse(_("Tệp không có dòng dữ liệu nào."))
+    result.sort([reader.sheet], {reader.sheet: IMPORT_COLUMNS})
+    if not result.errors:
+        _write(result, actor=actor, program=program, sheet=reader.sheet, rows=reader.rows)
     return result
 
+
+def _write(result: ImportResult, *, actor: User, program: Program, sheet: str,
+           rows: list[tuple[int, dict[str, Any]]]) -> None:
+    def write() -> None:
+        for r, v in rows:
+            try:
+                result.created.append(services.deliverable_create(actor=actor, program=program, **v))
+            except ValidationError as exc:
+                for column, messages in exc.message_dict.items():
+                    label = IMPORT_COLUMNS.get(column, [column])[0]
+                    result.errors.extend(ci.RowError(sheet, r, label, m) for m in messages)
+        result.counts["deliverables"] = len(result.created)
+
+    if not ci.import_write(result, actor=actor, model=Deliverable, write=write, summary=_(
+            "Nhập nội dung Chương trình số %(p)s từ Excel: %(n)s nội dung") % {"p": program.number, "n": len(rows)}):
+        result.created = []
+        result.counts["deliverables"] = 0

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from chidao.core.errors import ConflictError, PermissionDenied, ValidationError
 from chidao.core.forms import form_apply_errors
 from chidao.core.htmx import hx_redirect
-from chidao.core.http import XLSX, AuthedRequest, file_response, stored_file_response
+from chidao.core.http import XLSX, AuthedRequest, file_response, import_page, stored_file_response
 
 from . import excel, permissions, selectors, services
 from .forms import (
@@ -325,9 +325,7 @@ def deliverable_import(request: AuthedRequest, pk: int) -> HttpResponse:
         if result.ok:
             messages.success(request, _("Đã nhập %(n)s nội dung.") % {"n": len(result.created)})
             return redirect("deliverable_list", pk=program.pk)
-    status = 422 if (result is not None and not result.ok) or (request.method == "POST" and form.errors) else 200
-    return render(request, "programs/import.html", {"program": program, "form": form, "result": result},
-                  status=status)
+    return import_page(request, "programs/import.html", form, result, context={"program": program})
 
 
 @login_required

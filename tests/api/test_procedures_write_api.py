@@ -334,8 +334,8 @@ def test_figures_import_all_or_nothing(client, bearer, registry):
 
     done = client.post(url, {"file": _upload([[1, "A.01", "A", 9, 5, 3, 1]]), "period": "2021-Q4"},
                        **bearer("reform"))
-    assert (done.status_code, done.json()) == (200, {"start": "2021-09-15", "end": "2021-12-14", "created": 1,
-                                                     "replaced": 0, "dry_run": False})
+    assert (done.status_code, done.json()) == (200, {"start": "2021-09-15", "end": "2021-12-14", "dry_run": False,
+                                                     "counts": {"created": 1, "replaced": 0}})
     figure = ProcessingFigure.objects.get()
     assert (figure.procedure, figure.received, figure.on_time, figure.late, figure.pending, figure.source) == (
         registry["a"], 9, 5, 3, 1, "mot-cua.xlsx")
@@ -375,9 +375,9 @@ def test_registry_export_template_and_import(client, bearer, registry, proc_unit
     wb.save(buffer)
     ok = client.post("/api/v1/procedures/import", {"file": SimpleUploadedFile("t.xlsx", buffer.getvalue()),
                                                    "dry_run": "true"}, **bearer("reform"))
-    assert ok.json() == {"procedures": 1, "decisions": 0, "items": 0, "dry_run": True}
+    assert ok.json() == {"dry_run": True, "counts": {"procedures": 1, "decisions": 0, "items": 0}}
     assert Procedure.objects.count() == 3
     ok = client.post("/api/v1/procedures/import", {"file": SimpleUploadedFile("t.xlsx", buffer.getvalue())},
                      **bearer("reform"))
-    assert ok.json() == {"procedures": 1, "decisions": 0, "items": 0, "dry_run": False}
+    assert ok.json() == {"dry_run": False, "counts": {"procedures": 1, "decisions": 0, "items": 0}}
     assert Procedure.objects.get(code="9.001").name == "Cấp phép mới"

@@ -373,7 +373,7 @@ def test_the_excel_import_writes_every_row(client, program, units, bearer):
                            **bearer("office"))
     assert response.status_code == 201
     body = response.json()
-    assert body["created"] == 2
+    assert (body["dry_run"], body["counts"]) == (False, {"deliverables": 2})
     assert [(i["code"], i["kind"], i["lead_unit"], i["original_deadline"]) for i in body["items"]] == [
         ("01", "de_an", "Sở Nội vụ", "2021-06-30"), ("02", "chuyen_de", "Sở Tài chính", "2021-12-31")]
     assert Deliverable.objects.count() == 2
@@ -386,13 +386,14 @@ def test_a_bad_row_makes_the_import_write_nothing(client, program, bearer):
     response = client.post(url, {"file": xlsx(rows)}, **bearer("office"))
     assert response.status_code == 422
     body = response.json()
-    assert body["detail"] == "Không nhập được: 2 lỗi, chưa ghi nội dung nào."
+    assert body["detail"] == "Tệp có 2 lỗi; chưa ghi dòng nào."
     assert body["rows"] == [
-        {"row": 4, "column": "Loại", "message":
+        {"sheet": "Sheet", "row": 4, "column": "Loại", "message":
          "Loại “Báo cáo” không hợp lệ; chọn một trong: chuyên đề, đề án, đề tài, kế hoạch, nhiệm vụ."},
-        {"row": 4, "column": "Đơn vị chủ trì", "message": "Không tìm thấy đơn vị “Sở Không Có”."},
+        {"sheet": "Sheet", "row": 4, "column": "Đơn vị chủ trì", "message": "Không tìm thấy đơn vị “Sở Không Có”."},
     ]
-    assert body["errors"]["file"][1] == "Dòng 4, cột “Đơn vị chủ trì”: Không tìm thấy đơn vị “Sở Không Có”."
+    assert body["errors"]["file"][1] == "Sheet, dòng 4, cột Đơn vị chủ trì: Không tìm thấy đơn vị “Sở Không Có”."
+    assert body["truncated"] is False
     refused = client.post(url, {"file": xlsx(GOOD_ROWS)}, **bearer("steering"))
     assert (refused.status_code, refused.json()["detail"]) == (403, "Bạn không có quyền nhập danh mục nội dung.")
     assert client.post(url, {"file": xlsx(GOOD_ROWS)}, **bearer("office", "read")).status_code == 403

@@ -15,8 +15,9 @@ from docx import Document
 from openpyxl import Workbook
 
 from chidao.core.errors import ValidationError
-from chidao.core.models import ChangeRecord
+from chidao.core.models import ChangeRecord, Role, User
 from chidao.core.uploads import upload_check, upload_problem
+from chidao.personnel import excel as people_excel
 from chidao.personnel.models import Person
 from chidao.procedures import services as procedure_services
 from chidao.procedures.models import Level, Procedure, ProcessingFigure, PublicationDecision
@@ -259,3 +260,46 @@ def test_the_decision_service_refuses_a_renamed_file(world):
     assert err.value.message_dict == {"file": ["Nội dung tệp không đúng định dạng .pdf (tệp hỏng hoặc đã bị đổi "
                                                "đuôi)."]}
     assert PublicationDecision.objects.count() == 0
+
+
+def _small_bomb() -> bytes:
+    """A tiny workbook whose sheet unpacks to 2 MB of spaces (compressed about 1,000 to 1)."""
+    wb = Workbook()
+    wb.active.append(["x"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src:
+        parts = {i.filename: src.read(i.filename) for i in src.infolist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(b"<sheetData>",
+                                                                                  b" " * 2_000_000 + b"<sheetData>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_zip_bomb_is_refused_before_parsing_and_nothing_is_written(settings):
+    # Given tiny unpacking limits and a workbook whose sheet unpacks far beyond its packed size
+    settings.CHIDAO_UPLOAD_ZIP_MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+    settings.CHIDAO_UPLOAD_ZIP_MAX_RATIO = 100
+    data = _small_bomb()
+    admin = User.objects.create(username="bomb-admin", role=Role.ADMIN, is_superuser=True)
+    # When it is uploaded, or imported directly
+    problem = upload_problem(SimpleUploadedFile("ds.xlsx", data), extensions=[".xlsx"])
+    result = people_excel.people_import(actor=admin, file=io.BytesIO(data))
+    # Then both refuse it by its ratio, with no row, and nothing is written
+    assert problem is not None and problem.startswith("Tệp có phần nén bất thường (xl/worksheets/sheet1.xml nén ")
+    assert [(e.sheet, e.row, e.column, e.message) for e in result.errors] == [("", 0, "", problem)]
+    assert Person.objects.count() == 0
+    # And over the total limit, the message names it
+    settings.CHIDAO_UPLOAD_ZIP_MAX_UNPACKED_BYTES = 1024 * 1024
+    assert upload_problem(SimpleUploadedFile("ds.xlsx", data), extensions=[".xlsx"]) == (
+        "Tệp nén bên trong quá lớn (giải nén vượt 1 MB); không đọc tệp này.")
+    # And a normal workbook passes
+    settings.CHIDAO_UPLOAD_ZIP_MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+    wb = Workbook()
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    assert upload_problem(SimpleUploadedFile("ok.xlsx", buffer.getvalue()), extensions=[".xlsx"]) is None

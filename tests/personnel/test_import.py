@@ -11,8 +11,9 @@ from django.core.management.base import CommandError
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
+from chidao.core.imports import Book
 from chidao.core.models import ChangeRecord
-from chidao.personnel import excel, services
+from chidao.personnel import excel, imports, services
 from chidao.personnel.models import AccessLog, Assignment, Discipline, Person, Position, Rating
 
 PEOPLE_HEADERS = ["STT", "Mã hồ sơ", "Họ và tên", "Ngày sinh", "Giới tính (Nam/Nữ)", "Quê quán", "Ngày vào Đảng",
@@ -268,7 +269,7 @@ class TestImport:
             ("Cán bộ", "Không tìm thấy dòng tiêu đề có đủ các cột: Mã hồ sơ, Họ và tên, Ngày sinh, Giới tính.")]
 
     def test_a_large_import_refreshes_planner_statistics(self, users, posts, monkeypatch):
-        monkeypatch.setattr(excel, "ANALYZE_FROM", 1)
+        monkeypatch.setattr(imports, "ANALYZE_FROM", 1)
         result = excel.people_import(actor=users["admin"], file=good_file())
         assert (result.ok, Person.objects.count()) == (True, 3)
 
@@ -314,6 +315,39 @@ class TestScope:
         assert [(e.sheet, e.row, e.message) for e in result.errors] == [
             ("Xếp loại", 5, f"Không tìm thấy mã hồ sơ {other.code} trong sheet “Cán bộ” hoặc trong cơ sở dữ liệu.")]
         assert Rating.objects.count() == 0
+
+    def test_the_office_may_not_write_phone_or_email(self, users, posts):
+        # Given the standing office, which reads records with phone and e-mail masked
+        before = counts()
+        # When it imports a file with a phone on one row and an e-mail on another
+        result = excel.people_import(actor=users["office"], file=workbook(
+            people=[["CB001", "Nguyễn Văn An", "05/03/1975", "Nam", "", "", "", "0912345678", ""],
+                    ["CB002", "Trần Thị Bình", "05/03/1980", "Nữ", "", "", "", "", "binh@example.vn"],
+                    ["CB003", "Lê Văn Cường", "05/03/1980", "Nam", "", "", "", "", ""]]))
+        # Then those cells are errors and nothing is written
+        assert [(e.sheet, e.row, e.column, e.message) for e in result.errors] == [
+            ("Cán bộ", 5, "Điện thoại", "Bạn không được ghi cột “Điện thoại” (thông tin nhạy cảm); để trống cột này."),
+            ("Cán bộ", 6, "Email", "Bạn không được ghi cột “Email” (thông tin nhạy cảm); để trống cột này."),
+        ]
+        assert counts() == before
+        # And without them the office's import goes through
+        result = excel.people_import(actor=users["office"], file=workbook(
+            people=[["CB003", "Lê Văn Cường", "05/03/1980", "Nam", "", "", "", "", ""]]))
+        assert (result.errors, Person.objects.count()) == ([], 1)
+
+    def test_a_value_longer_than_its_field_is_a_row_error(self, users, posts):
+        # Given codes and titles longer than the model fields (32 and 200 characters)
+        before = counts()
+        result = excel.people_import(actor=users["admin"], file=workbook(
+            people=[["C" * 40, "Nguyễn Văn An", "05/03/1975", "Nam", "", "", "", "", ""]],
+            assignments=[["C" * 40, "SNV", "T" * 201, "", "", "tuyển dụng", "01/01/2000", "", ""]]))
+        # Then each is an error on its row and column, and nothing is written
+        assert [(e.sheet, e.row, e.column, e.message) for e in result.errors] == [
+            ("Cán bộ", 5, "Mã hồ sơ", "Mã hồ sơ dài quá 32 ký tự."),
+            ("Quá trình công tác", 5, "Mã hồ sơ", "Mã hồ sơ dài quá 32 ký tự."),
+            ("Quá trình công tác", 5, "Chức danh", "Chức danh dài quá 200 ký tự."),
+        ]
+        assert counts() == before
 
     def test_others_may_not_import(self, users, posts):
         with pytest.raises(excel.PermissionDenied):
@@ -395,7 +429,7 @@ class TestViews:
         assert Person.objects.count() == 0
 
     def test_good_upload_shows_counts(self, client, users, posts):
-        client.force_login(users["office"])
+        client.force_login(users["admin"])  # the file has phones and e-mails: the office may not write them
         response = client.post("/can-bo/nhap-excel/",
                                {"file": SimpleUploadedFile("ds.xlsx", good_file().getvalue())})
         assert response.status_code == 200
@@ -463,7 +497,7 @@ class TestCommand:
 class TestReader:
     def test_fast_reader_agrees_with_openpyxl(self, db):
         data = good_file().getvalue()
-        fast = excel._Book(io.BytesIO(data))
+        fast = Book(io.BytesIO(data))
         slow = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
 
         def trimmed(rows):
@@ -511,7 +545,7 @@ class TestReader:
         with zipfile.ZipFile(buffer, "w") as z:
             for name, text in parts.items():
                 z.writestr(name, text)
-        rows = list(excel._Book(io.BytesIO(buffer.getvalue())).worksheets[0].iter_rows())
+        rows = list(Book(io.BytesIO(buffer.getvalue())).worksheets[0].iter_rows())
         assert rows == [("DANH SÁCH",), (), ("Mã hồ sơ", "Họ và tên", "Ngày sinh", None, "Giới tính"),
                         ("CB001", "Nguyễn Văn An", dt.datetime(1975, 3, 10), None, "Nam")]
         buffer.seek(0)

@@ -51,6 +51,20 @@ def test_import_creates_every_row_with_history(program, users, units):
     assert ChangeRecord.objects.filter(action="create", content_type__model="deliverable").count() == 2
 
 
+def test_a_code_longer_than_its_field_is_a_row_error_and_nothing_is_written(program, users):
+    # Given a code of 40 characters (the field holds 16: PostgreSQL answered 500, SQLite stored it whole)
+    rows = GOOD + [["C" * 40, "Đề án", "Quá dài", "SNV", "", "N" * 151, "30/06/2021", ""]]
+    changes_before = ChangeRecord.objects.count()
+    # When it is imported
+    result = excel.deliverables_import(actor=users["office"], program=program, file=_office_workbook(rows))
+    # Then the row says so, by column, and nothing is written
+    assert [(e.row, e.column, e.message) for e in result.errors] == [
+        (7, "Số thứ tự", "Số thứ tự dài quá 16 ký tự."),
+        (7, "Lãnh đạo phụ trách", "Lãnh đạo phụ trách dài quá 150 ký tự."),
+    ]
+    assert (Deliverable.objects.count(), ChangeRecord.objects.count()) == (0, changes_before)
+
+
 def test_one_bad_row_writes_nothing_and_every_error_names_its_row_and_column(program, users):
     rows = GOOD + [
         ["03", "Báo cáo", "", "Sở Không Có", "Sở Nội vụ; Ban Ma", "", "31/02/2021", ""],
