@@ -3,7 +3,7 @@ actor may write (the reform office or an administrator), validates, writes, and 
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -162,6 +162,38 @@ def _line_label(n: int, line: Line) -> str:
     return _("Mục %(n)s (%(code)s)") % {"n": n, "code": line[0].code}
 
 
+def _line_shape_problem(procedure: Procedure, action: str, replaces: Procedure | None, seen: set[int]) -> str:
+    """What is wrong with a decision line on its own (its action, what it replaces, a repeat), or ""."""
+    if action not in ItemAction.values:
+        return _("nội dung công bố “%(a)s” không hợp lệ.") % {"a": action}
+    if action == ItemAction.REPLACED and replaces is None:
+        return _("thay thế phải ghi rõ thủ tục bị thay thế.")
+    if action != ItemAction.REPLACED and replaces is not None:
+        return _("chỉ thủ tục thay thế mới ghi thủ tục bị thay thế.")
+    if replaces is not None and replaces.pk == procedure.pk:
+        return _("thủ tục không thể thay thế chính nó.")
+    if procedure.pk in seen or (replaces is not None and replaces.pk in seen):
+        return _("thủ tục đã có ở mục khác của quyết định này.")
+    return ""
+
+
+def _line_status_problem(procedure: Procedure, action: str, replaces: Procedure | None, effective_on: dt.date,
+                         status: Callable[[int], str], later: Callable[[int], bool]) -> str:
+    """What is wrong with a decision line given the procedures' status on its effective date, or ""."""
+    if later(procedure.pk) or (replaces is not None and later(replaces.pk)):
+        return _("thủ tục đã có quyết định công bố có hiệu lực sau ngày %(d)s.") % {"d": _d(effective_on)}
+    if action == ItemAction.NEW and status(procedure.pk) != NOT_YET:
+        return _("thủ tục đã được công bố trước đó (không công bố mới lại).")
+    if action in (ItemAction.AMENDED, ItemAction.ABOLISHED) and status(procedure.pk) != IN_FORCE:
+        return _("thủ tục không có hiệu lực vào ngày %(d)s.") % {"d": _d(effective_on)}
+    if action == ItemAction.REPLACED and status(procedure.pk) != NOT_YET:
+        return _("thủ tục thay thế phải là thủ tục chưa được công bố.")
+    if action == ItemAction.REPLACED and replaces is not None and status(replaces.pk) != IN_FORCE:
+        return _("thủ tục bị thay thế %(code)s không có hiệu lực vào ngày %(d)s.") % {
+            "code": replaces.code, "d": _d(effective_on)}
+    return ""
+
+
 def _validate_items(lines: Sequence[Line], effective_on: dt.date) -> list[ValidationError]:
     """One error per faulty line ("Mục n (code): ...", with `params["n"]`, the line's 1-based position, so a
     form can point at its own line); statuses come from the items already recorded."""
@@ -184,28 +216,8 @@ def _validate_items(lines: Sequence[Line], effective_on: dt.date) -> list[Valida
     for n, line in enumerate(lines, start=1):
         procedure, action, replaces = line
         label = _line_label(n, line)
-        problem = ""
-        if action not in ItemAction.values:
-            problem = _("nội dung công bố “%(a)s” không hợp lệ.") % {"a": action}
-        elif action == ItemAction.REPLACED and replaces is None:
-            problem = _("thay thế phải ghi rõ thủ tục bị thay thế.")
-        elif action != ItemAction.REPLACED and replaces is not None:
-            problem = _("chỉ thủ tục thay thế mới ghi thủ tục bị thay thế.")
-        elif replaces is not None and replaces.pk == procedure.pk:
-            problem = _("thủ tục không thể thay thế chính nó.")
-        elif procedure.pk in seen or (replaces is not None and replaces.pk in seen):
-            problem = _("thủ tục đã có ở mục khác của quyết định này.")
-        elif later(procedure.pk) or (replaces is not None and later(replaces.pk)):
-            problem = _("thủ tục đã có quyết định công bố có hiệu lực sau ngày %(d)s.") % {"d": _d(effective_on)}
-        elif action == ItemAction.NEW and status(procedure.pk) != NOT_YET:
-            problem = _("thủ tục đã được công bố trước đó (không công bố mới lại).")
-        elif action in (ItemAction.AMENDED, ItemAction.ABOLISHED) and status(procedure.pk) != IN_FORCE:
-            problem = _("thủ tục không có hiệu lực vào ngày %(d)s.") % {"d": _d(effective_on)}
-        elif action == ItemAction.REPLACED and status(procedure.pk) != NOT_YET:
-            problem = _("thủ tục thay thế phải là thủ tục chưa được công bố.")
-        elif action == ItemAction.REPLACED and replaces is not None and status(replaces.pk) != IN_FORCE:
-            problem = _("thủ tục bị thay thế %(code)s không có hiệu lực vào ngày %(d)s.") % {
-                "code": replaces.code, "d": _d(effective_on)}
+        problem = (_line_shape_problem(procedure, action, replaces, seen)
+                   or _line_status_problem(procedure, action, replaces, effective_on, status, later))
         if problem:
             errors.append(ValidationError("%(label)s: %(problem)s", code="item",
                                           params={"label": label, "problem": problem, "n": n}))

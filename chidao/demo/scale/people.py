@@ -180,28 +180,7 @@ def people_write(writer: Writer, gen: PeopleGen, *, t: int, extra: int, seed: in
                 unit=c.unit, position=c.post, position_since=c.since, created_at=now, updated_at=now,
             )
             people.append(person)
-            # Service history: earlier posts (lower posts of the unit, one in four elsewhere), then the current.
-            leaders, staff = gen.posts[c.unit.pk]
-            lower = [p for p in leaders if p.level < level] + [p for p in staff if p.pk != c.post.pk]
-            steps: list[tuple[Position, dt.date, str]] = []
-            for i, start in enumerate(c.starts):
-                if rng.random() < 0.25 or not lower:
-                    other = gen.posts[rng.choice(gen.units).pk]
-                    prior = rng.choice([p for p in other[0] if p.level < level] + other[1])
-                else:
-                    prior = rng.choice(lower)
-                kind: str = AssignmentKind.RECRUITMENT if i == 0 else (
-                    AssignmentKind.TRANSFER if prior.unit_id != c.unit.pk else AssignmentKind.PERIODIC_CHANGE)
-                steps.append((prior, start, kind))
-            now_kind: str = AssignmentKind.RECRUITMENT if not steps else (
-                AssignmentKind.APPOINTMENT if level else (
-                    AssignmentKind.TRANSFER if steps[-1][0].unit_id != c.unit.pk else AssignmentKind.PERIODIC_CHANGE))
-            if level and steps and steps[-1][0].unit_id != c.unit.pk and rng.random() < 0.5:
-                now_kind = AssignmentKind.ROTATION
-            steps.append((c.post, c.since, now_kind))
-            for i, (position, start, how) in enumerate(steps):
-                end = steps[i + 1][1] - span(1) if i + 1 < len(steps) else None
-                assignments.append((person.pk, position.pk, how, start, end, f"{rng.randint(1, 999)}/QĐ-DEMO"))
+            assignments.extend(_history_rows(rng, gen, c, person))
             # Ratings for the most recent years the budget reaches.
             years = c.rated_years[:t]
             if bonus and len(c.rated_years) > t:
@@ -215,17 +194,8 @@ def people_write(writer: Writer, gen: PeopleGen, *, t: int, extra: int, seed: in
                 disciplines.append(_discipline_row(rng, person, c.n, on))
         # Family pairs first: they may rename people (a child takes the family name, a spouse's gender).
         pairs = people_demo.relatives_prepare(g, people)
-        for c, person in zip(careers, people, strict=True):
-            if c.deferred:
-                kinds = list(DeferralKind)
-                kind = kinds[(c.n // 33) % len(kinds)]
-                if kind == DeferralKind.PREGNANCY_CHILD and person.gender != Gender.FEMALE:
-                    kind = DeferralKind.STUDY
-                start = random_day(rng, on - span(500), on - span(30))
-                months = {DeferralKind.PREGNANCY_CHILD: 36, DeferralKind.STUDY: 18,
-                          DeferralKind.SECONDMENT: 24}.get(kind)
-                deferrals.append((person.pk, kind, start, rules.add_months(start, months) if months else None,
-                                  "Dữ liệu mẫu."))
+        deferrals.extend(_deferral_row(rng, c, person, on) for c, person in zip(careers, people, strict=True)
+                         if c.deferred)
         for person in people:
             person_derive(person)
         writer.insert(Person, [f.name for f in person_fields], (get(p) for p in people))
@@ -240,18 +210,60 @@ def people_write(writer: Writer, gen: PeopleGen, *, t: int, extra: int, seed: in
             relatives.append((people[b].pk, people[a].pk, INVERSE[relation]))
         writer.insert(Relative, ["person", "relative", "relation"], relatives)
         # The access log: personnel officers opened about one record in ten of their unit.
-        logs = []
-        for person in people[::10]:
-            officer = rng.choice(accounts.personnel[person.unit_id])  # type: ignore[index]
-            day = on - span(rng.randint(1, 90))
-            at = dt.datetime.combine(day, dt.time(rng.randint(8, 16), rng.randint(0, 59)), tzinfo=tz)
-            logs.append((officer, person.pk, "view", "page", at))
+        logs = [_access_row(rng, accounts, person, on, tz) for person in people[::10]]
         writer.insert(AccessLog, ["user", "person", "action", "detail", "at"], logs)
         for person in people:
             if person.unit_id in planning_units and per_unit[person.unit_id] < 150:  # type: ignore[operator]
                 per_unit[person.unit_id] += 1  # type: ignore[index]
                 candidates.append(person)
     return candidates
+
+
+def _history_rows(rng: random.Random, gen: PeopleGen, c: Any, person: Person) -> list[tuple[Any, ...]]:
+    """Service history: earlier posts (lower posts of the unit, one in four elsewhere), then the current."""
+    level = c.post.level
+    leaders, staff = gen.posts[c.unit.pk]
+    lower = [p for p in leaders if p.level < level] + [p for p in staff if p.pk != c.post.pk]
+    steps: list[tuple[Position, dt.date, str]] = []
+    for i, start in enumerate(c.starts):
+        if rng.random() < 0.25 or not lower:
+            other = gen.posts[rng.choice(gen.units).pk]
+            prior = rng.choice([p for p in other[0] if p.level < level] + other[1])
+        else:
+            prior = rng.choice(lower)
+        kind: str = AssignmentKind.RECRUITMENT if i == 0 else (
+            AssignmentKind.TRANSFER if prior.unit_id != c.unit.pk else AssignmentKind.PERIODIC_CHANGE)
+        steps.append((prior, start, kind))
+    now_kind: str = AssignmentKind.RECRUITMENT if not steps else (
+        AssignmentKind.APPOINTMENT if level else (
+            AssignmentKind.TRANSFER if steps[-1][0].unit_id != c.unit.pk else AssignmentKind.PERIODIC_CHANGE))
+    if level and steps and steps[-1][0].unit_id != c.unit.pk and rng.random() < 0.5:
+        now_kind = AssignmentKind.ROTATION
+    steps.append((c.post, c.since, now_kind))
+    rows = []
+    for i, (position, start, how) in enumerate(steps):
+        end = steps[i + 1][1] - span(1) if i + 1 < len(steps) else None
+        rows.append((person.pk, position.pk, how, start, end, f"{rng.randint(1, 999)}/QĐ-DEMO"))
+    return rows
+
+
+def _deferral_row(rng: random.Random, c: Any, person: Person, on: dt.date) -> tuple[Any, ...]:
+    """A deferring situation, its kind cycling through the kinds (pregnancy only for women)."""
+    kinds = list(DeferralKind)
+    kind = kinds[(c.n // 33) % len(kinds)]
+    if kind == DeferralKind.PREGNANCY_CHILD and person.gender != Gender.FEMALE:
+        kind = DeferralKind.STUDY
+    start = random_day(rng, on - span(500), on - span(30))
+    months = {DeferralKind.PREGNANCY_CHILD: 36, DeferralKind.STUDY: 18, DeferralKind.SECONDMENT: 24}.get(kind)
+    return (person.pk, kind, start, rules.add_months(start, months) if months else None, "Dữ liệu mẫu.")
+
+
+def _access_row(rng: random.Random, accounts: Accounts, person: Person, on: dt.date, tz: Any) -> tuple[Any, ...]:
+    """The access log: personnel officers opened about one record in ten of their unit."""
+    officer = rng.choice(accounts.personnel[person.unit_id])  # type: ignore[index]
+    day = on - span(rng.randint(1, 90))
+    at = dt.datetime.combine(day, dt.time(rng.randint(8, 16), rng.randint(0, 59)), tzinfo=tz)
+    return (officer, person.pk, "view", "page", at)
 
 
 def _discipline_row(rng: random.Random, person: Person, n: int, on: dt.date) -> tuple[Any, ...]:

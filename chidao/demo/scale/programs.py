@@ -149,23 +149,11 @@ class DeliverableGen:
             for j in range(n):
                 self._deliverable(program, f"{j + 1:0{width}d}", chosen[j % len(chosen)], chosen)
 
-    def _deliverable(self, program: ProgramRows, code: str, lead: Unit, chosen: list[Unit]) -> None:
-        rng, out = self.rng, self.out
-        pk = self.writer.next_id(Deliverable)
-        kind = rng.choice(programs_demo.KINDS) if rng.random() < 0.93 else Kind.TASK
-        topic = rng.choice(programs_demo.TOPICS)
-        title = f"{str(Kind(kind).label).capitalize()} mẫu số {code}: {topic} {rng.choice(SCOPES)}"
-        created = min(program.issued_on + span(rng.randint(5, 75)), self.last - span(1))
-        created_at = self.clock.at(created, 9, rng.randint(0, 59))
-        period_end = dt.date(program.period[1], 12, 31)
-        deadline0 = min(created + span(rng.randint(60, 720)), max(period_end, created + span(60)))
-        others = [u for u in chosen if u.pk != lead.pk]
-        coordinating = sorted({rng.choice(others).pk for _ in range(rng.randint(0, 2))}) if others else []
-        leader = rng.choice(programs_demo.PEOPLE)
-        officer = self.users.lead[lead.pk]
-        office, steering = self.users.office, self.users.steering
-
-        # The life of the deliverable, planned in days, then cut at yesterday.
+    def _life(self, created: dt.date, deadline0: dt.date, officer: list[int], office: list[int]
+              ) -> tuple[list[tuple[dt.date, str, int, str]], tuple[dt.date, dt.date] | None, dt.date | None]:
+        """The life of a deliverable, planned in days, then cut at yesterday: its status steps (day, to status,
+        actor, reason), the extension granted if any, and the day it ended (completed or cancelled) if it did."""
+        rng = self.rng
         steps: list[tuple[dt.date, str, int, str]] = []  # (day, to status, actor, reason)
         extension: tuple[dt.date, dt.date] | None = None
         if rng.random() < 0.02:
@@ -210,6 +198,25 @@ class DeliverableGen:
         if extension is not None and not (
                 created < extension[0] <= self.last and (ended is None or extension[0] < ended)):
             extension = None
+        return kept, extension, ended
+
+    def _deliverable(self, program: ProgramRows, code: str, lead: Unit, chosen: list[Unit]) -> None:
+        rng, out = self.rng, self.out
+        pk = self.writer.next_id(Deliverable)
+        kind = rng.choice(programs_demo.KINDS) if rng.random() < 0.93 else Kind.TASK
+        topic = rng.choice(programs_demo.TOPICS)
+        title = f"{str(Kind(kind).label).capitalize()} mẫu số {code}: {topic} {rng.choice(SCOPES)}"
+        created = min(program.issued_on + span(rng.randint(5, 75)), self.last - span(1))
+        created_at = self.clock.at(created, 9, rng.randint(0, 59))
+        period_end = dt.date(program.period[1], 12, 31)
+        deadline0 = min(created + span(rng.randint(60, 720)), max(period_end, created + span(60)))
+        others = [u for u in chosen if u.pk != lead.pk]
+        coordinating = sorted({rng.choice(others).pk for _ in range(rng.randint(0, 2))}) if others else []
+        leader = rng.choice(programs_demo.PEOPLE)
+        officer = self.users.lead[lead.pk]
+        office, steering = self.users.office, self.users.steering
+
+        kept, extension, ended = self._life(created, deadline0, officer, office)
 
         # Rows, in the order the services would have written them.
         status, version, deadline = Status.NOT_STARTED, 1, deadline0
