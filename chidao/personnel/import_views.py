@@ -10,13 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chidao.core.errors import PermissionDenied
-from chidao.core.http import AuthedRequest, import_page
+from chidao.core.http import XLSX, AuthedRequest, file_response, import_page
 from chidao.core.imports.forms import ImportForm
 
 from . import excel, permissions
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 PeopleImportForm = ImportForm  # the API's name for it
 
@@ -39,9 +36,7 @@ def people_import(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def people_import_template(request: AuthedRequest) -> HttpResponse:
-    response = HttpResponse(excel.people_import_template(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="mau-nhap-ho-so-can-bo.xlsx"'
-    return response
+    return file_response(excel.people_import_template(), "mau-nhap-ho-so-can-bo.xlsx", XLSX)
 
 
 @login_required
@@ -52,10 +47,8 @@ def people_export(request: AuthedRequest) -> HttpResponse:
     unit = request.GET.get("unit", "")
     qs = excel.people_filter(user=request.user, q=request.GET.get("q", ""),
                              unit=int(unit) if unit.isdigit() else None)
-    response = HttpResponse(excel.people_export(user=request.user, qs=qs), content_type=XLSX)
     name = f"ho-so-can-bo-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return file_response(excel.people_export(user=request.user, qs=qs), name, XLSX)
 
 
 urlpatterns = [

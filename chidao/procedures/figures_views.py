@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from chidao.core.dates import format_date
 from chidao.core.errors import PermissionDenied
 from chidao.core.forms import DATE_WIDGET
-from chidao.core.http import XLSX, AuthedRequest, import_page
+from chidao.core.http import XLSX, AuthedRequest, file_response, import_page
 from chidao.core.imports.forms import ImportForm
 from chidao.core.models import Unit
 from chidao.core.periods import period_parse, periods_for_year
@@ -157,16 +157,13 @@ def registry_import(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def registry_template(request: AuthedRequest) -> HttpResponse:
-    response = HttpResponse(excel.registry_template(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="mau-nhap-thu-tuc-hanh-chinh.xlsx"'
-    return response
+    return file_response(excel.registry_template(), "mau-nhap-thu-tuc-hanh-chinh.xlsx", XLSX)
 
 
 @login_required
 def registry_export(request: AuthedRequest) -> HttpResponse:
-    response = HttpResponse(excel.registry_export(user=request.user), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="thu-tuc-hanh-chinh-{timezone.localdate():%Y%m%d}.xlsx"'
-    return response
+    name = f"thu-tuc-hanh-chinh-{timezone.localdate():%Y%m%d}.xlsx"
+    return file_response(excel.registry_export(user=request.user), name, XLSX)
 
 
 urlpatterns = [

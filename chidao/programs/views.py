@@ -330,9 +330,7 @@ def deliverable_import(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def import_template(request: AuthedRequest) -> HttpResponse:
-    response = HttpResponse(excel.import_template(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="mau-nhap-noi-dung.xlsx"'
-    return response
+    return file_response(excel.import_template(), "mau-nhap-noi-dung.xlsx", XLSX)
 
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from chidao.core.documents import DEFAULT_TEMPLATES
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.htmx import error_messages
-from chidao.core.http import AuthedRequest, stored_file_response
+from chidao.core.http import DOCX, AuthedRequest, stored_file_response
 from chidao.programs import selectors as program_selectors
 from chidao.programs.forms import AsOfForm
 from chidao.reports import selectors as report_selectors
@@ -24,7 +24,6 @@ from .forms import ReportRequestForm, TemplateUploadForm
 from .models import TemplateKind
 from .permissions import can_manage_report_templates
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _jobs(request: AuthedRequest, program: Any) -> dict[str, Any]:
