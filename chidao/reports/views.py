@@ -25,7 +25,6 @@ from .models import TemplateKind
 from .permissions import can_manage_report_templates
 
 
-
 def _jobs(request: AuthedRequest, program: Any) -> dict[str, Any]:
     """The user's last builds for the program; the list keeps polling while one is unfinished."""
     jobs = report_selectors.report_jobs_recent(user=request.user, program=program)
