@@ -26,10 +26,10 @@ from django.utils.translation import gettext as _
 from chidao.core import imports as ci
 from chidao.core.bulk import objects_insert, rows_insert, tables_analyze
 from chidao.core.excel import cell_text
-from chidao.core.models import Role, Unit, User
+from chidao.core.models import Unit, User
 from chidao.core.reference import unit_subtree_ids
 
-from . import rules, services
+from . import permissions, rules, services
 from .models import (
     Assignment,
     Discipline,
@@ -61,12 +61,8 @@ CODE_LABELS = ["Mã hồ sơ", "Mã cán bộ", "Số hiệu cán bộ", "Mã CB
 DATE_INVALID = "Ngày “%(v)s” không hợp lệ; ghi dd/mm/yyyy, ví dụ 05/03/1975."
 
 
-def may_write_sensitive(actor: User) -> bool:
-    """Phone and e-mail: only those who may see them (`selectors.can_see_sensitive`: administrators, and personnel
-    officers, who import only into their own subtree); the standing office imports records without them."""
-    if actor.is_superuser or actor.role == Role.ADMIN:
-        return True
-    return actor.role == Role.PERSONNEL and actor.unit_id is not None
+# Phone and e-mail: only those who may write them (the standing office imports records without them).
+may_write_sensitive = permissions.can_write_sensitive
 
 
 def _specs(units: Any = None) -> dict[str, list[ci.Column]]:
@@ -185,7 +181,7 @@ class _Importer:
         self.positions = {(p.unit_id, _title_key(p.title)): p for p in Position.objects.all()}
         self.new_positions: dict[tuple[int, str], tuple[Position, int]] = {}  # key -> (unsaved post, first row)
         self.scope: set[int] | None = None  # unit ids a personnel officer may import into; None: anywhere
-        if actor.role == Role.PERSONNEL and not actor.is_superuser:
+        if permissions.is_unit_scoped(actor):
             self.scope = unit_subtree_ids(actor.unit) if actor.unit is not None else set()
         self.today = timezone.localdate()
         self.people: dict[str, tuple[Person, int]] = {}  # code -> (unsaved person, row)

@@ -63,6 +63,15 @@ def can_see_sensitive(user: User, person: Person) -> bool:
     return False
 
 
+def can_write_sensitive(user: User) -> bool:
+    """Who may fill phone, e-mail, address and ID number (page, API, import): those who may see them, that is
+    administrators, and personnel officers, who write only inside their own subtree (`can_reach_unit`). The
+    standing office keeps records without them."""
+    if user.is_superuser or user.role == Role.ADMIN:
+        return True
+    return user.role == Role.PERSONNEL and user.unit_id is not None
+
+
 @template_predicate("read_access_log")
 def can_read_access_log(user: User) -> bool:
     """Administrators and auditors read who viewed which record; nobody else."""

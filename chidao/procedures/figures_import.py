@@ -22,7 +22,7 @@ from chidao.core.models import User
 from chidao.core.periods import period_parse
 from chidao.core.text import fold
 
-from . import services
+from . import permissions
 from .models import Procedure, ProcessingFigure
 
 _d = ci.day_text
@@ -233,7 +233,7 @@ def figures_import(*, actor: User, file: IO[bytes] | str, start: dt.date | None 
     (unless `replace`, which replaces it) or for an overlapping period (figures of overlapping periods would
     be counted twice). Writes one change record (action "import") with the counts.
     """
-    if not services.can_edit(actor):
+    if not permissions.can_edit_procedures(actor):
         raise PermissionDenied(_("Bạn không có quyền nhập số liệu giải quyết hồ sơ."))
     result = FiguresImportResult(counts={"created": 0, "replaced": 0}, dry_run=dry_run)
     try:

@@ -17,7 +17,7 @@ from chidao.core import imports as ci
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.models import Unit, User
 
-from . import services
+from . import permissions, services
 from .models import ItemAction, Level, Procedure, PublicationDecision
 
 _d = ci.day_text
@@ -267,7 +267,7 @@ def registry_import(*, actor: User, file: IO[bytes] | str, dry_run: bool = False
     Excel row and column. Writes one change record (action "import") with the counts, besides the
     decisions' own.
     """
-    if not services.can_edit(actor):
+    if not permissions.can_edit_procedures(actor):
         raise PermissionDenied(_("Bạn không có quyền nhập danh mục thủ tục hành chính."))
     zero = {"procedures": 0, "decisions": 0, "items": 0}
     result = ci.ImportResult(counts=dict(zero), dry_run=dry_run)

@@ -51,10 +51,6 @@ PROPOSAL_ACTIONS = {
 Line = tuple[Procedure, str, Procedure | None]
 
 
-# The old name, still called by the importers (excel.py); the rule is permissions.can_edit_procedures.
-can_edit = can_edit_procedures
-
-
 def _require_edit(actor: User) -> None:
     if not can_edit_procedures(actor):
         raise PermissionDenied(_("Chỉ cơ quan cải cách hành chính cập nhật thủ tục hành chính."))

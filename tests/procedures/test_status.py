@@ -6,7 +6,7 @@ import pytest
 
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.models import ChangeRecord
-from chidao.procedures import selectors, services
+from chidao.procedures import permissions, selectors, services
 from chidao.procedures.models import DecisionItem, ItemAction, Procedure, ProcedureVersion, PublicationDecision
 from chidao.procedures.status import derive_status, in_force_q, status_q
 
@@ -126,7 +126,8 @@ def test_only_the_reform_office_and_admin_write(role, proc_users, make_procedure
         services.procedure_update(actor=proc_users[role], procedure=a, name="Đổi tên")
     assert (Procedure.objects.count(), PublicationDecision.objects.count(), ChangeRecord.objects.count()) == before
     assert Procedure.objects.get(pk=a.pk).name == a.name
-    assert services.can_edit(proc_users["admin"]) and services.can_edit(proc_users["reform"])
+    assert permissions.can_edit_procedures(proc_users["admin"])
+    assert permissions.can_edit_procedures(proc_users["reform"])
 
 
 def test_update_keeps_the_previous_content_as_a_version(make_procedure, reform_user):

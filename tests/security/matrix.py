@@ -46,11 +46,12 @@ LOGGED_IN = frozenset(ROLES) - {ANON}
 # scope by unit: the lead officer and the personnel officer of A both belong to A).
 READ_A = frozenset({ADMIN, STEERING, OFFICE, AUDITOR, LEAD_A, HR_A})
 NOT_A = frozenset({LEAD_B, HR_B, REFORM})
-MANAGE = frozenset({ADMIN, OFFICE})  # programs.workflow.can_manage; rotation plan approval (User.manages)
-EDIT_A = frozenset({ADMIN, OFFICE, LEAD_A})  # workflow.can_edit on A's deliverable
-PEOPLE = frozenset({ADMIN, OFFICE, HR_A, HR_B})  # personnel.selectors.can_read_people / can_manage_people
+MANAGE = frozenset({ADMIN, OFFICE})  # programs.permissions.can_manage_programs; rotation plan approval
+EDIT_A = frozenset({ADMIN, OFFICE, LEAD_A})  # programs.permissions.can_edit_deliverable on A's deliverable
+PEOPLE = frozenset({ADMIN, OFFICE, HR_A, HR_B})  # personnel.permissions.can_read_people / can_manage_people
 PEOPLE_A = frozenset({ADMIN, OFFICE, HR_A})  # Person/RotationRound.visible_to for A's records
-REFORM_EDIT = frozenset({ADMIN, REFORM})  # procedures.services.can_edit, indicators.services.can_manage
+# procedures.permissions.can_edit_procedures, indicators.permissions.can_manage_indicators
+REFORM_EDIT = frozenset({ADMIN, REFORM})
 
 
 def expect(ok: Iterable[str], *, ok_status: int = 200, missing: Iterable[str] = (), refused: int = 403,
