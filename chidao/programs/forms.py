@@ -92,7 +92,7 @@ class TransitionForm(forms.Form):
     reason = forms.CharField(label=_("Lý do / ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     doc_number = forms.CharField(label=_("Số văn bản phê duyệt"), required=False, max_length=64)
     doc_date = forms.DateField(label=_("Ngày văn bản phê duyệt"), required=False, widget=DATE_WIDGET)
-    file = forms.FileField(label=_("Tệp văn bản phê duyệt"), required=False)
+    file = forms.FileField(label=_("Tệp đính kèm"), required=False)
 
     def __init__(self, *args, choices=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

@@ -22,10 +22,13 @@ from django.utils.translation import ngettext
 from chidao.core.models import Notification, NotificationKind, Role, User
 
 from .models import Deliverable, Status
+from .workflow import AWAITING_APPROVAL
 
 logger = logging.getLogger(__name__)
 
 CLOSED = (Status.COMPLETED, Status.CANCELLED)
+# What a lead unit is not chased for: closed, or submitted and waiting on the approver (a returned one is the unit's).
+NOT_THE_UNITS_MOVE = (*CLOSED, *sorted(AWAITING_APPROVAL))
 
 
 @dataclass
@@ -57,10 +60,11 @@ def _item(d: Deliverable, on: dt.date) -> dict[str, Any]:
 
 
 def reminder_items_by_unit(*, on: dt.date, days_ahead: int) -> dict[int, list[dict[str, Any]]]:
-    """Open deliverables (neither completed nor cancelled) whose current deadline is on or before
-    `on + days_ahead`, by lead unit: overdue first, then due soon, each by deadline."""
+    """Deliverables awaiting the lead unit's own action (neither closed nor submitted for approval) whose
+    current deadline is on or before `on + days_ahead`, by lead unit: overdue first, then due soon, each by
+    deadline."""
     due = (
-        Deliverable.objects.exclude(status__in=CLOSED)
+        Deliverable.objects.exclude(status__in=NOT_THE_UNITS_MOVE)
         .filter(deadline__lte=on + dt.timedelta(days=days_ahead))
         .select_related("program")
         .order_by("deadline", "program__number", "code", "id")

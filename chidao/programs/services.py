@@ -205,8 +205,7 @@ def deliverable_transition(
     last = current.status_changes.order_by("-at", "-id").values_list("at", flat=True).first()
     if last is not None and at < last:
         raise ValidationError({"at": _("Thời điểm chuyển trạng thái không được trước lần cập nhật gần nhất.")})
-    if doc_date is not None and doc_date > timezone.localdate(at):
-        raise ValidationError({"doc_date": _("Ngày văn bản phê duyệt không được sau ngày hiện tại.")})
+    _check_doc_date(current, doc_date, at)
     before = snapshot(current, DELIVERABLE_FIELDS)
     StatusChange.objects.create(
         deliverable=current, from_status=current.status, to_status=to_status, at=at, by=actor, reason=reason,
@@ -225,6 +224,45 @@ def deliverable_transition(
         after=snapshot(current, DELIVERABLE_FIELDS), reason=reason,
     )
     return current
+
+
+def _check_doc_date(current: Deliverable, doc_date: dt.date | None, at: dt.datetime) -> None:
+    """An approving document approves what was submitted: it is dated between the last submission
+    (to "submitted" or "draft done") and today (Asia/Ho_Chi_Minh)."""
+    if doc_date is None:
+        return
+    if doc_date > timezone.localdate(at):
+        raise ValidationError({"doc_date": _("Ngày văn bản phê duyệt không được sau ngày hiện tại.")})
+    submitted = (
+        current.status_changes.filter(to_status__in=workflow.AWAITING_APPROVAL)
+        .order_by("-at", "-id").values_list("at", flat=True).first()
+    )
+    if submitted is not None and doc_date < timezone.localdate(submitted):
+        raise ValidationError({"doc_date": _(
+            "Ngày văn bản phê duyệt không được trước ngày trình (%(d)s).") % {
+            "d": timezone.localdate(submitted).strftime("%d/%m/%Y")}})
+
+
+@transaction.atomic
+def deliverable_transition_with_file(
+    *, actor: User, deliverable: Deliverable, to_status: str, file: UploadedFile | None = None,
+    expected_version: int | None = None, reason: str = "", doc_number: str = "", doc_date: dt.date | None = None,
+    at: dt.datetime | None = None,
+) -> Deliverable:
+    """A status step with the file the user sent in the same form: the file is stored as an attachment
+    (the approving document when completing) and the step records it, or neither happens."""
+    step: dict[str, Any] = {"actor": actor, "deliverable": deliverable, "to_status": to_status,
+                            "expected_version": expected_version, "reason": reason, "doc_number": doc_number,
+                            "doc_date": doc_date, "at": at}
+    if file is None:
+        return deliverable_transition(**step)
+    purpose = Attachment.Purpose.APPROVAL if to_status == Status.COMPLETED else Attachment.Purpose.OTHER
+    attachment = attachment_upload(actor=actor, deliverable=deliverable, file=file, purpose=purpose, at=at)
+    try:
+        return deliverable_transition(attachment=attachment, **step)
+    except Exception:
+        attachment.file.delete(save=False)  # the row goes with the transaction; the stored file must too
+        raise
 
 
 @transaction.atomic

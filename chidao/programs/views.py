@@ -33,7 +33,7 @@ from .forms import (
     ProgramForm,
     TransitionForm,
 )
-from .models import Attachment, DeadlineClass, Deliverable, Kind, Meeting, Note, Program, Status
+from .models import DeadlineClass, Deliverable, Kind, Meeting, Note, Program, Status
 
 
 @login_required
@@ -243,16 +243,10 @@ def deliverable_transition(request: AuthedRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            attachment = None
-            if data["file"] and data["to_status"] == Status.COMPLETED:
-                attachment = services.attachment_upload(
-                    actor=request.user, deliverable=deliverable, file=data["file"],
-                    purpose=Attachment.Purpose.APPROVAL,
-                )
-            services.deliverable_transition(
-                actor=request.user, deliverable=deliverable, to_status=data["to_status"],
+            services.deliverable_transition_with_file(
+                actor=request.user, deliverable=deliverable, to_status=data["to_status"], file=data["file"],
                 expected_version=data["version"], reason=data["reason"], doc_number=data["doc_number"],
-                doc_date=data["doc_date"], attachment=attachment,
+                doc_date=data["doc_date"],
             )
         except ValidationError as exc:
             form_apply_errors(form, exc)

@@ -365,12 +365,14 @@ def unit_trajectories(*, user: User, program: Program, as_of: dt.date | None = N
 
 
 def dispatch_report(*, user: User, program: Program, unit: Unit, as_of: dt.date | None = None) -> ProgramReport:
-    """The reminder dispatch (công văn đôn đốc) to one lead unit: its overdue deliverables."""
+    """The reminder dispatch (công văn đôn đốc) to one lead unit: its overdue deliverables that await its own
+    action (not those it submitted, which wait on the approver; a returned one is back with the unit)."""
     summary = program_selectors.program_summary(user=user, program=program, as_of=as_of)
     report = ProgramReport(
         kind=ReportKind.DISPATCH, program=program, as_of=summary.as_of, summary=summary,
         paragraph=program_selectors.summary_paragraph(summary), trajectory=_trajectory_for(program, summary),
         unit=unit,
     )
-    report.carried_over = [i for i in summary.overdue if i.lead_unit_id == unit.pk]
+    report.carried_over = [i for i in summary.overdue
+                           if i.lead_unit_id == unit.pk and i.status not in workflow.AWAITING_APPROVAL]
     return report

@@ -7,7 +7,7 @@ import pytest
 from chidao.core.tokens import api_token_create
 from chidao.programs import services
 from chidao.programs.models import Deliverable, Status
-from tests.conftest import pdf_file
+from tests.conftest import at, pdf_file
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +82,7 @@ def test_denials_change_nothing(client, users, bearer, make_deliverable):
 def test_completion_through_the_api_with_an_uploaded_document(client, users, bearer, make_deliverable):
     d = make_deliverable(lead="snv")
     for status in (Status.IN_PROGRESS, Status.SUBMITTED):
-        d = services.deliverable_transition(actor=users["snv"], deliverable=d, to_status=status)
+        d = services.deliverable_transition(actor=users["snv"], deliverable=d, to_status=status, at=at(2021, 9, 1))
     headers = bearer("office")
     upload = client.post(f"/api/v1/deliverables/{d.pk}/attachments", {"file": pdf_file(), "purpose": "approval"},
                          **headers)

@@ -36,7 +36,7 @@ def emails(users):
 
 def _complete(users, d):
     for status in (Status.IN_PROGRESS, Status.SUBMITTED):
-        d = services.deliverable_transition(actor=users["snv"], deliverable=d, to_status=status)
+        d = services.deliverable_transition(actor=users["snv"], deliverable=d, to_status=status, at=at(2021, 5, 20))
     attachment = services.attachment_upload(actor=users["office"], deliverable=d, file=pdf_file())
     return services.deliverable_transition(
         actor=users["office"], deliverable=d, to_status=Status.COMPLETED, doc_number="45/QĐ-UBND",

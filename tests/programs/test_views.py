@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from chidao.programs import services
 from chidao.programs.models import Deliverable, Status
-from tests.conftest import pdf_file
+from tests.conftest import at, pdf_file
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +104,7 @@ def test_transition_form_via_htmx(login, users, make_deliverable):
 def test_completion_through_the_page_needs_the_document(login, users, make_deliverable):
     d = make_deliverable(lead="snv")
     for status in (Status.IN_PROGRESS, Status.SUBMITTED):
-        d = services.deliverable_transition(actor=users["snv"], deliverable=d, to_status=status)
+        d = services.deliverable_transition(actor=users["snv"], deliverable=d, to_status=status, at=at(2021, 9, 1))
     client = login(users["office"])
     missing = client.post(f"/noi-dung/{d.pk}/chuyen-trang-thai/", {"to_status": "completed", "version": d.version})
     assert missing.status_code == 422

@@ -9,7 +9,7 @@ from chidao.core.errors import ConflictError, PermissionDenied, ValidationError
 from chidao.core.models import ChangeRecord
 from chidao.programs import permissions, services
 from chidao.programs.models import Deliverable, Status, StatusChange
-from tests.conftest import pdf_file
+from tests.conftest import at, pdf_file
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def test_readers_cannot_change_status(make_deliverable, users, role):
 def test_only_the_office_approves_and_approval_needs_number_date_and_file(make_deliverable, users):
     d = make_deliverable()
     for status in (Status.IN_PROGRESS, Status.SUBMITTED):
-        d = services.deliverable_transition(actor=users["snv"], deliverable=d, to_status=status)
+        d = services.deliverable_transition(actor=users["snv"], deliverable=d, to_status=status, at=at(2021, 8, 1))
     before = _state(d)
     with pytest.raises(PermissionDenied):
         services.deliverable_transition(actor=users["snv"], deliverable=d, to_status=Status.COMPLETED,

@@ -14,6 +14,7 @@ from chidao.core.models import Role, Unit, User
 from chidao.demo.program import demo_load
 from chidao.programs import selectors
 from chidao.programs.models import Program
+from chidao.programs.workflow import AWAITING_APPROVAL
 from chidao.reports.builders import vn_long_date
 from chidao.reports.services import report_render
 
@@ -168,13 +169,14 @@ def test_stocktake_pdf_has_a_page_per_lead_unit_with_its_rating(demo):
 def test_dispatch_lists_only_the_units_overdue_items(demo):
     unit = Unit.objects.get(code="STC")
     summary = selectors.program_summary(user=READER, program=demo, as_of=D(2021, 12, 28))
-    overdue = [i.code for i in summary.overdue if i.lead_unit_id == unit.pk]
+    # Overdue and awaiting the unit's own action (what it submitted waits on the approver).
+    overdue = [i.code for i in summary.overdue if i.lead_unit_id == unit.pk and i.status not in AWAITING_APPROVAL]
     content, name = report_render(user=READER, program=demo, kind="dispatch", fmt="docx",
                                   params={"unit": unit.pk, "as_of": "2021-12-28"})
     paragraphs, tables = _docx_text(content)
     assert "Kính gửi: Sở Tài chính" in paragraphs
     items = next(t for t in tables if t[0][0] == "Số TT")
-    assert [r[0] for r in items[1:]] == overdue and len(overdue) == 2
+    assert [r[0] for r in items[1:]] == overdue and len(overdue) == 1
     assert name == "cong-van-don-doc_STC_01-CTr-TU_2021-12-28.docx"
 
 
