@@ -21,6 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl.utils.datetime import from_excel
 
+from ..dates import DateOutOfRange, date_in_range
 from ..excel import cell_text
 from ..text import fold
 
@@ -50,7 +51,13 @@ class CellError(ValueError):
 
 def read_date(value: Any, *, serials: bool = True) -> dt.date | None:
     """A date cell, dd/mm/yyyy or d/m/yyyy text (also with - or .), yyyy-mm-dd, or (`serials`) an Excel serial
-    number. Raises ValueError for anything else (including impossible dates such as 31/02/1975)."""
+    number. Raises ValueError for anything else (including impossible dates such as 31/02/1975), and
+    DateOutOfRange (its message names the range) for a date outside the one accepted range."""
+    day = _read_day(value, serials=serials)
+    return None if day is None else date_in_range(day)
+
+
+def _read_day(value: Any, *, serials: bool = True) -> dt.date | None:
     if value is None:
         return None
     kind = type(value)
@@ -189,6 +196,8 @@ def _int(c: Column, value: Any) -> int | None:
 def _date(c: Column, value: Any) -> dt.date | None:
     try:
         return read_date(value, serials=c.serials)
+    except DateOutOfRange as exc:
+        raise c._message("range", "%(m)s", m=str(exc)) from None
     except (ValueError, TypeError, OverflowError):
         raise c._message("invalid", _("Ngày “%(v)s” không hợp lệ; ghi dd/mm/yyyy."), v=cell_text(value)) from None
 
