@@ -63,6 +63,13 @@ def _lock(deliverable: Deliverable, expected_version: int | None) -> Deliverable
     return current
 
 
+def version_required(expected_version: int | None) -> None:
+    """A write that changes a versioned object names the version it read (422 without it)."""
+    if expected_version is None:
+        raise ValidationError({"version": _(
+            "Thiếu phiên bản (version) của nội dung như khi đọc; gửi kèm để không ghi đè thay đổi của người khác.")})
+
+
 @transaction.atomic
 def program_create(
     *, actor: User, number: str, title: str, issuing_body: Unit, issued_on: dt.date, term: str = "",
@@ -138,13 +145,16 @@ def deliverable_create(
 def deliverable_update(
     *, actor: User, deliverable: Deliverable, expected_version: int | None, reason: str = "", **changes: Any
 ) -> Deliverable:
-    """Edit a deliverable's details; refuses fields the user may not change and stale edits."""
+    """Edit a deliverable's details; refuses fields the user may not change and stale edits. `version` as read
+    is required (without it parallel edits would overwrite each other); an edit that changes nothing leaves the
+    version and the change log as they are."""
     if not permissions.can_edit_deliverable(actor, deliverable):
         raise PermissionDenied(_("Bạn không có quyền sửa nội dung này."))
     allowed = OFFICE_EDITABLE if permissions.can_manage_programs(actor) else LEAD_EDITABLE
     forbidden = sorted(set(changes) - allowed)
     if forbidden:
         raise PermissionDenied(_("Bạn không có quyền sửa: %(fields)s.") % {"fields": ", ".join(forbidden)})
+    version_required(expected_version)
     current = _lock(deliverable, expected_version)
     before = snapshot(current, DELIVERABLE_FIELDS)
     coordinating = changes.pop("coordinating_units", None)
@@ -158,15 +168,16 @@ def deliverable_update(
         raise ValidationError(errors)
     if "original_deadline" in changes and not current.extensions.exists():
         current.deadline = current.original_deadline
+    if coordinating is not None:
+        current.coordinating_units.set([u for u in coordinating if u.pk != current.lead_unit_id])
+    after = snapshot(current, DELIVERABLE_FIELDS)
+    if after == before:
+        return current
     current.search_text = _search_text(current)
     current.version += 1
     current.updated_at = timezone.now()
     current.save()
-    if coordinating is not None:
-        current.coordinating_units.set([u for u in coordinating if u.pk != current.lead_unit_id])
-    after = snapshot(current, DELIVERABLE_FIELDS)
-    if after != before:
-        change_record_create(actor=actor, action="update", obj=current, before=before, after=after, reason=reason)
+    change_record_create(actor=actor, action="update", obj=current, before=before, after=after, reason=reason)
     return current
 
 

@@ -129,7 +129,7 @@ def test_programs_are_listed_and_read_in_the_callers_scope(client, program, unit
 def test_a_summary_date_out_of_range_is_refused(client, program, bearer):
     response = client.get(f"/api/v1/programs/{program.pk}/summary?as_of=9999-12-31", **bearer("office", "read"))
     assert (response.status_code, response.json()["errors"]) == (
-        422, {"as_of": ["Ngày phải trong khoảng từ 01/01/1900 đến 30/12/9999."]})
+        422, {"as_of": ["Ngày phải trong khoảng từ 01/01/1900 đến 31/12/2100."]})
 
 
 # --- Deliverables -----------------------------------------------------------------------------------------
