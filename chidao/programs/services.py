@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from chidao.core.audit import change_record_create, snapshot
 from chidao.core.errors import ConflictError, PermissionDenied, ValidationError
-from chidao.core.models import Unit, User
+from chidao.core.limits import TITLE_MAX, length_errors, lengths_check, too_long_message
+from chidao.core.models import ChangeRecord, Unit, User
 from chidao.core.text import fold
 from chidao.core.uploads import upload_check
 
@@ -77,6 +78,7 @@ def program_create(
 ) -> Program:
     if not permissions.can_manage_programs(actor):
         raise PermissionDenied(_("Bạn không có quyền tạo chương trình."))
+    lengths_check(Program, number=number, title=title, term=term)
     if period_end < period_start:
         raise ValidationError({"period_end": _("Năm kết thúc phải không nhỏ hơn năm bắt đầu.")})
     if Program.objects.filter(number__iexact=number).exists():
@@ -123,7 +125,9 @@ def deliverable_create(
     """Assign a new deliverable to a lead unit. `at` backdates records taken over from paper files."""
     if not permissions.can_manage_programs(actor):
         raise PermissionDenied(_("Bạn không có quyền giao nội dung."))
-    errors = _validate_deliverable(program=program, code=code, kind=kind, title=title, deadline=original_deadline)
+    errors = length_errors(Deliverable, code=code.strip(), title=title.strip(), description=description,
+                           responsible_leader=responsible_leader.strip())
+    errors.update(_validate_deliverable(program=program, code=code, kind=kind, title=title, deadline=original_deadline))
     if errors:
         raise ValidationError(errors)
     at = at or timezone.now()
@@ -160,10 +164,12 @@ def deliverable_update(
     coordinating = changes.pop("coordinating_units", None)
     for name, value in changes.items():
         setattr(current, name, value.strip() if isinstance(value, str) else value)
-    errors = _validate_deliverable(
+    errors = length_errors(Deliverable, **{k: getattr(current, k) for k in changes})
+    errors.update(length_errors(ChangeRecord, reason=reason))
+    errors.update(_validate_deliverable(
         program=current.program, code=current.code, kind=current.kind, title=current.title,
         deadline=current.original_deadline, exclude_pk=current.pk,
-    )
+    ))
     if errors:
         raise ValidationError(errors)
     if "original_deadline" in changes and not current.extensions.exists():
@@ -197,7 +203,7 @@ def deliverable_transition(
     if not permissions.can_transition(actor, current, to_status):
         raise PermissionDenied(_("Bạn không có quyền chuyển nội dung này sang “%(b)s”.") % {
             "b": Status(to_status).label})
-    errors: dict[str, str] = {}
+    errors = length_errors(StatusChange, reason=reason.strip())
     reason = reason.strip()
     if to_status in workflow.NEEDS_REASON and not reason:
         errors["reason"] = _("Cần nêu lý do khi chuyển sang “%(b)s”.") % {"b": Status(to_status).label}
@@ -247,7 +253,7 @@ def deliverable_extend_deadline(
     if not permissions.can_manage_programs(actor):
         raise PermissionDenied(_("Chỉ cơ quan thường trực ghi nhận gia hạn."))
     current = _lock(deliverable, expected_version)
-    errors: dict[str, str] = {}
+    errors = length_errors(DeadlineExtension, reason=reason, approved_by=approved_by)
     if current.status in {Status.COMPLETED, Status.CANCELLED}:
         errors["new_deadline"] = _("Nội dung đã kết thúc, không thể gia hạn.")
     elif new_deadline <= current.deadline:
@@ -322,7 +328,7 @@ def note_add(
         raise ValidationError({"kind": _("Loại trao đổi không hợp lệ.")})
     if not allowed[kind]:
         raise PermissionDenied(_("Bạn không có quyền thêm “%(k)s”.") % {"k": Note.Kind(kind).label})
-    errors: dict[str, str] = {}
+    errors = length_errors(Note, text=text.strip())
     if not text.strip():
         errors["text"] = _("Nội dung không được để trống.")
     if percent is not None and not 0 <= percent <= 100:
@@ -374,7 +380,8 @@ def _require_manager(actor: User) -> None:
 
 
 def _validate_meeting(meeting: Meeting) -> dict[str, str]:
-    errors: dict[str, str] = {}
+    errors = length_errors(Meeting, **{f: getattr(meeting, f) for f in ("title", "location", "chair", "attendees",
+                                                                         "minutes")})
     if meeting.kind not in Meeting.Kind.values:
         errors["kind"] = _("Loại cuộc họp không hợp lệ.")
     if not meeting.title.strip():
@@ -421,6 +428,7 @@ def meeting_update(*, actor: User, meeting: Meeting, reason: str = "", **changes
     for name, value in changes.items():
         setattr(current, name, value.strip() if isinstance(value, str) else value)
     errors = _validate_meeting(current)
+    errors.update(length_errors(ChangeRecord, reason=reason))
     if current.conclusions.filter(deadline__lt=current.held_on).exists():
         errors["held_on"] = _("Đã có kết luận có thời hạn trước ngày họp mới.")
     if errors:
@@ -440,7 +448,7 @@ def agenda_item_add(
     """Add an item to a meeting's agenda; the deliverables it concerns must be of the meeting's program."""
     _require_manager(actor)
     deliverables, units = list(deliverables), list(units)
-    errors: dict[str, str] = {}
+    errors = length_errors(AgendaItem, title=title.strip(), notes=notes.strip())
     if not title.strip():
         errors["title"] = _("Thiếu nội dung họp.")
     foreign = [d.code for d in deliverables if d.program_id != meeting.program_id]
@@ -464,7 +472,7 @@ def agenda_item_add(
 def meeting_point_add(*, actor: User, meeting: Meeting, kind: str, text: str, speaker: str = "") -> MeetingPoint:
     """Record a lesson, difficulty or recommendation raised at a meeting."""
     _require_manager(actor)
-    errors: dict[str, str] = {}
+    errors = length_errors(MeetingPoint, text=text.strip(), speaker=speaker.strip())
     if kind not in MeetingPoint.Kind.values:
         errors["kind"] = _("Loại ý kiến không hợp lệ.")
     if not text.strip():
@@ -511,8 +519,10 @@ def conclusion_add(
     _require_manager(actor)
     at = at or timezone.now()
     program = meeting.program
-    errors: dict[str, str] = {}
     text = text.strip()
+    errors = length_errors(Conclusion, text=text)
+    if track_as == TRACK_AS_DELIVERABLE and len(text) > TITLE_MAX:  # it becomes the new deliverable's title
+        errors["text"] = too_long_message(TITLE_MAX, len(text))
     if not text:
         errors["text"] = _("Thiếu nội dung kết luận.")
     if deadline is None:
