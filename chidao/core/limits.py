@@ -57,6 +57,13 @@ def length_errors(model: type[models.Model], **values: Any) -> dict[str, str]:
     return errors
 
 
+def instance_length_errors(obj: models.Model) -> dict[str, str]:
+    """`length_errors` over every editable text field of an unsaved or changed instance."""
+    return length_errors(type(obj), **{
+        f.name: getattr(obj, f.attname) for f in obj._meta.concrete_fields
+        if f.editable and isinstance(f, models.CharField | models.TextField)})
+
+
 def lengths_check(model: type[models.Model], **values: Any) -> None:
     """Refuse text values longer than their field holds, each under its field name."""
     errors = length_errors(model, **values)

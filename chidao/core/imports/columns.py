@@ -23,6 +23,7 @@ from openpyxl.utils.datetime import from_excel
 
 from ..dates import DateOutOfRange, date_in_range
 from ..excel import cell_text
+from ..limits import text_limit
 from ..text import fold
 
 TEXT, INT, DATE, CHOICE, BOOL, EMAIL, REF = "text", "int", "date", "choice", "bool", "email", "ref"
@@ -252,7 +253,7 @@ def column(model: type[models.Model], name: str, labels: Sequence[str], *, attr:
     elif isinstance(f, models.EmailField):
         derived |= {"kind": EMAIL, "max_length": f.max_length}
     elif isinstance(f, models.CharField | models.TextField):
-        derived |= {"kind": TEXT, "max_length": f.max_length}
+        derived |= {"kind": TEXT, "max_length": text_limit(model, f.name)}  # TextField: its kind's (core.limits)
     elif internal in _INT_RANGES:
         derived |= {"kind": INT, "bounds": _INT_RANGES[internal]}
     elif isinstance(f, models.DateField):
