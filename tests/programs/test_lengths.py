@@ -95,3 +95,21 @@ def test_meetings_refuse_long_minutes(users, program):
         services.meeting_create(actor=users["office"], program=program, kind=Meeting.Kind.STOCKTAKE, title="Họp",
                                 held_on=dt.date(2021, 6, 1), chair="Bí thư", minutes="M" * 100_001)
     assert exc.value.message_dict == {"minutes": ["Quá dài: tối đa 100.000 ký tự (đã nhập 100.001)."]}
+
+
+def test_every_app_refuses_over_long_text(users, units):
+    """The same helper guards the other apps' services (one case each)."""
+    from chidao.indicators import services as indicator_services
+    from chidao.personnel.planning import planning_term_create
+    from chidao.procedures import services as procedure_services
+
+    with pytest.raises(ValidationError) as exc:
+        planning_term_create(actor=users["admin"], name="N" * 33, start_year=2025, end_year=2030)
+    assert exc.value.message_dict == {"name": ["Quá dài: tối đa 32 ký tự (đã nhập 33)."]}
+    with pytest.raises(ValidationError) as exc:
+        procedure_services.procedure_create(actor=users["admin"], code="1.000001", name="N" * 1_001, level="province",
+                                            field="Y tế", unit=units["snv"])
+    assert exc.value.message_dict == {"name": ["Quá dài: tối đa 1.000 ký tự (đã nhập 1.001)."]}
+    with pytest.raises(ValidationError) as exc:
+        indicator_services.task_force_create(actor=users["admin"], name="Tổ", remit="R" * 20_001)
+    assert exc.value.message_dict == {"remit": ["Quá dài: tối đa 20.000 ký tự (đã nhập 20.001)."]}
