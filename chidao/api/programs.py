@@ -227,7 +227,7 @@ class DeliverablePatch(Schema):
 
 class TransitionIn(Schema):
     to_status: str
-    version: Int | None = None
+    version: Int  # as read: a transition changes the deliverable
     reason: Text = ""
     doc_number: Annotated[Text, Field(max_length=64)] = ""
     doc_date: Date | None = None

@@ -90,3 +90,13 @@ def test_an_extension_without_version_is_refused(client, users, bearer, make_del
     assert "version" in api.json()["errors"]
     d.refresh_from_db()
     assert (d.deadline, d.version) == (dt.date(2021, 9, 30), 1)
+
+
+def test_a_transition_without_version_is_refused(client, bearer, make_deliverable):
+    d = make_deliverable(lead="snv")
+    response = client.post(f"/api/v1/deliverables/{d.pk}/transition", {"to_status": "in_progress"},
+                           content_type=JSON, **bearer("snv"))
+    assert (response.status_code, response.json()["errors"]) == (
+        422, {"version": ["Trường “version” bắt buộc phải có."]})
+    d.refresh_from_db()
+    assert (d.status, d.version) == ("not_started", 1)

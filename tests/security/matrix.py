@@ -439,7 +439,8 @@ OPERATIONS: dict[str, Operation] = {
         api(EDIT_A, ok_status=OK, missing=NOT_A), params=DELIVERABLE,
         json=lambda w: {"version": _version(w), "title": "Tên đã sửa"}),
     "POST /api/v1/deliverables/{deliverable_id}/transition": Operation(
-        api(EDIT_A, ok_status=OK, missing=NOT_A), params=DELIVERABLE, json=lambda w: {"to_status": "in_progress"}),
+        api(EDIT_A, ok_status=OK, missing=NOT_A), params=DELIVERABLE,
+        json=lambda w: {"to_status": "in_progress", "version": _version(w)}),
     "GET /api/v1/deliverables/{deliverable_id}/status-changes": Operation(A_PROGRAM, params=DELIVERABLE),
     "GET /api/v1/deliverables/{deliverable_id}/extensions": Operation(A_PROGRAM, params=DELIVERABLE),
     "POST /api/v1/deliverables/{deliverable_id}/extensions": Operation(
