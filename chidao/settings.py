@@ -225,6 +225,10 @@ CHIDAO_UPLOAD_ZIP_MAX_UNPACKED_BYTES = int(os.environ.get("CHIDAO_UPLOAD_ZIP_MAX
 CHIDAO_UPLOAD_ZIP_MAX_RATIO = int(os.environ.get("CHIDAO_UPLOAD_ZIP_MAX_RATIO", "100"))
 CHIDAO_UPLOAD_EXTENSIONS = [".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".jpg", ".jpeg", ".png"]
 CHIDAO_IMPORT_MAX_ROWS = 5000
+# The one range of dates accepted on every path (forms, API, imports, query parameters; chidao.core.dates):
+# cadres born in the 1940s and historic decisions fit, and a cut-off built from any date stays computable.
+CHIDAO_DATE_MIN = dt.date(1900, 1, 1)
+CHIDAO_DATE_MAX = dt.date(2100, 12, 31)
 CHIDAO_PAGE_SIZE = 25
 
 # Reports. Legal and planning numbers live here, each with its source, never as literals in code.

@@ -22,7 +22,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from chidao.core.dates import format_date
+from chidao.core.dates import DateOutOfRange, date_in_range, date_range_message
 from chidao.core.errors import ValidationError
 from chidao.core.forms import choice_items
 from chidao.core.http import DOCX as DOCX
@@ -34,8 +34,6 @@ from chidao.core.selectors import units_in_force_by_pk
 
 # The largest id a database integer column holds; larger ids in a filter would crash the query.
 MAX_ID = 2**63 - 1
-# Dates that turn into datetimes (cut-offs, ranges) must stay inside what the database converts.
-DATE_MIN, DATE_MAX = dt.date(1900, 1, 1), dt.date(9999, 12, 30)
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -55,6 +53,16 @@ def _iso_date(value: Any) -> Any:
     raise PydanticCustomError("date_parsing", "Input should be a date in the format YYYY-MM-DD")
 
 
+def _in_range(value: Any) -> Any:
+    """A date inside the one accepted range (chidao.core.dates), refused with the message naming it."""
+    if isinstance(value, dt.date):
+        try:
+            date_in_range(value)
+        except DateOutOfRange as exc:
+            raise PydanticCustomError(CHOICE_ERROR, "{message}", {"message": str(exc)}) from None
+    return value
+
+
 def _not_bool(value: Any) -> Any:
     """An integer is not true or false (JSON booleans would otherwise pass as 1 and 0)."""
     if isinstance(value, bool):
@@ -65,7 +73,7 @@ def _not_bool(value: Any) -> Any:
 # Constraints (Field) come before the validators so that the schema keeps them as minimum/maximum.
 NotBool = BeforeValidator(_not_bool)
 Text = Annotated[str, AfterValidator(_no_nul)]
-Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+Date = Annotated[dt.date, BeforeValidator(_iso_date), AfterValidator(_in_range)]
 Int = Annotated[int, NotBool]
 Required = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID), NotBool]
@@ -81,7 +89,11 @@ class In(Schema):
             raise ValueError("NUL")
         annotation = cls.model_fields[info.field_name or ""].annotation
         if value is not None and dt.date in (annotation, *get_args(annotation)):
-            return _iso_date(value)
+            value = _iso_date(value)
+            try:
+                return _in_range(dt.date.fromisoformat(value) if isinstance(value, str) else value)
+            except ValueError:
+                return value  # an impossible day (2024-02-30): pydantic's own message
         return value
 
 
@@ -136,10 +148,12 @@ def choice_check(field: str, value: str | None, allowed: Iterable[str]) -> None:
 
 
 def date_check(field: str, value: dt.date | None) -> None:
-    """Refuse a date outside 01/01/1900–30/12/9999 (a cut-off or range bound built from it would overflow)."""
-    if value is not None and not DATE_MIN <= value <= DATE_MAX:
-        raise ValidationError({field: _("Ngày phải trong khoảng từ %(a)s đến %(b)s.") % {
-            "a": format_date(DATE_MIN), "b": format_date(DATE_MAX)}})
+    """Refuse a date outside the one accepted range (chidao.core.dates.date_bounds)."""
+    if value is not None:
+        try:
+            date_in_range(value)
+        except DateOutOfRange:
+            raise ValidationError({field: date_range_message()}) from None
 
 
 def units_in_force(field: str, ids: Iterable[int]) -> list[Unit]:

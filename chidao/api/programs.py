@@ -210,9 +210,10 @@ class DeliverableIn(Schema):
 
 
 class DeliverablePatch(Schema):
-    """Only the fields sent are changed; `version` as read refuses a stale edit (409)."""
+    """Only the fields sent are changed; `version` as read is required and refuses a stale edit (409). A request
+    that changes nothing answers the deliverable unchanged (same version, no change record)."""
 
-    version: Int | None = None
+    version: Int
     reason: Annotated[Text, Field(max_length=500)] = ""
     code: Annotated[Text, Field(max_length=16)] | None = None
     kind: str | None = None
@@ -226,7 +227,7 @@ class DeliverablePatch(Schema):
 
 class TransitionIn(Schema):
     to_status: str
-    version: Int | None = None
+    version: Int  # as read: a transition changes the deliverable
     reason: Text = ""
     doc_number: Annotated[Text, Field(max_length=64)] = ""
     doc_date: Date | None = None
@@ -238,7 +239,7 @@ class ExtensionIn(Schema):
     reason: Text
     approved_by: Annotated[Text, Field(max_length=150)]
     approved_on: Date
-    version: Int | None = None
+    version: Int
 
 
 class ExtensionOut(Schema):
@@ -411,7 +412,7 @@ def deliverable_update(request: AuthedRequest, deliverable_id: int, payload: Del
         raise PermissionDenied(_("Bạn không có quyền sửa nội dung này."))
     not_null(payload, ("code", "kind", "title", "lead_unit_id", "original_deadline"))
     data = payload.model_dump(exclude_unset=True)
-    version, reason = data.pop("version", None), data.pop("reason", "")
+    version, reason = data.pop("version"), data.pop("reason", "")
     if "kind" in data:
         choice_check("kind", data["kind"], Kind.values)
     if "lead_unit_id" in data:

@@ -5,3 +5,8 @@ class CoreConfig(AppConfig):
     name = "chidao.core"
     label = "core"
     verbose_name = "Chidao core"
+
+    def ready(self) -> None:
+        from .forms import install_date_range
+
+        install_date_range()

@@ -4,6 +4,9 @@ formatter, so every entry point accepts the same spellings and every message sho
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
+from django.utils.translation import gettext as _
+
 # What a date may be typed as: dd/mm/yyyy first (also d/m/yyyy), then the other spellings seen in
 # spreadsheets, then ISO. Forms take the same list (`input_formats`).
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
@@ -22,10 +25,43 @@ def parse_date(value: Any) -> dt.date | None:
     text = str(value).strip()
     for fmt in DATE_INPUT_FORMATS:
         try:
-            return dt.datetime.strptime(text, fmt).date()
+            day = dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
+        return date_in_range(day)
     raise ValueError(text)
+
+
+class DateOutOfRange(ValueError):
+    """A well-formed date outside the accepted range; the message names the range."""
+
+
+def date_bounds() -> tuple[dt.date, dt.date]:
+    """The one range of dates the system accepts (settings CHIDAO_DATE_MIN, CHIDAO_DATE_MAX): wide enough for
+    cadres born in the 1940s and historic decisions, narrow enough that date arithmetic never overflows."""
+    return settings.CHIDAO_DATE_MIN, settings.CHIDAO_DATE_MAX
+
+
+def date_range_message() -> str:
+    low, high = date_bounds()
+    return _("Ngày phải trong khoảng từ %(a)s đến %(b)s.") % {"a": format_date(low), "b": format_date(high)}
+
+
+def date_in_range(day: dt.date) -> dt.date:
+    """The day itself when inside the accepted range; raises DateOutOfRange (message naming the range) else."""
+    low, high = date_bounds()
+    if not low <= day <= high:
+        raise DateOutOfRange(date_range_message())
+    return day
+
+
+def add_days(day: dt.date, days: int) -> dt.date:
+    """`day` moved by `days`, held at the calendar's ends instead of overflowing (a stored far date must not
+    turn a page into a 500)."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
 
 
 def format_date(day: dt.date | None) -> str:

@@ -1,13 +1,14 @@
 """Form helpers shared by every app's views."""
 
 import dataclasses
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .dates import DATE_FORMAT, DATE_INPUT_FORMATS
+from .dates import DATE_FORMAT, DATE_INPUT_FORMATS, DateOutOfRange, date_in_range
 from .htmx import error_dict
 from .models import TokenScope
 
@@ -16,8 +17,24 @@ DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete"
 
 
 def date_field(label: Any, *, required: bool = True) -> forms.DateField:
-    """A dd/mm/yyyy date field that reads what `core.dates.parse_date` reads."""
+    """A dd/mm/yyyy date field that reads what `core.dates.parse_date` reads (in the accepted range)."""
     return forms.DateField(label=label, required=required, input_formats=DATE_INPUT_FORMATS, widget=DATE_WIDGET)
+
+
+def validate_date_range(value: Any) -> None:
+    """Refuse a date outside the one accepted range (chidao.core.dates.date_bounds), naming the range."""
+    if isinstance(value, dt.date):
+        try:
+            date_in_range(value)
+        except DateOutOfRange as exc:
+            raise ValidationError(str(exc), code="date_range") from None
+
+
+def install_date_range() -> None:
+    """Every form date field, in every app (page forms, filters, query parameters such as `as_of`), refuses a
+    date outside the accepted range: called once from CoreConfig.ready."""
+    if validate_date_range not in forms.DateField.default_validators:
+        forms.DateField.default_validators = [*forms.DateField.default_validators, validate_date_range]
 
 
 def choice_items(choices: Any) -> list[tuple[str, Any]]:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from chidao.core.audit import change_record_create, snapshot
 from chidao.core.errors import PermissionDenied, ValidationError
+from chidao.core.limits import length_errors
 from chidao.core.models import Unit, User
 from chidao.core.periods import period_parse
 from chidao.procedures.models import Procedure
@@ -64,7 +65,7 @@ def value_errors(*, indicator_unit: str, value: Decimal | None, field: str) -> d
 
 
 def _indicator_errors(data: Mapping[str, Any], exclude_pk: int = 0) -> dict[str, str]:
-    errors: dict[str, str] = {}
+    errors = length_errors(Indicator, **data)
     code = (data.get("code") or "").strip()
     if not code:
         errors["code"] = _("Thiếu mã chỉ số.")
@@ -92,7 +93,7 @@ def indicator_create(
 ) -> Indicator:
     _require_manage(actor, _("Bạn không có quyền tạo chỉ số."))
     data = {"code": code, "name": name, "unit_of_measure": unit_of_measure, "baseline_value": baseline_value,
-            "baseline_date": baseline_date}
+            "baseline_date": baseline_date, "description": description, "source_description": source_description}
     errors = _indicator_errors(data)
     if errors:
         raise ValidationError(errors)
@@ -209,7 +210,7 @@ def actual_report(
 
 
 def _task_force_errors(data: Mapping[str, Any]) -> dict[str, str]:
-    errors: dict[str, str] = {}
+    errors = length_errors(TaskForce, **data)
     if not (data.get("name") or "").strip():
         errors["name"] = _("Thiếu tên tổ công tác.")
     if not (data.get("remit") or "").strip():
@@ -220,11 +221,19 @@ def _task_force_errors(data: Mapping[str, Any]) -> dict[str, str]:
     return errors
 
 
+def _item_lengths(field: str, n: int, model: type[TaskForceMember | TaskForceProject], values: dict[str, Any]) -> None:
+    """Refuse a member or project whose text is longer than its field holds, naming which one."""
+    for name, message in length_errors(model, **values).items():
+        raise ValidationError({field: _("Mục thứ %(n)s, %(f)s: %(m)s") % {
+            "n": n, "f": getattr(model._meta.get_field(name), "verbose_name", name), "m": message}})
+
+
 def _members_set(task_force: TaskForce, members: Iterable[Mapping[str, Any]]) -> None:
     task_force.members.all().delete()
     for i, m in enumerate(members, start=1):
         if not (m.get("full_name") or "").strip():
             raise ValidationError({"members": _("Thành viên thứ %(n)s thiếu họ tên.") % {"n": i}})
+        _item_lengths("members", i, TaskForceMember, {k: m[k] for k in MEMBER_KEYS if k in m})
         TaskForceMember.objects.create(task_force=task_force, order=i, **{k: m[k] for k in MEMBER_KEYS if k in m})
 
 
@@ -235,6 +244,7 @@ def _projects_set(task_force: TaskForce, projects: Iterable[Mapping[str, Any]]) 
             raise ValidationError({"projects": _("Dự án thứ %(n)s thiếu tên.") % {"n": i}})
         if p.get("status", ProjectStatus.BLOCKED) not in ProjectStatus.values:
             raise ValidationError({"projects": _("Dự án thứ %(n)s có tình trạng không hợp lệ.") % {"n": i}})
+        _item_lengths("projects", i, TaskForceProject, {k: p[k] for k in PROJECT_KEYS if k in p})
         TaskForceProject.objects.create(task_force=task_force, order=i, **{k: p[k] for k in PROJECT_KEYS if k in p})
 
 
@@ -254,7 +264,8 @@ def task_force_create(
     """A task force with its members (full_name, position, role, unit, user) and projects (name, investor,
     capital in billion đồng, status, note)."""
     _require_manage(actor, _("Bạn không có quyền lập tổ công tác."))
-    data = {"name": name, "remit": remit, "active_from": active_from, "active_to": active_to}
+    data = {"name": name, "remit": remit, "active_from": active_from, "active_to": active_to,
+            "decision_number": decision_number, "leader": leader}
     errors = _task_force_errors(data)
     if errors:
         raise ValidationError(errors)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from chidao.core.audit import change_record_create, snapshot
 from chidao.core.dates import format_date as _d
 from chidao.core.errors import PermissionDenied, ValidationError
+from chidao.core.limits import length_errors
 from chidao.core.models import User
 from chidao.core.reference import user_subtree_ids
 
@@ -49,7 +50,7 @@ def planning_term_create(*, actor: User, name: str, start_year: int, end_year: i
     """Open a planning term (nhiệm kỳ quy hoạch), e.g. 2025-2030."""
     _require_manager(actor)
     name = " ".join(name.split())
-    errors: dict[str, str] = {}
+    errors = length_errors(PlanningTerm, name=name)
     if not name:
         errors["name"] = _("Nhập tên nhiệm kỳ quy hoạch.")
     elif PlanningTerm.objects.filter(name=name).exists():
@@ -84,6 +85,8 @@ def planning_entry_add(*, actor: User, term: PlanningTerm, person: Person, posit
     person = Person.objects.select_for_update(of=("self",)).select_related("position").get(pk=person.pk)
     position = Position.objects.select_for_update().get(pk=position.pk)
     errors: dict[str, list[str]] = defaultdict(list)
+    for name, message in length_errors(PlanningEntry, added_reason=reason).items():
+        errors["reason" if name == "added_reason" else name].append(message)
 
     current = person.position
     if current is None:
@@ -147,7 +150,8 @@ def planning_entry_remove(*, actor: User, entry: PlanningEntry, on: dt.date, rea
     the yearly review adds and removes, with reasons)."""
     _require_person(actor, entry.person)
     entry = PlanningEntry.objects.select_for_update().get(pk=entry.pk)
-    errors: dict[str, str] = {}
+    too_long = length_errors(PlanningEntry, removed_reason=reason)
+    errors = {"reason": too_long["removed_reason"]} if too_long else {}
     if not reason.strip():
         errors["reason"] = _("Nhập lý do đưa ra khỏi quy hoạch.")
     if entry.removed_on is not None:

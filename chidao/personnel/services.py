@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chidao.core.audit import change_record_create, snapshot
+from chidao.core.limits import instance_length_errors, lengths_check
 from chidao.core.models import Unit, User
 from chidao.core.text import fold, vn_name_sort_key
 
@@ -57,7 +58,7 @@ def person_derive(person: Person) -> None:
 
 
 def _validate_person(person: Person) -> None:
-    errors: dict[str, str] = {}
+    errors = instance_length_errors(person)
     if not person.full_name.strip():
         errors["full_name"] = _("Nhập họ và tên.")
     if person.gender not in Gender.values:
@@ -171,6 +172,7 @@ def discipline_add(*, actor: User, person: Person, system: str, form: str, decid
         raise ValidationError({"form": _("Hình thức kỷ luật không hợp lệ.")})
     if not decided_by.strip():
         raise ValidationError({"decided_by": _("Nhập cơ quan quyết định kỷ luật.")})
+    lengths_check(Discipline, decided_by=decided_by.strip(), reason=reason)
     discipline = Discipline.objects.create(
         person=person, system=system, form=form, decided_on=decided_on, decided_by=decided_by.strip(), reason=reason,
         blocks_until=rules.discipline_blocks_until(form=form, decided_on=decided_on),
@@ -186,6 +188,7 @@ def deferral_add(*, actor: User, person: Person, kind: str, start: dt.date, end:
     _require_person(actor, person)
     if end is not None and end < start:
         raise ValidationError({"end": _("Ngày kết thúc không được trước ngày bắt đầu.")})
+    lengths_check(Deferral, note=note)
     deferral = Deferral.objects.create(person=person, kind=kind, start=start, end=end, note=note)
     change_record_create(actor=actor, action="create", obj=deferral,
                          after=snapshot(deferral, ("kind", "start", "end")))

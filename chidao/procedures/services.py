@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from chidao.core.audit import change_record_create, snapshot
 from chidao.core.errors import PermissionDenied, ValidationError
-from chidao.core.models import Unit, User
+from chidao.core.limits import length_errors, lengths_check
+from chidao.core.models import ChangeRecord, Unit, User
 from chidao.core.text import fold
 from chidao.core.uploads import upload_problem
 
@@ -88,7 +89,8 @@ def procedure_create(
     unknown = set(content) - set(CONTENT_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
-    errors = _validate_procedure(code=code, name=name, level=level, field=field)
+    errors = length_errors(Procedure, code=code.strip(), name=name.strip(), field=field.strip(), **content)
+    errors.update(_validate_procedure(code=code, name=name, level=level, field=field))
     if errors:
         raise ValidationError(errors)
     procedure = Procedure(code=code.strip(), name=name.strip(), level=level, field=field.strip(), unit=unit,
@@ -136,8 +138,10 @@ def procedure_update(*, actor: User, procedure: Procedure, reason: str = "", **c
     current = Procedure.objects.select_for_update().get(pk=procedure.pk)
     before = snapshot(current, PROCEDURE_FIELDS)
     merged = {**{f: getattr(current, f) for f in CONTENT_FIELDS}, **changes}
-    errors = _validate_procedure(code=current.code, name=merged["name"], level=merged["level"],
-                                 field=merged["field"], exclude_pk=current.pk)
+    errors = length_errors(Procedure, **changes)
+    errors.update(length_errors(ChangeRecord, reason=reason))
+    errors.update(_validate_procedure(code=current.code, name=merged["name"], level=merged["level"],
+                                      field=merged["field"], exclude_pk=current.pk))
     if errors:
         raise ValidationError(errors)
     if all(getattr(current, f) == v for f, v in changes.items()):
@@ -238,7 +242,8 @@ def decision_create(
     """
     _require_edit(actor)
     lines = [(p, a, r) for p, a, r in items]
-    errors: dict[str, list[Any]] = {}
+    errors: dict[str, list[Any]] = {k: [m] for k, m in length_errors(
+        PublicationDecision, number=number.strip(), title=title.strip()).items()}
     number = number.strip()
     if not number:
         errors["number"] = [_("Thiếu số quyết định.")]
@@ -294,6 +299,7 @@ def review_campaign_create(*, actor: User, name: str, year: int, lead_unit: Unit
     _require_edit(actor)
     if not name.strip():
         raise ValidationError({"name": _("Thiếu tên đợt rà soát.")})
+    lengths_check(ReviewCampaign, name=name.strip())
     campaign = ReviewCampaign.objects.create(name=name.strip(), year=year, lead_unit=lead_unit)
     change_record_create(actor=actor, action="create", obj=campaign,
                          after=snapshot(campaign, ["name", "year", "lead_unit"]))
@@ -307,6 +313,7 @@ def review_group_add(
     _require_edit(actor)
     if not name.strip():
         raise ValidationError({"name": _("Thiếu tên nhóm thủ tục.")})
+    lengths_check(ReviewGroup, name=name.strip())
     group = ReviewGroup.objects.create(campaign=campaign, name=name.strip())
     group.procedures.set(list(procedures))
     change_record_create(actor=actor, action="create", obj=group,
@@ -339,6 +346,7 @@ def review_finding_add(
         raise ValidationError({"proposal": _("Đề xuất không hợp lệ.")})
     if not finding.strip():
         raise ValidationError({"finding": _("Thiếu kết quả rà soát.")})
+    lengths_check(ReviewFinding, finding=finding.strip())
     if outcome is not None:
         _check_outcome(procedure=procedure, proposal=proposal, item=outcome)
     row = ReviewFinding.objects.create(group=group, procedure=procedure, finding=finding.strip(), proposal=proposal,

@@ -101,7 +101,7 @@ class TransitionForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)  # as read: an extension changes the deliverable
     new_deadline = forms.DateField(label=_("Thời hạn mới"), widget=DATE_WIDGET)
     approved_by = forms.CharField(label=_("Người phê duyệt"), max_length=150)
     approved_on = forms.DateField(label=_("Ngày phê duyệt"), widget=DATE_WIDGET)

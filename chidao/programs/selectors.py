@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chidao.core.audit import action_label, change_records_for, change_rows
+from chidao.core.dates import add_days
 from chidao.core.models import Unit, User
 from chidao.core.text import search_terms, vn_collation_key
 
@@ -128,7 +129,7 @@ def deliverable_history(*, deliverable: Deliverable) -> dict[str, Any]:
 
 def end_of_day(day: dt.date) -> dt.datetime:
     """The first instant after `day` in the configured time zone (Asia/Ho_Chi_Minh)."""
-    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    return timezone.make_aware(dt.datetime.combine(add_days(day, 1), dt.time.min))  # a far stored date: no overflow
 
 
 @dataclass

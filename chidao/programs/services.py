@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from chidao.core.audit import change_record_create, snapshot
 from chidao.core.errors import ConflictError, PermissionDenied, ValidationError
-from chidao.core.models import Unit, User
+from chidao.core.limits import TITLE_MAX, length_errors, lengths_check, too_long_message
+from chidao.core.models import ChangeRecord, Unit, User
 from chidao.core.text import fold
 from chidao.core.uploads import upload_check
 
@@ -63,6 +64,13 @@ def _lock(deliverable: Deliverable, expected_version: int | None) -> Deliverable
     return current
 
 
+def version_required(expected_version: int | None) -> None:
+    """A write that changes a versioned object names the version it read (422 without it)."""
+    if expected_version is None:
+        raise ValidationError({"version": _(
+            "Thiếu phiên bản (version) của nội dung như khi đọc; gửi kèm để không ghi đè thay đổi của người khác.")})
+
+
 @transaction.atomic
 def program_create(
     *, actor: User, number: str, title: str, issuing_body: Unit, issued_on: dt.date, term: str = "",
@@ -70,6 +78,7 @@ def program_create(
 ) -> Program:
     if not permissions.can_manage_programs(actor):
         raise PermissionDenied(_("Bạn không có quyền tạo chương trình."))
+    lengths_check(Program, number=number, title=title, term=term)
     if period_end < period_start:
         raise ValidationError({"period_end": _("Năm kết thúc phải không nhỏ hơn năm bắt đầu.")})
     if Program.objects.filter(number__iexact=number).exists():
@@ -116,7 +125,9 @@ def deliverable_create(
     """Assign a new deliverable to a lead unit. `at` backdates records taken over from paper files."""
     if not permissions.can_manage_programs(actor):
         raise PermissionDenied(_("Bạn không có quyền giao nội dung."))
-    errors = _validate_deliverable(program=program, code=code, kind=kind, title=title, deadline=original_deadline)
+    errors = length_errors(Deliverable, code=code.strip(), title=title.strip(), description=description,
+                           responsible_leader=responsible_leader.strip())
+    errors.update(_validate_deliverable(program=program, code=code, kind=kind, title=title, deadline=original_deadline))
     if errors:
         raise ValidationError(errors)
     at = at or timezone.now()
@@ -138,35 +149,41 @@ def deliverable_create(
 def deliverable_update(
     *, actor: User, deliverable: Deliverable, expected_version: int | None, reason: str = "", **changes: Any
 ) -> Deliverable:
-    """Edit a deliverable's details; refuses fields the user may not change and stale edits."""
+    """Edit a deliverable's details; refuses fields the user may not change and stale edits. `version` as read
+    is required (without it parallel edits would overwrite each other); an edit that changes nothing leaves the
+    version and the change log as they are."""
     if not permissions.can_edit_deliverable(actor, deliverable):
         raise PermissionDenied(_("Bạn không có quyền sửa nội dung này."))
     allowed = OFFICE_EDITABLE if permissions.can_manage_programs(actor) else LEAD_EDITABLE
     forbidden = sorted(set(changes) - allowed)
     if forbidden:
         raise PermissionDenied(_("Bạn không có quyền sửa: %(fields)s.") % {"fields": ", ".join(forbidden)})
+    version_required(expected_version)
     current = _lock(deliverable, expected_version)
     before = snapshot(current, DELIVERABLE_FIELDS)
     coordinating = changes.pop("coordinating_units", None)
     for name, value in changes.items():
         setattr(current, name, value.strip() if isinstance(value, str) else value)
-    errors = _validate_deliverable(
+    errors = length_errors(Deliverable, **{k: getattr(current, k) for k in changes})
+    errors.update(length_errors(ChangeRecord, reason=reason))
+    errors.update(_validate_deliverable(
         program=current.program, code=current.code, kind=current.kind, title=current.title,
         deadline=current.original_deadline, exclude_pk=current.pk,
-    )
+    ))
     if errors:
         raise ValidationError(errors)
     if "original_deadline" in changes and not current.extensions.exists():
         current.deadline = current.original_deadline
+    if coordinating is not None:
+        current.coordinating_units.set([u for u in coordinating if u.pk != current.lead_unit_id])
+    after = snapshot(current, DELIVERABLE_FIELDS)
+    if after == before:
+        return current
     current.search_text = _search_text(current)
     current.version += 1
     current.updated_at = timezone.now()
     current.save()
-    if coordinating is not None:
-        current.coordinating_units.set([u for u in coordinating if u.pk != current.lead_unit_id])
-    after = snapshot(current, DELIVERABLE_FIELDS)
-    if after != before:
-        change_record_create(actor=actor, action="update", obj=current, before=before, after=after, reason=reason)
+    change_record_create(actor=actor, action="update", obj=current, before=before, after=after, reason=reason)
     return current
 
 
@@ -186,7 +203,7 @@ def deliverable_transition(
     if not permissions.can_transition(actor, current, to_status):
         raise PermissionDenied(_("Bạn không có quyền chuyển nội dung này sang “%(b)s”.") % {
             "b": Status(to_status).label})
-    errors: dict[str, str] = {}
+    errors = length_errors(StatusChange, reason=reason.strip())
     reason = reason.strip()
     if to_status in workflow.NEEDS_REASON and not reason:
         errors["reason"] = _("Cần nêu lý do khi chuyển sang “%(b)s”.") % {"b": Status(to_status).label}
@@ -274,7 +291,7 @@ def deliverable_extend_deadline(
     if not permissions.can_manage_programs(actor):
         raise PermissionDenied(_("Chỉ cơ quan thường trực ghi nhận gia hạn."))
     current = _lock(deliverable, expected_version)
-    errors: dict[str, str] = {}
+    errors = length_errors(DeadlineExtension, reason=reason, approved_by=approved_by)
     if current.status in {Status.COMPLETED, Status.CANCELLED}:
         errors["new_deadline"] = _("Nội dung đã kết thúc, không thể gia hạn.")
     elif new_deadline <= current.deadline:
@@ -349,7 +366,7 @@ def note_add(
         raise ValidationError({"kind": _("Loại trao đổi không hợp lệ.")})
     if not allowed[kind]:
         raise PermissionDenied(_("Bạn không có quyền thêm “%(k)s”.") % {"k": Note.Kind(kind).label})
-    errors: dict[str, str] = {}
+    errors = length_errors(Note, text=text.strip())
     if not text.strip():
         errors["text"] = _("Nội dung không được để trống.")
     if percent is not None and not 0 <= percent <= 100:
@@ -401,7 +418,8 @@ def _require_manager(actor: User) -> None:
 
 
 def _validate_meeting(meeting: Meeting) -> dict[str, str]:
-    errors: dict[str, str] = {}
+    errors = length_errors(Meeting, **{f: getattr(meeting, f) for f in ("title", "location", "chair", "attendees",
+                                                                         "minutes")})
     if meeting.kind not in Meeting.Kind.values:
         errors["kind"] = _("Loại cuộc họp không hợp lệ.")
     if not meeting.title.strip():
@@ -448,6 +466,7 @@ def meeting_update(*, actor: User, meeting: Meeting, reason: str = "", **changes
     for name, value in changes.items():
         setattr(current, name, value.strip() if isinstance(value, str) else value)
     errors = _validate_meeting(current)
+    errors.update(length_errors(ChangeRecord, reason=reason))
     if current.conclusions.filter(deadline__lt=current.held_on).exists():
         errors["held_on"] = _("Đã có kết luận có thời hạn trước ngày họp mới.")
     if errors:
@@ -467,7 +486,7 @@ def agenda_item_add(
     """Add an item to a meeting's agenda; the deliverables it concerns must be of the meeting's program."""
     _require_manager(actor)
     deliverables, units = list(deliverables), list(units)
-    errors: dict[str, str] = {}
+    errors = length_errors(AgendaItem, title=title.strip(), notes=notes.strip())
     if not title.strip():
         errors["title"] = _("Thiếu nội dung họp.")
     foreign = [d.code for d in deliverables if d.program_id != meeting.program_id]
@@ -491,7 +510,7 @@ def agenda_item_add(
 def meeting_point_add(*, actor: User, meeting: Meeting, kind: str, text: str, speaker: str = "") -> MeetingPoint:
     """Record a lesson, difficulty or recommendation raised at a meeting."""
     _require_manager(actor)
-    errors: dict[str, str] = {}
+    errors = length_errors(MeetingPoint, text=text.strip(), speaker=speaker.strip())
     if kind not in MeetingPoint.Kind.values:
         errors["kind"] = _("Loại ý kiến không hợp lệ.")
     if not text.strip():
@@ -538,8 +557,10 @@ def conclusion_add(
     _require_manager(actor)
     at = at or timezone.now()
     program = meeting.program
-    errors: dict[str, str] = {}
     text = text.strip()
+    errors = length_errors(Conclusion, text=text)
+    if track_as == TRACK_AS_DELIVERABLE and len(text) > TITLE_MAX:  # it becomes the new deliverable's title
+        errors["text"] = too_long_message(TITLE_MAX, len(text))
     if not text:
         errors["text"] = _("Thiếu nội dung kết luận.")
     if deadline is None:

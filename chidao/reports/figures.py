@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from chidao.core.dates import add_days, date_bounds
 from chidao.core.models import Unit, User
 from chidao.core.periods import ReportPeriod
 from chidao.core.ratings import Rating
@@ -95,7 +96,8 @@ def trajectory_build(*, name: str, items: list[ItemState], as_of: dt.date, start
     done = sorted(i.completed_on for i in active if i.status == Status.COMPLETED and i.completed_on)
     deadlines = sorted(i.deadline for i in active)
     open_deadlines = [i.deadline for i in active if i.status != Status.COMPLETED]
-    last = max([as_of, *deadlines]) if deadlines else as_of
+    # A stored far deadline (before the date range was enforced) must not make months without end.
+    last = min(max([as_of, *deadlines]) if deadlines else as_of, date_bounds()[1])
     points = []
     for day in _month_ends(min(start, as_of), last):
         # Actual completions are known up to the cut-off: the month that holds it counts to that day.
@@ -107,11 +109,11 @@ def trajectory_build(*, name: str, items: list[ItemState], as_of: dt.date, start
             actual=sum(1 for d in done if d <= cut) if known else None,
         ))
     remaining = len(active) - len(done)
-    recent = sum(1 for d in done if as_of - dt.timedelta(days=window) < d <= as_of)
+    recent = sum(1 for d in done if add_days(as_of, -window) < d <= as_of)
     if remaining == 0:
         forecast = done[-1] if done else None
     elif recent:
-        forecast = as_of + dt.timedelta(days=math.ceil(remaining * window / recent))
+        forecast = add_days(as_of, math.ceil(remaining * window / recent))
     else:
         forecast = None
     return Trajectory(
@@ -165,7 +167,7 @@ def unit_rating(*, items: list[ItemState], trajectory: Trajectory, as_of: dt.dat
             "f": trajectory.forecast.strftime("%d/%m/%Y"), "d": trajectory.latest_deadline.strftime("%d/%m/%Y")})
     if reasons:
         return Rating.RED, reasons
-    horizon = as_of + dt.timedelta(days=at_risk_days)
+    horizon = add_days(as_of, at_risk_days)
     at_risk = [i for i in open_items if i.deadline <= horizon and i.status not in workflow.AWAITING_APPROVAL]
     if at_risk:
         return Rating.AMBER, [_("%(n)s nội dung đến hạn trong %(d)s ngày tới mà chưa hoàn thành dự thảo.") % {
@@ -177,7 +179,7 @@ def unit_rating(*, items: list[ItemState], trajectory: Trajectory, as_of: dt.dat
 
 def _slipping(items: list[ItemState], as_of: dt.date) -> list[dict[str, Any]]:
     """Open deliverables that are overdue, at risk or whose deadline has been pushed back."""
-    horizon = as_of + dt.timedelta(days=settings.CHIDAO_REPORTING["at_risk_days"])
+    horizon = add_days(as_of, settings.CHIDAO_REPORTING["at_risk_days"])
     rows = []
     for i in sorted(items, key=lambda i: (i.deadline, i.code)):
         if i.status in (Status.COMPLETED, Status.CANCELLED):

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from chidao.core.audit import change_record_create, snapshot
 from chidao.core.dates import format_date as _d
 from chidao.core.errors import PermissionDenied, ValidationError
+from chidao.core.limits import length_errors
 from chidao.core.models import ChangeRecord, Unit, User
 from chidao.core.reference import unit_subtree_ids, user_subtree_ids
 from chidao.personnel import flags as personnel_flags
@@ -79,7 +80,7 @@ def round_create(*, actor: User, name: str, year: int, kind: str, scope: Unit, a
         raise PermissionDenied(_("Đơn vị “%(u)s” ngoài phạm vi quản lý của bạn.") % {"u": scope.name})
     name = " ".join(name.split())
     cap = settings.CHIDAO_RULES["rotation_unit_cap_percent"] if unit_cap_percent is None else unit_cap_percent
-    errors: dict[str, str] = {}
+    errors = length_errors(RotationRound, name=name)
     if not name:
         errors["name"] = _("Nhập tên đợt.")
     if kind not in RoundKind.values:
@@ -314,6 +315,9 @@ def due_entry_add_flagged(*, actor: User, round: RotationRound, person: Person,
             message = _("%(p)s không có cảnh báo không hoàn thành nhiệm vụ tại ngày %(d)s: chỉ bổ sung khi ghi rõ lý "
                         "do bằng văn bản.") % {"p": person.full_name, "d": _d(rnd.as_of)}
         raise ValidationError({"reason": message})
+    too_long = length_errors(DueEntry, added_reason=reason)
+    if too_long:
+        raise ValidationError({"reason": too_long["added_reason"]})
 
     reasons = [f"{f.label}: {f.detail}" for f in found] or [
         _("Không có cảnh báo tự động về việc không hoàn thành nhiệm vụ tại ngày %(d)s.") % {"d": _d(rnd.as_of)}]

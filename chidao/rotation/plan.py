@@ -30,6 +30,7 @@ from docxtpl import DocxTemplate, Listing
 from chidao.core.audit import change_record_create, snapshot
 from chidao.core.documents import DEFAULT_TEMPLATES, vn_long_date
 from chidao.core.docx import docx_render
+from chidao.core.limits import length_errors
 from chidao.core.models import User
 from chidao.personnel import services as personnel_services
 from chidao.personnel.models import AccessLog, AssignmentKind, Person, Position
@@ -365,6 +366,9 @@ def move_edit(*, actor: User, move: Move, to_position: Position | None, reason: 
     _require_manager(actor, rnd)
     if to_position is not None and not can_move_to_position(actor, to_position):
         raise PermissionDenied(_("Chức danh này ngoài phạm vi quản lý của bạn."))
+    too_long = length_errors(Move, override_reason=reason)
+    if too_long:
+        raise ValidationError({"reason": too_long["override_reason"]})
     rnd = _fresh(rnd)
     if rnd.state != RoundState.PROPOSED:
         raise ValidationError({"state": _("Chỉ điều chỉnh khi đợt đã có phương án và chưa phê duyệt.")})

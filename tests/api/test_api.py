@@ -62,7 +62,8 @@ def test_transition_follows_the_page_rules(client, users, bearer, make_deliverab
     stale = client.post(url, {"to_status": "submitted", "version": 1}, content_type="application/json",
                         **bearer("snv"))
     assert stale.status_code == 409
-    wrong = client.post(url, {"to_status": "completed"}, content_type="application/json", **bearer("snv"))
+    wrong = client.post(url, {"to_status": "completed", "version": 2}, content_type="application/json",
+                        **bearer("snv"))
     assert wrong.status_code == 422
     assert "Không thể chuyển từ “đang thực hiện” sang “đã hoàn thành”." in wrong.json()["detail"]
     assert Deliverable.objects.get(pk=d.pk).status == Status.IN_PROGRESS
@@ -71,7 +72,7 @@ def test_transition_follows_the_page_rules(client, users, bearer, make_deliverab
 def test_denials_change_nothing(client, users, bearer, make_deliverable):
     d = make_deliverable(lead="stc")
     url = f"/api/v1/deliverables/{d.pk}/transition"
-    body = {"to_status": "in_progress"}
+    body = {"to_status": "in_progress", "version": 1}
     assert client.post(url, body, content_type="application/json", **bearer("snv")).status_code == 404
     assert client.post(url, body, content_type="application/json", **bearer("stc", "read")).status_code == 403
     assert client.post(url, body, content_type="application/json", **bearer("auditor")).status_code == 403
@@ -88,7 +89,7 @@ def test_completion_through_the_api_with_an_uploaded_document(client, users, bea
                          **headers)
     assert upload.status_code == 201
     done = client.post(f"/api/v1/deliverables/{d.pk}/transition", {
-        "to_status": "completed", "doc_number": "7/QĐ", "doc_date": "2021-10-01",
+        "to_status": "completed", "doc_number": "7/QĐ", "doc_date": "2021-10-01", "version": d.version,
         "attachment_id": upload.json()["id"]}, content_type="application/json", **headers)
     assert done.status_code == 200
     assert (done.json()["status"], done.json()["approval_doc_number"]) == ("completed", "7/QĐ")
@@ -98,7 +99,7 @@ def test_session_authentication_works(client, users, make_deliverable):
     d = make_deliverable(lead="snv")
     client.force_login(users["snv"])
     assert client.get(f"/api/v1/deliverables/{d.pk}").json()["code"] == d.code
-    response = client.post(f"/api/v1/deliverables/{d.pk}/transition", {"to_status": "in_progress"},
+    response = client.post(f"/api/v1/deliverables/{d.pk}/transition", {"to_status": "in_progress", "version": 1},
                            content_type="application/json")
     assert response.status_code == 200
 

@@ -44,7 +44,7 @@ def test_a_malformed_body_names_the_field(client, token, make_deliverable, langu
 
 def test_a_read_token_is_refused_on_a_write_and_nothing_changes(client, token, make_deliverable):
     d = make_deliverable()
-    response = client.post(f"/api/v1/deliverables/{d.pk}/transition", {"to_status": "in_progress"},
+    response = client.post(f"/api/v1/deliverables/{d.pk}/transition", {"to_status": "in_progress", "version": 1},
                            content_type="application/json", **token("snv", "read"))
     assert (response.status_code, response.json()) == (403, {"detail": "Mã truy cập này chỉ có quyền đọc."})
     d.refresh_from_db()

@@ -129,7 +129,7 @@ def test_programs_are_listed_and_read_in_the_callers_scope(client, program, unit
 def test_a_summary_date_out_of_range_is_refused(client, program, bearer):
     response = client.get(f"/api/v1/programs/{program.pk}/summary?as_of=9999-12-31", **bearer("office", "read"))
     assert (response.status_code, response.json()["errors"]) == (
-        422, {"as_of": ["Ngày phải trong khoảng từ 01/01/1900 đến 30/12/9999."]})
+        422, {"as_of": ["Ngày phải trong khoảng từ 01/01/1900 đến 31/12/2100."]})
 
 
 # --- Deliverables -----------------------------------------------------------------------------------------
@@ -201,17 +201,18 @@ def test_deliverable_edits_are_refused_like_the_page(client, units, bearer, make
     before = written()
     # Another unit's officer does not see it; an auditor sees it but may not edit; a lead officer may not
     # move the deadline or the lead unit; a read token may not write
-    assert client.patch(url, {"title": "X"}, content_type=JSON, **bearer("stc")).status_code == 404
-    auditor = client.patch(url, {"title": "X"}, content_type=JSON, **bearer("auditor"))
+    assert client.patch(url, {"version": 1, "title": "X"}, content_type=JSON, **bearer("stc")).status_code == 404
+    auditor = client.patch(url, {"version": 1, "title": "X"}, content_type=JSON, **bearer("auditor"))
     assert (auditor.status_code, auditor.json()["detail"]) == (403, "Bạn không có quyền sửa nội dung này.")
-    lead = client.patch(url, {"lead_unit_id": units["stc"].pk, "original_deadline": "2022-01-01"},
+    lead = client.patch(url, {"version": 1, "lead_unit_id": units["stc"].pk, "original_deadline": "2022-01-01"},
                         content_type=JSON, **bearer("snv"))
     assert (lead.status_code, lead.json()["detail"]) == (403, "Bạn không có quyền sửa: lead_unit, original_deadline.")
-    assert client.patch(url, {"title": "X"}, content_type=JSON, **bearer("snv", "read")).status_code == 403
+    read_only = client.patch(url, {"version": 1, "title": "X"}, content_type=JSON, **bearer("snv", "read"))
+    assert read_only.status_code == 403
     # Invalid input: a required field emptied, an unknown kind
-    empty = client.patch(url, {"title": None}, content_type=JSON, **bearer("office"))
+    empty = client.patch(url, {"version": 1, "title": None}, content_type=JSON, **bearer("office"))
     assert (empty.status_code, empty.json()["errors"]) == (422, {"title": ["Trường này không được để trống."]})
-    blank = client.patch(url, {"title": "  "}, content_type=JSON, **bearer("office"))
+    blank = client.patch(url, {"version": 1, "title": "  "}, content_type=JSON, **bearer("office"))
     assert blank.json()["errors"] == {"title": ["Thiếu tên nội dung."]}
     assert written() == before
 
@@ -219,7 +220,7 @@ def test_deliverable_edits_are_refused_like_the_page(client, units, bearer, make
 def test_the_office_moves_the_lead_unit_and_the_deadline(client, units, bearer, make_deliverable):
     d = make_deliverable(lead="snv")
     response = client.patch(f"/api/v1/deliverables/{d.pk}", {
-        "lead_unit_id": units["stc"].pk, "original_deadline": "2021-12-31", "kind": "ke_hoach"},
+        "version": 1, "lead_unit_id": units["stc"].pk, "original_deadline": "2021-12-31", "kind": "ke_hoach"},
         content_type=JSON, **bearer("office"))
     assert response.status_code == 200
     assert {k: response.json()[k] for k in ("lead_unit_id", "original_deadline", "deadline", "kind")} == {
@@ -265,7 +266,8 @@ def test_the_office_records_an_extension(client, bearer, make_deliverable):
 def test_extensions_are_refused_like_the_page(client, bearer, make_deliverable):
     d = make_deliverable(lead="snv", deadline=D(2021, 9, 30))
     url = f"/api/v1/deliverables/{d.pk}/extensions"
-    body = {"new_deadline": "2021-12-31", "reason": "Lý do", "approved_by": "A", "approved_on": "2021-09-20"}
+    body = {"new_deadline": "2021-12-31", "reason": "Lý do", "approved_by": "A", "approved_on": "2021-09-20",
+            "version": 1}
     before = written()
     lead = client.post(url, body, content_type=JSON, **bearer("snv"))
     assert (lead.status_code, lead.json()["detail"]) == (403, "Chỉ cơ quan thường trực ghi nhận gia hạn.")

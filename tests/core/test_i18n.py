@@ -70,7 +70,7 @@ def test_english_plural_for_a_single_deliverable(office_client, program, make_de
 def test_api_errors_follow_accept_language(office_client, make_deliverable):
     d = make_deliverable()
     url = f"/api/v1/deliverables/{d.pk}/transition"
-    body = {"to_status": "completed"}
+    body = {"to_status": "completed", "version": d.version}
 
     english = office_client.post(url, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
     assert english.status_code == 422

@@ -128,6 +128,11 @@ class Page:
     note: str = ""
 
 
+def _version(w: World) -> int:
+    """The world deliverable's version as stored (writes that change it must name it)."""
+    return type(w.deliverable).objects.values_list("version", flat=True).get(pk=w.deliverable.pk)
+
+
 def _pk(attr: str) -> Callable[[World], dict[str, Any]]:
     return lambda w: {"pk": getattr(w, attr).pk}
 
@@ -173,7 +178,8 @@ PAGES: dict[str, Page] = {
     "deliverable_edit": Page(
         get=expect(EDIT_A, missing=NOT_A), kwargs=_pk("deliverable"),
         post=expect(EDIT_A, ok_status=OK, missing=NOT_A),
-        data=lambda w: {"title": "Tên đã sửa", "description": "Mô tả", "responsible_leader": "Lê Văn Bình",
+        data=lambda w: {"version": _version(w), "title": "Tên đã sửa", "description": "Mô tả",
+                        "responsible_leader": "Lê Văn Bình",
                         "code": w.deliverable.code, "kind": w.deliverable.kind, "lead_unit": w.unit_a.pk,
                         "original_deadline": "30/09/2026"}),
     "deliverable_transition": Page(
@@ -181,8 +187,9 @@ PAGES: dict[str, Page] = {
         data=lambda w: {"to_status": "in_progress"}),
     "deliverable_extend": Page(
         get=POST_ONLY, kwargs=_pk("deliverable"), post=expect(MANAGE, ok_status=OK, missing=NOT_A),
-        data=lambda w: {"ext-new_deadline": "31/12/2026", "ext-approved_by": "Bí thư Thành ủy",
-                        "ext-approved_on": D, "ext-reason": "Cần thêm thời gian"}),
+        data=lambda w: {"ext-version": _version(w), "ext-new_deadline": "31/12/2026",
+                        "ext-approved_by": "Bí thư Thành ủy", "ext-approved_on": D,
+                        "ext-reason": "Cần thêm thời gian"}),
     "deliverable_note": Page(
         get=POST_ONLY, kwargs=_pk("deliverable"),
         post=expect(READ_A - {AUDITOR}, ok_status=OK, missing=NOT_A),
@@ -430,14 +437,17 @@ OPERATIONS: dict[str, Operation] = {
     "GET /api/v1/deliverable-import-template": Operation(API_EVERYONE),
     "GET /api/v1/deliverables/{deliverable_id}": Operation(A_PROGRAM, params=DELIVERABLE),
     "PATCH /api/v1/deliverables/{deliverable_id}": Operation(
-        api(EDIT_A, ok_status=OK, missing=NOT_A), params=DELIVERABLE, json=lambda w: {"title": "Tên đã sửa"}),
+        api(EDIT_A, ok_status=OK, missing=NOT_A), params=DELIVERABLE,
+        json=lambda w: {"version": _version(w), "title": "Tên đã sửa"}),
     "POST /api/v1/deliverables/{deliverable_id}/transition": Operation(
-        api(EDIT_A, ok_status=OK, missing=NOT_A), params=DELIVERABLE, json=lambda w: {"to_status": "in_progress"}),
+        api(EDIT_A, ok_status=OK, missing=NOT_A), params=DELIVERABLE,
+        json=lambda w: {"to_status": "in_progress", "version": _version(w)}),
     "GET /api/v1/deliverables/{deliverable_id}/status-changes": Operation(A_PROGRAM, params=DELIVERABLE),
     "GET /api/v1/deliverables/{deliverable_id}/extensions": Operation(A_PROGRAM, params=DELIVERABLE),
     "POST /api/v1/deliverables/{deliverable_id}/extensions": Operation(
         A_MANAGE, params=DELIVERABLE,
-        json=lambda w: {"new_deadline": "2026-12-31", "reason": "Cần thêm thời gian", "approved_by": "Bí thư",
+        json=lambda w: {"version": _version(w), "new_deadline": "2026-12-31", "reason": "Cần thêm thời gian",
+                        "approved_by": "Bí thư",
                         "approved_on": "2025-06-01"}),
     "GET /api/v1/deliverables/{deliverable_id}/notes": Operation(A_PROGRAM, params=DELIVERABLE),
     "POST /api/v1/deliverables/{deliverable_id}/notes": Operation(

@@ -21,7 +21,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl.utils.datetime import from_excel
 
+from ..dates import DateOutOfRange, date_in_range
 from ..excel import cell_text
+from ..limits import text_limit
 from ..text import fold
 
 TEXT, INT, DATE, CHOICE, BOOL, EMAIL, REF = "text", "int", "date", "choice", "bool", "email", "ref"
@@ -50,7 +52,13 @@ class CellError(ValueError):
 
 def read_date(value: Any, *, serials: bool = True) -> dt.date | None:
     """A date cell, dd/mm/yyyy or d/m/yyyy text (also with - or .), yyyy-mm-dd, or (`serials`) an Excel serial
-    number. Raises ValueError for anything else (including impossible dates such as 31/02/1975)."""
+    number. Raises ValueError for anything else (including impossible dates such as 31/02/1975), and
+    DateOutOfRange (its message names the range) for a date outside the one accepted range."""
+    day = _read_day(value, serials=serials)
+    return None if day is None else date_in_range(day)
+
+
+def _read_day(value: Any, *, serials: bool = True) -> dt.date | None:
     if value is None:
         return None
     kind = type(value)
@@ -189,6 +197,8 @@ def _int(c: Column, value: Any) -> int | None:
 def _date(c: Column, value: Any) -> dt.date | None:
     try:
         return read_date(value, serials=c.serials)
+    except DateOutOfRange as exc:
+        raise c._message("range", "%(m)s", m=str(exc)) from None
     except (ValueError, TypeError, OverflowError):
         raise c._message("invalid", _("Ngày “%(v)s” không hợp lệ; ghi dd/mm/yyyy."), v=cell_text(value)) from None
 
@@ -243,7 +253,7 @@ def column(model: type[models.Model], name: str, labels: Sequence[str], *, attr:
     elif isinstance(f, models.EmailField):
         derived |= {"kind": EMAIL, "max_length": f.max_length}
     elif isinstance(f, models.CharField | models.TextField):
-        derived |= {"kind": TEXT, "max_length": f.max_length}
+        derived |= {"kind": TEXT, "max_length": text_limit(model, f.name)}  # TextField: its kind's (core.limits)
     elif internal in _INT_RANGES:
         derived |= {"kind": INT, "bounds": _INT_RANGES[internal]}
     elif isinstance(f, models.DateField):
