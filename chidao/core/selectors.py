@@ -167,8 +167,9 @@ class ChangeLog:
 
 def change_record_list(*, user: User, filters: ChangeRecordFilters) -> ChangeLog:
     """The change log, newest first, filtered by object type ("programs.deliverable") and id, actor,
-    action and a range of local dates (both ends included); administrators and auditors only. Values the
-    reader may not see are masked by the maskers the apps registered (e.g. a person's sensitive fields)."""
+    action and a range of local dates (both ends included); administrators and auditors only. What the reader may
+    not see is masked by the maskers the apps registered (e.g. a person's sensitive fields; the person and the values
+    of an entry about someone outside the reader's personnel scope, each read written to the access log)."""
     if not can_read_change_log(user):
         raise PermissionDenied(_("Chỉ quản trị hệ thống và cán bộ kiểm tra, giám sát được xem nhật ký thay đổi."))
     records = ChangeRecord.objects.select_related("actor", "content_type").order_by("-at", "-id")
