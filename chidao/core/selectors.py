@@ -101,6 +101,12 @@ class ChangeRecordFilters:
 # of a person for everyone but administrators; see PersonnelConfig.ready). Core knows no app: it applies them.
 ValuesMasker = Callable[[dict[str, Any], User], dict[str, Any]]
 CHANGE_MASKERS: dict[tuple[str, str], ValuesMasker] = {}
+# Maskers of whole records: they see each record of their content type on the page being read (object id,
+# object_repr, before/after, reason), all at once so they look up what they need in one query, and change them in
+# place (personnel blanks the person and the values for readers outside the person's scope, and writes the read
+# to its access log). They run before the values maskers.
+RecordMasker = Callable[[list[ChangeRecord], User], None]
+RECORD_MASKERS: dict[tuple[str, str], RecordMasker] = {}
 
 
 def change_masker_register(app_label: str, model: str, masker: ValuesMasker) -> None:
@@ -109,9 +115,22 @@ def change_masker_register(app_label: str, model: str, masker: ValuesMasker) -> 
     CHANGE_MASKERS[(app_label, model)] = masker
 
 
+def change_record_masker_register(app_label: str, model: str, masker: RecordMasker) -> None:
+    """Let `masker(records, reader)` change, in place, the change records of `app_label.model` read from the change
+    log (every page `change_record_list` or `change_records_mask` hands out)."""
+    RECORD_MASKERS[(app_label, model)] = masker
+
+
 def change_records_mask(records: Iterable[ChangeRecord], *, reader: User) -> list[ChangeRecord]:
-    """The records with their values as `reader` may see them (the registered maskers applied, in place)."""
+    """The records as `reader` may see them (the registered record maskers, then the values maskers, applied in
+    place)."""
     page = list(records)
+    by_type: dict[tuple[str, str], list[ChangeRecord]] = defaultdict(list)
+    for record in page:
+        by_type[record.content_type.natural_key()].append(record)
+    for key, group in by_type.items():
+        if key in RECORD_MASKERS:
+            RECORD_MASKERS[key](group, reader)
     for record in page:
         masker = CHANGE_MASKERS.get(record.content_type.natural_key())
         if masker is None:
@@ -148,8 +167,9 @@ class ChangeLog:
 
 def change_record_list(*, user: User, filters: ChangeRecordFilters) -> ChangeLog:
     """The change log, newest first, filtered by object type ("programs.deliverable") and id, actor,
-    action and a range of local dates (both ends included); administrators and auditors only. Values the
-    reader may not see are masked by the maskers the apps registered (e.g. a person's sensitive fields)."""
+    action and a range of local dates (both ends included); administrators and auditors only. What the reader may
+    not see is masked by the maskers the apps registered (e.g. a person's sensitive fields; the person and the values
+    of an entry about someone outside the reader's personnel scope, each read written to the access log)."""
     if not can_read_change_log(user):
         raise PermissionDenied(_("Chỉ quản trị hệ thống và cán bộ kiểm tra, giám sát được xem nhật ký thay đổi."))
     records = ChangeRecord.objects.select_related("actor", "content_type").order_by("-at", "-id")

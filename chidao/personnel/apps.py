@@ -24,6 +24,16 @@ class PersonnelConfig(AppConfig):
     verbose_name = _("Hồ sơ cán bộ")
 
     def ready(self) -> None:
-        from chidao.core.selectors import change_masker_register
+        from chidao.core.selectors import change_masker_register, change_record_masker_register
+
+        from . import models
+        from .log_masks import people_free_masker, person_records_masker
 
         change_masker_register("personnel", "person", person_values_masked)
+        for model, field in ((models.Person, "pk"), (models.Assignment, "person_id"), (models.Rating, "person_id"),
+                             (models.Discipline, "person_id"), (models.Deferral, "person_id"),
+                             (models.Relative, "person_id"), (models.PlanningEntry, "person_id")):
+            change_record_masker_register("personnel", model._meta.model_name or "",
+                                          person_records_masker(model, field))
+        for model_name in ("position", "planningterm"):
+            change_record_masker_register("personnel", model_name, people_free_masker)

@@ -323,7 +323,9 @@ class _Importer:
                 self.db_people[in_db[pk][0]] = (pk, *in_db[pk][1:])
         in_db_codes = {v[0] for v in in_db.values()}
         for code in sorted(in_db_codes & set(self.people_codes), key=self.people_codes.__getitem__):
-            self.err(PEOPLE, self.people_codes[code], "code", _("Mã hồ sơ %(c)s đã có.") % {"c": code})
+            # A record outside the importer's scope is not revealed to exist: its code is only "not usable".
+            taken = _("Mã hồ sơ %(c)s đã có.") if code in self.db_people else _("Mã hồ sơ %(c)s không dùng được.")
+            self.err(PEOPLE, self.people_codes[code], "code", taken % {"c": code})
             self.people.pop(code, None)
         for code, places in self.refs.items():
             if code not in self.people_codes and code not in self.db_people:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from chidao.core.audit import change_record_create, snapshot
@@ -57,7 +58,15 @@ def person_derive(person: Person) -> None:
     person.retirement_date = rules.retirement_date(birth_date=person.birth_date, gender=person.gender)
 
 
-def _validate_person(person: Person) -> None:
+def code_taken_message(actor: User, code: str, taken: QuerySet[Person]) -> str:
+    """Why a person code already used cannot be used again: said plainly when the actor may see the record that
+    holds it, and neutrally otherwise (a record outside the actor's scope must not be revealed to exist)."""
+    if taken.filter(pk__in=Person.objects.visible_to(actor).values("pk")).exists():
+        return _("Mã hồ sơ %(c)s đã có.") % {"c": code}
+    return _("Mã hồ sơ %(c)s không dùng được.") % {"c": code}
+
+
+def _validate_person(person: Person, *, actor: User) -> None:
     errors = instance_length_errors(person)
     if not person.full_name.strip():
         errors["full_name"] = _("Nhập họ và tên.")
@@ -67,8 +76,8 @@ def _validate_person(person: Person) -> None:
         errors["birth_date"] = _("Ngày sinh không được sau hôm nay.")
     if person.party_joined_on and person.birth_date and person.party_joined_on <= person.birth_date:
         errors["party_joined_on"] = _("Ngày vào Đảng phải sau ngày sinh.")
-    if Person.objects.filter(code__iexact=person.code).exclude(pk=person.pk).exists():
-        errors["code"] = _("Mã hồ sơ %(c)s đã có.") % {"c": person.code}
+    if (taken := Person.objects.filter(code__iexact=person.code).exclude(pk=person.pk)).exists():
+        errors["code"] = code_taken_message(actor, person.code, taken)
     if errors:
         raise ValidationError(errors)
 
@@ -88,7 +97,7 @@ def person_create(*, actor: User, code: str, full_name: str, birth_date: dt.date
     person = Person(code=code.strip(), full_name=" ".join(full_name.split()), birth_date=birth_date, gender=gender,
                     unit=unit, **fields)
     _require_sensitive_write(actor, person, {name for name in SENSITIVE_FIELDS if fields.get(name)})
-    _validate_person(person)
+    _validate_person(person, actor=actor)
     person_derive(person)
     person.save()
     change_record_create(actor=actor, action="create", obj=person, after=snapshot(person, PERSON_FIELDS))
@@ -102,7 +111,7 @@ def person_update(*, actor: User, person: Person, reason: str = "", **changes: A
     before = snapshot(person, PERSON_FIELDS)
     for name, value in changes.items():
         setattr(person, name, value)
-    _validate_person(person)
+    _validate_person(person, actor=actor)
     person_derive(person)
     person.save()
     change_record_create(actor=actor, action="update", obj=person, before=before,

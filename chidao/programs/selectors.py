@@ -388,17 +388,23 @@ def meeting_list(*, user: User, program: Program) -> QuerySet[Meeting]:
     return Meeting.objects.visible_to(user).filter(program=program).order_by("-held_on", "-id")
 
 
-def _meeting_details(qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
+def _meeting_details(qs: QuerySet[Meeting], *, user: User) -> QuerySet[Meeting]:
+    """A meeting as `user` may read it, the same on the page, in the API and in the reports: an agenda item lists
+    only the deliverables the user sees, and a conclusion tracked on a deliverable outside the user's scope is
+    left out (its text and code would tell what the deliverable says)."""
+    scope = Deliverable.objects.visible_to(user)
     return qs.select_related("program", "created_by").prefetch_related(
-        Prefetch("agenda_items", queryset=AgendaItem.objects.prefetch_related("deliverables", "units")),
+        Prefetch("agenda_items", queryset=AgendaItem.objects.prefetch_related(
+            Prefetch("deliverables", queryset=scope), "units")),
         Prefetch("points", queryset=MeetingPoint.objects.order_by("kind", "order", "id")),
-        Prefetch("conclusions", queryset=Conclusion.objects.select_related("lead_unit", "deliverable", "note")),
+        Prefetch("conclusions", queryset=Conclusion.objects.filter(deliverable__in=scope.values("pk"))
+                 .select_related("lead_unit", "deliverable", "note")),
     )
 
 
 def meeting_get(*, user: User, pk: int) -> Meeting:
     """One meeting with its agenda, points and conclusions; 404 outside the user's scope."""
-    meeting = _meeting_details(Meeting.objects.visible_to(user)).filter(pk=pk).first()
+    meeting = _meeting_details(Meeting.objects.visible_to(user), user=user).filter(pk=pk).first()
     if meeting is None:
         raise Http404(_("Không tìm thấy hội nghị, cuộc họp hoặc bạn không có quyền xem."))
     return meeting
@@ -407,7 +413,7 @@ def meeting_get(*, user: User, pk: int) -> Meeting:
 def year_end_meeting(*, user: User, program: Program, year: int) -> Meeting | None:
     """The program's latest year-end conference (tổng kết năm) held in `year`, if any."""
     return (
-        _meeting_details(Meeting.objects.visible_to(user))
+        _meeting_details(Meeting.objects.visible_to(user), user=user)
         .filter(program=program, kind=Meeting.Kind.YEAR_END, held_on__year=year)
         .order_by("-held_on", "-id").first()
     )

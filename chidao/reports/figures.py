@@ -288,7 +288,7 @@ def year_end_report(*, user: User, program: Program, year: int, as_of: dt.date |
                       "recommendation": report.recommendations}.get(point.kind)
             if bucket is not None:
                 bucket.append(point.text)
-        for c in meeting.conclusions.select_related("lead_unit", "deliverable"):
+        for c in meeting.conclusions.all():  # those of the user's scope (`year_end_meeting`)
             report.tasks.append({
                 "text": c.text, "lead_unit": c.lead_unit.name, "deadline": c.deadline,
                 "code": c.deliverable.code, "deliverable_id": c.deliverable_id,
