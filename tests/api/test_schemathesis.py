@@ -7,7 +7,6 @@ invalid data. The operations are driven by Hypothesis directly (`APIOperation.as
 pytest plugin does not run on pytest 9.2 (it reads `Node._nodeid`, which pytest removed).
 """
 
-from typing import Any
 
 import pytest
 import schemathesis
@@ -15,9 +14,7 @@ from django.apps import apps
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
-from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.core.result import Ok
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from chidao.core.models import Role, User
@@ -29,11 +26,12 @@ from chidao.demo.program import demo_load
 from chidao.demo.rotation import rounds_load
 from chidao.programs.models import Program
 
+from .sweep import sweep
+
 pytestmark = pytest.mark.django_db
 
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 EXAMPLES = 3  # per operation and kind of data (an operation without any input is called once): ~700 requests
-MODES = (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE)
 
 
 def _demo_world() -> None:
@@ -57,22 +55,6 @@ def _real_ids(names: set[str]) -> dict[str, int]:
     return out
 
 
-def _run(operation: Any, strategy: Any, headers: dict[str, str], examples: int) -> str | None:
-    """Drive one operation with `examples` cases; the first failure, in words, or None."""
-
-    @given(case=strategy)
-    @settings(max_examples=examples, deadline=None, derandomize=True, database=None, print_blob=False,
-              suppress_health_check=list(HealthCheck))
-    def check(case: Any) -> None:
-        case.call_and_validate(headers=headers, checks=CHECKS)
-
-    try:
-        check()
-    except (Exception, BaseExceptionGroup) as exc:  # one operation's failure must not hide another's
-        return f"{operation.label}: {exc}"[:3000]
-    return None
-
-
 @pytest.fixture
 def wsgi_app():
     """The Django WSGI app, keeping the test's database connection open across requests (as Django's test
@@ -92,20 +74,10 @@ def test_every_operation_conforms_to_the_schema(wsgi_app):
     assert admin is not None
     headers = {"Authorization": f"Bearer {api_token_create(user=admin, name='schemathesis', scope='write')[1]}"}
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_app)
-    operations = [result.ok() for result in schema.get_all_operations() if isinstance(result, Ok)]
     # When every operation is called with valid data (random ids, then real ones) and with invalid data
-    failures = []
-    for operation in operations:
-        if not (list(operation.iter_parameters()) or operation.body):
-            failures += [f for f in [_run(operation, operation.as_strategy(), headers, 1)] if f]
-            continue
-        strategies = [operation.as_strategy(mode) for mode in MODES]
-        names = {p.name for p in operation.path_parameters}
-        if names:
-            strategies.append(operation.as_strategy(path_parameters=_real_ids(names)))
-        failures += [f for s in strategies if (f := _run(operation, s, headers, EXAMPLES))]
+    count, failures = sweep(schema, headers=headers, examples=EXAMPLES, checks=CHECKS, real_ids=_real_ids)
     # Then no answer is a server error or differs from what the schema declares
-    assert len(operations) >= 10
+    assert count >= 10
     assert failures == [], "\n\n".join(f[:1500] for f in failures)
 
 

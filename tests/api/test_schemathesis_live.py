@@ -12,19 +12,17 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.core.result import Ok
 from schemathesis.specs.openapi.checks import status_code_conformance
+
+from .sweep import sweep
 
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = 2  # per operation and kind of data
-MODES = (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE)
 
 
 def _free_port() -> int:
@@ -72,33 +70,14 @@ def server(tmp_path_factory):
         web.wait(timeout=20)
 
 
-def _run(operation: Any, strategy: Any, headers: dict[str, str], examples: int) -> str | None:
-    @given(case=strategy)
-    @settings(max_examples=examples, deadline=None, derandomize=True, database=None, print_blob=False,
-              suppress_health_check=list(HealthCheck))
-    def check(case: Any) -> None:
-        case.call_and_validate(headers=headers, checks=[not_a_server_error, status_code_conformance], timeout=60)
-
-    try:
-        check()
-    except (Exception, BaseExceptionGroup) as exc:  # one operation's failure must not hide another's
-        return f"{operation.label}: {exc}"[:3000]
-    return None
-
-
 def test_every_operation_of_the_running_server_answers_as_declared(server):
     # Given the running server, its schema and an administrator's write token
     url, token = server
     headers = {"Authorization": f"Bearer {token}"}
     schema = schemathesis.openapi.from_url(f"{url}/api/v1/openapi.json")
-    operations = [result.ok() for result in schema.get_all_operations() if isinstance(result, Ok)]
     # When every operation is sent valid and invalid data over HTTP
-    failures = []
-    for operation in operations:
-        if not (list(operation.iter_parameters()) or operation.body):
-            failures += [f for f in [_run(operation, operation.as_strategy(), headers, 1)] if f]
-            continue
-        failures += [f for mode in MODES if (f := _run(operation, operation.as_strategy(mode), headers, EXAMPLES))]
+    count, failures = sweep(schema, headers=headers, examples=EXAMPLES,
+                            checks=[not_a_server_error, status_code_conformance], timeout=60)
     # Then no answer is a server error and every status is one the schema declares
-    assert len(operations) >= 100
+    assert count >= 100
     assert failures == [], "\n\n".join(f[:1500] for f in failures)
