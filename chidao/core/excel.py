@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .dates import parse_date as parse_date  # the one dd/mm/yyyy parser, re-exported for the importers
-from .text import fold
+from .text import fold, nfc
 
 DATE_FORMAT = "dd/mm/yyyy"
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -41,7 +41,7 @@ def cell_text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    text = str(value)
+    text = nfc(str(value))  # a cell typed on a Mac or pasted from a PDF may come decomposed
     if text.startswith("'") and text[1:].startswith(_FORMULA_PREFIXES):
         text = text[1:]
     return text.strip()

@@ -113,3 +113,16 @@ def test_deliverable_codes_differ_in_case_only_are_one_code(program, units, user
                                     lead_unit=units["snv"],
                                     original_deadline=dt.date(2022, 6, 30))
     assert Deliverable.objects.filter(code__iexact="kl21.a").count() == 1
+
+
+@pytest.mark.django_db
+def test_excel_import_cells_arrive_composed(program, users, units):
+    """Given a sheet typed with decomposed letters (as a Mac or a PDF gives them), the import stores NFC."""
+    from chidao.programs import excel
+    from tests.programs.test_import import _office_workbook
+
+    rows = [[CODE_NFD, "Đề án", NFD, unicodedata.normalize("NFD", "Sở Nội vụ"), "", NFD, "30/06/2021", ""]]
+    result = excel.deliverables_import(actor=users["office"], program=program, file=_office_workbook(rows))
+    assert result.errors == []
+    d = Deliverable.objects.get(program=program, code=CODE)
+    assert (d.title, d.responsible_leader, d.lead_unit_id) == (NFC, NFC, units["snv"].pk)

@@ -23,7 +23,7 @@ from openpyxl.utils import column_index_from_string
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, from_excel
 
 from ..excel import HeaderMatch, cell_text, find_header
-from ..text import fold
+from ..text import fold, nfc
 from ..uploads import zip_check
 from .result import ImportResult
 
@@ -222,7 +222,7 @@ def data_rows(ws: Any, header: HeaderMatch, fields: Sequence[str], *,
                 continue
         for i, v in enumerate(values):
             if type(v) is str:
-                v = v.strip()
+                v = nfc(v.strip())  # one Unicode form for every text, as the request middleware gives
                 values[i] = v[1:] if v.startswith("'") else v
         yield r, values, raw
 
