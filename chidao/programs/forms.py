@@ -87,7 +87,7 @@ class DeliverableForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)  # as read: a step changes the deliverable
     to_status = forms.ChoiceField(label=_("Chuyển sang"), choices=Status.choices)
     reason = forms.CharField(label=_("Lý do / ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     doc_number = forms.CharField(label=_("Số văn bản phê duyệt"), required=False, max_length=64)

@@ -93,6 +93,10 @@ def test_transition_form_via_htmx(login, users, make_deliverable):
     assert response.status_code == 204
     assert response["HX-Redirect"] == f"/noi-dung/{d.pk}/"
     assert Deliverable.objects.get(pk=d.pk).status == Status.IN_PROGRESS
+    # A form without the version it read is refused; nothing changes.
+    blind = client.post(f"/noi-dung/{d.pk}/chuyen-trang-thai/", {"to_status": "submitted"}, HTTP_HX_REQUEST="true")
+    assert blind.status_code == 422
+    assert Deliverable.objects.get(pk=d.pk).status == Status.IN_PROGRESS
     # A stale form (version 1) is refused with a message; nothing changes.
     stale = client.post(f"/noi-dung/{d.pk}/chuyen-trang-thai/", {"to_status": "submitted", "version": 1},
                         HTTP_HX_REQUEST="true")

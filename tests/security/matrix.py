@@ -184,7 +184,7 @@ PAGES: dict[str, Page] = {
                         "original_deadline": "30/09/2026"}),
     "deliverable_transition": Page(
         get=POST_ONLY, kwargs=_pk("deliverable"), post=expect(EDIT_A, ok_status=OK, missing=NOT_A),
-        data=lambda w: {"to_status": "in_progress"}),
+        data=lambda w: {"to_status": "in_progress", "version": _version(w)}),
     "deliverable_extend": Page(
         get=POST_ONLY, kwargs=_pk("deliverable"), post=expect(MANAGE, ok_status=OK, missing=NOT_A),
         data=lambda w: {"ext-version": _version(w), "ext-new_deadline": "31/12/2026",
