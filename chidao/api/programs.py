@@ -366,8 +366,9 @@ def program_deliverables_import(request: AuthedRequest, program_id: int, file: F
     result = excel.deliverables_import(actor=request.user, program=program, file=file)
     if not result.ok:
         return import_refused(result)
-    created = Deliverable.objects.filter(pk__in=[d.pk for d in result.created]).select_related(
-        "lead_unit").prefetch_related("coordinating_units").order_by("code", "id")
+    created = selectors.program_deliverables(user=request.user, program_id=program.pk,
+                                             pks=[d.pk for d in result.created])
+    created = created.select_related("lead_unit").prefetch_related("coordinating_units").order_by("code", "id")
     return HttpStatus(201, import_out(result, items=list(created)))
 
 

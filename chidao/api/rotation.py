@@ -15,7 +15,6 @@ from ninja.pagination import paginate
 from chidao.core import selectors as core_selectors
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.http import AuthedRequest
-from chidao.personnel.models import Position
 from chidao.personnel.services import can_manage_people
 from chidao.rotation import due, plan
 from chidao.rotation import selectors as rotation_selectors
@@ -366,7 +365,7 @@ def move_edit(request: AuthedRequest, round_id: int, move_id: int, payload: Move
     move = rotation_selectors.plan_move_get(round=rnd, pk=move_id)
     position = None
     if payload.position_id is not None:
-        position = Position.objects.select_related("unit").filter(pk=payload.position_id).first()
+        position = rotation_selectors.move_target_find(pk=payload.position_id)
         if position is None:
             raise ValidationError({"position_id": _("Không có chức danh mã %(p)s.") % {"p": payload.position_id}})
     plan.move_edit(actor=request.user, move=move, to_position=position, reason=payload.reason)

@@ -107,8 +107,7 @@ def rotation_move_edit(request: AuthedRequest, pk: int, move_pk: int) -> HttpRes
         raw = form.cleaned_data["position_id"] if choice == "other" else (None if choice == "none" else choice)
         position: Position | None = None
         if raw is not None:
-            found = Position.objects.select_related("unit").filter(pk=int(raw)) if str(raw).isdigit() else None
-            position = found.first() if found is not None else None
+            position = selectors.move_target_find(pk=raw)
             if position is None:
                 errors = [_("Không có chức danh mã %(p)s.") % {"p": raw or ""}]
         if not errors:
