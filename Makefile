@@ -40,11 +40,13 @@ smoke:
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/mypy chidao
 
 test: install system-deps
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy chidao
 	$(BIN)/chidao check
 	$(BIN)/chidao makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
