@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    # Second factor: TOTP devices and one-time recovery codes (chidao.core.otp).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # django-ninja's own templates and static files: the API docs (/api/v1/docs) load Swagger UI from this
     # server, not from a CDN, so they work on an offline network and under the content security policy.
     "ninja",
@@ -72,6 +76,7 @@ MIDDLEWARE = [
     "chidao.core.middleware.NFCMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -349,8 +354,42 @@ CHIDAO_BACKUP_SIGNING_KEY = os.environ.get("CHIDAO_BACKUP_SIGNING_KEY", "")
 CHIDAO_BACKUP_RECIPIENTS = [r.strip() for r in os.environ.get("CHIDAO_BACKUP_RECIPIENTS", "").split(",") if r.strip()]
 CHIDAO_BACKUP_IDENTITY_FILE = os.environ.get("CHIDAO_BACKUP_IDENTITY_FILE", "")
 
-EMAIL_BACKEND = os.environ.get("CHIDAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Mail (password links, reminders): the SMTP server from the environment; with no CHIDAO_EMAIL_HOST mail is printed
+# to the console (demo). CHIDAO_EMAIL_USE_TLS=1 for STARTTLS (port 587), CHIDAO_EMAIL_USE_SSL=1 for port 465.
+EMAIL_HOST = os.environ.get("CHIDAO_EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "CHIDAO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(os.environ.get("CHIDAO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("CHIDAO_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("CHIDAO_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("CHIDAO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _env_bool("CHIDAO_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("CHIDAO_EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("CHIDAO_FROM_EMAIL", "chidao@localhost")
+# Links in mail point here (the address users reach the server at, behind any proxy).
+CHIDAO_SITE_URL = os.environ.get("CHIDAO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Password links (first password, forgotten password) work once and for this many seconds (3 days).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("CHIDAO_PASSWORD_LINK_SECONDS", str(3 * 24 * 3600)))
+
+# API tokens expire after this many days unless created shorter.
+CHIDAO_TOKEN_DAYS = int(os.environ.get("CHIDAO_TOKEN_DAYS", "90"))
+# Sign-in with a password can be switched off once single sign-on works (CHIDAO_PASSWORD_LOGIN=0).
+CHIDAO_PASSWORD_LOGIN = _env_bool("CHIDAO_PASSWORD_LOGIN", True)
+# Single sign-on (OpenID Connect) is on when CHIDAO_OIDC_ISSUER is set: the provider's endpoints come from its
+# discovery document; the claim named CHIDAO_OIDC_USERNAME_CLAIM carries the login name matched to an existing
+# user; no account is created unless CHIDAO_OIDC_CREATE_USERS=1.
+CHIDAO_OIDC_ISSUER = os.environ.get("CHIDAO_OIDC_ISSUER", "").rstrip("/")
+OIDC_RP_CLIENT_ID = os.environ.get("CHIDAO_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("CHIDAO_OIDC_CLIENT_SECRET", "")
+CHIDAO_OIDC_USERNAME_CLAIM = os.environ.get("CHIDAO_OIDC_USERNAME_CLAIM", "preferred_username")
+CHIDAO_OIDC_CREATE_USERS = _env_bool("CHIDAO_OIDC_CREATE_USERS", False)
+# Second factor (TOTP, django-otp): required for these roles, optional for the others.
+CHIDAO_OTP_REQUIRED_ROLES = [
+    r for r in os.environ.get("CHIDAO_OTP_REQUIRED_ROLES", "admin,personnel").split(",") if r
+]
+OTP_TOTP_ISSUER = os.environ.get("CHIDAO_OTP_ISSUER", "Chidao")
 # Daily reminders (`chidao reminders`): deliverables due within this many days, and overdue ones.
 CHIDAO_REMINDER_DAYS_AHEAD = int(os.environ.get("CHIDAO_REMINDER_DAYS_AHEAD", "7"))
 

@@ -15,7 +15,7 @@ from .models import User
 
 class UnitModelBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
-        user = User._default_manager.select_related("unit").filter(pk=user_id).first()
+        user = User._default_manager.select_related("unit").prefetch_related("role_grants").filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

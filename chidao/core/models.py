@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +62,8 @@ class Unit(models.Model):
         "self", verbose_name=_("đơn vị kế thừa"), symmetrical=False, blank=True, related_name="predecessors"
     )
     official_code = models.CharField(_("mã hành chính"), max_length=16, blank=True)
+    # Approved staffing (biên chế được giao) of an agency or of a department inside it.
+    headcount = models.PositiveIntegerField(_("biên chế được giao"), null=True, blank=True)
     search_text = models.CharField(max_length=600, blank=True, editable=False)
 
     objects = UnitQuerySet.as_manager()
@@ -90,28 +93,102 @@ MANAGE_ROLES = frozenset({Role.ADMIN, Role.OFFICE})
 
 
 class User(AbstractUser):
+    """An account. `role` in `unit` is the main grant; `RoleGrant` rows add more (a personnel officer for two
+    agencies, a lead officer who also coordinates for a department). Permission predicates and scope querysets
+    read every grant through `grants()`, `has_role()` and `units_with_role()`, never `role`/`unit` alone."""
+
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
     role = models.CharField(_("vai trò"), max_length=16, choices=Role.choices, default=Role.LEAD_OFFICER)
     unit = models.ForeignKey(
         Unit, verbose_name=_("đơn vị"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
+    phone = models.CharField(_("điện thoại"), max_length=32, blank=True)
+    # A temporary password shown once to an administrator must be replaced at the first sign-in.
+    must_change_password = models.BooleanField(_("phải đổi mật khẩu"), default=False)
+    # Part of the session hash: bumping it (deactivation, second factor reset) ends every session at once.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("người dùng")
         verbose_name_plural = _("người dùng")
+        # Login names and e-mail addresses are unique whatever their case (the services also ignore diacritics).
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+            models.UniqueConstraint(Lower("email"), condition=~models.Q(email=""), name="user_email_ci_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    def get_session_auth_hash(self) -> str:
+        """Django's hash of the password, salted with the epoch: a session signed before a bump is refused."""
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac(
+            "chidao.core.models.User.get_session_auth_hash", f"{self.password}:{self.session_epoch}",
+            algorithm="sha256",
+        ).hexdigest()
+
+    def grants(self) -> list[tuple[str, int | None]]:
+        """Every (role, unit id) the user acts with: the main one first, then the extra grants. Read once per
+        user object (once per request for `request.user`); `grants_clear()` after changing them."""
+        cached: list[tuple[str, int | None]] | None = getattr(self, "_grants", None)
+        if cached is None:
+            cached = [(self.role, self.unit_id)]
+            if self.pk is not None:
+                cached += [(g.role, g.unit_id) for g in self.role_grants.all()]
+            self._grants = cached
+        return cached
+
+    def grants_clear(self) -> None:
+        for attr in ("_grants", "_unit_subtree", "_role_subtrees"):
+            self.__dict__.pop(attr, None)
+
+    def has_role(self, *roles: str) -> bool:
+        """Whether any grant carries one of `roles` (a superuser counts as an administrator)."""
+        if self.is_superuser and Role.ADMIN in roles:
+            return True
+        return any(role in roles for role, _unit in self.grants())
+
+    def units_with_role(self, *roles: str) -> set[int]:
+        """The units where the user holds one of `roles` (the units themselves, not their subtrees)."""
+        return {unit for role, unit in self.grants() if role in roles and unit is not None}
+
+    def unit_ids(self) -> set[int]:
+        """Every unit the user acts in, whatever the role."""
+        return {unit for _role, unit in self.grants() if unit is not None}
+
     @property
     def reads_all(self) -> bool:
-        return self.is_superuser or self.role in READ_ALL_ROLES
+        return self.is_superuser or self.has_role(*READ_ALL_ROLES)
 
     @property
     def manages(self) -> bool:
-        return self.is_superuser or self.role in MANAGE_ROLES
+        return self.is_superuser or self.has_role(*MANAGE_ROLES)
+
+
+class RoleGrant(models.Model):
+    """One more role in one more unit for a user, with the same scope rules as the main grant."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người dùng"), on_delete=models.CASCADE, related_name="role_grants"
+    )
+    role = models.CharField(_("vai trò"), max_length=16, choices=Role.choices)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), null=True, blank=True, on_delete=models.PROTECT, related_name="role_grants"
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("vai trò bổ sung")
+        verbose_name_plural = _("vai trò bổ sung")
+        ordering = ["user_id", "role", "unit_id"]
+        constraints = [models.UniqueConstraint(fields=["user", "role", "unit"], name="role_grant_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} @ {self.unit_id}"
 
 
 class ChangeRecord(models.Model):
@@ -150,6 +227,11 @@ class TokenScope(models.TextChoices):
     WRITE = "write", _("Đọc và ghi")
 
 
+def token_default_expiry() -> dt.datetime:
+    """A token lives CHIDAO_TOKEN_DAYS days (90 unless set) unless its owner chooses a shorter life."""
+    return timezone.now() + dt.timedelta(days=settings.CHIDAO_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
     """A personal API token; only its SHA-256 digest is stored."""
 
@@ -160,6 +242,7 @@ class ApiToken(models.Model):
     scope = models.CharField(_("quyền"), max_length=8, choices=TokenScope.choices, default=TokenScope.READ)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("hết hạn lúc"), default=token_default_expiry)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
