@@ -17,6 +17,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
+# The demo's shared logins open without an authenticator app; set CHIDAO_OTP_REQUIRED_ROLES=admin,personnel (the
+# default everywhere else) to require the second factor here too.
+run: export CHIDAO_OTP_REQUIRED_ROLES ?=
 run: install app-deps
 	mkdir -p $${CHIDAO_VAR_DIR:-var}
 	$(BIN)/chidao migrate --noinput -v0
