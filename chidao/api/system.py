@@ -53,7 +53,8 @@ def me(request: AuthedRequest) -> Any:
     """Who the caller is: account, role, unit, every grant and, with a token, its scope."""
     user = request.user
     grants = user.grants()
-    names = selectors.unit_names(pks={unit for _role, unit in grants if unit is not None})
+    names: dict[int, str] = {user.unit.pk: user.unit.name} if user.unit is not None else {}
+    names |= selectors.unit_names(pks={unit for _role, unit in grants if unit is not None} - names.keys())
     return {
         "id": user.pk, "username": user.username, "full_name": user.full_name, "role": user.role,
         "role_label": str(user.get_role_display()), "unit_id": user.unit_id,

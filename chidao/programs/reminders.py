@@ -146,7 +146,8 @@ def _create_once(
 
 def reminders_send(*, on: dt.date | None = None, days_ahead: int | None = None) -> ReminderRun:
     """Send the day's reminder digests to active lead-unit officers whose unit leads an open
-    deliverable that is overdue or due within `days_ahead` days (settings.CHIDAO_REMINDER_DAYS_AHEAD).
+    deliverable that is overdue or due within `days_ahead` days (settings.CHIDAO_REMINDER_DAYS_AHEAD). An
+    officer with lead-officer grants in several units gets one digest with the items of all of them.
 
     Safe to run any number of times a day: a person who already has the day's digest is skipped
     and gets no second email. Users without an email address get the in-app digest only.
