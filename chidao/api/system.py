@@ -11,7 +11,7 @@ from pydantic import Field
 from chidao.core import selectors
 from chidao.core.audit import action_label
 from chidao.core.http import AuthedRequest
-from chidao.core.models import ApiToken, ChangeRecord, TokenScope, Unit
+from chidao.core.models import ApiToken, ChangeRecord, Role, TokenScope, Unit
 from chidao.core.notifications import notifications_mark_read
 from chidao.core.tokens import api_token_create, api_token_get, api_token_revoke
 
@@ -23,8 +23,18 @@ router = Router(tags=["system"])
 # --- The caller ---------------------------------------------------------------------------------------
 
 
+class GrantOut(Schema):
+    """One role in one unit; the first of `MeOut.grants` is the main one (`role`, `unit_id`)."""
+
+    role: str
+    role_label: str
+    unit_id: int | None
+    unit: str | None
+
+
 class MeOut(Schema):
-    """The caller; `token_scope` is "read" or "write" when authenticated by a token, null for a session."""
+    """The caller; `token_scope` is "read" or "write" when authenticated by a token, null for a session;
+    `grants`: every role the caller holds in a unit, the main one first."""
 
     id: int
     username: str
@@ -35,17 +45,23 @@ class MeOut(Schema):
     unit: str | None
     reads_all: bool
     token_scope: str | None
+    grants: list[GrantOut]
 
 
 @router.get("/me", response={200: MeOut, **READ_ERRORS})
 def me(request: AuthedRequest) -> Any:
-    """Who the caller is: account, role, unit and, with a token, its scope."""
+    """Who the caller is: account, role, unit, every grant and, with a token, its scope."""
     user = request.user
+    grants = user.grants()
+    names: dict[int, str] = {user.unit.pk: user.unit.name} if user.unit is not None else {}
+    names |= selectors.unit_names(pks={unit for _role, unit in grants if unit is not None} - names.keys())
     return {
         "id": user.pk, "username": user.username, "full_name": user.full_name, "role": user.role,
         "role_label": str(user.get_role_display()), "unit_id": user.unit_id,
         "unit": user.unit.name if user.unit else None, "reads_all": user.reads_all,
         "token_scope": getattr(request, "token_scope", None),
+        "grants": [{"role": role, "role_label": str(Role(role).label), "unit_id": unit,
+                    "unit": names.get(unit) if unit is not None else None} for role, unit in grants],
     }
 
 

@@ -132,15 +132,15 @@ class User(AbstractUser):
         ).hexdigest()
 
     def grants(self) -> list[tuple[str, int | None]]:
-        """Every (role, unit id) the user acts with: the main one first, then the extra grants. Read once per
-        user object (once per request for `request.user`); `grants_clear()` after changing them."""
-        cached: list[tuple[str, int | None]] | None = getattr(self, "_grants", None)
-        if cached is None:
-            cached = [(self.role, self.unit_id)]
-            if self.pk is not None:
-                cached += [(g.role, g.unit_id) for g in self.role_grants.all()]
-            self._grants = cached
-        return cached
+        """Every (role, unit id) the user acts with: the main one first, then the extra grants. The extra grants
+        are read once per user object (once per request for `request.user`); `grants_clear()` after changing
+        them."""
+        extra: list[tuple[str, int | None]] | None = getattr(self, "_grants", None)
+        if extra is None:
+            extra = [(g.role, g.unit_id) for g in self.role_grants.all()] if self.pk is not None else []
+            self._grants = extra
+        # The main grant is read live: a role or unit changed on this object counts at once.
+        return [(self.role, self.unit_id), *extra]
 
     def grants_clear(self) -> None:
         for attr in ("_grants", "_unit_subtree", "_role_subtrees"):

@@ -71,10 +71,10 @@ def can_for(user: Any) -> Can:
 @template_predicate("read_change_log")
 def can_read_change_log(user: User) -> bool:
     """Administrators and auditors (kiểm tra, giám sát) read every change record."""
-    return user.is_active and (user.is_superuser or user.role in {Role.ADMIN, Role.AUDITOR})
+    return user.is_active and user.has_role(Role.ADMIN, Role.AUDITOR)
 
 
 def can_read_sensitive_history(user: User) -> bool:
     """Only administrators read the sensitive fields of personnel records in the change log unmasked (auditors
     read the log, but never those fields)."""
-    return user.is_superuser or user.role == Role.ADMIN
+    return user.has_role(Role.ADMIN)

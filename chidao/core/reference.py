@@ -92,20 +92,42 @@ def unit_subtree_ids(unit: Unit) -> set[int]:
 
 
 def _subtree(unit_id: int) -> set[int]:
-    ids = {unit_id}
-    frontier = [unit_id]
+    return _subtrees({unit_id})
+
+
+def _subtrees(roots: set[int]) -> set[int]:
+    """The roots and every unit below any of them: one query per level of the tree, however many roots."""
+    ids = set(roots)
+    frontier = list(roots)
     while frontier:
-        frontier = list(Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        frontier = [pk for pk in Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+                    if pk not in ids]
         ids.update(frontier)
     return ids
 
 
 def user_subtree_ids(user: "User") -> set[int]:
-    """The subtree of the user's unit (empty without a unit), read once per user object, i.e. once per
-    request for `request.user`: a scoped page asks several times (whose records, which may show sensitive
-    fields, which posts to offer) and each asking cost one query per level of the tree."""
+    """The subtree of the user's main unit (empty without a unit), read once per user object, i.e. once per
+    request for `request.user`. Scopes that follow a role read `user_role_subtree_ids` instead, which
+    honours every grant."""
     cached: tuple[int | None, set[int]] | None = getattr(user, "_unit_subtree", None)
     if cached is None or cached[0] != user.unit_id:
         cached = (user.unit_id, _subtree(user.unit_id) if user.unit_id is not None else set())
         user._unit_subtree = cached  # type: ignore[attr-defined]
     return cached[1]
+
+
+def user_role_subtree_ids(user: "User", *roles: str) -> set[int]:
+    """The union of the subtrees of the units where the user holds one of `roles`, main grant or extra (a
+    personnel officer for two agencies reaches both); empty without such a grant. Read once per user object
+    and set of grants (once per request for `request.user`): a scoped page asks several times (whose
+    records, which may show sensitive fields, which posts to offer) and each asking costs one query per
+    level of the tree."""
+    roots = frozenset(user.units_with_role(*roles))
+    cache: dict[frozenset[int], set[int]] | None = getattr(user, "_role_subtrees", None)
+    if cache is None:
+        cache = {}
+        user._role_subtrees = cache  # type: ignore[attr-defined]
+    if roots not in cache:
+        cache[roots] = _subtrees(set(roots)) if roots else set()
+    return cache[roots]

@@ -210,6 +210,12 @@ def units_in_force_by_pk(*, pks: list[int]) -> dict[int, Unit]:
     return {u.pk: u for u in Unit.objects.current().filter(pk__in=pks)}
 
 
+def unit_names(*, pks: Iterable[int]) -> dict[int, str]:
+    """The names of these units (in force or not), by id; one query, none for no id."""
+    wanted = set(pks)
+    return dict(Unit.objects.filter(pk__in=wanted).values_list("pk", "name")) if wanted else {}
+
+
 def user_find(*, pk: int) -> User | None:
     """The account with this id, or None."""
     return User.objects.filter(pk=pk).first()

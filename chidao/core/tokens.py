@@ -41,7 +41,7 @@ def api_token_create(*, user: User, name: str, scope: str = TokenScope.READ) -> 
 
 def api_token_authenticate(raw: str) -> ApiToken | None:
     token = (
-        ApiToken.objects.select_related("user", "user__unit")
+        ApiToken.objects.select_related("user", "user__unit").prefetch_related("user__role_grants")
         .filter(digest=ApiToken.digest_of(raw), revoked_at__isnull=True, user__is_active=True)
         .first()
     )

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from chidao.core.audit import change_record_create, snapshot
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.limits import length_errors
-from chidao.core.models import Unit, User
+from chidao.core.models import Role, Unit, User
 from chidao.core.periods import period_parse
 from chidao.procedures.models import Procedure
 from chidao.programs.models import Deliverable
@@ -190,7 +190,9 @@ def actual_report(
     if not (source or "").strip():
         errors["source"] = _("Cần ghi nguồn số liệu (ví dụ: cơ quan công bố, số và ngày văn bản).")
     if not can_manage_indicators(actor) or reporting_unit is None:
-        reporting_unit = actor.unit or indicator.responsible_unit
+        # A lead officer reports for the responsible unit when one of their grants is there.
+        leads = indicator.responsible_unit_id in actor.units_with_role(Role.LEAD_OFFICER)
+        reporting_unit = indicator.responsible_unit if leads else actor.unit or indicator.responsible_unit
     if errors:
         raise ValidationError(errors)
     actual = Actual.objects.select_for_update().filter(indicator=indicator, as_of=as_of).first()

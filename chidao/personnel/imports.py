@@ -27,7 +27,6 @@ from chidao.core import imports as ci
 from chidao.core.bulk import objects_insert, rows_insert, tables_analyze
 from chidao.core.excel import cell_text
 from chidao.core.models import Unit, User
-from chidao.core.reference import unit_subtree_ids
 
 from . import permissions, rules, services
 from .models import (
@@ -182,7 +181,7 @@ class _Importer:
         self.new_positions: dict[tuple[int, str], tuple[Position, int]] = {}  # key -> (unsaved post, first row)
         self.scope: set[int] | None = None  # unit ids a personnel officer may import into; None: anywhere
         if permissions.is_unit_scoped(actor):
-            self.scope = unit_subtree_ids(actor.unit) if actor.unit is not None else set()
+            self.scope = permissions.personnel_scope_ids(actor)
         self.today = timezone.localdate()
         self.people: dict[str, tuple[Person, int]] = {}  # code -> (unsaved person, row)
         self.people_codes: dict[str, int] = {}  # every code on the people sheet, even on a wrong row

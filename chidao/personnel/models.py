@@ -65,16 +65,16 @@ class Position(models.Model):
 
 class PersonQuerySet(models.QuerySet["Person"]):
     def visible_to(self, user: User) -> "PersonQuerySet":
-        """Personnel records: the standing office and administrators see all; a personnel officer sees
-        the people of their unit's subtree; nobody else sees any."""
+        """Personnel records: the standing office and administrators (in any grant) see all; a personnel
+        officer sees the people of the subtrees of their personnel grants' units; nobody else sees any."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.is_superuser or user.role in (Role.ADMIN, Role.OFFICE):
+        if user.has_role(Role.ADMIN, Role.OFFICE):
             return self
-        if user.role == Role.PERSONNEL and user.unit_id is not None:
-            from chidao.core.reference import user_subtree_ids
+        if user.units_with_role(Role.PERSONNEL):
+            from chidao.core.reference import user_role_subtree_ids
 
-            return self.filter(unit_id__in=user_subtree_ids(user))
+            return self.filter(unit_id__in=user_role_subtree_ids(user, Role.PERSONNEL))
         return self.none()
 
 

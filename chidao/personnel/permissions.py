@@ -6,7 +6,7 @@ records a user sees is `Person.objects.visible_to`, which these mirror.
 
 from chidao.core.models import Role, User
 from chidao.core.permissions import template_predicate
-from chidao.core.reference import unit_subtree_ids, user_subtree_ids
+from chidao.core.reference import user_role_subtree_ids
 
 from .models import Person
 
@@ -18,37 +18,44 @@ SENSITIVE_FIELDS = ("phone", "email", "address", "id_number")
 @template_predicate("read_people")
 def can_read_people(user: User) -> bool:
     """Whether the user may see any personnel record at all (the standing office, administrators and
-    personnel officers attached to a unit); mirrors `PersonQuerySet.visible_to`."""
+    personnel officers attached to a unit, in any of their grants); mirrors `PersonQuerySet.visible_to`."""
     if not user.is_authenticated or not user.is_active:
         return False
     if can_reach_every_unit(user):
         return True
-    return user.role == Role.PERSONNEL and user.unit_id is not None
+    return bool(user.units_with_role(Role.PERSONNEL))
 
 
 @template_predicate("manage_people")
 def can_manage_people(user: User) -> bool:
     """Records, planning and rotation are kept by administrators, the standing office and personnel officers
-    (the latter inside their unit's subtree: `can_reach_unit`)."""
-    return user.is_active and (user.is_superuser or user.role in (Role.ADMIN, Role.OFFICE, Role.PERSONNEL))
+    (the latter inside the subtrees of their personnel grants' units: `can_reach_unit`)."""
+    return user.is_active and user.has_role(Role.ADMIN, Role.OFFICE, Role.PERSONNEL)
 
 
 def can_reach_every_unit(user: User) -> bool:
-    """The standing office and administrators read and keep the records of every unit."""
-    return user.is_superuser or user.role in (Role.ADMIN, Role.OFFICE)
+    """The standing office and administrators (in any grant) read and keep the records of every unit."""
+    return user.has_role(Role.ADMIN, Role.OFFICE)
 
 
 def is_unit_scoped(user: User) -> bool:
-    """A personnel officer works only inside their unit's subtree; the office and administrators everywhere."""
-    return user.role == Role.PERSONNEL and not user.is_superuser
+    """A personnel officer works only inside the subtrees of their personnel grants' units
+    (`personnel_scope_ids`); the office and administrators everywhere."""
+    return not can_reach_every_unit(user) and user.has_role(Role.PERSONNEL)
+
+
+def personnel_scope_ids(user: User) -> set[int]:
+    """The units a personnel officer reaches: the union of the subtrees of the units of their personnel
+    grants (empty without one). Read once per user object."""
+    return user_role_subtree_ids(user, Role.PERSONNEL)
 
 
 def can_reach_unit(user: User, unit_id: int | None) -> bool:
     """Whether a manager of cadre records may write for the unit `unit_id`: any unit, except for a personnel
-    officer, who reaches only the units of their own subtree (and nothing without a unit)."""
+    officer, who reaches only the units of their personnel grants' subtrees (and nothing without a unit)."""
     if not is_unit_scoped(user):
         return True
-    return user.unit is not None and unit_id is not None and unit_id in unit_subtree_ids(user.unit)
+    return unit_id is not None and unit_id in personnel_scope_ids(user)
 
 
 def can_see_sensitive(user: User, person: Person) -> bool:
@@ -56,24 +63,24 @@ def can_see_sensitive(user: User, person: Person) -> bool:
     of the subtree the person works in. The standing office reads the record with them masked."""
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.is_superuser or user.role == Role.ADMIN:
+    if user.has_role(Role.ADMIN):
         return True
-    if user.role == Role.PERSONNEL and user.unit_id is not None and person.unit_id is not None:
-        return person.unit_id in user_subtree_ids(user)
+    if person.unit_id is not None and user.has_role(Role.PERSONNEL):
+        return person.unit_id in personnel_scope_ids(user)
     return False
 
 
 def can_write_sensitive(user: User) -> bool:
     """Who may fill phone, e-mail, address and ID number (page, API, import): those who may see them, that is
-    administrators, and personnel officers, who write only inside their own subtree (`can_reach_unit`). The
+    administrators, and personnel officers, who write only inside their own subtrees (`can_reach_unit`). The
     standing office keeps records without them."""
-    if user.is_superuser or user.role == Role.ADMIN:
+    if user.has_role(Role.ADMIN):
         return True
-    return user.role == Role.PERSONNEL and user.unit_id is not None
+    return bool(user.units_with_role(Role.PERSONNEL))
 
 
 @template_predicate("read_access_log")
 def can_read_access_log(user: User) -> bool:
     """Administrators and auditors read who viewed which record; nobody else."""
-    return user.is_superuser or user.role in (Role.ADMIN, Role.AUDITOR)
+    return user.has_role(Role.ADMIN, Role.AUDITOR)
 

@@ -21,11 +21,10 @@ from chidao.core.dates import format_date as _d
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.limits import length_errors
 from chidao.core.models import User
-from chidao.core.reference import user_subtree_ids
 
 from . import flags, rules
 from .models import AccessLog, Discipline, Gender, Person, PlanningEntry, PlanningTerm, Position, PostLevel
-from .permissions import can_manage_people, is_unit_scoped
+from .permissions import can_manage_people, is_unit_scoped, personnel_scope_ids
 from .services import _require_person
 
 TERM_FIELDS = ("name", "start_year", "end_year")
@@ -391,7 +390,7 @@ def planning_coverage(*, term: PlanningTerm, on: dt.date, user: User | None = No
     posts = Position.objects.filter(is_key_post=True).select_related("unit").order_by(
         "-level", "unit__name", "title")
     if user is not None and is_unit_scoped(user):
-        posts = posts.filter(unit_id__in=user_subtree_ids(user))
+        posts = posts.filter(unit_id__in=personnel_scope_ids(user))
     posts_list = list(posts)
     people: dict[int, list[tuple[str, dt.date]]] = defaultdict(list)
     for position_id, gender, birth in (

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from chidao.core.errors import PermissionDenied
 from chidao.core.models import Unit, User
-from chidao.core.reference import unit_subtree_ids, user_subtree_ids
+from chidao.core.reference import unit_subtree_ids
 from chidao.core.text import search_terms
 
 from . import rules
@@ -43,6 +43,7 @@ from .permissions import (
     can_read_people,
     can_see_sensitive,
     is_unit_scoped,
+    personnel_scope_ids,
 )
 
 # What those who may not see a filled sensitive field (permissions.SENSITIVE_FIELDS) see instead.
@@ -109,8 +110,8 @@ def person_filter_units(*, user: User) -> QuerySet[Unit]:
     qs = Unit.objects.current().order_by("name")
     if can_reach_every_unit(user):
         return qs
-    if is_unit_scoped(user) and user.unit_id is not None:
-        return qs.filter(pk__in=user_subtree_ids(user))
+    if is_unit_scoped(user):
+        return qs.filter(pk__in=personnel_scope_ids(user))
     return qs.none()
 
 
@@ -119,8 +120,8 @@ def person_positions(*, user: User) -> QuerySet[Position]:
     qs = Position.objects.select_related("unit").order_by("unit__name", "-level", "title")
     if can_reach_every_unit(user):
         return qs
-    if is_unit_scoped(user) and user.unit_id is not None:
-        return qs.filter(unit_id__in=user_subtree_ids(user))
+    if is_unit_scoped(user):
+        return qs.filter(unit_id__in=personnel_scope_ids(user))
     return qs.none()
 
 

@@ -98,7 +98,7 @@ def person_create(request: AuthedRequest) -> HttpResponse:
     if not permissions.can_manage_people(request.user):
         raise PermissionDenied(_("Bạn không có quyền cập nhật hồ sơ cán bộ."))
     form = PersonForm(request.POST or None, units=selectors.person_filter_units(user=request.user),
-                      sensitive=permissions.can_see_sensitive(request.user, Person(unit=request.user.unit)))
+                      sensitive=permissions.can_write_sensitive(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_create(actor=request.user, **form.cleaned_data)

@@ -7,4 +7,4 @@ from chidao.core.permissions import template_predicate
 @template_predicate("edit_procedures")
 def can_edit_procedures(user: User) -> bool:
     """The reform office (cơ quan cải cách hành chính) and administrators write; every other user reads."""
-    return bool(user.is_authenticated and (user.is_superuser or user.role in (Role.REFORM, Role.ADMIN)))
+    return bool(user.is_authenticated and user.has_role(Role.REFORM, Role.ADMIN))

@@ -11,15 +11,17 @@ from chidao.core.models import Unit, User
 
 class ProgramQuerySet(models.QuerySet["Program"]):
     def visible_to(self, user: User) -> "ProgramQuerySet":
-        """Programs a user may open: all for read-all roles; those where their unit leads or coordinates."""
+        """Programs a user may open: all for read-all roles; those where a unit of one of their grants leads
+        or coordinates a deliverable."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.reads_all:
             return self
-        if user.unit_id is None:
+        units = user.unit_ids()
+        if not units:
             return self.none()
         return self.filter(
-            Q(deliverables__lead_unit_id=user.unit_id) | Q(deliverables__coordinating_units=user.unit_id)
+            Q(deliverables__lead_unit_id__in=units) | Q(deliverables__coordinating_units__in=units)
         ).distinct()
 
 
@@ -84,19 +86,20 @@ class DeliverableQuerySet(models.QuerySet["Deliverable"]):
     def visible_to(self, user: User) -> "DeliverableQuerySet":
         """The one scope every page and endpoint reads deliverables through.
 
-        Read-all roles see everything; a lead-agency officer sees what their unit leads or
-        coordinates; anyone else sees nothing.
+        Read-all roles (in any grant) see everything; a lead-agency officer sees what the units of their
+        grants lead or coordinate; anyone else sees nothing.
         """
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.reads_all:
             return self
-        if user.unit_id is None:
+        units = user.unit_ids()
+        if not units:
             return self.none()
-        coordinated = Deliverable.coordinating_units.through.objects.filter(unit_id=user.unit_id).values(
+        coordinated = Deliverable.coordinating_units.through.objects.filter(unit_id__in=units).values(
             "deliverable_id"
         )
-        return self.filter(Q(lead_unit_id=user.unit_id) | Q(pk__in=coordinated))
+        return self.filter(Q(lead_unit_id__in=units) | Q(pk__in=coordinated))
 
 
 class Deliverable(models.Model):

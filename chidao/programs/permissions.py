@@ -16,23 +16,31 @@ from .workflow import LEAD_OR_OFFICE, OFFICE, TRANSITIONS
 
 @dataclass(frozen=True)
 class Acting:
-    """How a user stands towards one deliverable."""
+    """How a user stands towards one deliverable in one of their grants."""
 
     role: str
     is_lead: bool
 
 
-def acting(user: User, deliverable: Deliverable) -> Acting:
-    role = Role.ADMIN if user.is_superuser else user.role
-    return Acting(role=role, is_lead=user.unit_id is not None and user.unit_id == deliverable.lead_unit_id)
+def acting(user: User, deliverable: Deliverable) -> list[Acting]:
+    """One `Acting` per grant: its role, and whether the grant's unit leads the deliverable (a superuser acts
+    as an administrator)."""
+    if user.is_superuser:
+        return [Acting(role=Role.ADMIN, is_lead=False)]
+    return [Acting(role=role, is_lead=unit is not None and unit == deliverable.lead_unit_id)
+            for role, unit in user.grants()]
 
 
 def _role_allows(user: User, deliverable: Deliverable, roles: frozenset[str]) -> bool:
-    """The office and administrators act on every deliverable; the other roles only on their unit's."""
-    who = acting(user, deliverable)
-    if who.role in OFFICE:
-        return who.role in roles
-    return who.role in roles and who.is_lead
+    """The office and administrators act on every deliverable; the other roles only on those their grant's
+    unit leads. Any one grant that allows is enough."""
+    for who in acting(user, deliverable):
+        if who.role in OFFICE:
+            if who.role in roles:
+                return True
+        elif who.role in roles and who.is_lead:
+            return True
+    return False
 
 
 def allowed_transitions(user: User, deliverable: Deliverable) -> list[str]:
@@ -57,7 +65,7 @@ def can_edit_deliverable(user: User, deliverable: Deliverable) -> bool:
 @template_predicate("manage_programs")
 def can_manage_programs(user: User) -> bool:
     """Create deliverables, import, extend deadlines, approve: the standing office and administrators."""
-    return user.is_active and (user.is_superuser or user.role in OFFICE)
+    return user.is_active and user.has_role(*OFFICE)
 
 
 def can_attach_file(user: User, deliverable: Deliverable) -> bool:
@@ -73,10 +81,10 @@ def can_report_progress(user: User, deliverable: Deliverable) -> bool:
 @template_predicate("comment")
 def can_comment(user: User) -> bool:
     """Everyone who reads may comment except auditors, who change nothing."""
-    return user.is_active and (user.is_superuser or user.role != Role.AUDITOR)
+    return user.is_active and (user.is_superuser or any(role != Role.AUDITOR for role, _unit in user.grants()))
 
 
 @template_predicate("direct")
 def can_direct(user: User) -> bool:
     """Directives come from the steering committee (and administrators on its behalf)."""
-    return user.is_active and (user.is_superuser or user.role in {Role.STEERING, Role.ADMIN})
+    return user.is_active and user.has_role(Role.STEERING, Role.ADMIN)

@@ -1,5 +1,5 @@
-"""The daily reminders job: each lead-unit officer gets one digest a day of their unit's
-deliverables that are overdue or due within a few days, in the app and by email.
+"""The daily reminders job: each lead-unit officer gets one digest a day of their units' (every unit of a
+lead-officer grant) deliverables that are overdue or due within a few days, in the app and by email.
 
 One digest per person per day is guaranteed by the `notification_one_per_day` constraint: the row
 is created first (in its own transaction) and the email is sent only by whoever created it, so a
@@ -15,11 +15,12 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from chidao.core.models import Notification, NotificationKind, Role, User
+from chidao.core.models import Notification, NotificationKind, Role, RoleGrant, User
 
 from .models import Deliverable, Status
 from .workflow import AWAITING_APPROVAL
@@ -106,6 +107,27 @@ def reminder_digest_text(*, on: dt.date, items: list[dict[str, Any]]) -> tuple[s
     return subject, body
 
 
+def _lead_officers(by_unit: dict[int, list[dict[str, Any]]]) -> QuerySet[User]:
+    """Active users holding a lead-officer grant (main or extra) in a unit that has items."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(role=Role.LEAD_OFFICER, unit_id__in=by_unit)
+                | Q(pk__in=RoleGrant.objects.filter(role=Role.LEAD_OFFICER, unit_id__in=by_unit).values("user_id")))
+        .prefetch_related("role_grants")
+        .order_by("username")
+    )
+
+
+def _items_of(user: User, by_unit: dict[int, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The items of every unit the user is a lead officer in, in the digest's order (a deliverable has one
+    lead unit, so none comes twice)."""
+    units = sorted(user.units_with_role(Role.LEAD_OFFICER) & by_unit.keys())
+    if len(units) == 1:
+        return by_unit[units[0]]
+    return sorted((item for unit in units for item in by_unit[unit]),
+                  key=lambda i: (i["deadline"], i["program_number"], i["code"], i["deliverable_id"]))
+
+
 def _create_once(
     *, user: User, on: dt.date, subject: str, body: str, items: list[dict[str, Any]]
 ) -> Notification | None:
@@ -124,7 +146,8 @@ def _create_once(
 
 def reminders_send(*, on: dt.date | None = None, days_ahead: int | None = None) -> ReminderRun:
     """Send the day's reminder digests to active lead-unit officers whose unit leads an open
-    deliverable that is overdue or due within `days_ahead` days (settings.CHIDAO_REMINDER_DAYS_AHEAD).
+    deliverable that is overdue or due within `days_ahead` days (settings.CHIDAO_REMINDER_DAYS_AHEAD). An
+    officer with lead-officer grants in several units gets one digest with the items of all of them.
 
     Safe to run any number of times a day: a person who already has the day's digest is skipped
     and gets no second email. Users without an email address get the in-app digest only.
@@ -135,12 +158,10 @@ def reminders_send(*, on: dt.date | None = None, days_ahead: int | None = None) 
     by_unit = reminder_items_by_unit(on=on, days_ahead=days_ahead)
     if not by_unit:
         return run
-    officers = User.objects.filter(is_active=True, role=Role.LEAD_OFFICER, unit_id__in=by_unit).order_by("username")
     # Stored and emailed in the site's language whatever language the caller has active.
     with translation.override(settings.LANGUAGE_CODE):
-        for user in officers:
-            assert user.unit_id is not None
-            items = by_unit[user.unit_id]
+        for user in _lead_officers(by_unit):
+            items = _items_of(user, by_unit)
             subject, body = reminder_digest_text(on=on, items=items)
             notification = _create_once(user=user, on=on, subject=subject, body=body, items=items)
             if notification is None:

@@ -7,4 +7,4 @@ from chidao.core.permissions import template_predicate
 @template_predicate("manage_report_templates")
 def can_manage_report_templates(user: User) -> bool:
     """Only administrators replace the Word templates every report is built from."""
-    return user.role == Role.ADMIN or user.is_superuser
+    return user.has_role(Role.ADMIN)

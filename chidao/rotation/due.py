@@ -27,10 +27,10 @@ from chidao.core.dates import format_date as _d
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.limits import length_errors
 from chidao.core.models import ChangeRecord, Unit, User
-from chidao.core.reference import unit_subtree_ids, user_subtree_ids
+from chidao.core.reference import unit_subtree_ids
 from chidao.personnel import flags as personnel_flags
 from chidao.personnel.models import Assignment, Deferral, Person, PlanningEntry, Position
-from chidao.personnel.permissions import can_manage_people, can_reach_unit, is_unit_scoped
+from chidao.personnel.permissions import can_manage_people, can_reach_unit, is_unit_scoped, personnel_scope_ids
 from chidao.personnel.rules import months_between
 
 from . import rules
@@ -496,5 +496,5 @@ def round_scope_units(*, user: User) -> QuerySet[Unit]:
     _require_manager(user)
     units = Unit.objects.current()
     if is_unit_scoped(user):
-        return units.filter(pk__in=user_subtree_ids(user)) if user.unit_id else units.none()
+        return units.filter(pk__in=personnel_scope_ids(user))
     return units

@@ -28,16 +28,16 @@ class RoundState(models.TextChoices):
 
 class RoundQuerySet(models.QuerySet["RotationRound"]):
     def visible_to(self, user: User) -> "RoundQuerySet":
-        """Administrators and the standing office see every round; a personnel officer the rounds whose
-        scope lies in their unit's subtree; nobody else any."""
+        """Administrators and the standing office (in any grant) see every round; a personnel officer the
+        rounds whose scope lies in the subtrees of their personnel grants' units; nobody else any."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.is_superuser or user.role in (Role.ADMIN, Role.OFFICE):
+        if user.has_role(Role.ADMIN, Role.OFFICE):
             return self
-        if user.role == Role.PERSONNEL and user.unit_id is not None:
-            from chidao.core.reference import user_subtree_ids
+        if user.units_with_role(Role.PERSONNEL):
+            from chidao.core.reference import user_role_subtree_ids
 
-            return self.filter(scope_id__in=user_subtree_ids(user))
+            return self.filter(scope_id__in=user_role_subtree_ids(user, Role.PERSONNEL))
         return self.none()
 
 

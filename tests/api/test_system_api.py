@@ -26,7 +26,9 @@ def test_me_says_who_the_caller_is_and_the_tokens_scope(client, users, units, be
     body = client.get("/api/v1/me", **bearer("snv", "read")).json()
     assert body == {"id": users["snv"].pk, "username": "officer_snv", "full_name": "officer_snv",
                     "role": "lead_officer", "role_label": "Cán bộ đơn vị chủ trì", "unit_id": units["snv"].pk,
-                    "unit": "Sở Nội vụ", "reads_all": False, "token_scope": "read"}
+                    "unit": "Sở Nội vụ", "reads_all": False, "token_scope": "read",
+                    "grants": [{"role": "lead_officer", "role_label": "Cán bộ đơn vị chủ trì",
+                                "unit_id": units["snv"].pk, "unit": "Sở Nội vụ"}]}
     client.force_login(users["auditor"])
     session = client.get("/api/v1/me").json()
     assert (session["username"], session["unit"], session["reads_all"], session["token_scope"]) == (

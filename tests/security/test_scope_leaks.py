@@ -4,8 +4,9 @@ the people import must tell a role nothing about records outside its scope.
 The change log is read as every role for every personnel and rotation object type: a role that may not read A's
 person (everyone but administrators among those who read the log at all) never finds its name or a sentinel, and
 every read of an entry is in the access log. A meeting of A's program gets a conclusion on B's deliverable: A's
-lead officer reads the meeting (API, page, year-end report) without it. An import by B's personnel officer reusing
-the code of A's person is told only that the code cannot be used.
+lead officer reads the meeting (API, page, year-end report) without it, and still without it with a second grant in
+a third unit (with one in B, with it). An import by B's personnel officer (with or without a grant in a third unit)
+reusing the code of A's person is told only that the code cannot be used.
 """
 
 import datetime as dt
@@ -15,10 +16,12 @@ import pytest
 from django.test import Client
 from openpyxl import Workbook
 
+from chidao.core.models import Role, Unit
 from chidao.personnel import excel
 from chidao.personnel.models import AccessLog
 from chidao.programs import services as program_services
 from chidao.reports.figures import year_end_report
+from tests.grants import grant
 
 from .conftest import ADMIN, AUDITOR, HR_B, LEAD_A, OFFICE, ROLES, SENTINELS, World
 from .helpers import api_headers, body_text, login, page_url
@@ -90,7 +93,25 @@ def test_a_meeting_shows_only_the_conclusions_of_the_readers_scope(client, world
     assert shown == [sees] * 4
 
 
-def test_an_import_does_not_reveal_a_code_outside_the_importers_scope(world):
+@pytest.mark.parametrize(("extra", "sees"), [("STP", False), ("STC", True)])
+def test_a_lead_officer_with_two_grants_reads_the_conclusions_of_both_units_only(client, world, b_conclusion, extra,
+                                                                                 sees):
+    # Given A's lead officer holds a second lead-officer grant: in a third unit (STP), or in B (STC)
+    grant(world.users[LEAD_A], Role.LEAD_OFFICER, Unit.objects.get(code=extra))
+    # Then B's conclusion shows (page, API, year-end report) only with the grant in B
+    login(client, world, LEAD_A)
+    page = body_text(client.get(page_url("meeting_detail", {"pk": world.meeting.pk})))
+    api = body_text(Client().get(f"/api/v1/meetings/{world.meeting.pk}", **api_headers(world, LEAD_A)))
+    report = year_end_report(user=world.users[LEAD_A], program=world.program, year=world.meeting.held_on.year)
+    shown = ["Kết luận riêng cho Sở Tài chính" in page, "Kết luận riêng cho Sở Tài chính" in api,
+             "B-99" in api, [t["code"] for t in report.tasks] == ["B-99"]]
+    assert shown == [sees] * 4
+
+
+@pytest.mark.parametrize("extra_grant", [False, True])
+def test_an_import_does_not_reveal_a_code_outside_the_importers_scope(world, extra_grant):
+    if extra_grant:  # B's personnel officer is one of a third unit (STP) too: A's records stay out of reach
+        grant(world.users[HR_B], Role.PERSONNEL, Unit.objects.get(code="STP"))
     wb = Workbook()
     sheet = wb.active
     sheet.title = "Cán bộ"
