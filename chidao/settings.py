@@ -6,6 +6,7 @@ DATABASE_URL selects the database: an SQLite file under var/ by default, Postgre
 
 import datetime as dt
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -381,12 +382,13 @@ CHIDAO_TOKEN_DAYS = int(os.environ.get("CHIDAO_TOKEN_DAYS", "90"))
 # Sign-in with a password can be switched off once single sign-on works (CHIDAO_PASSWORD_LOGIN=0).
 CHIDAO_PASSWORD_LOGIN = _env_bool("CHIDAO_PASSWORD_LOGIN", True)
 # Caches: "limits" holds the forgot-password counters (chidao.core.password_views: 5 an hour per client address
-# and per email address) in files, so that every web worker of the machine counts together.
+# and per email address) in files, so that every web worker of the machine counts together. Outside CHIDAO_VAR_DIR:
+# counters are not data to back up (Django creates the folder as soon as the cache is configured).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "limits": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("CHIDAO_LIMITS_CACHE_DIR", str(VAR_DIR / "cache" / "limits")),
+        "LOCATION": os.environ.get("CHIDAO_LIMITS_CACHE_DIR", str(Path(tempfile.gettempdir()) / "chidao-limits")),
     },
 }
 # Single sign-on (OpenID Connect) is on when CHIDAO_OIDC_ISSUER is set: the provider's endpoints come from its

@@ -55,7 +55,7 @@ def _token_rows(tokens: Any) -> list[tuple[ApiToken, TokenState]]:
 def api_tokens(request: AuthedRequest) -> HttpResponse:
     """The user's own API tokens; a new one's secret is shown once, on the answer to its creation. A user who
     may not write is offered read tokens only."""
-    options = {"may_write": can_hold_write_token(request.user), "max_days": token_days_max()}
+    options: dict[str, Any] = {"may_write": can_hold_write_token(request.user), "max_days": token_days_max()}
     form = ApiTokenForm(request.POST or None, **options)
     raw = None
     if request.method == "POST" and form.is_valid():
