@@ -3,35 +3,35 @@
 - `/tai-khoan/mat-khau/` (password_change): every signed-in user; the session stays open (Django's view calls
   `update_session_auth_hash`), every other session of the user ends (the password is part of their hash), and
   `must_change_password` is cleared (the first-login change: `core.middleware.PasswordChangeRequiredMiddleware`).
-- `/mat-khau/quen/` (password_reset): the same answer whether the address is known or not; at most
-  PASSWORD_RESET_LIMIT requests an hour per client address and per email address (the next get the same
-  answer and nothing is sent). The link starts with CHIDAO_SITE_URL, never with the request's Host header
-  (a forged Host would otherwise send the user's link to another site).
+- `/mat-khau/quen/` (password_reset): the same answer, in the same time, whether the address is known or not
+  (the mail goes out from the background worker: `core.password_mail`); at most PASSWORD_RESET_LIMIT requests
+  an hour per client address and per email address (the next get the same answer and nothing is sent). The
+  link starts with CHIDAO_SITE_URL, never with the request's Host header (a forged Host would otherwise send
+  the user's link to another site).
 - `/mat-khau/dat-lai/<uidb64>/<token>/` (password_reset_confirm, also used by the onboarding mail): the link
   works once (Django's token covers the password hash and expires after PASSWORD_RESET_TIMEOUT).
 - With CHIDAO_PASSWORD_LOGIN off (single sign-on only), the four reset pages answer 404 (a password would not
   sign anyone in); changing one's own stays.
 """
 
-import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.cache import caches
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from .audit import change_record_create
 from .auth import client_ip
 from .models import User
+from .password_mail import ResetRequestForm, link_hours, password_reset_mail_task
 
 # Requests of the forgot-password form per client address and per email address in PASSWORD_RESET_WINDOW
 # seconds; beyond it the answer is the same and nothing is sent.
@@ -65,20 +65,6 @@ class ResetSetPasswordForm(SetPasswordForm):
         return user
 
 
-def _same_email(a: str, b: str) -> bool:
-    return unicodedata.normalize("NFKC", a).casefold() == unicodedata.normalize("NFKC", b).casefold()
-
-
-class ResetRequestForm(PasswordResetForm):
-    """The forgot-password form: the email's link starts with CHIDAO_SITE_URL."""
-
-    def get_users(self, email: str) -> Iterator[Any]:
-        """Active users with this address (case ignored), including those who have not set a password yet (a
-        new user whose first link expired asks for another here)."""
-        found = User._default_manager.filter(email__iexact=email, is_active=True).exclude(email="")
-        return (u for u in found if _same_email(email, u.email))
-
-
 def password_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """404 when password sign-in is switched off (CHIDAO_PASSWORD_LOGIN=0: single sign-on only)."""
 
@@ -107,11 +93,6 @@ def _over_limit(request: HttpRequest, email: str) -> bool:
     return over
 
 
-def link_hours() -> int:
-    """How many hours a reset link works (PASSWORD_RESET_TIMEOUT, at least 1 as said)."""
-    return max(1, round(settings.PASSWORD_RESET_TIMEOUT / 3600))
-
-
 class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = OwnPasswordChangeForm
     template_name = "core/password_change.html"
@@ -128,21 +109,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = ResetRequestForm
     template_name = "core/password_reset_form.html"
-    email_template_name = "core/password_reset_email.txt"
-    subject_template_name = "core/password_reset_subject.txt"
     title = gettext_lazy("Quên mật khẩu")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        """Send the link (or not: over the limit, or an unknown address) and answer the same either way."""
-        if not _over_limit(self.request, form.cleaned_data["email"]):
-            site = settings.CHIDAO_SITE_URL.rstrip("/")
-            parts = urlsplit(site)
-            form.save(
-                domain_override=parts.netloc, use_https=parts.scheme == "https",
-                token_generator=self.token_generator, from_email=self.from_email,
-                email_template_name=self.email_template_name, subject_template_name=self.subject_template_name,
-                request=None, extra_email_context={"site_url": site, "timeout_hours": link_hours()},
-            )
+        """Enqueue the mail for the address, known or not (the worker finds the accounts: the answer takes the
+        same time either way), unless over the limit; answer the same in every case."""
+        email = form.cleaned_data["email"]
+        if not _over_limit(self.request, email):
+            password_reset_mail_task.enqueue(email=email, language=get_language() or settings.LANGUAGE_CODE)
         return HttpResponseRedirect(self.get_success_url())
 
 

@@ -153,6 +153,30 @@ def test_an_unknown_address_gets_the_same_answer_and_no_mail(client, officer):
     assert "Nếu địa chỉ bạn nhập thuộc về một tài khoản đang hoạt động" in page
 
 
+def test_the_request_only_enqueues_the_address_known_or_not(client, officer, settings):
+    # Given the production queue (a worker sends the mail, not the request)
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # When a known and an unknown address are asked for
+    client.post(FORGOT, {"email": officer.email})
+    client.post(FORGOT, {"email": "khong.co@example.vn"})
+    # Then nothing is mailed during the request, and each is queued the same way, with no secret in the queue
+    assert mail.outbox == []
+    assert [(r.task_path, r.args_kwargs) for r in DBTaskResult.objects.order_by("enqueued_at")] == [
+        ("chidao.core.password_mail.password_reset_mail_task",
+         {"args": [], "kwargs": {"email": officer.email, "language": "vi"}}),
+        ("chidao.core.password_mail.password_reset_mail_task",
+         {"args": [], "kwargs": {"email": "khong.co@example.vn", "language": "vi"}}),
+    ]
+
+
+def test_the_mail_follows_the_pages_language(client, officer):
+    client.post(FORGOT, {"email": officer.email}, HTTP_ACCEPT_LANGUAGE="en")
+    assert mail.outbox[0].subject == "Reset your Chidao password"
+    assert "Dear Nguyễn Văn An," in mail.outbox[0].body
+
+
 def test_an_inactive_user_gets_no_mail(client, officer):
     User.objects.filter(pk=officer.pk).update(is_active=False)
     assert client.post(FORGOT, {"email": officer.email})["Location"] == SENT
