@@ -131,6 +131,9 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
 @method_decorator(password_login_required, name="dispatch")
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The link of the forgot-password mail and of the onboarding mail: a good link is swapped for a form
+    address without the token (Django keeps it in the session); a used or expired one says so and changes
+    nothing."""
 
     form_class = ResetSetPasswordForm
     template_name = "core/password_reset_confirm.html"

@@ -150,9 +150,10 @@ def api_token_list_for(*, actor: User, owner: int | None = None, everyone: bool 
     return items
 
 
-def api_token_get(*, user: User, pk: int) -> ApiToken:
-    """One of the user's own tokens, or anyone's for an administrator; another's is not found (404)."""
-    items = ApiToken.objects.all() if can_manage_tokens(user) else api_token_list(user=user)
+def api_token_get(*, user: User, pk: int, own_only: bool = False) -> ApiToken:
+    """One of the user's own tokens, or anyone's for an administrator (unless `own_only`: the own token page);
+    another's is not found (404)."""
+    items = ApiToken.objects.all() if can_manage_tokens(user) and not own_only else api_token_list(user=user)
     token = items.select_related("user").filter(pk=pk).first()
     if token is None:
         raise Http404(_("Không tìm thấy mã truy cập."))

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -77,10 +77,7 @@ def api_tokens(request: AuthedRequest) -> HttpResponse:
 def api_token_revoke_view(request: AuthedRequest, pk: int) -> HttpResponse:
     """Revoke one of the user's own tokens (another's is 404 here, administrators included: their page is
     `admin_tokens`)."""
-    token = api_token_list(user=request.user).filter(pk=pk).first()
-    if token is None:
-        raise Http404(_("Không tìm thấy mã truy cập."))
-    return _revoke(request, token, "api_tokens")
+    return _revoke(request, api_token_get(user=request.user, pk=pk, own_only=True), "api_tokens")
 
 
 def _revoke(request: AuthedRequest, token: ApiToken, back: str) -> HttpResponse:
