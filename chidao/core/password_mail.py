@@ -48,8 +48,9 @@ def password_reset_mail_send(*, email: str) -> None:
         return
     site = settings.CHIDAO_SITE_URL.rstrip("/")
     parts = urlsplit(site)
-    form.save(domain_override=parts.netloc, use_https=parts.scheme == "https", email_template_name=EMAIL_TEMPLATE,
-              subject_template_name=SUBJECT_TEMPLATE, request=None,
+    # domain_override: Django never asks the request (there is none here) for its host
+    form.save(domain_override=parts.netloc or "localhost", use_https=parts.scheme == "https",
+              email_template_name=EMAIL_TEMPLATE, subject_template_name=SUBJECT_TEMPLATE, request=None,
               extra_email_context={"site_url": site, "timeout_hours": str(link_hours())})
 
 
