@@ -6,6 +6,7 @@ DATABASE_URL selects the database: an SQLite file under var/ by default, Postgre
 
 import datetime as dt
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -77,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # A user with a temporary password is sent to the change-password page until they change it.
+    "chidao.core.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -147,7 +150,8 @@ AXES_RESET_ON_SUCCESS = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    # Django's, with its message in Vietnamese (Django's Vietnamese catalog lacks the new one).
+    {"NAME": "chidao.core.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -377,6 +381,16 @@ PASSWORD_RESET_TIMEOUT = int(os.environ.get("CHIDAO_PASSWORD_LINK_SECONDS", str(
 CHIDAO_TOKEN_DAYS = int(os.environ.get("CHIDAO_TOKEN_DAYS", "90"))
 # Sign-in with a password can be switched off once single sign-on works (CHIDAO_PASSWORD_LOGIN=0).
 CHIDAO_PASSWORD_LOGIN = _env_bool("CHIDAO_PASSWORD_LOGIN", True)
+# Caches: "limits" holds the forgot-password counters (chidao.core.password_views: 5 an hour per client address
+# and per email address) in files, so that every web worker of the machine counts together. Outside CHIDAO_VAR_DIR:
+# counters are not data to back up (Django creates the folder as soon as the cache is configured).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "limits": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("CHIDAO_LIMITS_CACHE_DIR", str(Path(tempfile.gettempdir()) / "chidao-limits")),
+    },
+}
 # Single sign-on (OpenID Connect) is on when CHIDAO_OIDC_ISSUER is set: the provider's endpoints come from its
 # discovery document; the claim named CHIDAO_OIDC_USERNAME_CLAIM carries the login name matched to an existing
 # user; no account is created unless CHIDAO_OIDC_CREATE_USERS=1.

@@ -2,10 +2,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from chidao.api.api import api
+from chidao.core import password_views
 
 urlpatterns = [
     path("dang-nhap/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tai-khoan/mat-khau/", password_views.PasswordChangeView.as_view(), name="password_change"),
+    path("mat-khau/quen/", password_views.PasswordResetView.as_view(), name="password_reset"),
+    path("mat-khau/quen/da-gui/", password_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("mat-khau/dat-lai/<uidb64>/<token>/", password_views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("mat-khau/xong/", password_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("", include("chidao.core.urls")),

@@ -33,6 +33,9 @@ def fast_settings(media_root) -> dict[str, object]:
         "LANGUAGE_CODE": "vi",
         # Background tasks run in-process, so a test sees their result at once.
         "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+        # The forgot-password counters in memory, not in var/ where they would outlive the run.
+        "CACHES": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+                   "limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "limits"}},
     }
 
 

@@ -3,6 +3,7 @@
 import datetime as dt
 from typing import TYPE_CHECKING, Annotated, Any
 
+from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.pagination import paginate
@@ -13,10 +14,17 @@ from chidao.core.audit import action_label
 from chidao.core.http import AuthedRequest
 from chidao.core.models import ApiToken, ChangeRecord, Role, TokenScope, Unit
 from chidao.core.notifications import notifications_mark_read
-from chidao.core.tokens import api_token_create, api_token_get, api_token_revoke
+from chidao.core.tokens import (
+    TokenState,
+    api_token_create,
+    api_token_get,
+    api_token_list_for,
+    api_token_revoke,
+    token_state,
+)
 
 from .common import READ_ERRORS, WRITE_ERRORS, ErrorOut, Pager
-from .inputs import Date, Id, Text, filter_schema
+from .inputs import Date, Id, Int, Text, filter_schema
 
 router = Router(tags=["system"])
 
@@ -183,20 +191,33 @@ def notifications_read(request: AuthedRequest) -> Any:
 
 
 class TokenOut(Schema):
-    """A token as listed: never its secret, only the first characters (`prefix`) to recognize it."""
+    """A token as listed: never its secret, only the first characters (`prefix`) to recognize it. `active`: it
+    still works (not revoked, not expired); `expired`: past `expires_at`."""
 
     id: int
+    user_id: int
+    username: str
     name: str
     prefix: str
     scope: str
     created_at: dt.datetime
+    expires_at: dt.datetime
     last_used_at: dt.datetime | None
     revoked_at: dt.datetime | None
     active: bool
+    expired: bool
+
+    @staticmethod
+    def resolve_username(obj: ApiToken) -> str:
+        return obj.user.username
 
     @staticmethod
     def resolve_active(obj: ApiToken) -> bool:
-        return obj.revoked_at is None
+        return token_state(obj) == TokenState.ACTIVE
+
+    @staticmethod
+    def resolve_expired(obj: ApiToken) -> bool:
+        return obj.expires_at <= timezone.now()
 
 
 class TokenCreatedOut(TokenOut):
@@ -206,32 +227,53 @@ class TokenCreatedOut(TokenOut):
 
 
 class TokenIn(Schema):
+    """`scope` "write" only for a role that may write (not the auditor); `days`: its life, 1 to
+    CHIDAO_TOKEN_DAYS (90 unless set), the most when left out."""
+
     name: Annotated[Text, Field(max_length=100)]
     scope: str = TokenScope.READ
+    days: Int | None = None
 
 
 class TokenFilters(Schema):
+    """`user`: another user's tokens (administrators only); `everyone=true`: all users' tokens (administrators
+    only); `active`: still working or not; `expired`: past their expiry or not."""
+
+    user: Id | None = None
+    everyone: bool = False
     active: bool | None = None
+    expired: bool | None = None
 
 
 @router.get("/tokens", response={200: list[TokenOut], **READ_ERRORS})
 @paginate(Pager)
 def tokens(request: AuthedRequest, filters: Query[TokenFilters]) -> Any:
-    """The caller's own API tokens, newest first (never the secret); `active` filters revoked ones."""
-    return selectors.api_token_list_filtered(user=request.user, active=filters.active)
+    """The caller's own API tokens, newest first (never the secret); an administrator may ask for another
+    user's (`user`) or everyone's (`everyone=true`), others get 403 for that."""
+    return api_token_list_for(actor=request.user, owner=filters.user, everyone=filters.everyone,
+                              active=filters.active, expired=filters.expired).select_related("user")
 
 
 @router.post("/tokens", response={201: TokenCreatedOut, **WRITE_ERRORS})
 def token_create(request: AuthedRequest, payload: TokenIn) -> Any:
-    """Create a token for the caller with scope "read" or "write"; the secret is in this answer only."""
-    token, raw = api_token_create(user=request.user, name=payload.name, scope=payload.scope)
+    """Create a token for the caller with scope "read" or "write" (the auditor: read only) and a life of
+    `days` days; the secret is in this answer only."""
+    token, raw = api_token_create(user=request.user, name=payload.name, scope=payload.scope, days=payload.days)
     token.token = raw  # type: ignore[attr-defined]
     return HttpStatus(201, token)
 
 
 @router.post("/tokens/{token_id}/revoke", response={200: TokenOut, **WRITE_ERRORS})
 def token_revoke(request: AuthedRequest, token_id: int) -> Any:
-    """Revoke one of the caller's own tokens (another's is 404); it stops working at once."""
+    """Revoke one of the caller's own tokens, or anyone's for an administrator (another's is 404 for others);
+    it stops working at once."""
+    token = api_token_get(user=request.user, pk=token_id)
+    return api_token_revoke(actor=request.user, token=token)
+
+
+@router.delete("/tokens/{token_id}", response={200: TokenOut, **WRITE_ERRORS})
+def token_delete(request: AuthedRequest, token_id: int) -> Any:
+    """The same as `POST /tokens/{token_id}/revoke`: the token is revoked (its row stays for the record)."""
     token = api_token_get(user=request.user, pk=token_id)
     return api_token_revoke(actor=request.user, token=token)
 

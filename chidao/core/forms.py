@@ -54,7 +54,32 @@ def form_apply_errors(form: Any, exc: ValidationError) -> None:
 
 
 class ApiTokenForm(forms.Form):
-    """A new API token for the signed-in user: a name to recognize it by and its scope."""
+    """A new API token for the signed-in user: a name to recognize it by, its scope and its life in days
+    (1..CHIDAO_TOKEN_DAYS, the most when left empty; the service checks the range). A user who may not write
+    is offered the read scope only."""
 
     name = forms.CharField(label=_("Tên gợi nhớ"), max_length=100)
     scope = forms.ChoiceField(label=_("Quyền"), choices=TokenScope.choices, initial=TokenScope.READ)
+    days = forms.IntegerField(label=_("Thời hạn (ngày)"), required=False,
+                              widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}))
+
+    def __init__(self, *args: Any, may_write: bool = True, max_days: int = 90, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not may_write:
+            # Offered the read scope only; a write posted anyway reaches the service, which says why not.
+            self.fields["scope"].widget.choices = [(TokenScope.READ.value, TokenScope.READ.label)]
+        days = self.fields["days"]
+        days.widget.attrs.update({"max": max_days, "placeholder": str(max_days)})
+
+
+class TokenListFilterForm(forms.Form):
+    """The administrators' token list filter: whose tokens and in which state."""
+
+    user = forms.TypedChoiceField(label=_("Người dùng"), required=False, coerce=int, empty_value=None)
+    state = forms.ChoiceField(label=_("Tình trạng"), required=False)
+
+    def __init__(self, *args: Any, users: list[tuple[int, str]], states: list[tuple[str, Any]],
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].choices = [("", _("Tất cả"))] + users  # type: ignore[attr-defined]
+        self.fields["state"].choices = [("", _("Tất cả"))] + states  # type: ignore[attr-defined]

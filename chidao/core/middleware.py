@@ -10,8 +10,12 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.request import RawPostDataException
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
+from django.utils.translation import gettext as _
 
 from .text import nfc, nfc_deep
 
@@ -57,3 +61,57 @@ class NFCMiddleware:
                 for upload in uploads:
                     if upload.name:
                         upload.name = nfc(upload.name)
+
+
+# Pages a user who must change their password may still open: the change page itself, signing out, the reset
+# pages (a link from the mail), the language switch. Static files and media are never held back.
+PASSWORD_CHANGE_OPEN_URL_NAMES = frozenset({
+    "password_change", "logout", "set_language", "password_reset", "password_reset_done",
+    "password_reset_confirm", "password_reset_complete",
+})
+
+
+class PasswordChangeRequiredMiddleware:
+    """A signed-in user with `must_change_password` (a temporary password given by an administrator) is sent to
+    the change-password page from every other page until they change it.
+
+    API: a request signed in by the session gets 403 with a message; a request with `Authorization: Bearer`
+    is let through (a token is a separate credential the user made earlier, on the token page, and the
+    temporary password is not what authenticates it; revoking tokens is the administrator's tool). Only with
+    password sign-in on (CHIDAO_PASSWORD_LOGIN): with single sign-on only no password is ever asked."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated and getattr(user, "must_change_password", False)
+                and settings.CHIDAO_PASSWORD_LOGIN and not self._open(request)):
+            return self._refuse(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _open(request: HttpRequest) -> bool:
+        path = request.path_info
+        static = [p for p in (settings.STATIC_URL, settings.MEDIA_URL) if p and p != "/"]
+        if any(path.startswith(p if p.startswith("/") else "/" + p) for p in static):
+            return True
+        if path.startswith("/api/") and request.META.get("HTTP_AUTHORIZATION", "").lower().startswith("bearer "):
+            return True
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return False
+        return match.url_name in PASSWORD_CHANGE_OPEN_URL_NAMES
+
+    @staticmethod
+    def _refuse(request: HttpRequest) -> HttpResponse:
+        if request.path_info.startswith("/api/"):
+            return JsonResponse({"detail": _("Bạn cần đổi mật khẩu tạm thời trước khi dùng hệ thống.")},
+                                status=403)
+        url = reverse("password_change")
+        if request.headers.get("HX-Request") == "true":  # (django-htmx's request.htmx is set after this)
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = url
+            return response
+        return redirect(url)

@@ -13,6 +13,9 @@ from django.utils.module_loading import autodiscover_modules
 
 from .models import Role, User
 
+# Every role whose grant may write something (the auditor only reads): who may hold a write API token.
+WRITE_ROLES = tuple(role for role in Role.values if role != Role.AUDITOR)
+
 UserPredicate = Callable[[Any], bool]
 TEMPLATE_PREDICATES: dict[str, UserPredicate] = {}
 
@@ -78,3 +81,19 @@ def can_read_sensitive_history(user: User) -> bool:
     """Only administrators read the sensitive fields of personnel records in the change log unmasked (auditors
     read the log, but never those fields)."""
     return user.has_role(Role.ADMIN)
+
+
+# --- API tokens -----------------------------------------------------------------------------------------
+
+
+@template_predicate("manage_tokens")
+def can_manage_tokens(user: User) -> bool:
+    """Administrators list everyone's API tokens and revoke any of them; others see and revoke their own."""
+    return bool(user.is_active and user.has_role(Role.ADMIN))
+
+
+@template_predicate("write_token")
+def can_hold_write_token(user: User) -> bool:
+    """A token that writes is offered to a user with at least one grant that may write: any role but the
+    auditor's (kiểm tra, giám sát reads only), or a superuser."""
+    return bool(user.is_active and (user.is_superuser or user.has_role(*WRITE_ROLES)))

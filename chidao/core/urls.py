@@ -7,4 +7,6 @@ urlpatterns = [
     path("thong-bao/da-doc/", views.notifications_read, name="notifications_read"),
     path("tai-khoan/ma-truy-cap/", views.api_tokens, name="api_tokens"),
     path("tai-khoan/ma-truy-cap/<int:pk>/thu-hoi/", views.api_token_revoke_view, name="api_token_revoke"),
+    path("quan-tri/ma-truy-cap/", views.admin_tokens, name="admin_tokens"),
+    path("quan-tri/ma-truy-cap/<int:pk>/thu-hoi/", views.admin_token_revoke, name="admin_token_revoke"),
 ]

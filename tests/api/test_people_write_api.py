@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -40,6 +41,14 @@ def bearer(users, hr):
         return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
     return make
+
+
+def _auditor_session(users) -> Client:
+    """The auditor holds read tokens only (no write token for a role that may not write): their refused writes
+    are tried signed in by session, where the permission, not the token, refuses them."""
+    signed_in = Client()
+    signed_in.force_login(users["auditor"])
+    return signed_in
 
 
 @pytest.fixture
@@ -110,10 +119,10 @@ def test_office_may_create_but_not_write_sensitive_fields(client, bearer, tree):
 
 
 @pytest.mark.parametrize(("who", "status"), [("stc_hr", 422), ("steering", 403), ("auditor", 403), ("snv", 403)])
-def test_create_refused_outside_scope_or_role_and_nothing_changes(client, bearer, tree, who, status):
+def test_create_refused_outside_scope_or_role_and_nothing_changes(client, users, bearer, tree, who, status):
     before = state()
-    response = client.post("/api/v1/people", {**NEW, "unit_id": tree["snv"].pk}, content_type=JSON,
-                           **bearer(who))
+    caller, headers = (_auditor_session(users), {}) if who == "auditor" else (client, bearer(who))
+    response = caller.post("/api/v1/people", {**NEW, "unit_id": tree["snv"].pk}, content_type=JSON, **headers)
     assert response.status_code == status
     if status == 422:
         assert response.json()["errors"] == {"unit_id": ["Không có đơn vị này trong phạm vi bạn quản lý."]}
@@ -189,10 +198,11 @@ def test_office_updates_but_may_not_touch_sensitive_fields(client, bearer, dung)
 
 @pytest.mark.parametrize(("who", "scope", "status"), [
     ("stc_hr", "write", 404), ("steering", "write", 404), ("auditor", "write", 404), ("snv_hr", "read", 403)])
-def test_update_refused_and_nothing_changes(client, bearer, dung, who, scope, status):
+def test_update_refused_and_nothing_changes(client, users, bearer, dung, who, scope, status):
     before, row = state(), person_row(dung)
-    response = client.patch(f"/api/v1/people/{dung.pk}", {"full_name": "Người Khác"}, content_type=JSON,
-                            **bearer(who, scope))
+    caller, headers = (_auditor_session(users), {}) if who == "auditor" else (client, bearer(who, scope))
+    response = caller.patch(f"/api/v1/people/{dung.pk}", {"full_name": "Người Khác"}, content_type=JSON,
+                            **headers)
     assert response.status_code == status
     assert "Đinh Tiến Dũng" not in response.content.decode()
     assert (state(), person_row(dung)) == (before, row)
@@ -314,11 +324,11 @@ def test_discipline_blocks_for_its_period(client, bearer, dung):
     assert d.reason == "Vi phạm quy chế làm việc"
 
 
-def test_discipline_refusals_change_nothing(client, bearer, dung):
+def test_discipline_refusals_change_nothing(client, users, bearer, dung):
     before = state()
     url = f"/api/v1/people/{dung.pk}/disciplines"
     good = {"system": "party", "form": "canh_cao", "decided_on": "2024-03-15", "decided_by": "UBKT"}
-    assert client.post(url, good, content_type=JSON, **bearer("auditor")).status_code == 404
+    assert _auditor_session(users).post(url, good, content_type=JSON).status_code == 404
     assert client.post(url, good, content_type=JSON, **bearer("snv_hr", "read")).status_code == 403
     form = client.post(url, {**good, "form": "phe_binh"}, content_type=JSON, **bearer("snv_hr"))
     assert form.json()["errors"] == {"form": [

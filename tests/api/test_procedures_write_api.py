@@ -187,7 +187,7 @@ def test_decision_create_is_all_or_nothing_naming_the_bad_item(client, bearer, r
                                       "effective_on": ["Ngày có hiệu lực không được trước ngày ký."]}
     body = {**base, "items": [{"code": "A.01", "action": "amended"}]}
     assert client.post("/api/v1/procedures/decisions", body, content_type=JSON,
-                       **bearer("auditor")).status_code == 403
+                       **bearer("auditor", "read")).status_code == 403
     assert client.post("/api/v1/procedures/decisions", body, content_type=JSON,
                        **bearer("reform", "read")).status_code == 403
     assert _state() == before

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from openpyxl import Workbook, load_workbook
 
 from chidao.core.models import ChangeRecord
@@ -37,6 +38,13 @@ def bearer(users):
         return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
     return make
+
+
+def _session(user) -> Client:
+    """A client signed in by session (the auditor holds read tokens only, so writes are tried this way)."""
+    signed_in = Client()
+    signed_in.force_login(user)
+    return signed_in
 
 
 def written() -> tuple:
@@ -195,14 +203,15 @@ def test_the_lead_officer_edits_their_deliverable_with_the_version_they_read(cli
     assert written() == before
 
 
-def test_deliverable_edits_are_refused_like_the_page(client, units, bearer, make_deliverable):
+def test_deliverable_edits_are_refused_like_the_page(client, units, users, bearer, make_deliverable):
     d = make_deliverable(lead="snv")
     url = f"/api/v1/deliverables/{d.pk}"
     before = written()
     # Another unit's officer does not see it; an auditor sees it but may not edit; a lead officer may not
     # move the deadline or the lead unit; a read token may not write
     assert client.patch(url, {"version": 1, "title": "X"}, content_type=JSON, **bearer("stc")).status_code == 404
-    auditor = client.patch(url, {"version": 1, "title": "X"}, content_type=JSON, **bearer("auditor"))
+    # (the auditor holds no write token: signed in by session)
+    auditor = _session(users["auditor"]).patch(url, {"version": 1, "title": "X"}, content_type=JSON)
     assert (auditor.status_code, auditor.json()["detail"]) == (403, "Bạn không có quyền sửa nội dung này.")
     lead = client.patch(url, {"version": 1, "lead_unit_id": units["stc"].pk, "original_deadline": "2022-01-01"},
                         content_type=JSON, **bearer("snv"))
@@ -279,7 +288,7 @@ def test_extensions_are_refused_like_the_page(client, bearer, make_deliverable):
     assert written() == before
 
 
-def test_notes_follow_who_may_write_what(client, bearer, make_deliverable):
+def test_notes_follow_who_may_write_what(client, users, bearer, make_deliverable):
     d = make_deliverable(lead="snv")
     url = f"/api/v1/deliverables/{d.pk}/notes"
     progress = client.post(url, {"kind": "progress", "text": "Đã xong dự thảo lần 1", "percent": 40},
@@ -293,7 +302,7 @@ def test_notes_follow_who_may_write_what(client, bearer, make_deliverable):
                             content_type=JSON, **bearer("steering"))
     assert (directive.status_code, directive.json()["due_on"]) == (201, "2021-10-15")
     before = written()
-    auditor = client.post(url, {"kind": "comment", "text": "Ý kiến"}, content_type=JSON, **bearer("auditor"))
+    auditor = _session(users["auditor"]).post(url, {"kind": "comment", "text": "Ý kiến"}, content_type=JSON)
     assert (auditor.status_code, auditor.json()["detail"]) == (403, "Bạn không có quyền thêm “ý kiến”.")
     lead = client.post(url, {"kind": "directive", "text": "Chỉ đạo"}, content_type=JSON, **bearer("snv"))
     assert (lead.status_code, lead.json()["detail"]) == (403, "Bạn không có quyền thêm “chỉ đạo”.")

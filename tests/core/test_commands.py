@@ -24,6 +24,19 @@ def test_token_create_refuses_an_unknown_user(users):
     assert ApiToken.objects.count() == 0
 
 
+def test_token_create_with_a_life_in_days_or_refused(users, settings):
+    settings.CHIDAO_TOKEN_DAYS = 90
+    out = io.StringIO()
+    call_command("token", "create", "--user", "officer_snv", "--days", "7", stdout=out)
+    token = api_token_authenticate(out.getvalue().strip())
+    assert (token.expires_at - token.created_at).days in (6, 7)
+    with pytest.raises(CommandError, match="Thời hạn của mã truy cập phải từ 1 đến 90 ngày."):
+        call_command("token", "create", "--user", "officer_snv", "--days", "91")
+    with pytest.raises(CommandError, match="chỉ tạo được mã “Chỉ đọc”"):
+        call_command("token", "create", "--user", "auditor", "--scope", "write")
+    assert ApiToken.objects.count() == 1
+
+
 def test_demo_command_loads_once_then_changes_nothing(db):
     first, second = io.StringIO(), io.StringIO()
     call_command("demo", stdout=first)

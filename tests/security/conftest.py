@@ -176,7 +176,9 @@ def build_world() -> World:
         if user is not None:
             Notification.objects.create(user=user, kind=NotificationKind.REMINDER_DIGEST,
                                         day=timezone.localdate(), subject="Nhắc việc", body="Nhắc việc")
-            w.tokens[_role_of(people, user)] = api_token_create(user=user, name="matrix", scope="write")[1]
+            # The auditor may not write, so is never given a write token: their "token" is a read one too.
+            scope = "read" if user.role == Role.AUDITOR else "write"
+            w.tokens[_role_of(people, user)] = api_token_create(user=user, name="matrix", scope=scope)[1]
             w.read_tokens[_role_of(people, user)] = api_token_create(user=user, name="matrix-read", scope="read")[1]
     return w
 

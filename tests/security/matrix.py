@@ -385,7 +385,8 @@ A_PROGRAM = api(READ_A, missing=NOT_A)  # reads of A's program records
 A_MANAGE = api(MANAGE, ok_status=OK, missing=NOT_A)  # the office's writes on A's program records
 PEOPLE_READ = api(PEOPLE)
 PEOPLE_A_READ = api(PEOPLE_A, missing=LOGGED_IN)  # one record of A: 404 to anyone out of scope
-PEOPLE_A_WRITE = api(PEOPLE_A, ok_status=OK, missing=LOGGED_IN)
+# The auditor's token only reads (no write token for a role that may not write): 403 before any scope check.
+PEOPLE_A_WRITE = api(PEOPLE_A, ok_status=OK, missing=LOGGED_IN - {AUDITOR})
 ROUND_A_READ = api(PEOPLE_A, missing={HR_B})
 ROUND_A_WRITE = api(PEOPLE_A, ok_status=OK, missing={HR_B})
 REFORM_WRITE = api(REFORM_EDIT, ok_status=OK)
@@ -410,12 +411,9 @@ OPERATIONS: dict[str, Operation] = {
     "GET /api/v1/units": Operation(API_EVERYONE, note="reference data"),
     "GET /api/v1/units/{unit_id}": Operation(API_EVERYONE, params=lambda w: {"unit_id": w.unit_a.pk}),
     "GET /api/v1/notifications": Operation(API_EVERYONE, note="one's own"),
-    "POST /api/v1/notifications/read": Operation(api(LOGGED_IN, ok_status=OK)),
-    "GET /api/v1/tokens": Operation(API_EVERYONE, note="one's own"),
-    "POST /api/v1/tokens": Operation(api(LOGGED_IN, ok_status=OK), json=lambda w: {"name": "Máy chủ", "scope": "read"}),
-    "POST /api/v1/tokens/{token_id}/revoke": Operation(
-        api({LEAD_A}, ok_status=OK, missing=LOGGED_IN), params=_ids(token_id="extra.token_a"),
-        note="lead_a's token: anyone else's is 404"),
+    "POST /api/v1/notifications/read": Operation(api(LOGGED_IN - {AUDITOR}, ok_status=OK),
+                                                 note="the auditor's token only reads (by session they may)"),
+    # The token operations: matrix_tokens.py
     "GET /api/v1/change-records": Operation(LOG_READERS, note="auditors get personnel sensitive fields masked"),
     # --- programs and deliverables --------------------------------------------------------------------------
     "GET /api/v1/programs": Operation(API_EVERYONE, note="the list is scoped (empty outside A's programs)"),
@@ -475,8 +473,8 @@ OPERATIONS: dict[str, Operation] = {
     # --- reports ----------------------------------------------------------------------------------------------
     "GET /api/v1/report-jobs": Operation(API_EVERYONE, note="one's own builds"),
     "POST /api/v1/programs/{program_id}/report-jobs": Operation(
-        api(READ_A, ok_status=OK, missing=NOT_A), params=PROGRAM, json=lambda w: {"kind": "stocktake",
-                                                                                 "format": "xlsx"}),
+        api(READ_A - {AUDITOR}, ok_status=OK, missing=NOT_A), params=PROGRAM,
+        json=lambda w: {"kind": "stocktake", "format": "xlsx"}, note="the auditor's token only reads"),
     "GET /api/v1/report-jobs/{job_id}": Operation(api({LEAD_A}, missing=LOGGED_IN), params=_ids(job_id="report_job"),
                                                   note="a build is its requester's only"),
     "GET /api/v1/report-jobs/{job_id}/file": Operation(api({LEAD_A}, missing=LOGGED_IN),
@@ -628,3 +626,6 @@ OPERATIONS: dict[str, Operation] = {
     "PUT /api/v1/task-forces/{task_force_id}/members": Operation(
         REFORM_WRITE, params=TASK_FORCE, json=lambda w: {"members": [{"full_name": "Trần Văn Mới"}]}),
 }
+from .matrix_tokens import PAGES as _P_tokens, OPERATIONS as _O_tokens  # noqa: E402, I001
+PAGES.update(_P_tokens)
+OPERATIONS.update(_O_tokens)
