@@ -457,3 +457,29 @@ def user_password_reset_by_admin(*, actor: User, user: User, temporary: bool = F
         change_record_create(actor=actor, action="update", obj=current, after={"email": current.email},
                              reason=_("Gửi liên kết đặt mật khẩu"))
     return result
+
+
+def active_admin_exists() -> bool:
+    return User.objects.filter(is_active=True).filter(
+        Q(is_superuser=True) | Q(role=Role.ADMIN) | Q(role_grants__role=Role.ADMIN)).exists()
+
+
+@transaction.atomic
+def user_create_first_admin(*, username: str, email: str = "", full_name: str = "") -> Onboarding:
+    """The first administrator of a deployment, made at the server (`chidao users create-admin`) when no active
+    administrator exists yet (afterwards administrators create accounts, `user_create`). Same checks and
+    onboarding as `user_create`; the change record has no actor."""
+    if active_admin_exists():
+        raise PermissionDenied(_("Đã có tài khoản quản trị hệ thống; hãy dùng trang Tài khoản hoặc chỉ định "
+                                 "--actor."))
+    username, full_name, email = nfc((username or "").strip()), _clean(full_name), (email or "").strip()
+    errors = user_validate(username=username, full_name=full_name, email=email, phone="", role=Role.ADMIN,
+                           unit=None)
+    if errors:
+        raise ValidationError(errors)
+    user = User(username=username, full_name=full_name, email=email, role=Role.ADMIN)
+    user.set_unusable_password()
+    user.save()
+    change_record_create(actor=None, action="create", obj=user, after=snapshot(user, AUDITED_FIELDS),
+                         reason=_("Tạo tài khoản quản trị đầu tiên từ dòng lệnh"))
+    return onboard(user)
