@@ -91,6 +91,20 @@ class PasswordResetOut(Schema):
     link_sent_to: str | None
 
 
+class ImportedAccountOut(Schema):
+    id: int
+    username: str
+    temporary_password: str | None
+    link_sent_to: str | None
+
+
+class UserImportOut(ImportOut):
+    """What was written; `accounts`: each new account with its temporary password (this once) or the address its
+    link was sent to (empty for a dry run)."""
+
+    accounts: list[ImportedAccountOut] = []
+
+
 class UserCreateIn(In):
     username: str = Field(max_length=150)
     full_name: str = Field("", max_length=150)
@@ -158,12 +172,12 @@ def user_create(request: AuthedRequest, payload: UserCreateIn) -> Any:
     data["unit"] = _unit(data.pop("unit_id"))
     onboarding = accounts.user_create(actor=request.user, **data)
     user = _out(request, onboarding.user.pk)
-    return HttpStatus(201, {**UserOut.model_validate(user).model_dump(),
-                            "temporary_password": onboarding.temporary_password,
-                            "link_sent_to": onboarding.link_sent_to})
+    user.temporary_password = onboarding.temporary_password  # type: ignore[attr-defined]
+    user.link_sent_to = onboarding.link_sent_to  # type: ignore[attr-defined]
+    return HttpStatus(201, user)
 
 
-@router.post("/users/import", response={200: ImportOut, **WRITE_ERRORS, **IMPORT_ERRORS})
+@router.post("/users/import", response={200: UserImportOut, **WRITE_ERRORS, **IMPORT_ERRORS})
 def user_import(request: AuthedRequest, file: File[UploadedFile], dry_run: Form[bool] = False) -> Any:
     """Accounts from the Excel template, all or nothing: any wrong row answers 422 with every error (sheet, row,
     column) and nothing is written; `dry_run` only checks. Counts: created. `accounts` lists each new account
@@ -205,11 +219,11 @@ def user_update(request: AuthedRequest, user_id: int, payload: UserUpdateIn) -> 
 
 
 @router.post("/users/{user_id}/deactivate", response={200: UserOut, **WRITE_ERRORS})
-def user_deactivate(request: AuthedRequest, user_id: int, payload: ReasonIn | None = None) -> Any:
+def user_deactivate(request: AuthedRequest, user_id: int, payload: ReasonIn) -> Any:
     """Stop the account: no sign-in, every session and API token ended at once; what it wrote stays."""
     _require(request)
     user = _out(request, user_id)
-    accounts.user_deactivate(actor=request.user, user=user, reason=payload.reason if payload else "")
+    accounts.user_deactivate(actor=request.user, user=user, reason=payload.reason)
     return _out(request, user_id)
 
 
@@ -223,13 +237,13 @@ def user_reactivate(request: AuthedRequest, user_id: int) -> Any:
 
 
 @router.post("/users/{user_id}/password", response={200: PasswordResetOut, **WRITE_ERRORS})
-def user_password_reset(request: AuthedRequest, user_id: int, payload: PasswordResetIn | None = None) -> Any:
+def user_password_reset(request: AuthedRequest, user_id: int, payload: PasswordResetIn) -> Any:
     """A new "set your password" link by e-mail, or (`temporary`, or no address) a temporary password returned
     this once."""
     _require(request)
     user = _out(request, user_id)
     onboarding = accounts.user_password_reset_by_admin(actor=request.user, user=user,
-                                                       temporary=bool(payload and payload.temporary))
+                                                       temporary=payload.temporary)
     return {"temporary_password": onboarding.temporary_password, "link_sent_to": onboarding.link_sent_to}
 
 
