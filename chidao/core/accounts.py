@@ -20,7 +20,7 @@ from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -201,7 +201,7 @@ def _is_admin(user: User) -> bool:
 def _other_admin_exists(user: User) -> bool:
     """Whether an active administrator other than `user` exists (their rows locked until the write commits, so
     two administrators cannot demote each other at once)."""
-    others = (User.objects.select_for_update().filter(is_active=True).exclude(pk=user.pk)
+    others = (User.objects.select_for_update(of=("self",)).filter(is_active=True).exclude(pk=user.pk)
               .filter(Q(is_superuser=True) | Q(role=Role.ADMIN) | Q(role_grants__role=Role.ADMIN)))
     return bool(list(others.values_list("pk", flat=True)[:1]))
 
@@ -212,7 +212,7 @@ def _last_admin_error() -> str:
 
 
 def _locked(user: User) -> User:
-    current: User = User.objects.select_for_update().select_related("unit").get(pk=user.pk)
+    current: User = User.objects.select_for_update(of=("self",)).select_related("unit").get(pk=user.pk)
     return current
 
 
@@ -250,8 +250,14 @@ def password_link(user: User) -> str:
 
 
 def _send_link(user: User, *, new: bool) -> bool:
-    """E-mail the link (in Vietnamese); False when the mail server refused it."""
+    """E-mail the link (in Vietnamese); False when the mail server refused it (or the site has no password page
+    to link to: its URL name "password_reset_confirm" is missing)."""
     days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
+    try:
+        url = password_link(user)
+    except NoReverseMatch:
+        logger.error("no password_reset_confirm page: user %s gets a temporary password", user.pk)
+        return False
     with translation.override("vi"):
         if new:
             subject = _("Tài khoản Chidao của bạn")
@@ -264,7 +270,7 @@ def _send_link(user: User, *, new: bool) -> bool:
             "Để đặt mật khẩu, mở liên kết sau (chỉ dùng được một lần, trong %(days)s ngày):\n%(url)s\n\n"
             "Nếu bạn không đề nghị việc này, hãy báo cho quản trị hệ thống.\n"
         ) % {"name": user.full_name or user.username, "intro": intro, "username": user.username, "days": days,
-             "url": password_link(user)}
+             "url": url}
     try:
         send_mail(subject, body, None, [user.email])
     except Exception:  # SMTP refused, host down: fall back to a temporary password
@@ -347,8 +353,12 @@ def user_update(*, actor: User, user: User, reason: str = "", **changes: Any) ->
             changes[name] = _clean(changes[name])
     if "email" in changes:
         changes["email"] = (changes["email"] or "").strip()
+    changed = {name for name, value in changes.items() if value != values[name]}
     values.update(changes)
     errors = user_validate(username=current.username, exclude=current.pk, check_username=False, **values)
+    # Only what changes is checked: an account whose unit has since ceased keeps it until someone moves it.
+    errors = {name: message for name, message in errors.items()
+              if name in changed or (name in {"role", "unit"} and changed & {"role", "unit"})}
     if errors:
         raise ValidationError(errors)
     was_admin = _is_admin(current)
@@ -428,7 +438,7 @@ def role_grant_remove(*, actor: User, grant: RoleGrant) -> None:
     """Take an extra grant away; not the last active administrator's administrator grant."""
     _require(actor)
     current = _locked(grant.user)
-    grant = RoleGrant.objects.select_for_update().select_related("user", "unit").get(pk=grant.pk)
+    grant = RoleGrant.objects.select_for_update(of=("self",)).select_related("user", "unit").get(pk=grant.pk)
     if grant.role == Role.ADMIN and current.is_active and not current.is_superuser and current.role != Role.ADMIN \
             and not current.role_grants.filter(role=Role.ADMIN).exclude(pk=grant.pk).exists() \
             and not _other_admin_exists(current):

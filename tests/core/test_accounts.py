@@ -214,7 +214,7 @@ def test_update_changes_the_fields_and_records_them(users, units):
         "Phạm Văn Đức", "024.3826.1234", Role.PERSONNEL, units["stc"])
     record = ChangeRecord.objects.get(content_type__model="user", action="update")
     assert record.reason == "Điều động"
-    assert record.changed_fields() == [("full_name", "officer_snv", "Phạm Văn Đức"),
+    assert sorted(record.changed_fields()) == [("full_name", "officer_snv", "Phạm Văn Đức"),
                                        ("phone", "", "024.3826.1234"), ("role", "lead_officer", "personnel"),
                                        ("unit", "Sở Nội vụ", "Sở Tài chính")]
 
@@ -587,3 +587,17 @@ def test_the_import_command(users, units, capsys, tmp_path):
     assert User.objects.filter(username="nguyenvana", must_change_password=True).exists()
     with pytest.raises(CommandError, match="Tệp có 1 lỗi"):
         call_command("users", "import", str(path), "--actor", "admin")
+
+
+def test_an_account_in_a_unit_that_ceased_keeps_it_until_moved(users, units):
+    # Given a lead officer whose department ceased
+    Unit.objects.filter(pk=units["stp"].pk).update(valid_to=dt.date(2025, 2, 28))
+    officer = users["stp"]
+    # When only the phone changes, it is saved; moving the officer to a unit in force is too
+    accounts.user_update(actor=users["admin"], user=officer, phone="0912000111")
+    with pytest.raises(ValidationError) as exc:
+        accounts.user_update(actor=users["admin"], user=officer, role=Role.PERSONNEL)
+    assert _messages(exc) == {"unit": ["Đơn vị “Sở Tư pháp” không còn hiệu lực."]}
+    accounts.user_update(actor=users["admin"], user=officer, unit=units["snv"])
+    officer.refresh_from_db()
+    assert (officer.phone, officer.unit) == ("0912000111", units["snv"])
