@@ -22,6 +22,7 @@ pytest_plugins = [
     "tests.indicators.fixtures",
     "tests.rotation.fixtures",
     "tests.rotation.plan_world",
+    "tests.core.accounts_fixtures",
 ]
 
 

@@ -131,11 +131,13 @@ def _not_found(request: AuthedRequest, exc: Http404) -> HttpResponse:
 
 def _mount() -> None:
     from . import indicators, meetings, people, planning, procedures, programs, reports, reviews, rotation, system
+    from .users import router as users_router
 
     # Reviews before procedures: `/procedures/{procedure_id}` would otherwise take `/procedures/reviews`.
     for module in (system, programs, meetings, reports, people, planning, rotation, reviews, procedures,
                    indicators):
         api.add_router("", module.router)
+    api.add_router("", users_router)
 
 
 _mount()

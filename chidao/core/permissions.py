@@ -97,3 +97,9 @@ def can_hold_write_token(user: User) -> bool:
     """A token that writes is offered to a user with at least one grant that may write: any role but the
     auditor's (kiểm tra, giám sát reads only), or a superuser."""
     return bool(user.is_active and (user.is_superuser or user.has_role(*WRITE_ROLES)))
+
+
+@template_predicate("manage_users")
+def can_manage_users(user: User) -> bool:
+    """Only administrators (a superuser counts as one) create, change, stop and list accounts and grant roles."""
+    return bool(user.is_authenticated and user.is_active and user.has_role(Role.ADMIN))

@@ -22,6 +22,7 @@ def _htmx_get_forms() -> dict[str, str]:
 
 def test_the_filter_forms_are_the_ones_we_know():
     assert sorted(_htmx_get_forms()) == [
+        "core/templates/core/users/list.html#0",
         "personnel/templates/personnel/person_list.html#0",
         "procedures/templates/procedures/procedure_list.html#0",
         "programs/templates/programs/deliverable_list.html#0",

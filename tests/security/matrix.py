@@ -629,3 +629,5 @@ OPERATIONS: dict[str, Operation] = {
 from .matrix_tokens import PAGES as _P_tokens, OPERATIONS as _O_tokens  # noqa: E402, I001
 PAGES.update(_P_tokens)
 OPERATIONS.update(_O_tokens)
+from .matrix_users import PAGES as _P_users, OPERATIONS as _O_users  # noqa: E402, I001
+PAGES.update(_P_users); OPERATIONS.update(_O_users)  # noqa: E702
