@@ -78,3 +78,9 @@ def can_read_sensitive_history(user: User) -> bool:
     """Only administrators read the sensitive fields of personnel records in the change log unmasked (auditors
     read the log, but never those fields)."""
     return user.is_superuser or user.role == Role.ADMIN
+
+
+@template_predicate("manage_units")
+def can_manage_units(user: User) -> bool:
+    """Administrators create, rename, move, merge, dissolve and delete units (the organization tree)."""
+    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.has_role(Role.ADMIN)))
