@@ -81,14 +81,14 @@ def unit_get(*, user: User, pk: int) -> Unit:
 
 
 # Counters of what an app keeps per unit (personnel: people and posts), registered in the app's `ready` with
-# `unit_counter_register`: name -> (label, function of unit ids returning {unit id: count}). Core shows them on
-# the unit pages without knowing the app.
+# `unit_counter_register`: name -> (label, function of unit ids returning {unit id: count}, URL name of the
+# app's page for one unit, taking `unit_id`, or ""). Core shows them on the unit pages without knowing the app.
 UnitCounter = Callable[[list[int]], dict[int, int]]
-UNIT_COUNTERS: dict[str, tuple[Any, UnitCounter]] = {}
+UNIT_COUNTERS: dict[str, tuple[Any, UnitCounter, str]] = {}
 
 
-def unit_counter_register(name: str, label: Any, counter: UnitCounter) -> None:
-    UNIT_COUNTERS[name] = (label, counter)
+def unit_counter_register(name: str, label: Any, counter: UnitCounter, url_name: str = "") -> None:
+    UNIT_COUNTERS[name] = (label, counter, url_name)
 
 
 def unit_counts(unit_ids: Iterable[int]) -> dict[int, dict[str, int]]:
@@ -100,17 +100,17 @@ def unit_counts(unit_ids: Iterable[int]) -> dict[int, dict[str, int]]:
         out[row["parent_id"]]["children"] = row["n"]
     for row in User.objects.filter(unit_id__in=ids, is_active=True).values("unit_id").annotate(n=Count("pk")):
         out[row["unit_id"]]["users"] = row["n"]
-    for name, (_label, counter) in UNIT_COUNTERS.items():
+    for name, (_label, counter, _url) in UNIT_COUNTERS.items():
         for pk, n in counter(ids).items():
             if pk in out:
                 out[pk][name] = n
     return out
 
 
-def unit_counter_labels() -> dict[str, str]:
-    """The labels of the counts `unit_counts` gives, in the request's language."""
-    return {"children": _("Đơn vị trực thuộc"), "users": _("Tài khoản"),
-            **{name: str(label) for name, (label, _counter) in UNIT_COUNTERS.items()}}
+def unit_counter_labels() -> list[tuple[str, str, str]]:
+    """(name, label in the request's language, URL name or "") of the counts `unit_counts` gives."""
+    return [("children", _("Đơn vị trực thuộc"), ""), ("users", _("Tài khoản"), ""),
+            *[(name, str(label), url) for name, (label, _counter, url) in UNIT_COUNTERS.items()]]
 
 
 # --- Change log ---------------------------------------------------------------------------------------
