@@ -130,8 +130,19 @@ def _not_found(request: AuthedRequest, exc: Http404) -> HttpResponse:
 
 
 def _mount() -> None:
-    from . import indicators, meetings, people, planning, procedures, programs, reports, reviews, rotation, system
-    from . import units  # noqa: F401  (the unit writes, on the system router)
+    from . import (
+        indicators,
+        meetings,
+        people,
+        planning,
+        procedures,
+        programs,
+        reports,
+        reviews,
+        rotation,
+        system,
+        units,  # noqa: F401  (the unit writes, on the system router)
+    )
 
     # Reviews before procedures: `/procedures/{procedure_id}` would otherwise take `/procedures/reviews`.
     for module in (system, programs, meetings, reports, people, planning, rotation, reviews, procedures,

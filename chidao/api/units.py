@@ -4,7 +4,7 @@ The endpoints sit on the system router, beside the reads of `/units` (one path a
 services of `chidao.core.units`, as the pages do."""
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.utils.translation import gettext as _
 from ninja import Status as HttpStatus
@@ -21,8 +21,12 @@ from .common import WRITE_ERRORS
 from .inputs import Choice, Id, In, Required, Text, units_in_force
 from .system import UnitDetailOut, router
 
-Kind = Choice(UnitKind.values, blank=False)
-Level = Choice(UnitLevel.values, blank=False)
+if TYPE_CHECKING:
+    Kind = str
+    Level = str
+else:
+    Kind = Choice(UnitKind.values, blank=False)
+    Level = Choice(UnitLevel.values, blank=False)
 
 
 class UnitIn(In):

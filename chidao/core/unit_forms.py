@@ -42,7 +42,8 @@ class UnitCreateForm(UnitFields):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].choices = [("", _("(Không có: đơn vị cấp cao nhất)")), *unit_options(user)]
+        top = ("", _("(Không có: đơn vị cấp cao nhất)"))
+        self.fields["parent"].choices = [top, *unit_options(user)]  # type: ignore[attr-defined]
 
 
 class UnitMoveForm(forms.Form):
@@ -51,8 +52,8 @@ class UnitMoveForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, exclude: set[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].choices = [("", _("(Không có: đơn vị cấp cao nhất)")),
-                                         *unit_options(user, exclude=exclude)]
+        top = ("", _("(Không có: đơn vị cấp cao nhất)"))
+        self.fields["parent"].choices = [top, *unit_options(user, exclude=exclude)]  # type: ignore[attr-defined]
 
 
 class UnitDissolveForm(forms.Form):
@@ -63,7 +64,7 @@ class UnitDissolveForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, exclude: set[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["successors"].choices = unit_options(user, exclude=exclude)
+        self.fields["successors"].choices = unit_options(user, exclude=exclude)  # type: ignore[attr-defined]
 
 
 class UnitMergeForm(forms.Form):
@@ -79,5 +80,6 @@ class UnitMergeForm(forms.Form):
     def __init__(self, *args: Any, user: User, exclude: set[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         options = unit_options(user, exclude=exclude)
-        self.fields["units"].choices = options
-        self.fields["successor"].choices = [("", _("(Tạo đơn vị kế thừa mới bên dưới)")), *options]
+        self.fields["units"].choices = options  # type: ignore[attr-defined]
+        new = ("", _("(Tạo đơn vị kế thừa mới bên dưới)"))
+        self.fields["successor"].choices = [new, *options]  # type: ignore[attr-defined]

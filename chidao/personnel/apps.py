@@ -27,8 +27,8 @@ class PersonnelConfig(AppConfig):
         from chidao.core.selectors import change_masker_register, change_record_masker_register, unit_counter_register
 
         from . import models
-        from .selectors import unit_people_counts, unit_post_counts
         from .log_masks import people_free_masker, person_records_masker
+        from .selectors import unit_people_counts, unit_post_counts
 
         change_masker_register("personnel", "person", person_values_masked)
         for model, field in ((models.Person, "pk"), (models.Assignment, "person_id"), (models.Rating, "person_id"),

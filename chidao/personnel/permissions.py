@@ -79,7 +79,6 @@ def can_read_access_log(user: User) -> bool:
 
 
 
-@template_predicate("manage_posts")
 def can_manage_posts(user: User, unit_id: int | None = None) -> bool:
     """Who lists, adds and edits the posts (chức danh) of a unit: administrators anywhere, personnel officers
     in the subtrees of the units where they hold that role (any of them when no unit is named)."""
@@ -91,3 +90,9 @@ def can_manage_posts(user: User, unit_id: int | None = None) -> bool:
     if unit_id is None:
         return bool(units)
     return any(unit_id in unit_subtree_ids(unit) for unit in Unit.objects.filter(pk__in=units))
+
+
+@template_predicate("manage_posts")
+def can_manage_some_posts(user: User) -> bool:
+    """Whether the user manages the posts of any unit (`can_manage_posts` without a unit)."""
+    return can_manage_posts(user)

@@ -290,11 +290,11 @@ def unit_post_counts(unit_ids: list[int]) -> dict[int, int]:
 
 
 def unit_posts(*, user: User, unit: Unit) -> list[Position]:
-    """The posts of one unit, most senior first, each with `holders` (people holding it now), for those who
+    """The posts of one unit, most senior first, each with `holder_count` (people holding it now), for those who
     manage them (`can_manage_posts`)."""
     if not can_manage_posts(user, unit.pk):
         raise PermissionDenied(_("Bạn không có quyền quản lý chức danh của đơn vị này."))
-    return list(Position.objects.filter(unit=unit).annotate(holders=Count("holders")).order_by("-level", "title"))
+    return list(Position.objects.filter(unit=unit).annotate(holder_count=Count("holders")).order_by("-level", "title"))
 
 
 def unit_post_get(*, user: User, pk: int) -> Position:

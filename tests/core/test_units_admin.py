@@ -83,8 +83,10 @@ def test_a_superuser_manages_units(users):
     ({"name": " "}, "name", "Nhập tên đơn vị."),
     ({"kind": "ministry"}, "kind", "Loại đơn vị không hợp lệ."),
     ({"level": "village"}, "level", "Cấp đơn vị không hợp lệ."),
-    ({"kind": UnitKind.COMMUNE}, "level", "Cấp “Tỉnh, thành phố” không phù hợp với loại đơn vị “Xã, phường, đặc khu”."),
-    ({"level": UnitLevel.CENTRAL}, "level", "Đơn vị cấp “Trung ương” không thể trực thuộc đơn vị cấp “Tỉnh, thành phố”."),
+    ({"kind": UnitKind.COMMUNE}, "level",
+     "Cấp “Tỉnh, thành phố” không phù hợp với loại đơn vị “Xã, phường, đặc khu”."),
+    ({"level": UnitLevel.CENTRAL}, "level",
+     "Đơn vị cấp “Trung ương” không thể trực thuộc đơn vị cấp “Tỉnh, thành phố”."),
 ])
 def test_create_refuses_bad_input_and_changes_nothing(users, units, kw, field, message):
     _refused(lambda: _create(users["admin"], parent=units["city"], **kw), field, message)
@@ -243,7 +245,8 @@ def test_dissolve_refusals_change_nothing(users, units):
     units["stp"].refresh_from_db()
     _refused(lambda: services.unit_dissolve(actor=admin, unit=units["stp"], on=D(2020, 12, 31)), "on",
              "Đơn vị “Sở Tư pháp” bắt đầu hoạt động từ 01/01/2021: không thể thôi hoạt động trước ngày đó.")
-    _refused(lambda: services.unit_dissolve(actor=admin, unit=units["stp"], on=D(2025, 1, 1), successors=[units["stp"]]),
+    _refused(lambda: services.unit_dissolve(actor=admin, unit=units["stp"], on=D(2025, 1, 1),
+                                            successors=[units["stp"]]),
              "successors", "Đơn vị kế thừa không thể là đơn vị thôi hoạt động.")
     services.unit_dissolve(actor=admin, unit=units["stc"], on=D(2024, 12, 31))
     units["stc"].refresh_from_db()

@@ -628,3 +628,5 @@ OPERATIONS: dict[str, Operation] = {
     "PUT /api/v1/task-forces/{task_force_id}/members": Operation(
         REFORM_WRITE, params=TASK_FORCE, json=lambda w: {"members": [{"full_name": "Trần Văn Mới"}]}),
 }
+from .matrix_units import PAGES as _P_units, OPERATIONS as _O_units  # noqa: E402, I001
+PAGES.update(_P_units); OPERATIONS.update(_O_units)  # noqa: E702
