@@ -40,6 +40,9 @@ class UnitCreateForm(UnitFields):
     parent = _unit_choice(_("Đơn vị cấp trên"))
     valid_from = date_field(_("Hoạt động từ ngày"), required=False)
 
+    # The parent first, right below its search box.
+    field_order = ["parent", "code", "name", "short_name", "kind", "level"]
+
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         top = ("", _("(Không có: đơn vị cấp cao nhất)"))

@@ -288,7 +288,6 @@ def test_delete_with_a_person_post_account_or_task_is_refused(users, units, post
 
 def test_delete_with_a_coordinating_link_is_refused(users, units, make_deliverable):
     unit = _create(users["admin"], parent=units["city"])
-    make_deliverable(lead="snv", coordinating=["snv"])
     deliverable = make_deliverable(lead="snv")
     deliverable.coordinating_units.add(unit)
     _refused(lambda: services.unit_delete(actor=users["admin"], unit=unit), "__all__", DELETE_REFUSED)
