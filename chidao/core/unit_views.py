@@ -17,7 +17,7 @@ from .errors import PermissionDenied, ValidationError
 from .forms import form_apply_errors
 from .htmx import form_failure, hx_redirect
 from .http import AuthedRequest
-from .models import Unit, UnitKind
+from .models import Unit, UnitKind, UnitLevel
 from .permissions import can_manage_units
 from .reference import unit_subtree_ids
 from .selectors import (
@@ -100,7 +100,7 @@ def _form_page(request: AuthedRequest, template: str, context: dict[str, Any], f
 def unit_admin_create(request: AuthedRequest) -> HttpResponse:
     """A new unit; `?parent=<id>&kind=department` presets a department, office or board inside an agency."""
     _require(request)
-    initial: dict[str, Any] = {}
+    initial: dict[str, Any] = {"level": UnitLevel.PROVINCE}
     parent = None
     if request.GET.get("parent", "").isdigit():
         parent = _unit(int(request.GET["parent"][:18]))
