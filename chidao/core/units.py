@@ -95,8 +95,8 @@ def _check_parent(unit: Unit, parent: Unit | None, errors: dict[str, str], *, on
     if unit.pk is not None and parent.pk in unit_subtree_ids(unit):
         errors["parent"] = _("Không thể đặt đơn vị trực thuộc chính nó hoặc đơn vị cấp dưới của nó.")
         return
-    day = on or unit.valid_from
-    if parent.valid_to is not None and (day is None or parent.valid_to < day):
+    day = on or unit.valid_from or dt.date.today()
+    if parent.valid_to is not None and parent.valid_to < day:
         errors["parent"] = _("Đơn vị cấp trên “%(name)s” đã thôi hoạt động từ %(day)s.") % {
             "name": parent.name, "day": parent.valid_to.strftime("%d/%m/%Y")}
 

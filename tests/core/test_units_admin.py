@@ -403,3 +403,9 @@ def test_delete_page_refuses_a_unit_in_use(client, users, units, posts):
     assert response.status_code == 422
     assert DELETE_REFUSED in response.content.decode()
     assert Unit.objects.filter(pk=units["stc"].pk).exists()
+
+
+def test_create_under_a_parent_that_will_cease_later_is_allowed(users, units):
+    Unit.objects.filter(pk=units["stp"].pk).update(valid_to=D(2999, 12, 31))
+    units["stp"].refresh_from_db()
+    assert _create(users["admin"], parent=units["stp"]).parent == units["stp"]
