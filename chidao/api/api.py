@@ -5,6 +5,7 @@ session (with CSRF) or `Authorization: Bearer <token>` (read or write scope, see
 Errors are `{"detail": ...}` (422 adds `errors` per field) in the request's language."""
 
 import sys
+from importlib import import_module
 from typing import Any
 
 from django.http import Http404, HttpResponse
@@ -132,6 +133,8 @@ def _not_found(request: AuthedRequest, exc: Http404) -> HttpResponse:
 def _mount() -> None:
     from . import indicators, meetings, people, planning, procedures, programs, reports, reviews, rotation, system
     from .users import router as users_router
+
+    import_module("chidao.api.units")  # the unit writes, declared on the system router
 
     # Reviews before procedures: `/procedures/{procedure_id}` would otherwise take `/procedures/reviews`.
     for module in (system, programs, meetings, reports, people, planning, rotation, reviews, procedures,

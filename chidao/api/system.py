@@ -87,6 +87,7 @@ class UnitOut(Schema):
     valid_from: dt.date | None
     valid_to: dt.date | None
     official_code: str
+    headcount: int | None
 
 
 class UnitTreeOut(UnitOut):

@@ -18,7 +18,7 @@ class UnitKind(models.TextChoices):
     PARTY_BODY = "party_body", _("Ban, cơ quan tham mưu của cấp ủy")
     PEOPLES_COUNCIL = "peoples_council", _("Hội đồng nhân dân")
     PEOPLES_COMMITTEE = "peoples_committee", _("Ủy ban nhân dân")
-    DEPARTMENT = "department", _("Sở, ban, ngành")
+    DEPARTMENT = "department", _("Sở, ban, ngành; phòng, ban, văn phòng")
     MASS_ORGANIZATION = "mass_organization", _("Mặt trận, đoàn thể")
     SCHOOL = "school", _("Trường, đơn vị sự nghiệp")
     DISTRICT = "district", _("Quận, huyện, thị xã (trước 01/7/2025)")
@@ -72,6 +72,7 @@ class Unit(models.Model):
         verbose_name = _("đơn vị")
         verbose_name_plural = _("đơn vị")
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("code"), name="unit_code_ci_unique")]
 
     def __str__(self) -> str:
         return self.name

@@ -103,3 +103,9 @@ def can_hold_write_token(user: User) -> bool:
 def can_manage_users(user: User) -> bool:
     """Only administrators (a superuser counts as one) create, change, stop and list accounts and grant roles."""
     return bool(user.is_authenticated and user.is_active and user.has_role(Role.ADMIN))
+
+
+@template_predicate("manage_units")
+def can_manage_units(user: User) -> bool:
+    """Administrators create, rename, move, merge, dissolve and delete units (the organization tree)."""
+    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.has_role(Role.ADMIN)))

@@ -9,7 +9,8 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from vietnam_provinces import ProvinceCode, Ward
+from django.utils.translation import gettext
+from vietnam_provinces import Province, ProvinceCode, VietNamDivisionType, Ward
 
 from .models import Unit, UnitKind, UnitLevel
 from .text import fold
@@ -54,6 +55,10 @@ OLD_DISTRICTS: list[tuple[str, str, list[str]]] = [
 ]
 
 
+# Administrative codes of the bodies that have one (the province itself), so `chidao units load` finds them.
+OFFICIAL_CODES = {"HN": f"{int(HANOI):02d}"}
+
+
 def _upsert(code: str, **fields: object) -> Unit:
     fields["search_text"] = fold(f"{fields['name']} {fields.get('short_name', '')} {code}")
     unit, _ = Unit.objects.update_or_create(code=code, defaults=fields)
@@ -67,7 +72,7 @@ def units_load_reference() -> int:
     for code, name, short, kind, level, parent in BODIES:
         by_code[code] = _upsert(
             code, name=name, short_name=short, kind=kind, level=level,
-            parent=by_code[parent] if parent else None,
+            parent=by_code[parent] if parent else None, official_code=OFFICIAL_CODES.get(code, ""),
         )
     root = by_code["HN"]
     wards: dict[str, Unit] = {}
@@ -131,3 +136,72 @@ def user_role_subtree_ids(user: "User", *roles: str) -> set[int]:
     if roots not in cache:
         cache[roots] = _subtrees(set(roots)) if roots else set()
     return cache[roots]
+# --- Any province: `chidao units load --province CODE` ---------------------------------------------------
+
+
+def province_choices() -> list[tuple[str, str, int]]:
+    """The 34 provinces and centrally-run cities after 1 July 2025: (two-digit code, name, number of wards and
+    communes), in code order."""
+    return [(f"{int(p.code):02d}", province_name(p), sum(1 for _w in Ward.iter_by_province(p.code)))
+            for p in sorted(Province.iter_all(), key=lambda p: int(p.code))]
+
+
+def province_name(province: Province) -> str:
+    """The full name: "Tỉnh Cao Bằng"; the cities' names already say "Thành phố"."""
+    if province.division_type == VietNamDivisionType.TINH and not province.name.startswith("Tỉnh"):
+        return f"Tỉnh {province.name}"
+    return province.name
+
+
+def province_find(code: str) -> Province | None:
+    """A province by its administrative code ("1", "01") or its code name ("cao_bang")."""
+    code = code.strip().lower()
+    for province in Province.iter_all():
+        if (code.isdigit() and int(code) == int(province.code)) or code == province.codename:
+            return province
+    return None
+
+
+def _reference_unit(level: str, official_code: str, code: str) -> Unit | None:
+    unit = Unit.objects.filter(level=level, official_code=official_code).order_by("pk").first()
+    if unit is None:
+        unit = Unit.objects.filter(code__iexact=code).first()
+        if unit is not None and unit.level != level:
+            raise ValueError(f"Mã {code} đã dùng cho đơn vị “{unit.name}” ở cấp khác.")
+    return unit
+
+
+@transaction.atomic
+def province_load(*, actor: "User | None", province: Province) -> tuple[int, int]:
+    """Create or refresh one province and its wards and communes as units (kind locality / commune, the official
+    code kept): a unit already there (found by its official code, else by its code) gets the current name and
+    keeps its place in the tree; nothing is created twice. All in one transaction, one change record.
+    Returns (created, updated)."""
+    from .audit import change_record_create
+
+    created = updated = 0
+
+    def upsert(level: str, official: str, code: str, name: str, **new: object) -> Unit:
+        nonlocal created, updated
+        unit = _reference_unit(level, official, code)
+        if unit is None:
+            created += 1
+            return Unit.objects.create(code=code, name=name, level=level, official_code=official,
+                                       search_text=fold(f"{name} {code}"), **new)  # type: ignore[arg-type]
+        if unit.name != name or unit.official_code != official:
+            unit.name, unit.official_code = name, official
+            unit.search_text = fold(f"{unit.name} {unit.short_name} {unit.code}")
+            unit.save(update_fields=["name", "official_code", "search_text"])
+            updated += 1
+        return unit
+
+    official = f"{int(province.code):02d}"
+    root = upsert(UnitLevel.PROVINCE, official, f"P{official}", province_name(province), kind=UnitKind.LOCALITY)
+    for ward in sorted(Ward.iter_by_province(province.code), key=lambda w: int(w.code)):
+        ward_code = f"{int(ward.code):05d}"
+        upsert(UnitLevel.COMMUNE, ward_code, f"W{ward_code}", ward.name, kind=UnitKind.COMMUNE, parent=root,
+               valid_from=TWO_LEVEL_FROM)
+    change_record_create(actor=actor if actor is not None and actor.pk else None, action="import", obj=root,
+                         after={"created": created, "updated": updated},
+                         reason=gettext("Nạp danh mục xã, phường từ dữ liệu đơn vị hành chính"))
+    return created, updated

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -78,6 +78,39 @@ def unit_get(*, user: User, pk: int) -> Unit:
     if unit is None:
         raise Http404(_("Không tìm thấy đơn vị."))
     return unit
+
+
+# Counters of what an app keeps per unit (personnel: people and posts), registered in the app's `ready` with
+# `unit_counter_register`: name -> (label, function of unit ids returning {unit id: count}, URL name of the
+# app's page for one unit, taking `unit_id`, or ""). Core shows them on the unit pages without knowing the app.
+UnitCounter = Callable[[list[int]], dict[int, int]]
+UNIT_COUNTERS: dict[str, tuple[Any, UnitCounter, str]] = {}
+
+
+def unit_counter_register(name: str, label: Any, counter: UnitCounter, url_name: str = "") -> None:
+    UNIT_COUNTERS[name] = (label, counter, url_name)
+
+
+def unit_counts(unit_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    """For each unit, counted from the records: its sub-units, active accounts, and each registered counter."""
+    ids = list(unit_ids)
+    out: dict[int, dict[str, int]] = {pk: {"children": 0, "users": 0, **dict.fromkeys(UNIT_COUNTERS, 0)}
+                                      for pk in ids}
+    for row in Unit.objects.filter(parent_id__in=ids).values("parent_id").annotate(n=Count("pk")):
+        out[row["parent_id"]]["children"] = row["n"]
+    for row in User.objects.filter(unit_id__in=ids, is_active=True).values("unit_id").annotate(n=Count("pk")):
+        out[row["unit_id"]]["users"] = row["n"]
+    for name, (_label, counter, _url) in UNIT_COUNTERS.items():
+        for pk, n in counter(ids).items():
+            if pk in out:
+                out[pk][name] = n
+    return out
+
+
+def unit_counter_labels() -> list[tuple[str, str, str]]:
+    """(name, label in the request's language, URL name or "") of the counts `unit_counts` gives."""
+    return [("children", _("Đơn vị trực thuộc"), ""), ("users", _("Tài khoản"), ""),
+            *[(name, str(label), url) for name, (label, _counter, url) in UNIT_COUNTERS.items()]]
 
 
 # --- Change log ---------------------------------------------------------------------------------------

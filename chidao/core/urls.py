@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import user_views, views
+from . import unit_views, user_views, views
 
 urlpatterns = [
     path("thong-bao/", views.notifications, name="notifications"),
@@ -21,4 +21,5 @@ urlpatterns = [
     path("quan-tri/nguoi-dung/<int:pk>/vai-tro/", user_views.user_grant_add_view, name="user_grant_add"),
     path("quan-tri/nguoi-dung/<int:pk>/vai-tro/<int:grant_pk>/bo/", user_views.user_grant_remove_view,
          name="user_grant_remove"),
+    *unit_views.urlpatterns,
 ]

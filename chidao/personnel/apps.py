@@ -24,10 +24,11 @@ class PersonnelConfig(AppConfig):
     verbose_name = _("Hồ sơ cán bộ")
 
     def ready(self) -> None:
-        from chidao.core.selectors import change_masker_register, change_record_masker_register
+        from chidao.core.selectors import change_masker_register, change_record_masker_register, unit_counter_register
 
         from . import models
         from .log_masks import people_free_masker, person_records_masker
+        from .selectors import unit_people_counts, unit_post_counts
 
         change_masker_register("personnel", "person", person_values_masked)
         for model, field in ((models.Person, "pk"), (models.Assignment, "person_id"), (models.Rating, "person_id"),
@@ -37,3 +38,6 @@ class PersonnelConfig(AppConfig):
                                           person_records_masker(model, field))
         for model_name in ("position", "planningterm"):
             change_record_masker_register("personnel", model_name, people_free_masker)
+        # The unit pages (core) show, for each unit, its people and its posts (with the link to manage them).
+        unit_counter_register("people", _("Cán bộ"), unit_people_counts)
+        unit_counter_register("posts", _("Chức danh"), unit_post_counts, "unit_posts")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, QuerySet, Value
 from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -38,6 +38,7 @@ from .models import (
 from .permissions import (
     SENSITIVE_FIELDS,
     can_manage_people,
+    can_manage_posts,
     can_reach_every_unit,
     can_read_access_log,
     can_read_people,
@@ -272,3 +273,34 @@ def access_log_list(*, user: User, q: str = "", person: int | None = None, start
     if end is not None:
         qs = qs.filter(at__date__lte=end)
     return qs
+
+
+# --- Posts of a unit (the unit pages count them; the posts page lists them) ---------------------------------
+
+
+def unit_people_counts(unit_ids: list[int]) -> dict[int, int]:
+    """The number of personnel records working in each unit (registered with core's unit counters)."""
+    return dict(Person.objects.filter(unit_id__in=unit_ids).values("unit_id").annotate(n=Count("pk"))
+                .values_list("unit_id", "n"))
+
+
+def unit_post_counts(unit_ids: list[int]) -> dict[int, int]:
+    """The number of posts (chức danh) of each unit (registered with core's unit counters)."""
+    return dict(Position.objects.filter(unit_id__in=unit_ids).values("unit_id").annotate(n=Count("pk"))
+                .values_list("unit_id", "n"))
+
+
+def unit_posts(*, user: User, unit: Unit) -> list[Position]:
+    """The posts of one unit, most senior first, each with `holder_count` (people holding it now), for those who
+    manage them (`can_manage_posts`)."""
+    if not can_manage_posts(user, unit.pk):
+        raise PermissionDenied(_("Bạn không có quyền quản lý chức danh của đơn vị này."))
+    return list(Position.objects.filter(unit=unit).annotate(holder_count=Count("holders")).order_by("-level", "title"))
+
+
+def unit_post_get(*, user: User, pk: int) -> Position:
+    """One post a manager of its unit's posts may edit; 404 otherwise (its existence not revealed)."""
+    position = Position.objects.select_related("unit").filter(pk=pk).first()
+    if position is None or not can_manage_posts(user, position.unit_id):
+        raise Http404(_("Không tìm thấy chức danh hoặc chức danh ngoài phạm vi của bạn."))
+    return position

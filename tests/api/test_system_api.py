@@ -50,7 +50,7 @@ def test_units_come_in_tree_order_with_their_depth(client, units, bearer):
     first = body["items"][1]
     assert first == {"id": units["btc"].pk, "code": "BTCTU", "name": "Ban Tổ chức Thành ủy", "short_name": "",
                      "kind": "party_body", "level": "province", "parent_id": units["city"].pk, "valid_from": None,
-                     "valid_to": None, "official_code": "", "depth": 1}
+                     "valid_to": None, "official_code": "", "headcount": None, "depth": 1}
 
 
 def test_units_filter_without_diacritics_by_kind_parent_and_date(client, units, bearer):
