@@ -4,7 +4,8 @@ from django.urls import include, path
 from chidao.api.api import api
 
 urlpatterns = [
-    path("dang-nhap/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
+    # Login (password, single sign-on) and the second factor: chidao/core/signin_urls.py.
+    path("", include("chidao.core.signin_urls")),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
