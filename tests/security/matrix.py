@@ -628,3 +628,5 @@ OPERATIONS: dict[str, Operation] = {
     "PUT /api/v1/task-forces/{task_force_id}/members": Operation(
         REFORM_WRITE, params=TASK_FORCE, json=lambda w: {"members": [{"full_name": "Trần Văn Mới"}]}),
 }
+from .matrix_otp import PAGES as _P_otp, OPERATIONS as _O_otp  # noqa: E402, I001
+PAGES.update(_P_otp); OPERATIONS.update(_O_otp)  # noqa: E702
