@@ -71,11 +71,12 @@ class OTPEnrolmentMiddleware:
         from .signin import ENROL_KEY
 
         if getattr(request, "session", None) is not None and request.session.get(ENROL_KEY):
-            if request.user.is_authenticated:
+            # A temporary password is replaced first (its own check sends there); enrolment comes next.
+            if request.user.is_authenticated and not getattr(request.user, "must_change_password", False):
                 blocked = self._blocked(request)
                 if blocked is not None:
                     return blocked
-            else:
+            elif not request.user.is_authenticated:
                 request.session.pop(ENROL_KEY, None)
         return self.get_response(request)
 

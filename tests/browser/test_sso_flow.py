@@ -101,3 +101,14 @@ def test_after_the_provider_a_user_with_a_second_factor_enters_the_code(page: Pa
     page.locator("#id_code").fill(code_for(device, 1))
     page.get_by_test_id("otp-submit").click()
     expect(page.get_by_test_id("who")).to_contain_text("Cán bộ SSO")
+
+
+def test_with_account_creation_on_an_unknown_name_gets_an_account_with_the_least_rights(page: Page, sso, settings):
+    settings.CHIDAO_OIDC_CREATE_USERS = True
+    _sign_in_at_the_provider(page, "nguoi.la")
+    expect(page.get_by_test_id("who")).to_contain_text("Người Lạ")
+    user = User.objects.get(username="nguoi.la")
+    assert (user.full_name, user.email, user.role, user.unit_id, user.has_usable_password()) == (
+        "Người Lạ", "nguoi.la@example.vn", Role.LEAD_OFFICER, None, False)
+    assert list(ChangeRecord.objects.filter(object_id=str(user.pk)).values_list("action", "actor_id")) == [
+        ("sso_login", user.pk), ("create", None)]
