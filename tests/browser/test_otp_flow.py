@@ -48,6 +48,9 @@ def test_personnel_officer_enrols_then_logs_in_with_password_and_code(page: Page
     page.get_by_test_id("otp-start").click()
     expect(page.get_by_test_id("otp-qr").locator("svg")).to_be_visible()
     secret = page.get_by_test_id("otp-secret").inner_text()
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: the page does not scroll sideways
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.locator("#id_code").fill(_app_code(secret))
     page.get_by_test_id("otp-confirm").click()
     expect(page.get_by_test_id("recovery-codes").locator("li")).to_have_count(10)
