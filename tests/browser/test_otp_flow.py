@@ -12,17 +12,18 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from chidao.core.models import Role, User
+from tests.core.test_otp import next_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "mat-khau-dung-2026"
 
 
-def _app_code(secret: str, steps_ahead: int = 0) -> str:
-    """What an authenticator app shows for the secret typed from the page."""
+def _app_code(secret: str) -> str:
+    """What an authenticator app shows now for the secret typed from the page."""
     raw = secret.replace(" ", "")
     key = base64.b32decode(raw + "=" * (-len(raw) % 8))
-    return f"{totp(key, step=30, t0=0, digits=6, drift=steps_ahead):06d}"
+    return f"{totp(key, step=30, t0=0, digits=6):06d}"
 
 
 def _password(page: Page, username: str) -> None:
@@ -62,7 +63,7 @@ def test_personnel_officer_enrols_then_logs_in_with_password_and_code(page: Page
     page.locator("form[action='/dang-xuat/'] button").click()
     _password(page, "tccb.thu")
     expect(page.get_by_test_id("otp-verify")).to_be_visible()
-    right = _app_code(secret, 1)  # the next step: the enrolment's code is spent
+    right = next_code(TOTPDevice.objects.get(user=user))  # the enrolment's code is spent: the app's next one
     page.locator("#id_code").fill(f"{(int(right) + 500_000) % 1_000_000:06d}")
     page.get_by_test_id("otp-submit").click()
     expect(page.get_by_test_id("otp-error")).to_contain_text("Mã xác thực không đúng hoặc đã được dùng.")

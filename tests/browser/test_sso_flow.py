@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from chidao.core.models import ChangeRecord, Role, User
 from chidao.core.oidc import oidc_discovery_clear
 from chidao.core.otp import totp_enrol_confirm, totp_enrol_start
-from tests.core.test_otp import code_for
+from tests.core.test_otp import code_for, next_code
 from tests.oidc_provider import oidc_provider_running
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -98,7 +98,7 @@ def test_after_the_provider_a_user_with_a_second_factor_enters_the_code(page: Pa
     # The provider vouched, but the code is asked before anything opens
     expect(page.get_by_test_id("otp-verify")).to_be_visible()
     expect(page.get_by_test_id("who")).to_have_count(0)
-    page.locator("#id_code").fill(code_for(device, 1))
+    page.locator("#id_code").fill(next_code(device))
     page.get_by_test_id("otp-submit").click()
     expect(page.get_by_test_id("who")).to_contain_text("Cán bộ SSO")
 
