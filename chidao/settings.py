@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # A user with a temporary password is sent to the change-password page until they change it.
     "chidao.core.middleware.PasswordChangeRequiredMiddleware",
+    # A user whose role requires a second factor, signed in without one, reaches only the enrolment page.
+    "chidao.core.middleware.OTPEnrolmentMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -132,10 +134,14 @@ LOGOUT_REDIRECT_URL = "login"
 # address, that pair is locked out for AXES_COOLOFF_TIME; other users and other addresses are unaffected.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Refuses every password when CHIDAO_PASSWORD_LOGIN=0 (before the model backends can accept one).
+    "chidao.core.oidc.PasswordLoginSwitchBackend",
     # ModelBackend reading the user with their unit (one query less on every page); ModelBackend stays listed
     # so that sessions opened before keep working.
     "chidao.core.auth.UnitModelBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on (OpenID Connect): acts only on the provider's callback, and only when configured.
+    "chidao.core.oidc.ChidaoOIDCBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("CHIDAO_AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
@@ -404,6 +410,16 @@ CHIDAO_OTP_REQUIRED_ROLES = [
     r for r in os.environ.get("CHIDAO_OTP_REQUIRED_ROLES", "admin,personnel").split(",") if r
 ]
 OTP_TOTP_ISSUER = os.environ.get("CHIDAO_OTP_ISSUER", "Chidao")
+# mozilla-django-oidc (chidao.core.oidc): the provider's endpoints come from its discovery document at the first
+# sign-in (cached for the life of the process), not from settings; ID tokens RS256 against the provider's JWKS,
+# the code exchange with PKCE. Redirect address to register at the provider: <site>/dang-nhap/sso/callback/.
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = int(os.environ.get("CHIDAO_OIDC_TIMEOUT", "10"))
+OIDC_VERIFY_SSL = _env_bool("CHIDAO_OIDC_VERIFY_SSL", True)
+OIDC_CREATE_USER = CHIDAO_OIDC_CREATE_USERS
+LOGIN_REDIRECT_URL_FAILURE = "login"
 # Daily reminders (`chidao reminders`): deliverables due within this many days, and overdue ones.
 CHIDAO_REMINDER_DAYS_AHEAD = int(os.environ.get("CHIDAO_REMINDER_DAYS_AHEAD", "7"))
 

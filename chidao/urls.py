@@ -5,7 +5,8 @@ from chidao.api.api import api
 from chidao.core import password_views
 
 urlpatterns = [
-    path("dang-nhap/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
+    # Login (password, single sign-on) and the second factor: chidao/core/signin_urls.py.
+    path("", include("chidao.core.signin_urls")),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("tai-khoan/mat-khau/", password_views.PasswordChangeView.as_view(), name="password_change"),
     path("mat-khau/quen/", password_views.PasswordResetView.as_view(), name="password_reset"),

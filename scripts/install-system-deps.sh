@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # System packages, installed non-interactively and only when missing.
 #   install-system-deps.sh --app   what the app itself needs (fonts, Pango for PDFs): `make run`, prod-setup.sh
-#   install-system-deps.sh         that and what the tests need (Debian's Chromium for Playwright): `make test`
+#   install-system-deps.sh         that and what the tests need (Debian's Chromium for Playwright, node and npm
+#                                  for the test OpenID provider): `make test`
 set -euo pipefail
 need=()
 if [ "${1:-}" != "--app" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  # The single sign-on tests run a real OpenID provider on node (tests/oidc_provider: `npm ci` at first use).
+  command -v node >/dev/null 2>&1 || need+=(nodejs)
+  command -v npm >/dev/null 2>&1 || need+=(npm)
 fi
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 # Liberation Serif has Times New Roman's metrics: reports print as the Word originals do.

@@ -131,14 +131,14 @@ def _not_found(request: AuthedRequest, exc: Http404) -> HttpResponse:
 
 
 def _mount() -> None:
-    from . import indicators, meetings, people, planning, procedures, programs, reports, reviews, rotation, system
+    from . import indicators, meetings, otp, people, planning, procedures, programs, reports, reviews, rotation, system
     from .users import router as users_router
 
     import_module("chidao.api.units")  # the unit writes, declared on the system router
 
     # Reviews before procedures: `/procedures/{procedure_id}` would otherwise take `/procedures/reviews`.
     for module in (system, programs, meetings, reports, people, planning, rotation, reviews, procedures,
-                   indicators):
+                   indicators, otp):
         api.add_router("", module.router)
     api.add_router("", users_router)
 

@@ -115,3 +115,42 @@ class PasswordChangeRequiredMiddleware:
             response["HX-Redirect"] = url
             return response
         return redirect(url)
+
+
+class OTPEnrolmentMiddleware:
+    """A user whose role requires a second factor and who signed in without one (the sign-in flow set
+    `core.signin.ENROL_KEY` in the session) reaches only the enrolment page, logout and the language switch
+    until they enrol; pages redirect there (htmx: HX-Redirect), the API answers 403."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from .signin import ENROL_KEY
+
+        if getattr(request, "session", None) is not None and request.session.get(ENROL_KEY):
+            # A temporary password is replaced first (its own check sends there); enrolment comes next.
+            if request.user.is_authenticated and not getattr(request.user, "must_change_password", False):
+                blocked = self._blocked(request)
+                if blocked is not None:
+                    return blocked
+            elif not request.user.is_authenticated:
+                request.session.pop(ENROL_KEY, None)
+        return self.get_response(request)
+
+    def _blocked(self, request: HttpRequest) -> HttpResponse | None:
+        from django.http import JsonResponse
+        from django.shortcuts import redirect
+        from django.urls import reverse
+        from django.utils.translation import gettext as _
+
+        enrol = reverse("otp_enrol")
+        if request.path_info in {enrol, reverse("logout"), reverse("set_language")}:
+            return None
+        if request.path_info.startswith("/api/"):
+            return JsonResponse({"detail": _("Hãy đăng ký xác thực hai lớp trước khi dùng hệ thống.")}, status=403)
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = enrol
+            return response
+        return redirect(enrol)

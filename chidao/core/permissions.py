@@ -77,6 +77,11 @@ def can_read_change_log(user: User) -> bool:
     return user.is_active and user.has_role(Role.ADMIN, Role.AUDITOR)
 
 
+def can_reset_otp(user: User, target: User | None = None) -> bool:
+    """Administrators reset anyone's second factor (a user who lost their phone and their recovery codes)."""
+    return user.is_authenticated and user.is_active and user.has_role(Role.ADMIN)
+
+
 def can_read_sensitive_history(user: User) -> bool:
     """Only administrators read the sensitive fields of personnel records in the change log unmasked (auditors
     read the log, but never those fields)."""

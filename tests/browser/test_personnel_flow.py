@@ -15,7 +15,10 @@ from chidao.personnel.models import AccessLog, Person
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_personnel_officer_finds_rates_and_is_kept_inside_the_subtree(page: Page, live_server, results_dir):
+def test_personnel_officer_finds_rates_and_is_kept_inside_the_subtree(page: Page, live_server, results_dir,
+                                                                       settings):
+    # Personnel officers must have a second factor; its flow is tests/browser/test_otp_flow.py, not this test's.
+    settings.CHIDAO_OTP_REQUIRED_ROLES = []
     assert demo_load() is True
     assert people_load(count=120) is not None
     officer = User.objects.select_related("unit").get(username="tccb.snv")

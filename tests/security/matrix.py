@@ -633,3 +633,5 @@ from .matrix_users import PAGES as _P_users, OPERATIONS as _O_users  # noqa: E40
 PAGES.update(_P_users); OPERATIONS.update(_O_users)  # noqa: E702
 from .matrix_units import PAGES as _P_units, OPERATIONS as _O_units  # noqa: E402, I001
 PAGES.update(_P_units); OPERATIONS.update(_O_units)  # noqa: E702
+from .matrix_otp import PAGES as _P_otp, OPERATIONS as _O_otp  # noqa: E402, I001
+PAGES.update(_P_otp); OPERATIONS.update(_O_otp)  # noqa: E702
