@@ -4,7 +4,7 @@ Both the services (writes) and the selectors (reads) ask these; neither imports 
 records a user sees is `Person.objects.visible_to`, which these mirror.
 """
 
-from chidao.core.models import Role, Unit, User
+from chidao.core.models import Role, User
 from chidao.core.permissions import template_predicate
 from chidao.core.reference import user_role_subtree_ids
 
@@ -85,7 +85,6 @@ def can_read_access_log(user: User) -> bool:
     return user.has_role(Role.ADMIN, Role.AUDITOR)
 
 
-
 def can_manage_posts(user: User, unit_id: int | None = None) -> bool:
     """Who lists, adds and edits the posts (chức danh) of a unit: administrators anywhere, personnel officers
     in the subtrees of the units where they hold that role (any of them when no unit is named)."""
@@ -96,7 +95,7 @@ def can_manage_posts(user: User, unit_id: int | None = None) -> bool:
     units = user.units_with_role(Role.PERSONNEL)
     if unit_id is None:
         return bool(units)
-    return any(unit_id in unit_subtree_ids(unit) for unit in Unit.objects.filter(pk__in=units))
+    return unit_id in user_role_subtree_ids(user, Role.PERSONNEL)
 
 
 @template_predicate("manage_posts")
