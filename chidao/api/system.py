@@ -31,7 +31,7 @@ router = Router(tags=["system"])
 # --- The caller ---------------------------------------------------------------------------------------
 
 
-class GrantOut(Schema):
+class MyGrantOut(Schema):
     """One role in one unit; the first of `MeOut.grants` is the main one (`role`, `unit_id`)."""
 
     role: str
@@ -53,7 +53,7 @@ class MeOut(Schema):
     unit: str | None
     reads_all: bool
     token_scope: str | None
-    grants: list[GrantOut]
+    grants: list[MyGrantOut]
 
 
 @router.get("/me", response={200: MeOut, **READ_ERRORS})
