@@ -26,6 +26,7 @@ from .htmx import error_messages, hx_redirect
 from .http import XLSX, AuthedRequest, file_response, import_page
 from .imports.forms import ImportForm
 from .models import User
+from .otp import otp_status
 from .permissions import can_manage_users
 
 
@@ -87,6 +88,7 @@ def _detail(request: AuthedRequest, user: User, *, form: UserEditForm | None = N
     return render(request, "core/users/detail.html", {
         "account": user, "form": form, "grant_form": grant_form or RoleGrantForm(),
         "grants": list(user.role_grants.all()), "is_self": user.pk == request.user.pk,
+        "otp": otp_status(user=user),
     }, status=status)
 
 

@@ -155,10 +155,13 @@ def _user(username: str, full_name: str, role: str, unit: Unit | None, superuser
 
 def demo_users() -> list[tuple[str, str, str]]:
     """(username, role, unit) of the demo logins, for printing."""
-    return [
-        (u.username, str(Role(u.role).label), u.unit.name if u.unit else "")
-        for u in User.objects.select_related("unit").order_by("id")
-    ]
+    out = []
+    for u in User.objects.select_related("unit").prefetch_related("role_grants__unit").order_by("id"):
+        unit = u.unit.name if u.unit else ""
+        for grant in u.role_grants.all():  # a second role-in-unit grant, e.g. tccb.snv for Sở Xây dựng
+            unit += f"; {Role(grant.role).label}" + (f" — {grant.unit.name}" if grant.unit else "")
+        out.append((u.username, str(Role(u.role).label), unit))
+    return out
 
 
 @transaction.atomic

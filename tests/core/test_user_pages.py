@@ -157,3 +157,26 @@ def test_every_page_is_refused_to_others(client, users, units):
                 f"{LIST}{pk}/vai-tro/{grant.pk}/bo/"):
         assert client.post(url).status_code == 403, url
     assert User.objects.get(pk=pk).is_active and RoleGrant.objects.count() == 1
+
+
+def test_the_account_page_resets_the_second_factor(admin_client, users):
+    # Given an officer with an authenticator app and ten recovery codes
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from chidao.core.otp import totp_enrol_confirm, totp_enrol_start
+    from tests.core.test_otp import code_for
+
+    officer = users["snv"]
+    totp_enrol_confirm(actor=officer, code=code_for(totp_enrol_start(actor=officer)))
+    page = f"{LIST}{officer.pk}/"
+    html = admin_client.get(page).content.decode()
+    assert "Đã đăng ký ứng dụng xác thực" in html and "còn 10 mã dự phòng" in html
+    assert 'data-testid="otp-reset"' in html
+    # When the administrator resets it from the account page
+    response = admin_client.post(f"{page}dat-lai-xac-thuc/", {"next": page})
+    # Then the devices are gone, the page says so, and the reset is in the change log
+    assert response.status_code == 302 and response["Location"] == page
+    assert TOTPDevice.objects.filter(user=officer).count() == 0
+    html = admin_client.get(page).content.decode()
+    assert "Chưa đăng ký" in html and 'data-testid="otp-reset"' not in html
+    assert ChangeRecord.objects.filter(action="otp_reset", object_id=str(officer.pk)).count() == 1

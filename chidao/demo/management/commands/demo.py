@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from chidao.core.models import User
+from chidao.demo.accounts import accounts_load
 from chidao.demo.indicators import indicators_load
 from chidao.demo.people import DEFAULT_PEOPLE, people_load
 from chidao.demo.procedures import procedures_load
@@ -44,6 +45,7 @@ class Command(BaseCommand):
             self._people(count)
             self._round()
         self._indicators()
+        self._accounts()
         self._logins(short=scale is not None)
 
     def _program(self) -> None:
@@ -109,6 +111,13 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(
                 f"Đã nạp {indicators.indicators} chỉ số mẫu ({indicators.targets} chỉ tiêu, {indicators.actuals} số "
                 f"liệu thực hiện) và tổ công tác “{indicators.task_force.name}”."))
+
+    def _accounts(self) -> None:
+        loaded = accounts_load()
+        if loaded is not None:
+            self.stdout.write(self.style.SUCCESS(
+                f"Đã thêm {loaded.departments} phòng, ban thuộc Sở Nội vụ (có biên chế được giao) và "
+                f"{loaded.grants} vai trò bổ sung (tccb.snv phụ trách thêm Sở Xây dựng)."))
 
     def _logins(self, *, short: bool) -> None:
         logins = demo_users()
