@@ -65,9 +65,9 @@ Deliverable.objects.filter(pk=Deliverable.objects.order_by("id").first().pk).upd
 open(Attachment.objects.get(original_name="kiem-tra-sao-luu.pdf").file.path, "wb").write(b"hong")
 (settings.MEDIA_ROOT / "them-sau-sao-luu.txt").write_bytes(b"x")
 """
-# What the demo (`chidao demo --people 0`) plus the one upload gives.
+# What the demo (`chidao demo --people 0`: 149 units and the 4 departments of Sở Nội vụ) plus the one upload gives.
 DEMO_COUNTS = {
-    "core.Unit": 149, "core.User": 16, "programs.Program": 1, "programs.Deliverable": 38, "programs.Attachment": 35,
+    "core.Unit": 153, "core.User": 16, "programs.Program": 1, "programs.Deliverable": 38, "programs.Attachment": 35,
     "personnel.Person": 0, "procedures.Procedure": 2614, "indicators.Indicator": 5, "reports.ReportJob": 0,
 }
 
