@@ -63,7 +63,8 @@ class UserCreateForm(UserEditForm):
 
 
 class RoleGrantForm(forms.Form):
-    role = forms.ChoiceField(label=_("Vai trò"), choices=Role.choices)
+    # No role preselected: a click on "Thêm vai trò" must never grant the first role of the list (administrator).
+    role = forms.ChoiceField(label=_("Vai trò"), choices=[("", _("— Chọn vai trò —")), *Role.choices])
     unit = forms.ModelChoiceField(label=_("Đơn vị"), required=False, queryset=Unit.objects.none(),
                                   empty_label=_("(không gắn đơn vị)"))
 

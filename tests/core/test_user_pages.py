@@ -180,3 +180,16 @@ def test_the_account_page_resets_the_second_factor(admin_client, users):
     html = admin_client.get(page).content.decode()
     assert "Chưa đăng ký" in html and 'data-testid="otp-reset"' not in html
     assert ChangeRecord.objects.filter(action="otp_reset", object_id=str(officer.pk)).count() == 1
+
+
+def test_adding_a_grant_without_choosing_a_role_is_refused(admin_client, users):
+    # Given an officer with no extra grant; the form offers no role preselected
+    officer = users["snv"]
+    page = f"{LIST}{officer.pk}/"
+    assert '<option value="" selected>— Chọn vai trò —</option>' in admin_client.get(page).content.decode()
+    # When the form is sent without a role
+    response = admin_client.post(f"{page}vai-tro/", {"grant-role": "", "grant-unit": ""})
+    # Then it is refused and no grant is added
+    assert response.status_code == 422
+    assert "Trường này là bắt buộc." in response.content.decode()
+    assert RoleGrant.objects.filter(user=officer).count() == 0
