@@ -108,6 +108,8 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(_("phải đổi mật khẩu"), default=False)
     # Part of the session hash: bumping it (deactivation, second factor reset) ends every session at once.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    # When the user last opened "Việc của tôi": a steering member's inbox shows what changed since then.
+    inbox_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()  # type: ignore[misc]
 
@@ -259,7 +261,39 @@ class ApiToken(models.Model):
 
 
 class NotificationKind(models.TextChoices):
+    """What a notification tells; each user chooses per kind how it reaches them by email."""
+
     REMINDER_DIGEST = "reminder_digest", _("nhắc việc hằng ngày")
+    ASSIGNED = "assigned", _("được giao nội dung")
+    SUBMITTED = "submitted", _("nội dung trình phê duyệt")
+    RETURNED = "returned", _("nội dung bị trả lại")
+    APPROVED = "approved", _("nội dung được phê duyệt")
+    DIRECTIVE = "directive", _("ý kiến chỉ đạo")
+    EXTENSION_REQUESTED = "extension_requested", _("đề nghị gia hạn")
+    EXTENSION_DECIDED = "extension_decided", _("gia hạn được chấp thuận hoặc không")
+    CONCLUSION_TASK = "conclusion_task", _("kết luận giao nhiệm vụ")
+    ROTATION_PUBLISHED = "rotation_published", _("phương án luân chuyển được ban hành")
+    REPORT_FINISHED = "report_finished", _("báo cáo đã lập xong hoặc bị lỗi")
+
+
+class EmailMode(models.TextChoices):
+    """How one kind of notification reaches a user by email (it always shows in the app)."""
+
+    IMMEDIATE = "immediate", _("gửi thư ngay")
+    DIGEST = "digest", _("gộp vào thư nhắc việc hằng ngày")
+    OFF = "off", _("không gửi thư")
+
+
+class EmailState(models.TextChoices):
+    """Where a notification's email is: the worker claims PENDING rows one by one (pending -> sending -> sent),
+    so a retried task or a second worker never mails the same row twice."""
+
+    NONE = "none", _("không gửi thư")
+    PENDING = "pending", _("chờ gửi")
+    SENDING = "sending", _("đang gửi")
+    DIGEST = "digest", _("chờ thư hằng ngày")
+    SENT = "sent", _("đã gửi")
+    FAILED = "failed", _("gửi lỗi")
 
 
 class Notification(models.Model):
@@ -279,6 +313,13 @@ class Notification(models.Model):
     body = models.TextField(_("nội dung"))
     # Each item: deliverable_id, program_number, code, title, deadline (ISO), days_overdue, days_left.
     items = models.JSONField(default=list, blank=True)
+    # An event's notifications share its key (e.g. "submitted:deliverable:12:status:345"): one row per user and
+    # key, whatever retries or races happen (the constraint decides). Digests have none.
+    event_key = models.CharField(max_length=120, blank=True, default="")
+    link = models.CharField(_("liên kết"), max_length=300, blank=True, default="")
+    email_state = models.CharField(
+        _("thư"), max_length=16, choices=EmailState.choices, default=EmailState.NONE
+    )
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
     emailed_at = models.DateTimeField(_("gửi thư lúc"), null=True, blank=True)
     read_at = models.DateTimeField(_("đọc lúc"), null=True, blank=True)
@@ -287,8 +328,20 @@ class Notification(models.Model):
         verbose_name = _("thông báo")
         verbose_name_plural = _("thông báo")
         ordering = ["-day", "-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["user", "kind", "day"], name="notification_one_per_day")]
-        indexes = [models.Index(fields=["user", "read_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "day"], condition=models.Q(kind="reminder_digest"),
+                name="notification_one_per_day",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "event_key"], condition=~models.Q(event_key=""), name="notification_one_per_event",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "read_at"]),
+            models.Index(fields=["event_key"], name="notification_event_idx"),
+            models.Index(fields=["email_state", "user"], name="notification_email_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.subject
@@ -296,6 +349,25 @@ class Notification(models.Model):
     def entries(self) -> list[dict[str, object]]:
         """The items with their deadline as a date (stored as ISO text in JSON), for templates."""
         return [{**item, "deadline": dt.date.fromisoformat(item["deadline"])} for item in self.items]
+
+
+class NotificationPreference(models.Model):
+    """A user's choice of how one kind of notification reaches them by email (no row: immediately)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người dùng"), on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    kind = models.CharField(_("loại"), max_length=32, choices=NotificationKind.choices)
+    email = models.CharField(_("thư điện tử"), max_length=16, choices=EmailMode.choices, default=EmailMode.IMMEDIATE)
+
+    class Meta:
+        verbose_name = _("lựa chọn nhận thông báo")
+        verbose_name_plural = _("lựa chọn nhận thông báo")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.email}"
 
 
 class WorkerHeartbeat(models.Model):
