@@ -71,7 +71,8 @@ MIDDLEWARE = [
     # Static files served by the app itself (gunicorn in production), compressed and cached for ever.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Pages in Vietnamese unless the user switched to English; the API follows Accept-Language.
+    "chidao.core.middleware.PageLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Query strings, form fields, file names and JSON bodies in Unicode NFC before anything reads them.
     "chidao.core.middleware.NFCMiddleware",

@@ -13,8 +13,10 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.request import RawPostDataException
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .text import nfc, nfc_deep
@@ -154,3 +156,18 @@ class OTPEnrolmentMiddleware:
             response["HX-Redirect"] = enrol
             return response
         return redirect(enrol)
+
+
+class PageLanguageMiddleware(LocaleMiddleware):
+    """Pages speak Vietnamese unless the user chose English with the language switch (its cookie): an official's
+    browser set to English must not turn the committee's pages English. The API keeps following the request's
+    Accept-Language (`Accept-Language: en` for English), as its clients ask."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        if request.path_info.startswith("/api/"):
+            super().process_request(request)
+            return
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

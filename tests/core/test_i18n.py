@@ -59,6 +59,18 @@ def test_the_language_cookie_switches_to_english(office_client, program, make_de
         assert text not in html, text
 
 
+def test_a_browser_set_to_english_still_gets_vietnamese_pages(office_client, program, make_deliverable):
+    # given an official whose browser asks for English and who never switched the language
+    make_deliverable()
+    # when they open a page
+    response = office_client.get(f"/chuong-trinh/{program.pk}/noi-dung/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    # then it is in Vietnamese
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="vi">' in html
+    assert "Đăng xuất" in html and "Log out" not in html
+
+
 def test_english_plural_for_a_single_deliverable(office_client, program, make_deliverable):
     make_deliverable()
     office_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
