@@ -112,6 +112,7 @@ def build(args: argparse.Namespace) -> None:
     ready = ("personnel_person" in tables and Person.objects.count() >= sizes.people
              and Program.objects.count() > sizes.programs)
     if ready:
+        call_command("migrate", verbosity=0)  # a reused database gets the migrations added since it was built
         print(f"  reusing the {args.scale} database: {Program.objects.count():,} programs, "
               f"{Person.objects.count():,} people", flush=True)
     else:
