@@ -193,7 +193,7 @@ def test_when_no_steering_member_follows_the_program_every_one_is_told(users, un
     program.issuing_body = units["stp"]
     program.save()
     second = _user("steering_stc", Role.STEERING, units["stc"])
-    d = _approve(users, _submitted(users, units, program))
+    _approve(users, _submitted(users, units, program))
     assert [u for u, *_rest in told("approved")] == ["officer_snv", "steering", second.username]
 
 
