@@ -150,9 +150,11 @@ def deliverable_transitioned(*, actor: User, deliverable: Deliverable) -> None:
     change = deliverable.status_changes.select_related("by").latest("id")
     if not _is_news(change.at):
         return
-    told = {Status.SUBMITTED: _submitted, Status.RETURNED: _returned, Status.COMPLETED: _approved}
-    if change.to_status in told:
-        told[change.to_status](actor, deliverable, change)
+    told: dict[str, Callable[[User, Deliverable, StatusChange], None]] = {
+        Status.SUBMITTED: _submitted, Status.RETURNED: _returned, Status.COMPLETED: _approved}
+    tell = told.get(change.to_status)
+    if tell is not None:
+        tell(actor, deliverable, change)
 
 
 def approvers(deliverable: Deliverable) -> list[User]:
