@@ -35,7 +35,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from chidao.core.dates import format_date
-from chidao.core.models import Role, Unit, User
+from chidao.core.models import NotificationKind, Role, Unit, User
 from chidao.core.notifications import Event, notify
 from chidao.core.reference import unit_subtree_ids
 
@@ -115,7 +115,7 @@ def deliverable_assigned(*, actor: User, deliverable: Deliverable, unit_ids: Ite
                     _("%(unit)s được giao phối hợp thực hiện nội dung %(code)s. %(title)s (Chương trình số "
                       "%(number)s) do %(lead)s chủ trì, thời hạn %(deadline)s.") % n)
 
-        _tell(actor=actor, deliverable=deliverable, kind="assigned",
+        _tell(actor=actor, deliverable=deliverable, kind=NotificationKind.ASSIGNED,
               key=f"assigned:deliverable:{deliverable.pk}:unit:{unit_id}:v{deliverable.version}",
               recipients=selectors.lead_officers(unit_ids=[unit_id]), compose=compose)
 
@@ -175,7 +175,7 @@ def _submitted(actor: User, deliverable: Deliverable, change: StatusChange) -> N
                 _("%(lead)s đã trình nội dung %(code)s. %(title)s (Chương trình số %(number)s) ngày %(day)s; "
                   "đề nghị xem xét, phê duyệt.") % n)
 
-    _tell(actor=actor, deliverable=deliverable, kind="submitted",
+    _tell(actor=actor, deliverable=deliverable, kind=NotificationKind.SUBMITTED,
           key=f"submitted:deliverable:{deliverable.pk}:status:{change.pk}", recipients=approvers(deliverable),
           compose=compose)
 
@@ -187,7 +187,7 @@ def _returned(actor: User, deliverable: Deliverable, change: StatusChange) -> No
                 _("Nội dung %(code)s. %(title)s (Chương trình số %(number)s) bị trả lại ngày %(day)s.\n"
                   "Lý do: %(reason)s\nĐề nghị hoàn thiện và trình lại.") % n)
 
-    _tell(actor=actor, deliverable=deliverable, kind="returned",
+    _tell(actor=actor, deliverable=deliverable, kind=NotificationKind.RETURNED,
           key=f"returned:deliverable:{deliverable.pk}:status:{change.pk}",
           recipients=_lead_unit_officers(deliverable), compose=compose)
 
@@ -224,7 +224,7 @@ def _approved(actor: User, deliverable: Deliverable, change: StatusChange) -> No
                 _("Nội dung %(code)s. %(title)s (Chương trình số %(number)s) do %(lead)s chủ trì đã được phê "
                   "duyệt, hoàn thành ngày %(day)s (văn bản số %(doc)s ngày %(doc_date)s).") % n)
 
-    _tell(actor=actor, deliverable=deliverable, kind="approved",
+    _tell(actor=actor, deliverable=deliverable, kind=NotificationKind.APPROVED,
           key=f"approved:deliverable:{deliverable.pk}:status:{change.pk}",
           recipients=[*_lead_unit_officers(deliverable), *steering_followers(deliverable)], compose=compose)
 
@@ -246,7 +246,7 @@ def note_added(*, actor: User, note: Note) -> None:
             body += "\n" + _("Hạn thực hiện: %(due)s.") % n
         return _("Chỉ đạo: %(code)s. %(short)s") % n, body
 
-    _tell(actor=actor, deliverable=deliverable, kind="directive",
+    _tell(actor=actor, deliverable=deliverable, kind=NotificationKind.DIRECTIVE,
           key=f"directive:deliverable:{deliverable.pk}:note:{note.pk}",
           recipients=_lead_unit_officers(deliverable), compose=compose)
 
@@ -264,7 +264,7 @@ def conclusion_recorded(*, actor: User, conclusion: Conclusion) -> None:
                 _("Kết luận tại %(meeting)s ngày %(held)s giao %(lead)s chủ trì:\n%(text)s\nThời hạn: %(due)s. "
                   "Theo dõi tại nội dung %(code)s (Chương trình số %(number)s).") % n)
 
-    _tell(actor=actor, deliverable=deliverable, kind="conclusion_task",
+    _tell(actor=actor, deliverable=deliverable, kind=NotificationKind.CONCLUSION_TASK,
           key=f"conclusion_task:conclusion:{conclusion.pk}", recipients=_lead_unit_officers(deliverable),
           compose=compose)
 
@@ -288,7 +288,7 @@ def extension_requested(*, actor: User, request: DeadlineExtensionRequest) -> No
                 _("%(who)s đề nghị gia hạn nội dung %(code)s. %(title)s (Chương trình số %(number)s, %(lead)s chủ "
                   "trì) từ %(deadline)s đến %(new)s.\nLý do: %(reason)s\nĐề nghị xem xét, quyết định.") % n)
 
-    _tell(actor=actor, deliverable=deliverable, kind="extension_requested",
+    _tell(actor=actor, deliverable=deliverable, kind=NotificationKind.EXTENSION_REQUESTED,
           key=f"extension_requested:request:{request.pk}", recipients=extension_deciders(),
           compose=compose)
 
@@ -312,7 +312,7 @@ def extension_request_decided(*, actor: User, request: DeadlineExtensionRequest)
                 _("Đề nghị gia hạn ngày %(asked)s cho nội dung %(code)s. %(title)s (Chương trình số %(number)s) "
                   "đến %(new)s không được chấp thuận.\nLý do: %(note)s\nThời hạn vẫn là %(deadline)s.") % n)
 
-    _tell(actor=actor, deliverable=deliverable, kind="extension_decided",
+    _tell(actor=actor, deliverable=deliverable, kind=NotificationKind.EXTENSION_DECIDED,
           key=f"extension_decided:request:{request.pk}",
           recipients=[*_lead_unit_officers(deliverable), request.requested_by], compose=compose)
 
@@ -330,7 +330,7 @@ def deadline_extended(*, actor: User, extension: DeadlineExtension) -> None:
                 _("Nội dung %(code)s. %(title)s (Chương trình số %(number)s) được gia hạn từ %(old)s đến %(new)s, "
                   "%(by)s phê duyệt ngày %(on)s.\nLý do: %(reason)s") % n)
 
-    _tell(actor=actor, deliverable=deliverable, kind="extension_decided",
+    _tell(actor=actor, deliverable=deliverable, kind=NotificationKind.EXTENSION_DECIDED,
           key=f"extension_decided:extension:{extension.pk}", recipients=_lead_unit_officers(deliverable),
           compose=compose)
 
