@@ -207,6 +207,52 @@ class DeadlineExtension(models.Model):
         return f"{self.previous_deadline} → {self.new_deadline}"
 
 
+class ExtensionRequestQuerySet(models.QuerySet["DeadlineExtensionRequest"]):
+    def visible_to(self, user: User) -> "ExtensionRequestQuerySet":
+        """The requests of the deliverables the user may see (Deliverable.objects.visible_to)."""
+        return self.filter(deliverable__in=Deliverable.objects.visible_to(user).values("pk"))
+
+
+class DeadlineExtensionRequest(models.Model):
+    """A lead unit's (or the office's) request to move a deliverable's deadline; the standing office grants it
+    (which records the DeadlineExtension) or refuses it, saying why. One pending request per deliverable."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("chờ quyết định")
+        GRANTED = "granted", _("đồng ý gia hạn")
+        REFUSED = "refused", _("không đồng ý")
+
+    deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, related_name="extension_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người đề nghị"), on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("đề nghị lúc"))
+    requested_deadline = models.DateField(_("thời hạn đề nghị"))
+    reason = models.TextField(_("lý do"))
+    state = models.CharField(_("tình trạng"), max_length=16, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người quyết định"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
+    decision_note = models.TextField(_("ý kiến khi quyết định"), blank=True)
+    extension = models.ForeignKey(
+        DeadlineExtension, verbose_name=_("gia hạn đã ghi nhận"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+")
+
+    objects = ExtensionRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đề nghị gia hạn")
+        verbose_name_plural = _("đề nghị gia hạn")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["deliverable"], condition=Q(state="pending"),
+                                    name="extension_request_one_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deliverable.code}: {self.requested_deadline:%d/%m/%Y}"
+
+
 def attachment_path(instance: "Attachment", filename: str) -> str:
     return f"deliverables/{instance.deliverable_id}/{filename}"
 

@@ -88,3 +88,14 @@ def can_comment(user: User) -> bool:
 def can_direct(user: User) -> bool:
     """Directives come from the steering committee (and administrators on its behalf)."""
     return user.is_active and user.has_role(Role.STEERING, Role.ADMIN)
+
+
+def can_request_extension(user: User, deliverable: Deliverable) -> bool:
+    """A deadline extension is asked for by the lead unit's officers (and by the office on their behalf)."""
+    return can_edit_deliverable(user, deliverable)
+
+
+def can_decide_extension(user: User) -> bool:
+    """Extension requests are granted or refused by the standing office (and administrators), who also record
+    the extensions the committee approves."""
+    return can_manage_programs(user)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from chidao.core.audit import action_label, change_records_for, change_rows
 from chidao.core.dates import add_days
-from chidao.core.models import Unit, User
+from chidao.core.models import Role, RoleGrant, Unit, User
 from chidao.core.text import search_terms, vn_collation_key
 
 from . import workflow
@@ -58,6 +58,24 @@ def deliverable_get(*, user: User, pk: int) -> Deliverable:
     if deliverable is None:
         raise Http404(_("Không tìm thấy nội dung hoặc bạn không có quyền xem."))
     return deliverable
+
+
+def users_holding(*, roles: Iterable[str], unit_ids: Iterable[int] | None = None) -> QuerySet[User]:
+    """Active users holding one of `roles` in any grant (the main one or an extra RoleGrant), in one of
+    `unit_ids` when given; their grants are prefetched (the permission predicates read them)."""
+    roles = list(roles)
+    main, extra = Q(role__in=roles), RoleGrant.objects.filter(role__in=roles)
+    if unit_ids is not None:
+        unit_ids = list(unit_ids)
+        main &= Q(unit_id__in=unit_ids)
+        extra = extra.filter(unit_id__in=unit_ids)
+    return (User.objects.filter(is_active=True).filter(main | Q(pk__in=extra.values("user_id")))
+            .prefetch_related("role_grants").order_by("username"))
+
+
+def lead_officers(*, unit_ids: Iterable[int]) -> QuerySet[User]:
+    """The active lead officers (main or extra grant) of the units: who acts for a lead or coordinating unit."""
+    return users_holding(roles=[Role.LEAD_OFFICER], unit_ids=unit_ids)
 
 
 @dataclass

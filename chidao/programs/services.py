@@ -19,7 +19,7 @@ from chidao.core.models import ChangeRecord, Unit, User
 from chidao.core.text import fold
 from chidao.core.uploads import upload_check
 
-from . import permissions, workflow
+from . import events, permissions, workflow
 from .models import (
     AgendaItem,
     Attachment,
@@ -121,8 +121,10 @@ def deliverable_create(
     *, actor: User, program: Program, code: str, kind: str, title: str, lead_unit: Unit,
     original_deadline: dt.date, coordinating_units: Iterable[Unit] = (), responsible_leader: str = "",
     description: str = "", at: dt.datetime | None = None, responsible_person: "Person | None" = None,
+    announce: bool = True,
 ) -> Deliverable:
-    """Assign a new deliverable to a lead unit. `at` backdates records taken over from paper files."""
+    """Assign a new deliverable to a lead unit. `at` backdates records taken over from paper files. The units
+    given it are told (`events`) unless `announce` is False (a conclusion's own message tells them)."""
     if not permissions.can_manage_programs(actor):
         raise PermissionDenied(_("Bạn không có quyền giao nội dung."))
     errors = length_errors(Deliverable, code=code.strip(), title=title.strip(), description=description,
@@ -142,6 +144,8 @@ def deliverable_create(
     deliverable.coordinating_units.set([u for u in coordinating_units if u.pk != lead_unit.pk])
     StatusChange.objects.create(deliverable=deliverable, from_status="", to_status=Status.NOT_STARTED, at=at, by=actor)
     change_record_create(actor=actor, action="create", obj=deliverable, after=snapshot(deliverable, DELIVERABLE_FIELDS))
+    if announce:
+        events.deliverable_created(actor=actor, deliverable=deliverable)
     return deliverable
 
 
@@ -161,6 +165,7 @@ def deliverable_update(
     version_required(expected_version)
     current = _lock(deliverable, expected_version)
     before = snapshot(current, DELIVERABLE_FIELDS)
+    given_before = events.units_given(current)
     coordinating = changes.pop("coordinating_units", None)
     for name, value in changes.items():
         setattr(current, name, value.strip() if isinstance(value, str) else value)
@@ -184,6 +189,7 @@ def deliverable_update(
     current.updated_at = timezone.now()
     current.save()
     change_record_create(actor=actor, action="update", obj=current, before=before, after=after, reason=reason)
+    events.deliverable_reassigned(actor=actor, deliverable=current, given_before=given_before)
     return current
 
 
@@ -240,6 +246,7 @@ def deliverable_transition(
         actor=actor, action="transition", obj=current, before=before,
         after=snapshot(current, DELIVERABLE_FIELDS), reason=reason,
     )
+    events.deliverable_transitioned(actor=actor, deliverable=current)
     return current
 
 
@@ -286,8 +293,10 @@ def deliverable_transition_with_file(
 def deliverable_extend_deadline(
     *, actor: User, deliverable: Deliverable, new_deadline: dt.date, reason: str, approved_by: str,
     approved_on: dt.date, expected_version: int | None = None, at: dt.datetime | None = None,
+    announce: bool = True,
 ) -> DeadlineExtension:
-    """Record a deadline extension the committee approved (who approved it, when, why)."""
+    """Record a deadline extension the committee approved (who approved it, when, why). The lead unit is told
+    unless `announce` is False (granting a request tells it in the decision's own message)."""
     if not permissions.can_manage_programs(actor):
         raise PermissionDenied(_("Chỉ cơ quan thường trực ghi nhận gia hạn."))
     current = _lock(deliverable, expected_version)
@@ -318,6 +327,8 @@ def deliverable_extend_deadline(
         actor=actor, action="extend", obj=current, before=before, after=snapshot(current, DELIVERABLE_FIELDS),
         reason=reason.strip(),
     )
+    if announce:
+        events.deadline_extended(actor=actor, extension=extension)
     return extension
 
 
@@ -401,6 +412,7 @@ def _note_write(
         actor=actor, action=f"note_{kind}", obj=deliverable,
         after={"note": note.text, "percent": note.percent, "due_on": note.due_on.isoformat() if note.due_on else None},
     )
+    events.note_added(actor=actor, note=note)
     return note
 
 
@@ -595,6 +607,7 @@ def conclusion_add(
             actor=actor, program=program, code=code.strip() or conclusion_code_next(
                 program=program, year=meeting.held_on.year),
             kind=kind, title=text, lead_unit=lead_unit, original_deadline=deadline, description=source, at=at,
+            announce=False,
         )
     else:
         assert deliverable is not None
@@ -611,4 +624,5 @@ def conclusion_add(
         after={"meeting": str(meeting), "track_as": track_as,
                **snapshot(conclusion, ["order", "text", "lead_unit", "deadline", "deliverable"])},
     )
+    events.conclusion_recorded(actor=actor, conclusion=conclusion)
     return conclusion

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import extension_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,6 +16,10 @@ urlpatterns = [
     path("noi-dung/<int:pk>/chuyen-trang-thai/", views.deliverable_transition, name="deliverable_transition"),
     path("noi-dung/<int:pk>/gia-han/", views.deliverable_extend, name="deliverable_extend"),
     path("noi-dung/<int:pk>/trao-doi/", views.deliverable_note, name="deliverable_note"),
+    path("noi-dung/<int:pk>/de-nghi-gia-han/", extension_views.extension_request_create,
+         name="extension_request_create"),
+    path("de-nghi-gia-han/<int:pk>/quyet-dinh/", extension_views.extension_request_decide,
+         name="extension_request_decide"),
     path("chuong-trinh/<int:pk>/hoi-nghi/", views.meeting_list, name="meeting_list"),
     path("hoi-nghi/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("hoi-nghi/<int:pk>/noi-dung-hop/", views.meeting_agenda_add, name="meeting_agenda_add"),

@@ -19,6 +19,7 @@ from chidao.core.htmx import hx_redirect
 from chidao.core.http import XLSX, AuthedRequest, file_response, import_page, stored_file_response
 
 from . import excel, permissions, selectors, services
+from .extension_forms import extension_section
 from .forms import (
     AgendaItemForm,
     AsOfForm,
@@ -150,6 +151,7 @@ def _detail_context(request: AuthedRequest, deliverable: Deliverable, **forms: A
         "note_form": forms.get("note_form") or (NoteForm(kinds=note_kinds) if note_kinds else None),
         "extension_form": forms.get("extension_form") or ExtensionForm(
             prefix="ext", initial={"version": deliverable.version}),
+        **extension_section(user, deliverable, **forms),
     }
 
 

@@ -30,6 +30,7 @@ from chidao.personnel.models import Person, PlanningEntry, PlanningTerm
 from chidao.procedures import services as procedure_services
 from chidao.procedures.models import Level, Procedure, PublicationDecision, ReviewCampaign
 from chidao.programs import services as program_services
+from chidao.programs.extensions import extension_request_create
 from chidao.programs.models import Attachment, Deliverable, Meeting, Program
 from chidao.reports.models import ReportJob
 from chidao.rotation import due, plan
@@ -110,6 +111,8 @@ def build_world() -> World:
     # Programs: a deliverable led by A, an attachment, the meeting, a finished report build asked by A's officer.
     w.deliverable = make_deliverable(lead="snv", deadline=dt.date(2026, 9, 30))
     w.attachment = program_services.attachment_upload(actor=office, deliverable=w.deliverable, file=pdf_file())
+    w.extra["extension_request"] = extension_request_create(
+        actor=users["snv"], deliverable=w.deliverable, new_deadline=dt.date(2026, 12, 31), reason="Chờ thẩm định")
     w.meeting = meeting
     job = ReportJob.objects.create(program=program, kind=ReportJob.Kind.YEAR_END, format=ReportJob.Format.DOCX,
                                    params={"year": 2021}, state=ReportJob.State.DONE, requested_by=users["snv"],
