@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from chidao.core.models import EmailMode, EmailState, Notification, NotificationKind, Role, RoleGrant, User
+from chidao.core.notification_items import ItemNow
 from chidao.core.notifications import email_modes
 
 from .models import DeadlineExtension, Deliverable, Status, StatusChange
@@ -257,3 +258,15 @@ def reminders_send(*, on: dt.date | None = None, days_ahead: int | None = None) 
                 subject, body = reminder_digest_text(on=on, items=[], notes=notes)
             _mail_digest(user=user, digest=digest, subject=subject, body=body, notes=notes, run=run)
     return run
+
+
+def digest_items_now(user: User, ids: set[int]) -> dict[int, ItemNow]:
+    """What each digest item the user may still see is now (the notifications page asks, through
+    `core.notification_items`): "đã hoàn thành sau đó", "đã trình sau đó"... for one no longer the unit's to
+    move, and its deadline in force."""
+    rows = Deliverable.objects.visible_to(user).filter(pk__in=ids).values_list("pk", "status", "deadline")
+    return {
+        pk: ItemNow(since=_("%(status)s sau đó") % {"status": Status(status).label}
+                    if status in NOT_THE_UNITS_MOVE else "", deadline=deadline)
+        for pk, status, deadline in rows
+    }
