@@ -17,7 +17,7 @@ def report_job_notify(*, job: ReportJob) -> None:
     """Inside the transaction that records the job done or failed: one notification to the requester, once per
     job and outcome (a retried task or a second sweep adds none), if they may still see the program."""
     with translation.override(settings.LANGUAGE_CODE):
-        what = _("%(kind)s Chương trình số %(number)s (%(format)s)") % {
+        what = _("%(kind)s Chương trình số %(number)s, tệp %(format)s") % {
             "kind": job.get_kind_display(), "number": job.program.number, "format": job.get_format_display()}
         requested = timezone.localtime(job.requested_at).strftime("%d/%m/%Y %H:%M")
         if job.state == ReportJob.State.DONE:
