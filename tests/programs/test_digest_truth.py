@@ -72,8 +72,9 @@ def history(emails, make_deliverable):
     _step(u, d, Status.RETURNED, at(2021, 7, 8), reason="Thiếu số liệu")
     _step(u, made["cancelled"], Status.CANCELLED, at(2021, 7, 2), reason="Không còn phù hợp")
     for key, approved_on in (("extended_after", dt.date(2021, 7, 15)), ("extended_before", dt.date(2021, 7, 10))):
-        services.deliverable_extend_deadline(actor=u["office"], deliverable=made[key], new_deadline=dt.date(2021, 12, 31),
-                                             reason="Chờ ý kiến", approved_by="Thường trực", approved_on=approved_on)
+        services.deliverable_extend_deadline(
+            actor=u["office"], deliverable=made[key], new_deadline=dt.date(2021, 12, 31), reason="Chờ ý kiến",
+            approved_by="Thường trực", approved_on=approved_on)
     return made
 
 
