@@ -69,8 +69,9 @@ def test_an_old_digest_is_dated_and_says_what_became_of_its_items(login, users, 
     attachment = services.attachment_upload(actor=users["office"], deliverable=done, file=pdf_file())
     services.deliverable_transition(actor=users["office"], deliverable=done, to_status=Status.COMPLETED,
                                     doc_number="45/QĐ-UBND", doc_date=timezone.localdate(), attachment=attachment)
-    services.deliverable_extend_deadline(actor=users["office"], deliverable=moved, new_deadline=dt.date(2021, 12, 31),
-                                         reason="Chờ ý kiến", approved_by="Thường trực", approved_on=dt.date(2021, 7, 14))
+    services.deliverable_extend_deadline(
+        actor=users["office"], deliverable=moved, new_deadline=dt.date(2021, 12, 31), reason="Chờ ý kiến",
+        approved_by="Thường trực", approved_on=dt.date(2021, 7, 14))
     # When the officer reads it later
     html = login(users["snv"]).get("/thong-bao/").content.decode()
     # Then the digest's date is plain, the approved item says so (and no longer shows as overdue), the other
@@ -162,7 +163,8 @@ def test_the_choices_page_saves_and_changes_the_emails(login, users, django_capt
     assert page.status_code == 200 and 'data-testid="no-email"' not in html
     assert "Thư được gửi tới địa chỉ office@example.vn." in html
     assert html.count("<fieldset") == 11
-    assert '<input type="radio" name="submitted" value="immediate" id="id_submitted_0" required checked> Gửi thư ngay' in html
+    assert ('<input type="radio" name="submitted" value="immediate" id="id_submitted_0" required checked> Gửi thư '
+            'ngay') in html
 
     def choose(mode):
         data = {k: "immediate" for k in page.context["form"].fields}
