@@ -635,3 +635,5 @@ from .matrix_units import PAGES as _P_units, OPERATIONS as _O_units  # noqa: E40
 PAGES.update(_P_units); OPERATIONS.update(_O_units)  # noqa: E702
 from .matrix_otp import PAGES as _P_otp, OPERATIONS as _O_otp  # noqa: E402, I001
 PAGES.update(_P_otp); OPERATIONS.update(_O_otp)  # noqa: E702
+from .matrix_digest import PAGES as _P_digest, OPERATIONS as _O_digest  # noqa: E402, I001
+PAGES.update(_P_digest); OPERATIONS.update(_O_digest)  # noqa: E702
