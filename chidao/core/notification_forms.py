@@ -11,7 +11,8 @@ from .errors import ValidationError
 from .models import EmailMode, NotificationKind
 
 # The daily reminders are the daily email itself: "at once" and "in the daily email" mean the same for them.
-REMINDER_MODES = [(EmailMode.IMMEDIATE, gettext_lazy("gửi thư mỗi sáng")), (EmailMode.OFF, EmailMode.OFF.label)]
+REMINDER_MODES: list[tuple[str, Any]] = [
+    (EmailMode.IMMEDIATE, gettext_lazy("gửi thư mỗi sáng")), (EmailMode.OFF, EmailMode.OFF.label)]
 
 
 def preference_modes(kind: str) -> list[tuple[str, Any]]:
