@@ -12,8 +12,13 @@ from pydantic import Field
 from chidao.core import selectors
 from chidao.core.audit import action_label
 from chidao.core.http import AuthedRequest
-from chidao.core.models import ApiToken, ChangeRecord, Role, TokenScope, Unit
-from chidao.core.notifications import notifications_mark_read
+from chidao.core.models import ApiToken, ChangeRecord, EmailMode, Notification, NotificationKind, Role, TokenScope, Unit
+from chidao.core.notification_forms import preferences_clean
+from chidao.core.notifications import (
+    notification_preferences,
+    notification_preferences_set,
+    notifications_mark_read,
+)
 from chidao.core.tokens import (
     TokenState,
     api_token_create,
@@ -156,15 +161,24 @@ class NotificationItemOut(Schema):
 
 
 class NotificationOut(Schema):
+    """One of the caller's notifications: `kind` and its label, `link` (a site path, "" for none), `items` (a daily
+    digest's deliverables as they stood on its `day`)."""
+
     id: int
     kind: str
+    kind_label: str
     day: dt.date
     subject: str
     body: str
+    link: str
     items: list[NotificationItemOut]
     created_at: dt.datetime
     emailed_at: dt.datetime | None
     read_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_kind_label(obj: Notification) -> str:
+        return str(obj.get_kind_display())
 
 
 class NotificationFilters(Schema):
@@ -175,6 +189,40 @@ class MarkedOut(Schema):
     marked: int
 
 
+class MarkReadIn(Schema):
+    """`ids`: the caller's notifications to mark read (another user's ids change nothing); omitted: all."""
+
+    ids: list[Id] | None = None
+
+
+class PreferenceOut(Schema):
+    kind: str
+    kind_label: str
+    email: str
+    email_label: str
+
+
+class PreferencesOut(Schema):
+    """The caller's email choice for every kind (`immediate`, `digest`: in the daily email, `off`); without an
+    email address (`has_email` false) no email is sent whatever the choice."""
+
+    has_email: bool
+    preferences: list[PreferenceOut]
+
+
+class PreferencesIn(Schema):
+    """Kind -> `immediate` | `digest` | `off`; kinds left out keep their choice."""
+
+    choices: dict[str, str]
+
+
+def _preferences(user: Any) -> dict[str, Any]:
+    chosen = notification_preferences(user=user)
+    return {"has_email": bool(user.email), "preferences": [
+        {"kind": kind, "kind_label": str(NotificationKind(kind).label), "email": mode,
+         "email_label": str(EmailMode(mode).label)} for kind, mode in chosen.items()]}
+
+
 @router.get("/notifications", response={200: list[NotificationOut], **READ_ERRORS})
 @paginate(Pager)
 def notifications(request: AuthedRequest, filters: Query[NotificationFilters]) -> Any:
@@ -183,9 +231,24 @@ def notifications(request: AuthedRequest, filters: Query[NotificationFilters]) -
 
 
 @router.post("/notifications/read", response={200: MarkedOut, **WRITE_ERRORS})
-def notifications_read(request: AuthedRequest) -> Any:
-    """Mark all of the caller's unread notifications read (as the page's button); says how many."""
-    return {"marked": notifications_mark_read(user=request.user)}
+def notifications_read(request: AuthedRequest, payload: MarkReadIn | None = None) -> Any:
+    """Mark the caller's unread notifications read: those of `ids`, or all without a body (as the page's
+    buttons); says how many."""
+    ids = payload.ids if payload is not None else None
+    return {"marked": notifications_mark_read(user=request.user, ids=ids)}
+
+
+@router.get("/notifications/preferences", response={200: PreferencesOut, **READ_ERRORS})
+def notifications_preferences(request: AuthedRequest) -> Any:
+    """How each kind of notification reaches the caller by email (always in the app)."""
+    return _preferences(request.user)
+
+
+@router.put("/notifications/preferences", response={200: PreferencesOut, **WRITE_ERRORS})
+def notifications_preferences_put(request: AuthedRequest, payload: PreferencesIn) -> Any:
+    """Change the caller's own choices (as the page /thong-bao/tuy-chon/); answers all of them."""
+    notification_preferences_set(user=request.user, choices=preferences_clean(payload.choices))
+    return _preferences(request.user)
 
 
 # --- API tokens ---------------------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import unit_views, user_views, views
+from . import notification_views, unit_views, user_views, views
 
 urlpatterns = [
-    path("thong-bao/", views.notifications, name="notifications"),
-    path("thong-bao/da-doc/", views.notifications_read, name="notifications_read"),
+    path("thong-bao/", notification_views.notifications, name="notifications"),
+    path("thong-bao/da-doc/", notification_views.notifications_read, name="notifications_read"),
+    path("thong-bao/tuy-chon/", notification_views.notifications_preferences, name="notifications_preferences"),
     path("tai-khoan/ma-truy-cap/", views.api_tokens, name="api_tokens"),
     path("tai-khoan/ma-truy-cap/<int:pk>/thu-hoi/", views.api_token_revoke_view, name="api_token_revoke"),
     path("quan-tri/ma-truy-cap/", views.admin_tokens, name="admin_tokens"),

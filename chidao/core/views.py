@@ -1,4 +1,5 @@
-"""Pages of the core app: the user's notifications and their own API tokens; everyone's tokens for administrators."""
+"""Pages of the core app: the user's own API tokens; everyone's tokens for administrators (the notifications' pages
+are in notification_views)."""
 
 from typing import Any
 
@@ -15,7 +16,6 @@ from .errors import PermissionDenied, ValidationError
 from .forms import ApiTokenForm, TokenListFilterForm, form_apply_errors
 from .http import AuthedRequest
 from .models import ApiToken
-from .notifications import notification_list, notifications_mark_read
 from .permissions import can_hold_write_token, can_manage_tokens
 from .tokens import (
     TokenFilters,
@@ -29,20 +29,6 @@ from .tokens import (
     token_owners,
     token_state,
 )
-
-
-@login_required
-def notifications(request: AuthedRequest) -> HttpResponse:
-    items = notification_list(user=request.user)[:100]
-    return render(request, "core/notifications.html", {"notifications": items})
-
-
-@login_required
-@require_POST
-def notifications_read(request: AuthedRequest) -> HttpResponse:
-    if notifications_mark_read(user=request.user):
-        messages.success(request, _("Đã đánh dấu tất cả thông báo là đã đọc."))
-    return redirect("notifications")
 
 
 def _token_rows(tokens: Any) -> list[tuple[ApiToken, TokenState]]:

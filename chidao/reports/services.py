@@ -22,6 +22,7 @@ from chidao.core.uploads import upload_check
 from chidao.programs.models import Program
 
 from . import builders, figures
+from .events import report_job_notify
 from .models import ReportJob, ReportTemplate, TemplateKind
 from .permissions import can_manage_report_templates
 
@@ -129,10 +130,12 @@ def report_job_run(*, job_id: int, attempt: int = 1) -> None:
                                   params=job.params, progress=progress)
     job.file.save(name, ContentFile(content), save=False)
     try:
-        ReportJob.objects.filter(pk=job.pk).update(
-            state=ReportJob.State.DONE, progress=100, message=_("Đã lập xong"), file=job.file.name, filename=name,
-            finished_at=timezone.now(), heartbeat_at=timezone.now(),
-        )
+        with transaction.atomic():  # the job is done and its requester told, or neither
+            ReportJob.objects.filter(pk=job.pk).update(
+                state=ReportJob.State.DONE, progress=100, message=_("Đã lập xong"), file=job.file.name,
+                filename=name, finished_at=timezone.now(), heartbeat_at=timezone.now(),
+            )
+            report_job_notify(job=ReportJob.objects.select_related("program", "requested_by").get(pk=job.pk))
     except Exception:
         job.file.delete(save=False)
         raise
@@ -151,6 +154,7 @@ def report_job_fail(*, job_id: int, message: str) -> ReportJob | None:
     job.refresh_from_db()
     change_record_create(actor=None, action="report_failed", obj=job, before=before,
                          after={"state": job.state, "attempts": job.attempts}, reason=message)
+    report_job_notify(job=job)
     return job
 
 

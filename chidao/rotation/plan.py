@@ -36,6 +36,7 @@ from chidao.personnel import services as personnel_services
 from chidao.personnel.models import AccessLog, AssignmentKind, Person, Position
 from chidao.personnel.permissions import can_manage_people
 
+from .events import plan_published_notify
 from .instance import (
     InstanceIndex,
     RoundContext,
@@ -449,6 +450,7 @@ def plan_publish(*, actor: User, round: RotationRound, effective_on: dt.date) ->
     _touch(rnd, state=RoundState.PUBLISHED, effective_on=effective_on)
     change_record_create(actor=actor, action="plan_publish", obj=rnd, before=before,
                          after=snapshot(rnd, ROUND_FIELDS), reason=_("Công khai phương án"))
+    plan_published_notify(actor=actor, round=rnd)
     round.refresh_from_db()
     return round
 

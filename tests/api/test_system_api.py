@@ -112,9 +112,9 @@ def test_notifications_are_the_callers_own_and_marked_read_like_the_page(client,
     unread = client.get("/api/v1/notifications?unread=true", **bearer("snv", "read")).json()
     assert [n["subject"] for n in unread["items"]] == ["Mới"]
     # A read token may not mark anything read
-    assert client.post("/api/v1/notifications/read", **bearer("snv", "read")).status_code == 403
+    assert client.post("/api/v1/notifications/read", content_type=JSON, **bearer("snv", "read")).status_code == 403
     assert Notification.objects.filter(read_at__isnull=True).count() == 2
-    marked = client.post("/api/v1/notifications/read", **bearer("snv"))
+    marked = client.post("/api/v1/notifications/read", content_type=JSON, **bearer("snv"))
     assert (marked.status_code, marked.json()) == (200, {"marked": 1})
     new.refresh_from_db()
     other.refresh_from_db()

@@ -49,7 +49,7 @@ def test_the_page_lists_only_the_users_own_notifications_newest_first(login, use
     response = login(users["snv"]).get("/thong-bao/")
     # Then they see their two, newest first, the unread one highlighted and linking to the deliverable
     assert response.status_code == 200
-    assert [n.subject for n in response.context["notifications"]] == [
+    assert [n.subject for n in response.context["page"]] == [
         "Nhắc việc ngày 12/07/2021: mới", "Nhắc việc ngày 11/07/2021: cũ"]
     html = response.content.decode()
     assert "Nhắc việc của Sở Tài chính" not in html

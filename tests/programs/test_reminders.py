@@ -40,7 +40,7 @@ def _complete(users, d):
     attachment = services.attachment_upload(actor=users["office"], deliverable=d, file=pdf_file())
     return services.deliverable_transition(
         actor=users["office"], deliverable=d, to_status=Status.COMPLETED, doc_number="45/QĐ-UBND",
-        doc_date=dt.date(2021, 6, 1), attachment=attachment,
+        doc_date=dt.date(2021, 6, 1), attachment=attachment, at=at(2021, 6, 1),
     )
 
 
@@ -54,7 +54,7 @@ def test_digest_lists_overdue_then_due_soon_and_leaves_out_the_rest(emails, make
     _complete(emails, make_deliverable(lead="snv", deadline=dt.date(2021, 6, 30), title="Đã xong"))
     cancelled = make_deliverable(lead="snv", deadline=dt.date(2021, 6, 30), title="Đã dừng")
     services.deliverable_transition(actor=emails["office"], deliverable=cancelled, to_status=Status.CANCELLED,
-                                    reason="Không còn phù hợp")
+                                    reason="Không còn phù hợp", at=at(2021, 7, 1))
     # When the job runs on 12/07/2021 with a 7-day window
     run = reminders_send(on=MONDAY)
     # Then the unit's officer gets one digest: overdue first, then by deadline
@@ -165,7 +165,7 @@ def test_the_task_runs_the_job_with_json_arguments(emails, make_deliverable):
     result = reminders_send_task.enqueue(on_iso="2021-07-12", days_ahead=3)
     assert result.return_value == {
         "on": "2021-07-12", "days_ahead": 3, "digests_created": 1, "emails_sent": 1, "emails_failed": 0,
-        "skipped_existing": 0, "recipients": ["officer_snv"],
+        "skipped_existing": 0, "recipients": ["officer_snv"], "notifications_sent": 0,
     }
     assert len(mail.outbox) == 1
 

@@ -637,3 +637,5 @@ from .matrix_otp import PAGES as _P_otp, OPERATIONS as _O_otp  # noqa: E402, I00
 PAGES.update(_P_otp); OPERATIONS.update(_O_otp)  # noqa: E702
 from .matrix_events import PAGES as _P_events, OPERATIONS as _O_events  # noqa: E402, I001
 PAGES.update(_P_events); OPERATIONS.update(_O_events)  # noqa: E702
+from .matrix_digest import PAGES as _P_digest, OPERATIONS as _O_digest  # noqa: E402, I001
+PAGES.update(_P_digest); OPERATIONS.update(_O_digest)  # noqa: E702

@@ -13,7 +13,7 @@ from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from chidao.core.models import ChangeRecord, Notification, NotificationKind, Unit, UnitKind
+from chidao.core.models import ChangeRecord, EmailState, Notification, NotificationKind, Unit, UnitKind
 from chidao.core.reference import units_load_reference
 from chidao.demo import people as people_demo
 from chidao.demo import program as programs_demo
@@ -50,7 +50,8 @@ from .programs import REPORT_PATH, DeliverableGen, ProgramRows
 
 def _digests(writer: Writer, accounts: Accounts, on: dt.date) -> None:
     """The daily reminder digests of the last DIGEST_DAYS days for every lead officer (read but the last two),
-    built by the reminders job's own functions (chidao.programs.reminders)."""
+    built by the reminders job's own functions (chidao.programs.reminders): each with the items as they stood
+    on its day, as the job would have written it that morning (and mailed: the officers have addresses)."""
     from django.conf import settings
 
     days_ahead = settings.CHIDAO_REMINDER_DAYS_AHEAD
@@ -64,9 +65,9 @@ def _digests(writer: Writer, accounts: Accounts, on: dt.date) -> None:
             for user in accounts.lead.get(unit_id, []):
                 read = created + dt.timedelta(hours=2) if back > 2 else None
                 rows.append((user, NotificationKind.REMINDER_DIGEST, day, subject[:255], body,
-                             json.dumps(items, ensure_ascii=False), created, created, read))
+                             json.dumps(items, ensure_ascii=False), created, created, EmailState.SENT, read))
     writer.insert(Notification, ["user", "kind", "day", "subject", "body", "items", "created_at", "emailed_at",
-                                 "read_at"], rows)
+                                 "email_state", "read_at"], rows)
 
 
 def _report_jobs(writer: Writer, accounts: Accounts, programs: list[ProgramRows], on: dt.date) -> None:
