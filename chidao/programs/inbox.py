@@ -33,7 +33,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chidao.core.dates import add_days
+from chidao.core.dates import add_days, format_date
 from chidao.core.models import Role, User
 
 from . import permissions
@@ -226,13 +226,18 @@ def _last_step(to_status: str, column: str) -> Subquery:
     return Subquery(steps.values(column)[:1])
 
 
-def _item_rows(qs: QuerySet[Deliverable], days: Any) -> list[ItemRow]:
+def _item_rows(items: Any, days: Any) -> list[ItemRow]:
+    """Rows of deliverables read with their program and lead unit; `days(d)` gives the row's day count."""
     return [
         ItemRow(pk=d.pk, program_id=d.program_id, program_number=d.program.number, code=d.code, title=d.title,
                 lead_unit=d.lead_unit.name, status=d.status, deadline=d.deadline, days=days(d),
                 event_at=getattr(d, "event_at", None), reason=getattr(d, "event_reason", "") or "")
-        for d in qs.select_related("program", "lead_unit")[:ROWS]
+        for d in items
     ]
+
+
+def _first(qs: QuerySet[Deliverable]) -> QuerySet[Deliverable]:
+    return qs.select_related("program", "lead_unit")[:ROWS]
 
 
 def _waited(today: dt.date) -> Any:
@@ -243,16 +248,22 @@ def _lead_sections(inbox: Inbox, user: User, units: set[int], counts: dict[str, 
     today = inbox.today
     horizon = add_days(today, inbox.days)
     mine = Deliverable.objects.visible_to(user).filter(_lead_q(units))
-    inbox.overdue = Section("overdue", counts["overdue"], _item_rows(
-        mine.filter(deadline__lt=today).order_by("deadline", "program__number", "code", "pk"),
-        lambda d: (today - d.deadline).days))
-    inbox.due_soon = Section("due_soon", counts["due_soon"], _item_rows(
-        mine.filter(deadline__gte=today, deadline__lte=horizon).order_by("deadline", "program__number", "code", "pk"),
-        lambda d: (d.deadline - today).days))
-    inbox.returned = Section("returned", counts["returned"], _item_rows(
+    # Overdue and due soon, both by deadline, in one read when the overdue ones fit on the page (the usual case).
+    upcoming = mine.filter(deadline__lte=horizon).select_related("program", "lead_unit").order_by(
+        "deadline", "program__number", "code", "pk")
+    if counts["overdue"] <= ROWS:
+        both = list(upcoming[:counts["overdue"] + ROWS])
+        overdue = [d for d in both if d.deadline < today][:ROWS]
+        due_soon = [d for d in both if d.deadline >= today][:ROWS]
+    else:
+        overdue = list(upcoming.filter(deadline__lt=today)[:ROWS])
+        due_soon = list(upcoming.filter(deadline__gte=today)[:ROWS])
+    inbox.overdue = Section("overdue", counts["overdue"], _item_rows(overdue, lambda d: (today - d.deadline).days))
+    inbox.due_soon = Section("due_soon", counts["due_soon"], _item_rows(due_soon, lambda d: (d.deadline - today).days))
+    inbox.returned = Section("returned", counts["returned"], _item_rows(_first(
         mine.filter(status=Status.RETURNED).annotate(
             event_at=_last_step(Status.RETURNED, "at"), event_reason=_last_step(Status.RETURNED, "reason"),
-        ).order_by("-event_at", "pk"), _waited(today)))
+        ).order_by("-event_at", "pk")), _waited(today)))
     notes = (_directives_to_answer(user, units).select_related("deliverable__program", "author")
              .order_by("-at", "-id")[:ROWS])
     inbox.directives = Section("directives", counts["directives"], [
@@ -266,19 +277,19 @@ def _lead_sections(inbox: Inbox, user: User, units: set[int], counts: dict[str, 
 def _office_sections(inbox: Inbox, user: User, counts: dict[str, int]) -> None:
     today = inbox.today
     seen = Deliverable.objects.visible_to(user)
-    inbox.awaiting_approval = Section("awaiting_approval", counts["awaiting_approval"], _item_rows(
+    inbox.awaiting_approval = Section("awaiting_approval", counts["awaiting_approval"], _item_rows(_first(
         seen.filter(status=Status.SUBMITTED).annotate(event_at=_last_step(Status.SUBMITTED, "at"))
-        .order_by(F("event_at").asc(nulls_last=True), "pk"), _waited(today)))
-    inbox.returned_office = Section("returned_office", counts["returned_office"], _item_rows(
+        .order_by(F("event_at").asc(nulls_last=True), "pk")), _waited(today)))
+    inbox.returned_office = Section("returned_office", counts["returned_office"], _item_rows(_first(
         seen.filter(status=Status.RETURNED).annotate(
             event_at=_last_step(Status.RETURNED, "at"), event_reason=_last_step(Status.RETURNED, "reason"),
-        ).order_by(F("event_at").asc(nulls_last=True), "pk"), _waited(today)))
+        ).order_by(F("event_at").asc(nulls_last=True), "pk")), _waited(today)))
 
 
 def _status_change_row(c: StatusChange) -> ChangeRow:
     d = c.deliverable
     if not c.from_status:
-        kind, detail = "assignment", _("Giao nội dung, thời hạn %(d)s") % {"d": d.original_deadline.strftime("%d/%m/%Y")}
+        kind, detail = "assignment", _("Giao nội dung, thời hạn %(d)s") % {"d": format_date(d.original_deadline)}
     else:
         kind = "approval" if c.to_status == Status.COMPLETED else "status"
         detail = f"{Status(c.from_status).label} → {Status(c.to_status).label}"
@@ -305,7 +316,7 @@ def changes_since(*, user: User, since: dt.datetime) -> Section:
                        program_number=e.deliverable.program.number, code=e.deliverable.code,
                        title=e.deliverable.title, by=str(e.recorded_by),
                        detail=_("Gia hạn từ %(a)s đến %(b)s: %(r)s") % {
-                           "a": e.previous_deadline.strftime("%d/%m/%Y"), "b": e.new_deadline.strftime("%d/%m/%Y"),
+                           "a": format_date(e.previous_deadline), "b": format_date(e.new_deadline),
                            "r": e.reason})
              for e in extensions]
     rows += [ChangeRow(kind="directive", at=n.at, deliverable_id=n.deliverable_id,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chidao.core.dates import format_date
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.forms import form_apply_errors
 from chidao.core.htmx import hx_redirect
@@ -75,7 +76,7 @@ def inbox_extend(request: AuthedRequest) -> HttpResponse:
             form_apply_errors(form, exc)
         else:
             messages.success(request, _("Đã gia hạn %(n)s nội dung đến ngày %(d)s.") % {
-                "n": len(extended), "d": form.cleaned_data["new_deadline"].strftime("%d/%m/%Y")})
+                "n": len(extended), "d": format_date(form.cleaned_data["new_deadline"])})
             return hx_redirect(request, reverse("inbox"))
     if request.htmx:
         return render(request, "programs/inbox.html#extend", _context(request, _box(request), form), status=422)

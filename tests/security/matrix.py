@@ -156,8 +156,9 @@ PAGES: dict[str, Page] = {
                              note="the token is lead_a's: anyone else's revoke is 404"),
     "notifications_read": Page(get=POST_ONLY, post=expect(LOGGED_IN, ok_status=OK)),
     # --- programs --------------------------------------------------------------------------------------------
-    "home": Page(get=expect(READ_A, ok_status=302, **{r: 200 for r in NOT_A}),
-                 note="one visible program: straight to its dashboard"),
+    "home": Page(get=expect(READ_A | {LEAD_B}, ok_status=302, **{r: 200 for r in NOT_A - {LEAD_B}}),
+                 note="who may have work waiting (programs.inbox.has_inbox) to the inbox; else one visible "
+                      "program: straight to its dashboard"),
     "program_list": Page(get=EVERYONE),
     "program_create": Page(
         get=expect(MANAGE), post=expect(MANAGE, ok_status=OK),
@@ -635,3 +636,5 @@ from .matrix_units import PAGES as _P_units, OPERATIONS as _O_units  # noqa: E40
 PAGES.update(_P_units); OPERATIONS.update(_O_units)  # noqa: E702
 from .matrix_otp import PAGES as _P_otp, OPERATIONS as _O_otp  # noqa: E402, I001
 PAGES.update(_P_otp); OPERATIONS.update(_O_otp)  # noqa: E702
+from .matrix_inbox import PAGES as _P_inbox, OPERATIONS as _O_inbox  # noqa: E402, I001
+PAGES.update(_P_inbox); OPERATIONS.update(_O_inbox)  # noqa: E702
