@@ -168,6 +168,8 @@ def context() -> dict[str, Any]:
             "personnel": personnel.username if personnel else None,
             "office": "thuongtruc.1",
             "reform": User.objects.filter(role=Role.REFORM).order_by("pk").values_list("username", flat=True).first(),
+            "steering": User.objects.filter(role=Role.STEERING).order_by("pk").values_list("username",
+                                                                                         flat=True).first(),
         },
     }
 
@@ -178,7 +180,9 @@ def pages(c: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
 
     p, u = c["program"], c["unit"]
     rows = [
-        ("home (program list)", "/", ["admin", "lead"]),
+        # "/": who may have work waiting (lead officers, office, administrators, steering) is sent to the inbox
+        # (measured below); the others get the program list.
+        ("home (program list)", "/", ["personnel", "reform"]),
         ("program list", "/chuong-trinh/", ["admin", "lead"]),
         ("program dashboard", f"/chuong-trinh/{p}/", ["admin", "lead"]),
         ("program dashboard as of 31/12/2024", f"/chuong-trinh/{p}/?as_of=31/12/2024", ["admin"]),
@@ -194,6 +198,10 @@ def pages(c: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
         ("reports", f"/chuong-trinh/{p}/bao-cao/", ["admin", "office"]),
         ("report jobs", f"/chuong-trinh/{p}/bao-cao/danh-sach/", ["admin", "office"]),
         ("notifications", "/thong-bao/", ["admin", "lead"]),
+        # "Việc của tôi": every section of each role (the steering member's changes since the last visit).
+        ("inbox", "/viec-cua-toi/", ["lead", "office", "admin", "steering"]),
+        ("inbox: due within 30 days", "/viec-cua-toi/?days=30", ["lead"]),
+        ("API /inbox (by role)", "/api/v1/inbox", ["lead", "office", "steering"]),
         ("people list", "/can-bo/", ["admin", "personnel"]),
         ("people: search nguyen van", "/can-bo/?q=nguyen+van", ["admin", "personnel"]),
         ("people: search a rare name", "/can-bo/?q=" + fold(c["rare_name"]).replace(" ", "+"), ["admin"]),

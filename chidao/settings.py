@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "chidao.core.context_processors.notifications",
                 "chidao.core.context_processors.can",
+                "chidao.programs.context_processors.inbox",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },

@@ -133,6 +133,7 @@ def _not_found(request: AuthedRequest, exc: Http404) -> HttpResponse:
 def _mount() -> None:
     from . import indicators, meetings, otp, people, planning, procedures, programs, reports, reviews, rotation, system
     from .extensions import router as extensions_router
+    from .inbox import router as inbox_router
     from .users import router as users_router
 
     import_module("chidao.api.units")  # the unit writes, declared on the system router
@@ -143,6 +144,7 @@ def _mount() -> None:
         api.add_router("", module.router)
     api.add_router("", users_router)
     api.add_router("", extensions_router)
+    api.add_router("", inbox_router)
 
 
 _mount()

@@ -41,8 +41,9 @@ TEMPLATE_HEADERS = ["Số thứ tự", "Loại", "Tên nội dung", "Đơn vị 
                     "Lãnh đạo phụ trách", "Thời hạn", "Mô tả"]
 
 
-def deliverables_export(*, program: Program, deliverables: Iterable[Deliverable]) -> bytes:
-    """The list as filtered, as the user sees it, in an A4-landscape workbook."""
+def deliverables_export(*, program: Program | None, deliverables: Iterable[Deliverable]) -> bytes:
+    """The list as filtered, as the user sees it, in an A4-landscape workbook. Without a program (a selection
+    across programs, from "Việc của tôi"), each row names its program."""
     today = timezone.localdate()
     wb = Workbook()
     ws = wb.active
@@ -51,17 +52,18 @@ def deliverables_export(*, program: Program, deliverables: Iterable[Deliverable]
     for n, d in enumerate(deliverables, start=1):
         klass = deadline_class(status=d.status, deadline=d.deadline, completed_on=d.completed_on, as_of=today)
         rows.append([
-            n, d.code, d.get_kind_display(), d.title, d.lead_unit.name,
+            n, *([] if program else [d.program.number]), d.code, d.get_kind_display(), d.title, d.lead_unit.name,
             "; ".join(u.name for u in d.coordinating_units.all()), d.responsible_leader, d.original_deadline,
             d.deadline, d.get_status_display(), d.completed_on, d.approval_doc_number, d.approval_doc_date,
             str(DeadlineClass(klass).label) if klass else "",
         ])
-    write_table(
-        ws,
-        title_lines=[f"CHƯƠNG TRÌNH SỐ {program.number}", "DANH SÁCH NỘI DUNG",
-                     f"(Số liệu đến ngày {today.strftime('%d/%m/%Y')})"],
-        headers=EXPORT_HEADERS, rows=rows, widths=[5, 8, 11, 50, 28, 30, 20, 12, 12, 18, 12, 16, 12, 22],
-    )
+    widths = [5, 8, 11, 50, 28, 30, 20, 12, 12, 18, 12, 16, 12, 22]
+    headers = EXPORT_HEADERS
+    heading = [f"CHƯƠNG TRÌNH SỐ {program.number}", "DANH SÁCH NỘI DUNG"] if program else ["DANH SÁCH NỘI DUNG ĐÃ CHỌN"]
+    if program is None:
+        headers, widths = [headers[0], "Chương trình", *headers[1:]], [widths[0], 14, *widths[1:]]
+    write_table(ws, title_lines=[*heading, f"(Số liệu đến ngày {today.strftime('%d/%m/%Y')})"], headers=headers,
+                rows=rows, widths=widths)
     return ci.workbook_bytes(wb)
 
 

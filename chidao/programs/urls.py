@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import extension_views, views
 
@@ -26,4 +26,5 @@ urlpatterns = [
     path("hoi-nghi/<int:pk>/y-kien/", views.meeting_point_add, name="meeting_point_add"),
     path("hoi-nghi/<int:pk>/ket-luan/", views.meeting_conclusion_add, name="meeting_conclusion_add"),
     path("tep/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("", include("chidao.programs.inbox_urls")),
 ]

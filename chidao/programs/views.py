@@ -34,11 +34,16 @@ from .forms import (
     ProgramForm,
     TransitionForm,
 )
+from .inbox import has_inbox
 from .models import DeadlineClass, Deliverable, Kind, Meeting, Note, Program, Status
 
 
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
+    """Who may have work waiting (a lead officer, the office, a steering member) starts at "Việc của tôi"; anyone
+    else at the program list, or at the one program they see."""
+    if has_inbox(request.user):
+        return redirect("inbox")
     programs = selectors.program_list(user=request.user)
     if programs.count() == 1:
         return redirect("program_dashboard", pk=programs.get().pk)

@@ -78,10 +78,10 @@ def test_lead_officer_submits_own_deliverable_and_cannot_open_another_units(page
     page_errors: list[str] = []
     page.on("pageerror", lambda exc: page_errors.append(str(exc)))
 
-    # --- Log in: "/" sends an officer who sees one program straight to its dashboard.
+    # --- Log in: "/" sends a lead officer to "Việc của tôi"; the program's dashboard is one click away.
     _log_in(page, officer, DEMO_PASSWORD)
-    dashboard_url = f"{live_server.url}/chuong-trinh/{program.pk}/"
-    expect(page).to_have_url(dashboard_url)
+    expect(page).to_have_url(f"{live_server.url}/viec-cua-toi/")
+    page.goto(f"/chuong-trinh/{program.pk}/")
     expect(page.get_by_test_id("count-total")).to_have_text(str(before.deliverables))
     awaiting_before = _count(page, "count-awaiting")
     in_progress_before = _count(page, "count-in-progress")

@@ -61,9 +61,10 @@ def test_a_user_signs_in_through_the_provider_and_lands_on_the_dashboard(page: P
     expect(page.get_by_test_id("sso-login")).to_have_text("Đăng nhập bằng tài khoản một lần (SSO)")
     # When they sign in at the provider as "CB.SSO"
     _sign_in_at_the_provider(page, "cb.sso")
-    # Then they are on Chidao's dashboard as that user, and the sign-in is in the change log
+    # Then they are on Chidao's first page for a lead officer ("Việc của tôi") as that user, and the sign-in is
+    # in the change log
     expect(page.get_by_test_id("who")).to_contain_text("Cán bộ SSO")
-    assert urlparse(page.url).path == "/"
+    assert urlparse(page.url).path == "/viec-cua-toi/"
     [record] = ChangeRecord.objects.filter(action="sso_login", object_id=str(user.pk))
     assert (record.actor_id, record.after) == (user.pk, {"issuer": sso.issuer, "subject": "cb.sso"})
 

@@ -57,7 +57,7 @@ def test_other_roles_see_nothing_and_nothing_is_logged(login, users, people, rol
     assert post.status_code == 404
     assert Rating.objects.count() == 0
     assert AccessLog.objects.count() == 0
-    assert 'data-testid="people-link"' not in client.get("/").content.decode()
+    assert 'data-testid="people-link"' not in client.get("/", follow=True).content.decode()
 
 
 def test_office_sees_the_record_with_sensitive_fields_masked(login, users, people):
@@ -98,5 +98,5 @@ def test_every_detail_view_adds_exactly_one_log_row(login, users, hr, people):
 
 
 def test_people_link_in_the_top_bar(login, users, hr):
-    assert 'data-testid="people-link"' in login(users["office"]).get("/").content.decode()
-    assert 'data-testid="people-link"' in login(hr["snv"]).get("/").content.decode()
+    assert 'data-testid="people-link"' in login(users["office"]).get("/", follow=True).content.decode()
+    assert 'data-testid="people-link"' in login(hr["snv"]).get("/", follow=True).content.decode()

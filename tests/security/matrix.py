@@ -156,8 +156,9 @@ PAGES: dict[str, Page] = {
                              note="the token is lead_a's: anyone else's revoke is 404"),
     "notifications_read": Page(get=POST_ONLY, post=expect(LOGGED_IN, ok_status=OK)),
     # --- programs --------------------------------------------------------------------------------------------
-    "home": Page(get=expect(READ_A, ok_status=302, **{r: 200 for r in NOT_A}),
-                 note="one visible program: straight to its dashboard"),
+    "home": Page(get=expect(READ_A | {LEAD_B}, ok_status=302, **{r: 200 for r in NOT_A - {LEAD_B}}),
+                 note="who may have work waiting (programs.inbox.has_inbox) to the inbox; else one visible "
+                      "program: straight to its dashboard"),
     "program_list": Page(get=EVERYONE),
     "program_create": Page(
         get=expect(MANAGE), post=expect(MANAGE, ok_status=OK),
@@ -639,3 +640,5 @@ from .matrix_events import PAGES as _P_events, OPERATIONS as _O_events  # noqa: 
 PAGES.update(_P_events); OPERATIONS.update(_O_events)  # noqa: E702
 from .matrix_digest import PAGES as _P_digest, OPERATIONS as _O_digest  # noqa: E402, I001
 PAGES.update(_P_digest); OPERATIONS.update(_O_digest)  # noqa: E702
+from .matrix_inbox import PAGES as _P_inbox, OPERATIONS as _O_inbox  # noqa: E402, I001
+PAGES.update(_P_inbox); OPERATIONS.update(_O_inbox)  # noqa: E702
