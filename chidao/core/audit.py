@@ -148,8 +148,12 @@ def change_rows(record: ChangeRecord, model: type[models.Model] | None) -> list[
         try:
             if model is None:
                 raise FieldDoesNotExist(name)
-            field: models.Field | None = model._meta.get_field(name)  # type: ignore[assignment]
-            label = str(getattr(field, "verbose_name", name))
+            found = model._meta.get_field(name)
+            if isinstance(found, models.Field):
+                field: models.Field | None = found
+                label = str(found.verbose_name)
+            else:  # a reverse relation (the records pointing here): named by the other model
+                field, label = None, str(found.related_model._meta.verbose_name_plural)  # type: ignore[union-attr]
         except FieldDoesNotExist:
             field, label = None, str(EXTRA_LABELS.get(name, name))
         shown = (_display(field, before), _display(field, after))
