@@ -60,7 +60,8 @@ def change_log(request: AuthedRequest) -> HttpResponse:
     valid = not form.is_bound or form.is_valid()
     log = change_record_list(user=request.user, filters=form.filters() if form.is_bound and valid
                              else ChangeRecordFilters())
-    page = Paginator(log if valid else [], settings.CHIDAO_PAGE_SIZE).get_page(request.GET.get("page"))
+    records: Any = log if valid else []  # the ChangeLog counts and slices as a queryset does (one page masked)
+    page = Paginator(records, settings.CHIDAO_PAGE_SIZE).get_page(request.GET.get("page"))
     query = _query(request)
     context = {"form": form, "page": page, "entries": _entries(list(page.object_list)), "query": query,
                "export_url": f"{reverse('change_log_export')}?{query}" if query else reverse("change_log_export"),
