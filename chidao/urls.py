@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("", include("chidao.core.urls")),
+    path("", include("chidao.core.audit_urls")),
     path("", include("chidao.reports.urls")),
     path("", include("chidao.personnel.urls")),
     path("", include("chidao.rotation.urls")),

@@ -14,6 +14,7 @@ from chidao.core.errors import ValidationError
 from chidao.core.http import AuthedRequest
 from chidao.personnel import planning
 from chidao.personnel import selectors as people
+from chidao.personnel.access_labels import access_action_label, access_detail_text
 from chidao.personnel.models import (
     AccessLog,
     PlanningEntry,
@@ -252,7 +253,17 @@ class AccessLogOut(Schema):
     person_id: int | None
     person: str | None
     action: str
+    action_label: str
     detail: str
+    detail_text: str
+
+    @staticmethod
+    def resolve_action_label(obj: AccessLog) -> str:
+        return access_action_label(obj.action)
+
+    @staticmethod
+    def resolve_detail_text(obj: AccessLog) -> str:
+        return access_detail_text(obj.detail)
 
     @staticmethod
     def resolve_at(obj: AccessLog) -> dt.datetime:
@@ -276,6 +287,8 @@ class AccessLogFilters(In):
     person: Id | None = None
     start: Day | None = None
     end: Day | None = None
+    who: str = ""
+    action: str = ""
 
 
 @router.get("/access-log", response={200: list[AccessLogOut], **READ_ERRORS}, tags=["people"])
@@ -283,4 +296,4 @@ class AccessLogFilters(In):
 def access_log(request: AuthedRequest, filters: Query[AccessLogFilters]) -> Any:
     """Who read which record, when and how, latest first; filter by person and days (administrators, auditors)."""
     return people.access_log_list(user=request.user, q=filters.q, person=filters.person, start=filters.start,
-                           end=filters.end)
+                           end=filters.end, who=filters.who, action=filters.action)

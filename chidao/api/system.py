@@ -388,6 +388,7 @@ class ChangeRecordFilters(Schema):
     action: Annotated[Text, Field(max_length=32)] = ""
     since: Date | None = None
     until: Date | None = None
+    who: Annotated[Text, Field(max_length=100, description="the actor's user name or full name, any diacritics")] = ""
 
 
 @router.get("/change-records", response={200: list[ChangeRecordOut], **READ_ERRORS, 403: ErrorOut})

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import ChangeRecord, User
+from .text import vn_collation_key
 
 
 def _json_value(value: Any) -> Any:
@@ -106,6 +107,12 @@ ACTION_LABELS = {
     "plan_apply": _("thực hiện phương án"),
     "report_failed": _("lập báo cáo không thành công"),
     "reminders_failed": _("gửi nhắc hạn không thành công"),
+    "notification_email_failed": _("gửi thư thông báo không thành công"),
+    "otp_enrol_start": _("bắt đầu đăng ký xác thực hai lớp"),
+    "otp_enrol": _("bật xác thực hai lớp"),
+    "otp_recovery_used": _("dùng mã dự phòng"),
+    "otp_reset": _("đặt lại xác thực hai lớp"),
+    "sso_login": _("đăng nhập một lần (SSO)"),
 }
 # Keys some services record that are not fields of the audited model.
 EXTRA_LABELS = {
@@ -133,13 +140,20 @@ def _display(field: models.Field | None, value: Any) -> str:
     return str(value)
 
 
-def change_rows(record: ChangeRecord, model: type[models.Model]) -> list[tuple[str, str, str]]:
-    """A change record as people read it: field labels, choice labels, dd/mm/yyyy dates."""
+def change_rows(record: ChangeRecord, model: type[models.Model] | None) -> list[tuple[str, str, str]]:
+    """A change record as people read it: field labels, choice labels, dd/mm/yyyy dates (raw keys only for a model
+    gone from the code)."""
     rows = []
     for name, before, after in record.changed_fields():
         try:
-            field: models.Field | None = model._meta.get_field(name)  # type: ignore[assignment]
-            label = str(field.verbose_name) if field is not None else name
+            if model is None:
+                raise FieldDoesNotExist(name)
+            found = model._meta.get_field(name)
+            if isinstance(found, models.Field):
+                field: models.Field | None = found
+                label = str(found.verbose_name)
+            else:  # a reverse relation (the records pointing here): named by the other model
+                field, label = None, str(found.related_model._meta.verbose_name_plural)  # type: ignore[union-attr]
         except FieldDoesNotExist:
             field, label = None, str(EXTRA_LABELS.get(name, name))
         shown = (_display(field, before), _display(field, after))
@@ -148,5 +162,18 @@ def change_rows(record: ChangeRecord, model: type[models.Model]) -> list[tuple[s
     return rows
 
 
+def action_label_register(action: str, label: Any) -> None:
+    """Name a new action code for the change log (pages, export, API): an app that records an action core does not
+    list registers its words here (from its `AppConfig.ready`), so no page ever shows a raw code."""
+    ACTION_LABELS[action] = label
+
+
 def action_label(action: str) -> str:
+    """The words for an action code in the request's language (the code itself only if nobody named it)."""
     return str(ACTION_LABELS.get(action, action))
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """(code, words) of every named action, in Vietnamese alphabetical order of the words (a filter's choices)."""
+    return sorted(((code, str(label)) for code, label in ACTION_LABELS.items()),
+                  key=lambda item: vn_collation_key(item[1]))

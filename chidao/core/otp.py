@@ -18,13 +18,12 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_otp import devices_for_user
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .audit import ACTION_LABELS, change_record_create
+from .audit import change_record_create
 from .errors import PermissionDenied, ValidationError
 from .models import User
 from .permissions import can_reset_otp
@@ -34,14 +33,6 @@ TOTP_DIGITS = 6
 TOTP_DEVICE_NAME = "Ứng dụng xác thực"
 RECOVERY_DEVICE_NAME = "Mã dự phòng"
 
-# The change log's words for the second factor's records (the log shows these instead of the action codes).
-ACTION_LABELS.update({
-    "otp_enrol_start": gettext_lazy("bắt đầu đăng ký xác thực hai lớp"),
-    "otp_enrol": gettext_lazy("bật xác thực hai lớp"),
-    "otp_recovery_used": gettext_lazy("dùng mã dự phòng"),
-    "otp_reset": gettext_lazy("đặt lại xác thực hai lớp"),
-    "sso_login": gettext_lazy("đăng nhập một lần (SSO)"),
-})
 
 
 # --- Reads ------------------------------------------------------------------------------------------------

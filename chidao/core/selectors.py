@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -121,12 +122,23 @@ OBJECT_TYPE = re.compile(r"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$")
 
 @dataclass
 class ChangeRecordFilters:
+    """The change log's filter, defined once (the page's form and the API's query give it); `who` matches the actor's
+    user name or full name word by word, ignoring diacritics."""
+
     object_type: str = ""
     object_id: str = ""
     actor: int | None = None
     action: str = ""
     since: dt.date | None = None
     until: dt.date | None = None
+    who: str = ""
+
+
+def user_ids_matching(q: str) -> list[int]:
+    """The ids of the accounts whose user name or full name holds every word of `q` (diacritics ignored)."""
+    terms = search_terms(q)
+    return [pk for pk, username, full_name in User.objects.values_list("pk", "username", "full_name")
+            if all(t in fold(f"{username} {full_name}") for t in terms)]
 
 
 # Maskers of recorded values: an app whose records hold fields some log readers may not see registers, for its
@@ -216,6 +228,8 @@ def change_record_list(*, user: User, filters: ChangeRecordFilters) -> ChangeLog
         records = records.filter(object_id=filters.object_id)
     if filters.actor is not None:
         records = records.filter(actor_id=filters.actor)
+    if search_terms(filters.who):
+        records = records.filter(actor_id__in=user_ids_matching(filters.who))
     if filters.action:
         records = records.filter(action=filters.action)
     if filters.since is not None:
@@ -223,6 +237,18 @@ def change_record_list(*, user: User, filters: ChangeRecordFilters) -> ChangeLog
     if filters.until is not None:
         records = records.filter(at__date__lte=filters.until)
     return ChangeLog(records, reader=user)
+
+
+def change_log_object_types() -> list[tuple[str, str]]:
+    """("app.model", the model's Vietnamese name) of every kind of record the change log holds, in Vietnamese
+    alphabetical order of the names (the choices of the page's filter)."""
+    used = ChangeRecord.objects.order_by().values_list("content_type", flat=True).distinct()
+    types = []
+    for ct in ContentType.objects.filter(pk__in=used):
+        model = ct.model_class()
+        name = str(model._meta.verbose_name) if model is not None else ct.model
+        types.append((f"{ct.app_label}.{ct.model}", name[:1].upper() + name[1:]))
+    return sorted(types, key=lambda item: (vn_collation_key(item[1]), item[0]))
 
 
 # --- Lookups by id for the pages and the API ---------------------------------------------------------------

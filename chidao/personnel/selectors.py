@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from chidao.core.errors import PermissionDenied
 from chidao.core.models import Unit, User
 from chidao.core.reference import unit_subtree_ids
+from chidao.core.selectors import user_ids_matching
 from chidao.core.text import search_terms
 
 from . import rules
@@ -256,11 +257,12 @@ def person_positions_of_unit(*, user: User, unit_id: int | None = None) -> Query
 
 
 def access_log_list(*, user: User, q: str = "", person: int | None = None, start: dt.date | None = None,
-                    end: dt.date | None = None) -> QuerySet[AccessLog]:
+                    end: dt.date | None = None, who: str = "", action: str = "") -> QuerySet[AccessLog]:
     """Every recorded view of a personnel record; only administrators and auditors may read it.
 
     Filters: `q` (the person's name or code, folded), `person` (a record id), `start`/`end` (local days,
-    both included)."""
+    both included), `who` (the reader's user name or full name, folded), `action` (a code of
+    `access_labels.ACCESS_ACTION_LABELS`)."""
     if not can_read_access_log(user):
         raise PermissionDenied(_("Chỉ quản trị hệ thống và kiểm tra, giám sát được xem nhật ký truy cập hồ sơ."))
     qs = AccessLog.objects.select_related("user", "person").order_by("-at", "-id")
@@ -268,6 +270,10 @@ def access_log_list(*, user: User, q: str = "", person: int | None = None, start
         qs = qs.filter(person__search_text__contains=term)
     if person is not None:
         qs = qs.filter(person_id=person)
+    if search_terms(who):
+        qs = qs.filter(user_id__in=user_ids_matching(who))
+    if action:
+        qs = qs.filter(action=action)
     if start is not None:
         qs = qs.filter(at__date__gte=start)
     if end is not None:

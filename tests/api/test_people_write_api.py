@@ -497,7 +497,8 @@ def test_access_log_for_auditors_filtered_by_person_and_days(client, bearer, use
     assert [i["id"] for i in everything["items"]] == [other.pk, recent.pk, old.pk]
     assert everything["items"][1] == {
         "id": recent.pk, "at": "2025-03-05T23:30:00+07:00", "user_id": users["office"].pk, "username": "office",
-        "user_name": "office", "person_id": an.pk, "person": "Nguyễn Văn An", "action": "view", "detail": "api"}
+        "user_name": "office", "person_id": an.pk, "person": "Nguyễn Văn An", "action": "view", "detail": "api",
+        "action_label": "xem hồ sơ", "detail_text": "Qua API"}
     by_person = client.get(f"/api/v1/access-log?person={an.pk}&start=2025-03-01&end=2025-03-05", **headers).json()
     assert [i["id"] for i in by_person["items"]] == [recent.pk]
     paged = client.get("/api/v1/access-log?page_size=2&page=2", **headers).json()

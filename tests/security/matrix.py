@@ -642,3 +642,5 @@ from .matrix_digest import PAGES as _P_digest, OPERATIONS as _O_digest  # noqa: 
 PAGES.update(_P_digest); OPERATIONS.update(_O_digest)  # noqa: E702
 from .matrix_inbox import PAGES as _P_inbox, OPERATIONS as _O_inbox  # noqa: E402, I001
 PAGES.update(_P_inbox); OPERATIONS.update(_O_inbox)  # noqa: E702
+from .matrix_audit import PAGES as _P_audit, OPERATIONS as _O_audit  # noqa: E402, I001
+PAGES.update(_P_audit); OPERATIONS.update(_O_audit)  # noqa: E702
