@@ -8,6 +8,8 @@ framework's public class attributes (`default_error_messages`, a validator's `me
 msgids the English catalog translates. A message a form or a service gives itself is left alone.
 """
 
+from typing import Any
+
 from django import forms
 from django.core import validators
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +17,7 @@ from django.utils.translation import ngettext_lazy
 
 CHOICE_NOT_OFFERED = _("“%(value)s” không có trong danh sách để chọn; hãy chọn lại.")
 
-FIELD_MESSAGES = {
+FIELD_MESSAGES: dict[type[forms.Field], dict[str, Any]] = {
     forms.IntegerField: {"invalid": _("Nhập một số nguyên.")},
     forms.DateField: {"invalid": _("Nhập ngày theo dạng dd/mm/yyyy.")},
     forms.DecimalField: {"invalid": _("Nhập một số.")},
@@ -30,7 +32,7 @@ FIELD_MESSAGES = {
                       "invalid": _("Không đọc được tệp gửi lên; hãy chọn lại tệp.")},
 }
 
-VALIDATOR_MESSAGES = {
+VALIDATOR_MESSAGES: dict[type[Any], Any] = {
     validators.EmailValidator: _("Nhập một địa chỉ thư điện tử hợp lệ."),
     validators.MaxValueValidator: _("Giá trị phải nhỏ hơn hoặc bằng %(limit_value)s."),
     validators.MinValueValidator: _("Giá trị phải lớn hơn hoặc bằng %(limit_value)s."),
@@ -42,7 +44,7 @@ VALIDATOR_MESSAGES = {
         "Cần ít nhất %(limit_value)d ký tự (đã nhập %(show_value)d).", "limit_value"),
 }
 
-DECIMAL_MESSAGES = {
+DECIMAL_MESSAGES: dict[str, Any] = {
     "max_digits": ngettext_lazy("Nhập tối đa %(max)s chữ số.", "Nhập tối đa %(max)s chữ số.", "max"),
     "max_decimal_places": ngettext_lazy("Nhập tối đa %(max)s chữ số sau dấu phẩy.",
                                         "Nhập tối đa %(max)s chữ số sau dấu phẩy.", "max"),
@@ -57,4 +59,5 @@ def install_form_messages() -> None:
         field.default_error_messages = {**field.default_error_messages, **messages}
     for validator, message in VALIDATOR_MESSAGES.items():
         validator.message = message
-    validators.DecimalValidator.messages = {**validators.DecimalValidator.messages, **DECIMAL_MESSAGES}
+    decimal: dict[str, Any] = {**validators.DecimalValidator.messages, **DECIMAL_MESSAGES}
+    validators.DecimalValidator.messages = decimal
