@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from chidao.core.models import User
@@ -71,9 +72,11 @@ class IndicatorStatus:
 
 
 def _number(value: Decimal) -> str:
-    """A decimal with a decimal comma and no trailing zeros (Vietnamese usage): 91.30 -> 91,3."""
+    """A decimal with a decimal comma, thousands separators and no trailing zeros (Vietnamese usage): 91.30 -> 91,3;
+    12345.5 -> 12.345,5."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    places = len(text.partition(".")[2])
+    return number_format(Decimal(text), decimal_pos=places, force_grouping=True)
 
 
 def indicator_list(*, user: User) -> QuerySet[Indicator]:

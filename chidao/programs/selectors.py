@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from chidao.core.audit import action_label, change_records_for, change_rows
@@ -377,23 +378,27 @@ def summary_paragraph(summary: Summary) -> str:
     when = _("Đến nay") if summary.as_of >= today else _("Tính đến ngày %(d)s") % {
         "d": summary.as_of.strftime("%d/%m/%Y")}
     remaining = [i for i in summary.items if i.status in workflow.WORKING or i.status == Status.NOT_STARTED]
+
+    def n(value: int) -> str:  # counts with the thousands separator (2.614)
+        return number_format(value, force_grouping=True)
+
     parts = [
         _("Ban Chỉ đạo chương trình đã giao cho %(units)s cơ quan, đơn vị chủ trì triển khai thực hiện "
           "%(total)s %(kinds)s.") % {
-            "units": summary.lead_units, "total": summary.deliverables,
+            "units": n(summary.lead_units), "total": n(summary.deliverables),
             "kinds": _kinds_phrase({i.kind for i in summary.items})},
         _("%(when)s, có %(done)s nội dung đã hoàn thành, %(awaiting)s nội dung đã hoàn thành dự thảo, "
           "đang trình cấp có thẩm quyền xem xét phê duyệt.") % {
-            "when": when, "done": summary.completed, "awaiting": summary.awaiting_approval},
+            "when": when, "done": n(summary.completed), "awaiting": n(summary.awaiting_approval)},
     ]
     if remaining:
         sentence = _("Còn lại %(n)s %(kinds)s đang được các cơ quan chủ trì triển khai thực hiện") % {
-            "n": len(remaining), "kinds": _kinds_phrase({i.kind for i in remaining})}
+            "n": n(len(remaining)), "kinds": _kinds_phrase({i.kind for i in remaining})}
         if summary.not_started:
-            sentence += _(" (trong đó %(n)s nội dung chưa triển khai)") % {"n": summary.not_started}
+            sentence += _(" (trong đó %(n)s nội dung chưa triển khai)") % {"n": n(summary.not_started)}
         parts.append(sentence + ".")
     if summary.cancelled:
-        parts.append(_("%(n)s nội dung đã dừng thực hiện.") % {"n": summary.cancelled})
+        parts.append(_("%(n)s nội dung đã dừng thực hiện.") % {"n": n(summary.cancelled)})
     return " ".join(parts)
 
 

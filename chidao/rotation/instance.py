@@ -353,17 +353,17 @@ def evaluate(ctx: RoundContext, person: Person, position: Position,
             reasons.append(_("Cùng đơn vị cấp trên (%(u)s)") % {"u": ctx.unit_name.get(to_parent or 0, "—")})
         else:
             cost += COST_OTHER_PARENT
-            reasons.append(_("Khác đơn vị cấp trên (+%(c)s)") % {"c": COST_OTHER_PARENT})
+            reasons.append(_("Khác đơn vị cấp trên (+%(c)s điểm khác biệt)") % {"c": COST_OTHER_PARENT})
         if ctx.depth(from_unit) != ctx.depth(position.unit_id):
             cost += COST_OTHER_DEPTH
-            reasons.append(_("Khác cấp trong hệ thống tổ chức (+%(c)s)") % {"c": COST_OTHER_DEPTH})
+            reasons.append(_("Khác cấp trong hệ thống tổ chức (+%(c)s điểm khác biệt)") % {"c": COST_OTHER_DEPTH})
     fit = expertise_fit(person, position)
     sector = str(Sector(position.sector).label) if position.sector else ""
     if fit is True:
         reasons.append(_("Chuyên môn phù hợp lĩnh vực %(s)s") % {"s": sector})
     elif fit is False:
         cost += COST_EXPERTISE_MISMATCH
-        reasons.append(_("Chuyên môn chưa phù hợp lĩnh vực %(s)s (+%(c)s)") % {
+        reasons.append(_("Chuyên môn chưa phù hợp lĩnh vực %(s)s (+%(c)s điểm khác biệt)") % {
             "s": sector, "c": COST_EXPERTISE_MISMATCH})
     if ctx.round.kind == RoundKind.ROTATION and current is not None and current.is_key_post:
         reasons.append(_("Ngoài địa phương quê quán"))

@@ -113,7 +113,7 @@ class DueEntry(models.Model):
 
 
 class MoveSource(models.TextChoices):
-    SOLVER = "solver", _("phương án tối ưu")
+    SOLVER = "solver", _("đề xuất của hệ thống")
     MANUAL = "manual", _("điều chỉnh thủ công")
 
 
@@ -125,7 +125,7 @@ class Move(models.Model):
     from_position = models.ForeignKey(Position, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     to_position = models.ForeignKey(Position, verbose_name=_("chức danh đến"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
-    cost = models.IntegerField(_("chi phí"), null=True, blank=True)
+    cost = models.IntegerField(_("điểm khác biệt"), null=True, blank=True)
     reasons = models.JSONField(_("lý do"), default=list)
     alternatives = models.JSONField(_("phương án khác"), default=list)
     unplaced_reason = models.TextField(_("lý do chưa bố trí"), blank=True)

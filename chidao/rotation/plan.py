@@ -24,6 +24,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from docxtpl import DocxTemplate, Listing
 
@@ -204,7 +205,7 @@ def _solve(instance: dict[str, Any], index: InstanceIndex) -> dict[str, Any]:
         for pid in blocked:
             for official, cands in index.candidates.items():
                 index.candidates[official] = [c for c in cands if c.position != pid]
-    raise RuntimeError(_("Không ổn định được phương án sau %(n)s lần giải lại.") % {"n": MAX_RESOLVES})
+    raise RuntimeError(_("Chưa lập được phương án ổn định sau %(n)s lần lập lại.") % {"n": MAX_RESOLVES})
 
 
 def _alternative(index: InstanceIndex, cand: Any, taken_by: dict[str, str]) -> dict[str, Any]:
@@ -234,11 +235,12 @@ def _plan_write(*, actor: User, rnd: RotationRound, index: InstanceIndex, plan: 
             assert cand is not None, "the solver placed someone outside their candidates"
             cheapest = cands[0].cost
             if cand.cost <= cheapest:
-                note = _("Chi phí thấp nhất trong các vị trí hợp lệ (%(c)s; %(n)s vị trí hợp lệ)") % {
+                note = _("Vị trí phù hợp nhất trong %(n)s vị trí hợp lệ (%(c)s điểm khác biệt)") % {
                     "c": cand.cost, "n": len(cands)}
             else:
-                note = _("Chọn để tổng chi phí cả đợt thấp nhất: chi phí %(c)s, vị trí hợp lệ rẻ nhất %(m)s "
-                         "(đã dành cho người khác hoặc vướng giới hạn của đơn vị); %(n)s vị trí hợp lệ") % {
+                note = _("Chọn để cả đợt bố trí được nhiều người nhất, phù hợp nhất: vị trí này %(c)s điểm khác "
+                         "biệt; vị trí phù hợp hơn (%(m)s điểm) đã dành cho người khác hoặc vướng giới hạn tiếp "
+                         "nhận của đơn vị; %(n)s vị trí hợp lệ") % {
                     "c": cand.cost, "m": cheapest, "n": len(cands)}
             move.to_position = index.positions[chosen["position"]]
             move.cost = cand.cost
@@ -259,12 +261,13 @@ def _plan_write(*, actor: User, rnd: RotationRound, index: InstanceIndex, plan: 
     placed = len(assigned)
     before = snapshot(rnd, ROUND_FIELDS)
     _touch(rnd, state=RoundState.PROPOSED, progress=100,
-           message=_("Đã lập phương án: bố trí %(p)s/%(n)s người") % {"p": placed, "n": len(moves)},
+           message=_("Đã lập phương án: bố trí %(p)s/%(n)s người") % {
+               "p": number_format(placed, force_grouping=True), "n": number_format(len(moves), force_grouping=True)},
            solver_status=str(plan.get("status", ""))[:16], solver_objective=plan.get("objective"),
            solver_lower_bound=plan.get("lower_bound"), solver_seconds=plan.get("seconds"))
     change_record_create(actor=actor, action="plan_solve", obj=rnd, before=before,
                          after={**snapshot(rnd, ROUND_FIELDS), "placed": placed, "unplaced": len(moves) - placed},
-                         reason=_("Lập phương án tối ưu"))
+                         reason=_("Lập phương án"))
 
 
 def plan_solve(*, round_id: int, actor_id: int, attempt: int = 1) -> None:
@@ -284,9 +287,9 @@ def plan_solve(*, round_id: int, actor_id: int, attempt: int = 1) -> None:
         _touch(rnd, progress=pct, message=message)
 
     _touch(rnd, solve_attempts=attempt)
-    progress(10, _("Đang lập bài toán") if attempt == 1 else _("Đang thử lại (lần %(n)s)") % {"n": attempt})
+    progress(10, _("Đang chuẩn bị dữ liệu") if attempt == 1 else _("Đang thử lại (lần %(n)s)") % {"n": attempt})
     instance, index = instance_build(round=rnd)
-    progress(40, _("Đang giải"))
+    progress(40, _("Đang tìm phương án tốt nhất"))
     plan = _solve(instance, index)
     progress(80, _("Đang ghi phương án"))
     _plan_write(actor=actor, rnd=rnd, index=index, plan=plan)

@@ -257,7 +257,7 @@ def test_solve_queues_the_task_and_the_plan_shows_reasons_and_alternatives(clien
     assert (binh["to_position_id"], binh["to_position"], binh["cost"], binh["source"], binh["from_position"]) == (
         posts["stp_staff"].pk, "Chuyên viên phổ biến pháp luật, Sở Tư pháp", 40, "solver",
         "Chuyên viên quản lý ngân sách, Sở Tài chính")
-    assert binh["reasons"][-1] == "Chi phí thấp nhất trong các vị trí hợp lệ (40; 3 vị trí hợp lệ)"
+    assert binh["reasons"][-1] == "Vị trí phù hợp nhất trong 3 vị trí hợp lệ (40 điểm khác biệt)"
     assert binh["alternatives"] == [
         {"position_id": posts["btc_staff"].pk, "title": "Chuyên viên Ban Tổ chức", "unit": "Ban Tổ chức Thành ủy",
          "cost": 40, "taken_by": "Nguyễn Văn An"},

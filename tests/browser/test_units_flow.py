@@ -28,6 +28,8 @@ def test_administrator_builds_an_agency_with_a_department(page: Page, live_serve
     page.locator("#id_username").fill("quantri")
     page.locator("#id_password").fill("Mat-khau-dai-1")
     page.locator("form:has(#id_username) button[type=submit]").click()
+    # On a phone the menu is folded behind its button.
+    page.get_by_test_id("menu-toggle").click()
     expect(page.get_by_test_id("who")).to_be_visible()
 
     # Create the agency: the parent found by typing without diacritics.

@@ -27,6 +27,7 @@ def test_administrator_creates_an_account_on_a_phone(page: Page, live_server, se
     page.locator("#id_username").fill("quantri")
     page.locator("#id_password").fill("Mat-khau-2026")
     page.locator("form:has(#id_username) button[type=submit]").click()
+    page.get_by_test_id("menu-toggle").click()  # on a phone the menu is folded behind its button
     page.get_by_test_id("users-link").click()
     expect(page.get_by_test_id("users")).to_contain_text("Quản trị viên")
     _no_sideways_scroll(page)

@@ -60,8 +60,8 @@ def test_candidates_exclude_same_unit_recent_unit_other_level_and_conflict_of_in
     assert index.reasons(o["an"], c["btc_staff"]) == [
         "Chức danh tương đương (chuyên viên)",
         "Khác đơn vị hiện nay, chưa công tác tại Ban Tổ chức Thành ủy trong 5 năm gần đây",
-        "Khác đơn vị cấp trên (+20)",
-        "Khác cấp trong hệ thống tổ chức (+10)",
+        "Khác đơn vị cấp trên (+20 điểm khác biệt)",
+        "Khác cấp trong hệ thống tổ chức (+10 điểm khác biệt)",
         "Chuyên môn phù hợp lĩnh vực tổ chức cán bộ",
         "Vị trí đang trống",
     ]

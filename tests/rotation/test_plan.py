@@ -59,10 +59,10 @@ def test_plan_request_solves_in_the_background_and_writes_the_moves(world, users
         "Phạm Thu Hà": (None, None, MoveSource.SOLVER),
     }
     assert moves["Nguyễn Văn An"].from_position_id == posts["snv_staff"].pk
-    assert moves["Trần Thị Bình"].reasons[-1] == "Chi phí thấp nhất trong các vị trí hợp lệ (40; 3 vị trí hợp lệ)"
+    assert moves["Trần Thị Bình"].reasons[-1] == "Vị trí phù hợp nhất trong 3 vị trí hợp lệ (40 điểm khác biệt)"
     assert moves["Lê Văn Cường"].reasons[-1] == (
-        "Chọn để tổng chi phí cả đợt thấp nhất: chi phí 70, vị trí hợp lệ rẻ nhất 40 (đã dành cho người khác hoặc "
-        "vướng giới hạn của đơn vị); 2 vị trí hợp lệ")
+        "Chọn để cả đợt bố trí được nhiều người nhất, phù hợp nhất: vị trí này 70 điểm khác biệt; vị trí phù hợp "
+        "hơn (40 điểm) đã dành cho người khác hoặc vướng giới hạn tiếp nhận của đơn vị; 2 vị trí hợp lệ")
     assert moves["Lê Văn Cường"].reasons[:2] == ["Chức danh tương đương (chuyên viên)",
                                                  "Khác đơn vị hiện nay, chưa công tác tại Phòng Tổ chức, biên chế "
                                                  "trong 5 năm gần đây"]
