@@ -17,6 +17,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("", include("chidao.core.urls")),
+    # Type-ahead searches of the unit and person pickers (core.widgets, static/chidao/picker.js).
+    path("tra-cuu/", include("chidao.core.lookup_views")),
+    path("tra-cuu/", include("chidao.personnel.lookup_views")),
     path("", include("chidao.reports.urls")),
     path("", include("chidao.personnel.urls")),
     path("", include("chidao.rotation.urls")),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from chidao.core.forms import DATE_WIDGET, filter_choices
 from chidao.core.models import Unit
 from chidao.core.uploads import upload_check
+from chidao.core.widgets import ChoicePicker, ChoicesPicker, UnitPicker, UnitsPicker
 
 from .models import Deliverable, Kind, Meeting, MeetingPoint, Note, Status
 from .selectors import DeliverableFilters
@@ -24,7 +25,7 @@ class DeliverableFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm kiếm"), required=False)
     status = forms.ChoiceField(label=_("Trạng thái"), required=False, choices=_filter_choices("status"))
     unit = forms.ModelChoiceField(label=_("Đơn vị chủ trì"), required=False, queryset=Unit.objects.none(),
-                                  empty_label=_("Tất cả"))
+                                  empty_label=_("Tất cả"), widget=UnitPicker())
     kind = forms.ChoiceField(label=_("Loại"), required=False, choices=_filter_choices("kind"))
     deadline_class = forms.ChoiceField(
         label=_("Tiến độ so với thời hạn"), required=False, choices=_filter_choices("deadline_class")
@@ -47,13 +48,14 @@ class DeliverableFilterForm(forms.Form):
 class ProgramForm(forms.Form):
     number = forms.CharField(label=_("Số hiệu"), max_length=64, help_text=_("Ví dụ: 01-CTr/TU"))
     title = forms.CharField(label=_("Tên chương trình"), widget=forms.Textarea(attrs={"rows": 3}))
-    issuing_body = forms.ModelChoiceField(label=_("Cơ quan ban hành"), queryset=Unit.objects.current())
+    issuing_body = forms.ModelChoiceField(label=_("Cơ quan ban hành"), queryset=Unit.objects.current(),
+                                          widget=UnitPicker())
     issued_on = forms.DateField(label=_("Ngày ban hành"), widget=DATE_WIDGET)
     term = forms.CharField(label=_("Nhiệm kỳ, khóa"), max_length=32, required=False)
     period_start = forms.IntegerField(label=_("Từ năm"), min_value=1945, max_value=2100)
     period_end = forms.IntegerField(label=_("Đến năm"), min_value=1945, max_value=2100)
     steering_unit = forms.ModelChoiceField(label=_("Cơ quan thường trực"), queryset=Unit.objects.current(),
-                                           required=False)
+                                           required=False, widget=UnitPicker())
 
 
 class AsOfForm(forms.Form):
@@ -66,10 +68,9 @@ class DeliverableForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại"), choices=Kind.choices)
     title = forms.CharField(label=_("Tên nội dung"), widget=forms.Textarea(attrs={"rows": 2}))
     description = forms.CharField(label=_("Mô tả"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    lead_unit = forms.ModelChoiceField(label=_("Đơn vị chủ trì"), queryset=Unit.objects.none())
+    lead_unit = forms.ModelChoiceField(label=_("Đơn vị chủ trì"), queryset=Unit.objects.none(), widget=UnitPicker())
     coordinating_units = forms.ModelMultipleChoiceField(
-        label=_("Đơn vị phối hợp"), queryset=Unit.objects.none(), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        label=_("Đơn vị phối hợp"), queryset=Unit.objects.none(), required=False, widget=UnitsPicker(),
     )
     responsible_leader = forms.CharField(label=_("Lãnh đạo phụ trách"), required=False, max_length=150)
     original_deadline = forms.DateField(label=_("Thời hạn ban đầu"), widget=DATE_WIDGET)
@@ -145,11 +146,10 @@ class AgendaItemForm(forms.Form):
     title = forms.CharField(label=_("Nội dung họp"), widget=forms.Textarea(attrs={"rows": 2}))
     deliverables = forms.ModelMultipleChoiceField(
         label=_("Nội dung liên quan"), queryset=Deliverable.objects.none(), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=ChoicesPicker(),
     )
     units = forms.ModelMultipleChoiceField(
-        label=_("Đơn vị báo cáo"), queryset=Unit.objects.none(), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        label=_("Đơn vị báo cáo"), queryset=Unit.objects.none(), required=False, widget=UnitsPicker(),
     )
     notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -172,7 +172,7 @@ class ConclusionForm(forms.Form):
         ("directive", _("Chỉ đạo trên nội dung có sẵn của đơn vị chủ trì")),
     ]
     text = forms.CharField(label=_("Nội dung kết luận"), widget=forms.Textarea(attrs={"rows": 3}))
-    lead_unit = forms.ModelChoiceField(label=_("Đơn vị chủ trì"), queryset=Unit.objects.none())
+    lead_unit = forms.ModelChoiceField(label=_("Đơn vị chủ trì"), queryset=Unit.objects.none(), widget=UnitPicker())
     deadline = forms.DateField(label=_("Thời hạn"), widget=DATE_WIDGET)
     track_as = forms.ChoiceField(label=_("Theo dõi"), choices=TRACK_CHOICES, initial="deliverable",
                                  widget=forms.RadioSelect)
@@ -180,7 +180,8 @@ class ConclusionForm(forms.Form):
                              initial=Kind.TASK)
     code = forms.CharField(label=_("Số thứ tự (để trống: KL<năm>.<số>)"), max_length=16, required=False)
     deliverable = forms.ModelChoiceField(
-        label=_("Nội dung có sẵn (khi giao chỉ đạo)"), queryset=Deliverable.objects.none(), required=False
+        label=_("Nội dung có sẵn (khi giao chỉ đạo)"), queryset=Deliverable.objects.none(), required=False,
+        widget=ChoicePicker(),
     )
 
     def __init__(self, *args, deliverables=None, **kwargs):  # type: ignore[no-untyped-def]

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chidao.core.periods import periods_for_year
+from chidao.core.widgets import UnitPicker
 from chidao.programs.forms import DATE_WIDGET
 
 from .models import ReportJob, TemplateKind
@@ -16,7 +17,7 @@ class ReportRequestForm(forms.Form):
     period = forms.ChoiceField(label=_("Kỳ báo cáo"), required=False)
     as_of = forms.DateField(label=_("Số liệu đến hết ngày"), required=False, widget=DATE_WIDGET,
                             help_text=_("Để trống: ngày hội nghị tổng kết, hoặc hôm nay."))
-    unit = forms.ChoiceField(label=_("Đơn vị nhận công văn"), required=False)
+    unit = forms.ChoiceField(label=_("Đơn vị nhận công văn"), required=False, widget=UnitPicker())
 
     def __init__(self, *args, program=None, units=(), **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
