@@ -91,14 +91,25 @@ class TransitionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)  # as read: a step changes the deliverable
     to_status = forms.ChoiceField(label=_("Chuyển sang"), choices=Status.choices)
     reason = forms.CharField(label=_("Lý do / ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    doc_number = forms.CharField(label=_("Số văn bản phê duyệt"), required=False, max_length=64)
-    doc_date = forms.DateField(label=_("Ngày văn bản phê duyệt"), required=False, widget=DATE_WIDGET)
+    # Shown only for the step to "completed", and only to who may take it (the choices): see __init__.
+    doc_number = forms.CharField(label=_("Số văn bản phê duyệt"), required=False, max_length=64,
+                                 widget=forms.TextInput(attrs={"data-show-when": f"to_status={Status.COMPLETED}"}))
+    doc_date = forms.DateField(label=_("Ngày văn bản phê duyệt"), required=False, widget=forms.DateInput(
+        attrs={**DATE_WIDGET.attrs, "data-show-when": f"to_status={Status.COMPLETED}"}, format=DATE_WIDGET.format))
     file = forms.FileField(label=_("Tệp đính kèm"), required=False)
 
     def __init__(self, *args, choices=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         if choices is not None:
             self.fields["to_status"].choices = [(s, Status(s).label) for s in choices]  # type: ignore[attr-defined]
+            if Status.COMPLETED not in choices:  # who may not approve is not asked for the approving document
+                del self.fields["doc_number"], self.fields["doc_date"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data.setdefault("doc_number", "")
+        data.setdefault("doc_date", None)
+        return data
 
 
 class ExtensionForm(forms.Form):
@@ -112,14 +123,33 @@ class ExtensionForm(forms.Form):
 class NoteForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại"), choices=Note.Kind.choices)
     text = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 3}))
-    percent = forms.IntegerField(label=_("Tiến độ (%)"), required=False, min_value=0, max_value=100)
-    due_on = forms.DateField(label=_("Hạn thực hiện chỉ đạo"), required=False, widget=DATE_WIDGET)
+    # A percentage belongs to a progress update, a due date to a directive: each shows with its kind only.
+    percent = forms.IntegerField(label=_("Tiến độ (%)"), required=False, min_value=0, max_value=100,
+                                 widget=forms.NumberInput(attrs={"data-show-when": f"kind={Note.Kind.PROGRESS}"}))
+    due_on = forms.DateField(label=_("Hạn thực hiện chỉ đạo"), required=False, widget=forms.DateInput(
+        attrs={**DATE_WIDGET.attrs, "data-show-when": f"kind={Note.Kind.DIRECTIVE}"}, format=DATE_WIDGET.format))
     attachment = forms.FileField(label=_("Tệp đính kèm"), required=False)
 
     def __init__(self, *args, kinds=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         if kinds is not None:
             self.fields["kind"].choices = [(k, Note.Kind(k).label) for k in kinds]  # type: ignore[attr-defined]
+            if Note.Kind.PROGRESS not in kinds:
+                del self.fields["percent"]
+            if Note.Kind.DIRECTIVE not in kinds:
+                del self.fields["due_on"]
+
+    def clean(self) -> dict[str, Any]:
+        """A percentage only with a progress update, a due date only with a directive (whatever the page showed)."""
+        data = super().clean() or {}
+        kind = data.get("kind")
+        if data.get("percent") is not None and kind != Note.Kind.PROGRESS:
+            self.add_error("percent", _("Chỉ ghi tiến độ (%) khi cập nhật tiến độ."))
+        if data.get("due_on") is not None and kind != Note.Kind.DIRECTIVE:
+            self.add_error("due_on", _("Chỉ ghi hạn thực hiện khi ra chỉ đạo."))
+        data.setdefault("percent", None)
+        data.setdefault("due_on", None)
+        return data
 
 
 class ImportForm(forms.Form):
