@@ -635,3 +635,5 @@ from .matrix_units import PAGES as _P_units, OPERATIONS as _O_units  # noqa: E40
 PAGES.update(_P_units); OPERATIONS.update(_O_units)  # noqa: E702
 from .matrix_otp import PAGES as _P_otp, OPERATIONS as _O_otp  # noqa: E402, I001
 PAGES.update(_P_otp); OPERATIONS.update(_O_otp)  # noqa: E702
+from .matrix_forms import PAGES as _P_forms, OPERATIONS as _O_forms  # noqa: E402, I001
+PAGES.update(_P_forms); OPERATIONS.update(_O_forms)  # noqa: E702
