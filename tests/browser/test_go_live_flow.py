@@ -85,7 +85,7 @@ def test_a_committee_goes_live_from_the_pages(page: Page, chromium, live_server,
     page.locator("#id_full_name").fill("Đinh Tiến Dũng")
     page.locator("#id_email").fill("dung.dt@skhcn.example.vn")
     page.locator("#id_role").select_option("personnel")
-    page.locator("#id_unit").select_option(str(department.pk))
+    pick(page, "unit", "to chuc can bo", department.name)
     page.get_by_test_id("save").click()
     officer = User.objects.get(username="tccb.khcn")
     assert (officer.role, officer.unit_id, officer.has_usable_password()) == (Role.PERSONNEL, department.pk, False)
