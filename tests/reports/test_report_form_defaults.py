@@ -4,7 +4,6 @@
 import datetime as dt
 
 import pytest
-
 from django.utils import timezone
 
 from chidao.reports.forms import ReportRequestForm, default_period, default_year
