@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from .accounts_selectors import UserFilters
 from .forms import filter_choices
 from .models import Role, Unit
+from .widgets import UnitPicker
 
 ALL = [("", _("Tất cả"))]
 ACTIVE_CHOICES = [("", _("Tất cả")), ("1", _("Đang hoạt động")), ("0", _("Đã ngừng"))]
@@ -21,7 +22,7 @@ class UserFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm kiếm"), required=False)
     role = forms.ChoiceField(label=_("Vai trò"), required=False, choices=ALL + filter_choices(UserFilters, "role"))
     unit = forms.ModelChoiceField(label=_("Đơn vị"), required=False, queryset=Unit.objects.none(),
-                                  empty_label=_("Tất cả"))
+                                  empty_label=_("Tất cả"), widget=UnitPicker())
     active = forms.ChoiceField(label=_("Tình trạng"), required=False, choices=ACTIVE_CHOICES)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -44,7 +45,7 @@ class UserEditForm(forms.Form):
     phone = forms.CharField(label=_("Điện thoại"), required=False, max_length=32)
     role = forms.ChoiceField(label=_("Vai trò"), choices=Role.choices)
     unit = forms.ModelChoiceField(label=_("Đơn vị"), required=False, queryset=Unit.objects.none(),
-                                  empty_label=_("(không gắn đơn vị)"))
+                                  empty_label=_("(không gắn đơn vị)"), widget=UnitPicker())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -66,7 +67,7 @@ class RoleGrantForm(forms.Form):
     # No role preselected: a click on "Thêm vai trò" must never grant the first role of the list (administrator).
     role = forms.ChoiceField(label=_("Vai trò"), choices=[("", _("— Chọn vai trò —")), *Role.choices])
     unit = forms.ModelChoiceField(label=_("Đơn vị"), required=False, queryset=Unit.objects.none(),
-                                  empty_label=_("(không gắn đơn vị)"))
+                                  empty_label=_("(không gắn đơn vị)"), widget=UnitPicker())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "grant")

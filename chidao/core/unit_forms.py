@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from .forms import date_field
 from .models import UnitKind, UnitLevel, User
 from .selectors import UnitFilters, unit_tree
+from .widgets import UnitPicker, UnitsPicker
 
 
 def unit_options(user: User, q: str = "", *, exclude: set[int] | None = None) -> list[tuple[int, str]]:
@@ -20,7 +21,7 @@ def unit_options(user: User, q: str = "", *, exclude: set[int] | None = None) ->
 
 
 def _unit_choice(label: Any, *, required: bool = False) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(label=label, coerce=int, required=required, empty_value=None)
+    return forms.TypedChoiceField(label=label, coerce=int, required=required, empty_value=None, widget=UnitPicker())
 
 
 class UnitFields(forms.Form):
@@ -62,7 +63,7 @@ class UnitMoveForm(forms.Form):
 class UnitDissolveForm(forms.Form):
     on = date_field(_("Ngày cuối cùng hoạt động"))
     successors = forms.TypedMultipleChoiceField(label=_("Đơn vị tiếp nhận nhiệm vụ (nếu có)"), coerce=int,
-                                                required=False)
+                                                required=False, widget=UnitsPicker())
     reason = forms.CharField(label=_("Căn cứ, lý do"), max_length=500, required=False)
 
     def __init__(self, *args: Any, user: User, exclude: set[int], **kwargs: Any) -> None:
@@ -71,7 +72,8 @@ class UnitDissolveForm(forms.Form):
 
 
 class UnitMergeForm(forms.Form):
-    units = forms.TypedMultipleChoiceField(label=_("Các đơn vị khác cùng hợp nhất"), coerce=int, required=False)
+    units = forms.TypedMultipleChoiceField(label=_("Các đơn vị khác cùng hợp nhất"), coerce=int, required=False,
+                                           widget=UnitsPicker())
     on = date_field(_("Ngày cuối cùng hoạt động của các đơn vị hợp nhất"))
     successor = _unit_choice(_("Đơn vị kế thừa có sẵn"))
     new_code = forms.CharField(label=_("Mã đơn vị kế thừa mới"), max_length=32, required=False)

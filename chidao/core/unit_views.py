@@ -181,7 +181,9 @@ def unit_admin_dissolve(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã giải thể đơn vị “%(name)s”.") % {"name": unit.name})
             return hx_redirect(request, reverse("unit_admin_detail", args=[unit.pk]))
-    return _form_page(request, "core/units/form.html", {"title": _("Giải thể đơn vị"), "unit": unit}, form)
+    return _form_page(request, "core/units/form.html", {"title": _("Giải thể đơn vị"), "unit": unit, "confirm": _(
+        "Giải thể đơn vị “%(name)s”? Sau ngày đã chọn, đơn vị ngừng hoạt động, không chọn được trong các biểu "
+        "mẫu nữa; hồ sơ cũ vẫn ghi tên đơn vị.") % {"name": unit.name}}, form)
 
 
 MERGE_NEW_FIELDS = {"code": "new_code", "name": "new_name", "kind": "new_kind", "level": "new_level"}
@@ -212,7 +214,9 @@ def unit_admin_merge(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã hợp nhất vào “%(name)s”.") % {"name": successor.name})
             return hx_redirect(request, reverse("unit_admin_detail", args=[successor.pk]))
-    return _form_page(request, "core/units/form.html", {"title": _("Hợp nhất đơn vị"), "unit": unit}, form)
+    return _form_page(request, "core/units/form.html", {"title": _("Hợp nhất đơn vị"), "unit": unit, "confirm": _(
+        "Hợp nhất “%(name)s” và các đơn vị đã chọn? Sau ngày đã chọn, các đơn vị này ngừng hoạt động, đơn vị "
+        "kế thừa tiếp nhận; hồ sơ cũ vẫn ghi tên đơn vị cũ.") % {"name": unit.name}}, form)
 
 
 @login_required

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chidao.core.forms import DATE_WIDGET
 from chidao.core.models import Unit
+from chidao.core.widgets import UnitPicker
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -24,7 +25,8 @@ class IndicatorForm(forms.Form):
     higher_is_better = forms.BooleanField(label=_("Càng cao càng tốt"), required=False, initial=True)
     baseline_value = _decimal(_("Giá trị gốc"))
     baseline_date = forms.DateField(label=_("Thời điểm gốc"), widget=DATE_WIDGET)
-    responsible_unit = forms.ModelChoiceField(label=_("Đơn vị chịu trách nhiệm"), queryset=Unit.objects.none())
+    responsible_unit = forms.ModelChoiceField(label=_("Đơn vị chịu trách nhiệm"), queryset=Unit.objects.none(),
+                                              widget=UnitPicker())
     description = forms.CharField(label=_("Mô tả"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     source_description = forms.CharField(label=_("Nguồn số liệu"), required=False,
                                          widget=forms.Textarea(attrs={"rows": 2}))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chidao.core.forms import DATE_WIDGET, filter_choices
 from chidao.core.models import Unit
+from chidao.core.widgets import ChoicePicker, PersonCodePicker, UnitPicker
 
 from .models import (
     AssignmentKind,
@@ -29,7 +30,7 @@ class PersonFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm kiếm"), required=False,
                         widget=forms.TextInput(attrs={"placeholder": _("Họ tên hoặc mã hồ sơ, gõ không dấu được")}))
     unit = forms.ModelChoiceField(label=_("Đơn vị"), required=False, queryset=Unit.objects.none(),
-                                  empty_label=_("Tất cả"))
+                                  empty_label=_("Tất cả"), widget=UnitPicker())
     gender = forms.ChoiceField(label=_("Giới tính"), required=False,
                                choices=ANY + filter_choices(PersonFilters, "gender"))
     key_post = forms.BooleanField(label=_("Giữ chức danh chủ chốt"), required=False)
@@ -53,7 +54,7 @@ class PersonForm(forms.Form):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
     birth_date = forms.DateField(label=_("Ngày sinh"), widget=DATE_WIDGET)
     gender = forms.ChoiceField(label=_("Giới tính"), choices=Gender.choices)
-    unit = forms.ModelChoiceField(label=_("Đơn vị công tác"), queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(label=_("Đơn vị công tác"), queryset=Unit.objects.none(), widget=UnitPicker())
     party_joined_on = forms.DateField(label=_("Ngày vào Đảng"), required=False, widget=DATE_WIDGET)
     education = forms.CharField(label=_("Trình độ chuyên môn"), max_length=200, required=False)
     expertise = forms.CharField(label=_("Chuyên môn, kỹ năng"), required=False,
@@ -74,7 +75,7 @@ class PersonForm(forms.Form):
 
 
 class AssignmentForm(forms.Form):
-    position = forms.ModelChoiceField(label=_("Chức danh"), queryset=Position.objects.none())
+    position = forms.ModelChoiceField(label=_("Chức danh"), queryset=Position.objects.none(), widget=ChoicePicker())
     kind = forms.ChoiceField(label=_("Hình thức"), choices=AssignmentKind.choices)
     start = forms.DateField(label=_("Từ ngày"), widget=DATE_WIDGET)
     end = forms.DateField(label=_("Đến ngày"), required=False, widget=DATE_WIDGET)
@@ -116,7 +117,7 @@ class RelativeForm(forms.Form):
 
     relative = forms.ModelChoiceField(
         label=_("Mã hồ sơ của người thân"), queryset=Person.objects.none(), to_field_name="code",
-        widget=forms.TextInput, error_messages={
+        widget=PersonCodePicker(), error_messages={
             "invalid_choice": _("Không tìm thấy hồ sơ có mã này trong phạm vi bạn được xem.")},
     )
     relation = forms.ChoiceField(label=_("Người thân là (của người này)"), choices=Relation.choices)

@@ -20,6 +20,7 @@ from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.forms import date_field, form_apply_errors
 from chidao.core.htmx import error_messages
 from chidao.core.http import AuthedRequest
+from chidao.core.widgets import PersonCodePicker
 
 from . import flags, planning
 from .models import PlanningTerm, Position
@@ -33,7 +34,7 @@ class TermForm(forms.Form):
 
 
 class EntryAddForm(forms.Form):
-    code = forms.CharField(label=gettext_lazy("Mã hồ sơ"), max_length=32)
+    code = forms.CharField(label=gettext_lazy("Mã hồ sơ"), max_length=32, widget=PersonCodePicker())
     position = forms.ModelChoiceField(label=gettext_lazy("Chức danh quy hoạch"), queryset=Position.objects.none())
     on = date_field(gettext_lazy("Ngày đưa vào quy hoạch"))
     reason = forms.CharField(label=gettext_lazy("Căn cứ"), required=False, max_length=500)

@@ -28,6 +28,7 @@ from chidao.core.http import XLSX, AuthedRequest, file_response, import_page
 from chidao.core.imports.forms import ImportForm
 from chidao.core.models import Unit
 from chidao.core.periods import period_parse, periods_for_year
+from chidao.core.widgets import UnitPicker
 
 from . import excel, figures, permissions, selectors
 
@@ -65,7 +66,8 @@ class FiguresFilterForm(forms.Form):
     date_from = forms.DateField(label=gettext_lazy("Từ ngày"), required=False, widget=DATE_WIDGET)
     date_to = forms.DateField(label=gettext_lazy("Đến ngày"), required=False, widget=DATE_WIDGET)
     unit = forms.ModelChoiceField(label=gettext_lazy("Cơ quan thực hiện"), required=False,
-                                  queryset=Unit.objects.none(), empty_label=gettext_lazy("Tất cả"))
+                                  queryset=Unit.objects.none(), empty_label=gettext_lazy("Tất cả"),
+                                  widget=UnitPicker())
     field = forms.ChoiceField(label=gettext_lazy("Lĩnh vực"), required=False)
 
     def __init__(self, *args: Any, year: int, fields: list[str], units: Any, **kwargs: Any) -> None:

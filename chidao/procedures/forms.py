@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chidao.core.forms import DATE_WIDGET, filter_choices
 from chidao.core.models import Unit
+from chidao.core.widgets import UnitPicker
 
 from .models import ItemAction, Procedure
 from .selectors import ProcedureFilters
@@ -29,7 +30,7 @@ class ProcedureFilterForm(forms.Form):
                               choices=ALL + filter_choices(ProcedureFilters, "level"))
     field = forms.ChoiceField(label=_("Lĩnh vực"), required=False)
     unit = forms.ModelChoiceField(label=_("Cơ quan thực hiện"), required=False, queryset=Unit.objects.none(),
-                                  empty_label=_("Tất cả"))
+                                  empty_label=_("Tất cả"), widget=UnitPicker())
     status = forms.ChoiceField(label=_("Tình trạng"), required=False,
                                choices=ALL + filter_choices(ProcedureFilters, "status"))
     status_on = forms.DateField(label=_("Vào ngày"), required=False, widget=DATE_WIDGET)
@@ -58,7 +59,7 @@ class ProcedureForm(forms.ModelForm):
                   "legal_basis"]
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in
                    ["name", "steps", "method", "dossier", "filers", "forms", "result", "conditions", "fees",
-                    "legal_basis"]}
+                    "legal_basis"]} | {"unit": UnitPicker()}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -75,7 +76,7 @@ class DecisionForm(forms.Form):
     title = forms.CharField(label=_("Trích yếu"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     signed_on = forms.DateField(label=_("Ngày ký"), widget=DATE_WIDGET)
     effective_on = forms.DateField(label=_("Ngày có hiệu lực"), widget=DATE_WIDGET)
-    issuer = forms.ModelChoiceField(label=_("Cơ quan ban hành"), queryset=Unit.objects.none())
+    issuer = forms.ModelChoiceField(label=_("Cơ quan ban hành"), queryset=Unit.objects.none(), widget=UnitPicker())
     file = forms.FileField(label=_("Tệp quyết định"), required=False)
     items = forms.CharField(
         label=_("Danh mục thủ tục"), widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}),
@@ -128,7 +129,7 @@ class CountsForm(forms.Form):
     period = forms.CharField(label=_("Kỳ báo cáo (Nghị định 09/2019)"), required=False, max_length=12,
                              help_text=_("Ví dụ: 2021-Q4, 2021-M11, 2021-H1, 2021-N"))
     unit = forms.ModelChoiceField(label=_("Cơ quan thực hiện"), required=False, queryset=Unit.objects.none(),
-                                  empty_label=_("Tất cả"))
+                                  empty_label=_("Tất cả"), widget=UnitPicker())
     field = forms.ChoiceField(label=_("Lĩnh vực"), required=False)
 
     def __init__(self, *args: Any, fields: list[str] | None = None, units: Any = None, **kwargs: Any) -> None:

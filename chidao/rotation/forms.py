@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chidao.core.forms import date_field
 from chidao.core.models import Unit
+from chidao.core.widgets import PersonCodePicker, UnitPicker
 
 from .models import DueStatus, RoundKind
 
@@ -15,7 +16,8 @@ class RoundForm(forms.Form):
     name = forms.CharField(label=_("Tên đợt"), max_length=200)
     year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
     kind = forms.ChoiceField(label=_("Loại"), choices=RoundKind.choices)
-    scope = forms.ModelChoiceField(label=_("Phạm vi (đơn vị và các đơn vị trực thuộc)"), queryset=Unit.objects.none())
+    scope = forms.ModelChoiceField(label=_("Phạm vi (đơn vị và các đơn vị trực thuộc)"), queryset=Unit.objects.none(),
+                                   widget=UnitPicker())
     as_of = date_field(_("Tính đến ngày"))
     unit_cap_percent = forms.IntegerField(label=_("Tỷ lệ tối đa tiếp nhận mỗi đơn vị (%)"), min_value=1,
                                           max_value=100, required=False)
@@ -27,7 +29,7 @@ class RoundForm(forms.Form):
 
 
 class FlaggedAddForm(forms.Form):
-    code = forms.CharField(label=_("Mã hồ sơ"), max_length=32)
+    code = forms.CharField(label=_("Mã hồ sơ"), max_length=32, widget=PersonCodePicker())
     reason = forms.CharField(label=_("Lý do bổ sung"), max_length=1000, required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
 

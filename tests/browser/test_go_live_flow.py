@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 from chidao.core.models import ApiToken, ChangeRecord, Role, Unit, UnitKind, UnitLevel, User
 from chidao.core.otp import totp_enrol_confirm, totp_enrol_start
 from chidao.core.tokens import api_token_create
+from tests.browser.pickers import pick
 from tests.core.test_otp import code_for, next_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -60,8 +61,7 @@ def test_a_committee_goes_live_from_the_pages(page: Page, chromium, live_server,
     # --- An agency, then a department inside it from the agency's shortcut.
     page.get_by_test_id("units-link").click()
     page.get_by_test_id("unit-create").click()
-    page.get_by_test_id("parent-q").fill("ha noi")
-    page.locator("#id_parent").select_option(str(city.pk))
+    pick(page, "parent", "ha noi", city.name)
     page.locator("#id_code").fill("SKHCN")
     page.locator("#id_name").fill("Sở Khoa học và Công nghệ")
     page.locator("#id_kind").select_option("department")
@@ -85,7 +85,7 @@ def test_a_committee_goes_live_from_the_pages(page: Page, chromium, live_server,
     page.locator("#id_full_name").fill("Đinh Tiến Dũng")
     page.locator("#id_email").fill("dung.dt@skhcn.example.vn")
     page.locator("#id_role").select_option("personnel")
-    page.locator("#id_unit").select_option(str(department.pk))
+    pick(page, "unit", "to chuc can bo", department.name)
     page.get_by_test_id("save").click()
     officer = User.objects.get(username="tccb.khcn")
     assert (officer.role, officer.unit_id, officer.has_usable_password()) == (Role.PERSONNEL, department.pk, False)
@@ -133,6 +133,7 @@ def test_a_committee_goes_live_from_the_pages(page: Page, chromium, live_server,
     # --- The administrator deactivates the officer: their open session and their token stop at once.
     page.goto(f"/quan-tri/nguoi-dung/{officer.pk}/")
     page.locator("#id_reason").fill("Chuyển công tác")
+    page.once("dialog", lambda d: d.accept())  # "Ngừng tài khoản …? Người này không đăng nhập được nữa; …"
     page.get_by_test_id("deactivate").click()
     expect(page.get_by_test_id("reactivate")).to_be_visible()
     officer.refresh_from_db()

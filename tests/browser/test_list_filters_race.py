@@ -10,6 +10,7 @@ from playwright.sync_api import Page, Route, expect
 
 from chidao.programs import services
 from chidao.programs.models import Status
+from tests.browser.pickers import pick
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,7 +41,7 @@ def test_the_last_state_of_the_filter_form_wins(page: Page, users, units, progra
     page.route(lambda url: "/noi-dung/?" in url, hold_the_first)
     # When the user picks a status, then a unit while the first answer is slow, then presses "Lọc"
     page.locator("#id_status").select_option(Status.IN_PROGRESS)
-    page.locator("#id_unit").select_option(str(units["snv"].pk))
+    pick(page, "unit", "noi vu", units["snv"].name)
     page.get_by_role("button", name="Lọc").click()
     # Then the list and the address reflect both filters, without waiting on the stale first answer
     expect(rows).to_have_count(1, timeout=10_000)

@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 
 from chidao.core.models import Role, Unit, UnitKind, UnitLevel, User
 from chidao.personnel.models import Position
+from tests.browser.pickers import pick
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,9 +37,7 @@ def test_administrator_builds_an_agency_with_a_department(page: Page, live_serve
     page.get_by_test_id("units-link").click()
     page.get_by_test_id("unit-create").click()
     _fits(page)
-    page.get_by_test_id("parent-q").fill("uy ban nhan dan")
-    expect(page.locator("#id_parent option")).to_have_count(2)
-    page.locator("#id_parent").select_option(label="— Ủy ban nhân dân Thành phố")
+    pick(page, "parent", "uy ban nhan dan", "Ủy ban nhân dân Thành phố")
     page.locator("#id_code").fill("SXD")
     page.locator("#id_name").fill("Sở Xây dựng")
     page.locator("#id_kind").select_option("department")
@@ -74,6 +73,10 @@ def test_administrator_builds_an_agency_with_a_department(page: Page, live_serve
     expect(page.get_by_test_id("form-errors")).to_contain_text("chỉ có thể giải thể")
     page.goto(f"/quan-tri/don-vi/{office.pk}/giai-the/")
     page.locator("#id_on").fill("31/12/2025")
+    # Dissolving asks first, naming the unit and what follows.
+    asked: list[str] = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.accept()))
     page.get_by_test_id("submit").click()
     expect(page.get_by_test_id("valid-to")).to_have_text("31/12/2025")
+    assert asked and asked[0].startswith(f"Giải thể đơn vị “{office.name}”?")
     page.screenshot(path=str(results_dir / "units-dissolved.png"))
