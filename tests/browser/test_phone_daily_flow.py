@@ -1,11 +1,9 @@
 """End to end in real Chromium at phone size (390 × 844): the lead officer's day.
 
-The officer of Sở Tài chính (cb.stc) opens the list of the program's deliverables from the menu, opens the
-unit's deliverable in progress, adds a progress update with a photo, and submits the item for approval. At
+The officer of Sở Tài chính (cb.stc) signs in and lands on the inbox ("Việc của tôi"), opens the unit's
+deliverable in progress from it, adds a progress update with a photo, and submits the item for approval. At
 every step the page fits the screen (no sideways scroll), and at the end the item reads "đã trình" with the
 photo in its progress history.
-
-(The day would start at the inbox, "Việc của tôi"; this test starts at the deliverable list.)
 """
 
 import struct
@@ -57,19 +55,16 @@ def test_lead_officer_updates_and_submits_an_item_from_a_phone(page: Page, live_
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.set_viewport_size(PHONE)
 
-    # When the officer logs in on a phone (the one program's dashboard opens)
+    # When the officer logs in on a phone (their inbox opens: the item is overdue, so it is there)
     page.goto("/dang-nhap/")
     page.locator("#id_username").fill(OFFICER)
     page.locator("#id_password").fill(DEMO_PASSWORD)
     page.locator("form:has(#id_username) button[type=submit]").click()
-    expect(page).to_have_url(f"{live_server.url}/chuong-trinh/{program.pk}/")
-    _fits(page, "dashboard")
+    expect(page).to_have_url(f"{live_server.url}/viec-cua-toi/")
+    _fits(page, "inbox")
 
-    # And opens the list of deliverables, then the item
-    page.get_by_role("link", name="Danh sách nội dung").click()
-    expect(page.get_by_test_id("deliverables")).to_be_visible()
-    _fits(page, "deliverable list")
-    page.get_by_test_id("deliverables").get_by_role("link", name=item.title).click()
+    # And opens the item from the inbox
+    page.get_by_test_id("section-overdue").get_by_role("link", name=item.title).first.click()
     expect(page).to_have_url(f"{live_server.url}/noi-dung/{item.pk}/")
     expect(page.get_by_test_id("status")).to_have_text("đang thực hiện")
     _fits(page, "deliverable")
