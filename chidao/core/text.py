@@ -101,3 +101,9 @@ def vn_name_sort_key(full_name: str) -> str:
 
     return (_hex_letters(given) + "00" + tones([given])
             + "".join(_hex_letters(w) + "00" for w in rest) + "00" + tones(rest))
+
+
+def vn_number(n: int) -> str:
+    """An integer with Vietnamese thousands separators, for text outside templates (commands, messages):
+    2614 -> "2.614" (templates use `intcomma`, which follows the active language's format)."""
+    return f"{n:,}".replace(",", ".")

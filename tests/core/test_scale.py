@@ -254,4 +254,4 @@ def test_the_command_maps_a_scale_name_to_its_sizes(db, monkeypatch):
     demo_history = sum(m.objects.filter(**demo).count() for m in (StatusChange, DeadlineExtension, Note))
     assert sum(m.objects.count() for m in HISTORY) - demo_history == 1500
     assert "programs_statuschange" in text
-    assert f"  {'dòng lịch sử (*)':<42} {1500:>10,}" in text
+    assert f"  {'dòng lịch sử (*)':<42} {'1.500':>10}" in text

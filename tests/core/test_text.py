@@ -40,3 +40,9 @@ def test_the_database_sort_key_orders_names_as_the_python_key():
         "Hoàng Văn An", "Lê Ánh", "Trần Dũng", "Trần Đạt"]
     # Only hex digits: every database collation sorts it the same way.
     assert set(vn_name_sort_key("Đinh Tiến Dũng")) <= set("0123456789abcdef")
+
+
+def test_vn_number_groups_thousands_with_dots():
+    from chidao.core.text import vn_number
+
+    assert [vn_number(n) for n in (0, 999, 2614, 150000, 1_000_000)] == ["0", "999", "2.614", "150.000", "1.000.000"]

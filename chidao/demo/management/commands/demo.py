@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from chidao.core.models import User
+from chidao.core.text import vn_number
 from chidao.demo.accounts import accounts_load
 from chidao.demo.indicators import indicators_load
 from chidao.demo.people import DEFAULT_PEOPLE, people_load
@@ -22,8 +23,9 @@ class Command(BaseCommand):
                             help=f"số hồ sơ cán bộ mẫu cần tạo (mặc định {DEFAULT_PEOPLE}; 0: không tạo)")
         parser.add_argument(
             "--scale", choices=sorted(SCALES), default=None,
-            help="; ".join(f"{name}: {s.programs:,} chương trình, {s.deliverables:,} nội dung, {s.people:,} hồ sơ "
-                           f"cán bộ, {s.history:,} dòng lịch sử" for name, s in SCALES.items()))
+            help="; ".join(f"{name}: {vn_number(s.programs)} chương trình, {vn_number(s.deliverables)} nội dung, "
+                           f"{vn_number(s.people)} hồ sơ cán bộ, {vn_number(s.history)} dòng lịch sử"
+                           for name, s in SCALES.items()))
 
     def handle(self, *args: object, **options: object) -> None:
         count = options["people"]
@@ -60,8 +62,8 @@ class Command(BaseCommand):
             self.stdout.write("Đã có thủ tục hành chính; không nạp danh mục thủ tục mẫu, không thay đổi gì.")
         else:
             self.stdout.write(self.style.SUCCESS(
-                f"Đã nạp {procedures.procedures} thủ tục hành chính mẫu, {procedures.decisions} quyết định công bố "
-                f"({procedures.items} mục), {procedures.findings} kết quả rà soát."))
+                f"Đã nạp {vn_number(procedures.procedures)} thủ tục hành chính mẫu, {procedures.decisions} quyết định "
+                f"công bố ({vn_number(procedures.items)} mục), {procedures.findings} kết quả rà soát."))
 
     def _people(self, count: int) -> None:
         started = time.monotonic()
@@ -78,8 +80,9 @@ class Command(BaseCommand):
 
     def _scale(self, name: str) -> None:
         sizes = SCALES[name]
-        self.stdout.write(f"Dữ liệu quy mô “{name}”: {sizes.programs:,} chương trình, {sizes.deliverables:,} nội "
-                          f"dung, {sizes.people:,} hồ sơ cán bộ, {sizes.history:,} dòng lịch sử…")
+        self.stdout.write(f"Dữ liệu quy mô “{name}”: {vn_number(sizes.programs)} chương trình, "
+                          f"{vn_number(sizes.deliverables)} nội dung, {vn_number(sizes.people)} hồ sơ cán bộ, "
+                          f"{vn_number(sizes.history)} dòng lịch sử…")
         try:
             result = scale_load(sizes=sizes, progress=lambda step: self.stdout.write(f"  … {step}"))
         except ScaleError as exc:
@@ -90,8 +93,8 @@ class Command(BaseCommand):
             return
         self.stdout.write(self.style.SUCCESS(f"Đã ghi trong {result.seconds:.1f} giây (số dòng theo bảng):"))
         for table, rows in result.counts.items():
-            self.stdout.write(f"  {table:<42} {rows:>10,}")
-        self.stdout.write(f"  {'dòng lịch sử (*)':<42} {result.history:>10,}")
+            self.stdout.write(f"  {table:<42} {vn_number(rows):>10}")
+        self.stdout.write(f"  {'dòng lịch sử (*)':<42} {vn_number(result.history):>10}")
         self.stdout.write("  (*) programs_statuschange + programs_deadlineextension + programs_note + "
                           "personnel_assignment + personnel_rating + personnel_discipline + personnel_deferral; "
                           f"xếp loại {result.rating_years} năm gần nhất (một số người thêm một năm).")
