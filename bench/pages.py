@@ -124,9 +124,8 @@ def build(args: argparse.Namespace) -> None:
         call_command("demo", scale=args.scale)
         print(f"  built in {time.monotonic() - started:.0f} s (migrate, demo, scale data, rotation round, "
               "indicators)", flush=True)
-    static = Path(os.environ["CHIDAO_VAR_DIR"]) / "static" / "staticfiles.json"
-    if not static.exists():
-        call_command("collectstatic", interactive=False, verbosity=0)
+    # Every time: a static file added since the last run must be in the manifest the production pages read.
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def context() -> dict[str, Any]:
