@@ -10,9 +10,11 @@ empty and the top bar has no count. At phone width the inbox's tables scroll ins
 import datetime as dt
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from chidao.core.models import Notification
 from chidao.programs import services
 from chidao.programs.models import Deliverable, Status
 from tests.conftest import at
@@ -49,6 +51,9 @@ def test_a_submission_reaches_the_office_queue_and_leaves_it_when_approved(page:
         actor=users["office"], program=program, code="07", kind="de_an", title="Đề án vị trí việc làm",
         lead_unit=units["snv"], original_deadline=today + dt.timedelta(days=3), at=at(2021, 4, 1))
     services.deliverable_transition(actor=users["snv"], deliverable=item, to_status=Status.IN_PROGRESS)
+    for name in ("office", "snv"):
+        users[name].email = f"{name}@example.vn"
+        users[name].save()
 
     # When the lead officer signs in: the inbox, with the item under "Đến hạn"
     _log_in(page, "officer_snv")
@@ -111,3 +116,10 @@ def test_a_submission_reaches_the_office_queue_and_leaves_it_when_approved(page:
         "Không có nội dung nào đang chờ phê duyệt.")
     expect(page.get_by_test_id("inbox-count")).to_have_count(0)
     assert Deliverable.objects.get(pk=item.pk).status == Status.COMPLETED
+
+    # And the submission reached the office by email and in its notifications; the approval reached the unit
+    submitted = Notification.objects.get(user=users["office"], kind="submitted")
+    approved = Notification.objects.get(user=users["snv"], kind="approved")
+    assert (submitted.link, approved.link) == (f"/noi-dung/{item.pk}/", f"/noi-dung/{item.pk}/")
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["office@example.vn"], submitted.subject), (["snv@example.vn"], approved.subject)]
