@@ -142,9 +142,12 @@ def _display(field: models.Field | None, value: Any) -> str:
 
 def change_rows(record: ChangeRecord, model: type[models.Model] | None) -> list[tuple[str, str, str]]:
     """A change record as people read it: field labels, choice labels, dd/mm/yyyy dates (raw keys only for a model
-    gone from the code)."""
+    gone from the code). Rows follow the model's field order, not the stored JSON's key order, which PostgreSQL's
+    jsonb does not keep."""
+    order = {f.name: i for i, f in enumerate(model._meta.get_fields())} if model is not None else {}
     rows = []
-    for name, before, after in record.changed_fields():
+    changed = sorted(record.changed_fields(), key=lambda c: (order.get(c[0], len(order)), c[0]))
+    for name, before, after in changed:
         try:
             if model is None:
                 raise FieldDoesNotExist(name)
