@@ -5,6 +5,7 @@ DATABASE_URL selects the database: an SQLite file under var/ by default, Postgre
 """
 
 import datetime as dt
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -266,54 +267,21 @@ CHIDAO_INDICATORS = {
     "forecast_points": 6,
 }
 
-# Cadre rules: every number with its source; an administrator changes them here, never in code.
-CHIDAO_RULES = {
-    # Labour Code 2019 Art. 169 and Decree 135/2020/NĐ-CP Art. 4: retirement age in normal conditions
-    # rises from 2021 by 3 months a year for men (60 -> 62 in 2028) and 4 months a year for women
-    # (55 -> 60 in 2035). Ages in months.
-    "retirement_base_year": 2020,
-    "retirement_male_base_months": 60 * 12,
-    "retirement_male_step_months": 3,
-    "retirement_male_max_months": 62 * 12,
-    "retirement_female_base_months": 55 * 12,
-    "retirement_female_step_months": 4,
-    "retirement_female_max_months": 60 * 12,
-    # Regulation 377-QĐ/TW (2025) on cadre planning: at most 3 people per post, at most 3 posts per
-    # person at one level; a planned person must be able to serve at least one full term (60 months).
-    "planning_max_people_per_post": 3,
-    "planning_max_posts_per_person": 3,
-    "planning_min_months_before_retirement": 60,
-    # Targets to report on planning (Regulation 377-QĐ/TW; Resolution 26-NQ/TW): young >= 15 %, women >= 25 %.
-    "planning_target_women_percent": 25,
-    "planning_target_young_percent": 15,
-    "planning_young_max_age": 45,
-    # Decree 90/2020/NĐ-CP Art. 29 (as amended by Decree 48/2023): two consecutive years "không hoàn thành
-    # nhiệm vụ" -> removal from post (cadre) or dismissal (civil servant).
-    "not_completed_consecutive_years": 2,
-    # Rotation (Regulation 65-QĐ/TW, 2022): at least 10 years of working time left; at least 36 months;
-    # a key leader who has headed one place for 2 consecutive terms (taken as 120 months) is a target.
-    "rotation_min_months_left": 120,
-    "rotation_min_duration_months": 36,
-    "rotation_same_place_months": 120,
-    # Periodic position change (Law on Anti-Corruption 2018 Art. 25; Decree 59/2019 Art. 37): exempt with
-    # less than 18 months to retirement; the period per post is 24-60 months (Position.change_period_months).
-    "periodic_change_exempt_months_to_retirement": 18,
-    "periodic_change_min_period_months": 24,
-    "periodic_change_max_period_months": 60,
-    # Planning the moves (house rules an administrator may change): a unit receives at most this share of
-    # its staff in one round; a person is not sent back to a unit served within this many years.
-    "rotation_unit_cap_percent": 20,
-    "rotation_recent_unit_years": 5,
-    "rotation_alternatives_shown": 3,
-    # Seconds the solver may search for a proof of optimality before returning its best lawful plan.
-    "rotation_solver_seconds": 60,
-}
+# Cadre rules: the legal numbers and lists live in the dated rulebook (chidao/personnel/rulebook.py), each with
+# its source and the days it is in force; `chidao rules [--on dd/mm/yyyy]` prints the rulebook of a day. This
+# setting holds only local overrides, {key: value} (e.g. {"planning_target_young_percent": 20}); an override is
+# shown as such wherever the rule is cited. CHIDAO_RULE_OVERRIDES in the environment (JSON) sets it. After a change
+# run `chidao rules rederive` to recompute the stored retirement dates and discipline periods.
+CHIDAO_RULE_OVERRIDES: dict = json.loads(os.environ.get("CHIDAO_RULE_OVERRIDES", "") or "{}")
 
-# Decree 172/2025/NĐ-CP and Regulation 22-QĐ/TW: months during which a discipline blocks planning and
-# appointment to a higher post, per form (12 months for khiển trách / cảnh cáo under the old law);
-# 0 for forms that end the service (khai trừ, buộc thôi việc): they never lapse.
-CHIDAO_DISCIPLINE_BLOCK_MONTHS = {
-    "khien_trach": 12, "canh_cao": 12, "ha_bac_luong": 18, "cach_chuc": 24, "khai_tru": 0, "buoc_thoi_viec": 0,
+# Planning the moves (house choices an administrator may change, not law): a unit receives at most this share of
+# its staff in one round; a person is not sent back to a unit served within this many years; the alternatives shown
+# per person; the seconds the solver may search for a proof of optimality before returning its best lawful plan.
+CHIDAO_ROTATION = {
+    "unit_cap_percent": 20,
+    "recent_unit_years": 5,
+    "alternatives_shown": 3,
+    "solver_seconds": 60,
 }
 
 # Service index ("Chỉ số phục vụ người dân, doanh nghiệp", Decision 766/QĐ-TTg of 23/6/2022): the on-time
@@ -343,7 +311,7 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[os.environ.get("CHIDAO_TASKS_BACK
 # retry_backoff times longer each time (at most retry_max_delay_seconds); any other error, or the last
 # attempt's, is recorded on the job and in the change log. `chidao tasks sweep` takes a job with no sign of
 # progress for stale_after_seconds for dead (its worker was killed) and records it as failed; the longest
-# silent step, a rotation solve, is at most CHIDAO_RULES["rotation_solver_seconds"] x 20 re-solves.
+# silent step, a rotation solve, is at most CHIDAO_ROTATION["solver_seconds"] x 20 re-solves.
 # `chidao worker` beats every heartbeat_seconds; a worker silent for heartbeat_stale_seconds is dead and the
 # jobs it held are failed at once (by the other workers, a starting one, and the sweep).
 CHIDAO_TASKS = {

@@ -18,6 +18,15 @@ class Gender(models.TextChoices):
     FEMALE = "female", _("nữ")
 
 
+class ServiceKind(models.TextChoices):
+    """Cán bộ, công chức or viên chức: the consequences of ratings and the forms of discipline differ."""
+
+    UNKNOWN = "", _("chưa xác định")
+    CADRE = "cadre", _("cán bộ")
+    CIVIL_SERVANT = "civil_servant", _("công chức")
+    PUBLIC_EMPLOYEE = "public_employee", _("viên chức")
+
+
 class Sector(models.TextChoices):
     """Sectors whose non-leading staff change position periodically (Decree 59/2019 Art. 36)."""
 
@@ -88,6 +97,8 @@ class Person(models.Model):
     hometown = models.ForeignKey(Unit, verbose_name=_("quê quán"), null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+")
     party_joined_on = models.DateField(_("ngày vào Đảng"), null=True, blank=True)
+    service_kind = models.CharField(_("cán bộ, công chức, viên chức"), max_length=16, choices=ServiceKind.choices,
+                                    blank=True, default="")
     education = models.CharField(_("trình độ chuyên môn"), max_length=200, blank=True)
     expertise = models.TextField(_("chuyên môn, kỹ năng"), blank=True)
     # Sensitive: shown only to those who may read the record (see selectors.SENSITIVE_FIELDS).
@@ -205,22 +216,29 @@ class Rating(models.Model):
 
 
 class DisciplineSystem(models.TextChoices):
-    PARTY = "party", _("kỷ luật Đảng")
-    CIVIL_SERVICE = "civil_service", _("kỷ luật hành chính")
+    """Who decided under which law: the forms that exist depend on it and on the date
+    (`rules.discipline_form_refusal`)."""
+
+    PARTY = "party", _("kỷ luật đảng viên")
+    CADRE = "cadre", _("kỷ luật cán bộ")
+    CIVIL_SERVICE = "civil_service", _("kỷ luật công chức")
+    PUBLIC_EMPLOYEE = "public_employee", _("kỷ luật viên chức")
 
 
 class DisciplineForm(models.TextChoices):
     REPRIMAND = "khien_trach", _("khiển trách")
     WARNING = "canh_cao", _("cảnh cáo")
     DEMOTION = "ha_bac_luong", _("hạ bậc lương")
+    DEMOTION_POST = "giang_chuc", _("giáng chức")
     REMOVAL = "cach_chuc", _("cách chức")
+    RECALL = "bai_nhiem", _("bãi nhiệm")
     EXPULSION = "khai_tru", _("khai trừ")
     DISMISSAL = "buoc_thoi_viec", _("buộc thôi việc")
 
 
 class Discipline(models.Model):
-    """A disciplinary decision; it blocks planning and promotion until `blocks_until`
-    (the period per form lives in settings.CHIDAO_DISCIPLINE_BLOCK_MONTHS)."""
+    """A disciplinary decision. Its three bars (planning, appointment to a higher post, promotion in grade) are
+    derived by `rules.discipline_bars` from the rulebook and kept current by `chidao rules rederive`."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="disciplines")
     system = models.CharField(_("loại kỷ luật"), max_length=16, choices=DisciplineSystem.choices)
@@ -228,7 +246,9 @@ class Discipline(models.Model):
     decided_on = models.DateField(_("ngày quyết định"))
     decided_by = models.CharField(_("cơ quan quyết định"), max_length=200)
     reason = models.TextField(_("lý do"), blank=True)
-    blocks_until = models.DateField(_("hạn chế đến ngày"), null=True, blank=True)
+    blocks_until = models.DateField(_("chưa quy hoạch đến ngày"), null=True, blank=True)
+    appointment_blocked_until = models.DateField(_("chưa bổ nhiệm chức vụ cao hơn đến ngày"), null=True, blank=True)
+    grade_blocked_until = models.DateField(_("chưa nâng ngạch, nâng lương đến ngày"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("kỷ luật")

@@ -2,7 +2,7 @@
 selectors for the reads, including the yearly review and the coverage of key posts.
 
 The numbers (3 people per post, 3 posts per person at one level, 60 months before retirement, the
-women and young targets) are in settings.CHIDAO_RULES; the rules themselves are named functions in
+women and young targets) are in the dated rulebook (`rulebook.py`); the rules themselves are named functions in
 `rules.py` and `flags.py`.
 """
 
@@ -10,7 +10,6 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -25,12 +24,17 @@ from chidao.core.models import User
 from . import flags, rules
 from .models import AccessLog, Discipline, Gender, Person, PlanningEntry, PlanningTerm, Position, PostLevel
 from .permissions import can_manage_people, is_unit_scoped, personnel_scope_ids
+from .rulebook import Rulebook, rulebook_on
 from .services import _require_person
 
 TERM_FIELDS = ("name", "start_year", "end_year")
 ENTRY_FIELDS = ("term", "person", "position", "added_on", "added_reason", "removed_on", "removed_reason")
 
 BASIS_PLANNING = "Quy định 377-QĐ/TW (2025) về quy hoạch cán bộ"
+
+
+def _today_book() -> Rulebook:
+    return rulebook_on(dt.date.today())
 
 
 def _level_label(level: int) -> str:
@@ -72,14 +76,14 @@ def planning_entry_add(*, actor: User, term: PlanningTerm, person: Person, posit
                        reason: str = "") -> PlanningEntry:
     """Plan `person` for `position` in `term` from `on`, if Regulation 377-QĐ/TW allows it.
 
-    Refused with the numbers named: a post already holding CHIDAO_RULES["planning_max_people_per_post"]
-    people; a person already planned for CHIDAO_RULES["planning_max_posts_per_person"] posts of that
-    level; a post not higher than the person's current post (or no current post); fewer than
-    CHIDAO_RULES["planning_min_months_before_retirement"] months to retirement (`rules.can_serve_full_term`);
+    Refused with the numbers named (the rulebook in force on `on`): a post already holding
+    `planning_max_people_per_post` people; a person already planned for `planning_max_posts_per_person` posts
+    of that level; a post not higher than the person's current post (or no current post); fewer than
+    `planning_min_months_before_retirement` months to retirement (`rules.can_serve_full_term`);
     a discipline blocking on `on` (`rules.discipline_is_blocking`).
     """
     _require_person(actor, person)
-    r = settings.CHIDAO_RULES
+    r = rulebook_on(on).values()
     # Row locks (PostgreSQL) so two officers cannot both take the last place of a post or a person.
     person = Person.objects.select_for_update(of=("self",)).select_related("position").get(pk=person.pk)
     position = Position.objects.select_for_update().get(pk=position.pk)
@@ -253,7 +257,7 @@ def planning_term_entries(*, user: User, term: PlanningTerm, via: str = "page", 
             taken_out.append(e)
             continue
         group = groups.setdefault(e.position_id, PostGroup(
-            position=e.position, entries=[], max_people=settings.CHIDAO_RULES["planning_max_people_per_post"]))
+            position=e.position, entries=[], max_people=_today_book().planning_max_people_per_post.value))
         group.entries.append(e)
     _log_planning_view(user=user, detail=_("Quy hoạch nhiệm kỳ %(t)s") % {"t": term.name}, via=via)
     taken_out.sort(key=lambda e: (e.removed_on, e.pk), reverse=True)  # latest first, as planning_removed_entries
@@ -328,7 +332,7 @@ def planning_review(*, term: PlanningTerm, on: dt.date, user: User | None = None
                 "Không còn đủ thời gian công tác một nhiệm kỳ: còn %(left)s tháng đến ngày nghỉ hưu %(r)s (cần "
                 "ít nhất %(min)s tháng).") % {
                 "left": rules.months_of_service_left(retirement_date=retirement, on=on), "r": _d(retirement),
-                "min": settings.CHIDAO_RULES["planning_min_months_before_retirement"]}, BASIS_PLANNING))
+                "min": rulebook_on(on).planning_min_months_before_retirement.value}, BASIS_PLANNING))
         current = person.position
         if current is None:
             proposals.append(Proposal(e, ProposalCode.NOT_HIGHER, _(
@@ -356,9 +360,9 @@ class CoverageRow:
     count: int
     women: int
     young: int
-    max_people: int = field(default_factory=lambda: settings.CHIDAO_RULES["planning_max_people_per_post"])
-    women_target: int = field(default_factory=lambda: settings.CHIDAO_RULES["planning_target_women_percent"])
-    young_target: int = field(default_factory=lambda: settings.CHIDAO_RULES["planning_target_young_percent"])
+    max_people: int = field(default_factory=lambda: _today_book().planning_max_people_per_post.value)
+    women_target: int = field(default_factory=lambda: _today_book().planning_target_women_percent.value)
+    young_target: int = field(default_factory=lambda: _today_book().planning_target_young_percent.value)
 
     @staticmethod
     def _percent(part: int, whole: int) -> float | None:
@@ -383,7 +387,7 @@ class CoverageRow:
 
 def planning_coverage(*, term: PlanningTerm, on: dt.date, user: User | None = None) -> list[CoverageRow]:
     """Key posts (is_key_post) and the people planned for each on `on`: count, women and young shares
-    against the targets of Regulation 377-QĐ/TW (CHIDAO_RULES planning_target_women_percent,
+    against the targets of Regulation 377-QĐ/TW (the rulebook's planning_target_women_percent,
     planning_target_young_percent; young per `rules.is_young`). Posts with nobody planned count 0.
     A personnel officer sees the key posts of their unit's subtree. Two queries.
     """

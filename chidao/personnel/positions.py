@@ -2,7 +2,8 @@
 
 A post that people held stays (their service history names it); only its description changes."""
 
-from django.conf import settings
+import datetime as dt
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -12,6 +13,7 @@ from chidao.core.models import Unit, User
 
 from .models import Position, PostLevel, Sector
 from .permissions import can_manage_posts
+from .rulebook import rulebook_on
 
 RECORDED = ("unit", "title", "is_leader", "level", "is_key_post", "sector", "change_period_months")
 
@@ -29,9 +31,10 @@ def _check(position: Position) -> None:
         errors["level"] = [_("Cấp chức vụ không hợp lệ.")]
     if position.sector not in Sector.values:
         errors["sector"] = [_("Lĩnh vực không hợp lệ.")]
-    # Decree 59/2019/ND-CP Art. 37(1): a full 2 to 5 years (CHIDAO_RULES; rotation.rules clamps older data).
-    low = settings.CHIDAO_RULES["periodic_change_min_period_months"]
-    high = settings.CHIDAO_RULES["periodic_change_max_period_months"]
+    # Decree 59/2019/ND-CP Art. 37(1): a full 2 to 5 years (the rulebook of today; rotation.rules clamps older data).
+    book = rulebook_on(dt.date.today())
+    low = book.periodic_change_min_period_months.value
+    high = book.periodic_change_max_period_months.value
     if position.change_period_months is not None and not low <= position.change_period_months <= high:
         errors["change_period_months"] = [_("Thời hạn định kỳ chuyển đổi từ %(low)s đến %(high)s tháng.") % {
             "low": low, "high": high}]

@@ -1,15 +1,18 @@
-"""Legal rules on cadres as named functions (law as code). Numbers live in settings.CHIDAO_RULES.
+"""Legal rules on cadres as named functions (law as code). Numbers live in the dated rulebook (`rulebook.py`).
 
-Each function is pure: it takes dates and values and returns an answer, so it is tested edge by edge
-without a database.
+Each function is pure: it takes dates and values and returns an answer with the law in force on the date it
+judges (`rulebook_on`), so it is tested edge by edge, before and after each change of law, without a database.
 """
 
 import calendar
 import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
-from django.conf import settings
+from chidao.core.text import fold
 
-from .models import RATING_ORDER, DisciplineForm, Gender, RatingLevel
+from .models import RATING_ORDER, DisciplineForm, DisciplineSystem, Gender, PostLevel, RatingLevel
+from .rulebook import Rulebook, rulebook_on
 
 # Forms that end the service: they never lapse.
 PERMANENT_DISCIPLINE_FORMS = frozenset({DisciplineForm.EXPULSION, DisciplineForm.DISMISSAL})
@@ -22,34 +25,34 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def retirement_age_months(*, gender: str, year: int) -> int:
+def retirement_age_months(*, gender: str, year: int, book: Rulebook | None = None) -> int:
     """Retirement age in normal working conditions for someone reaching it in `year`, in months.
 
     Labour Code 2019 Art. 169(2); Decree 135/2020/NĐ-CP Art. 4: from 2021 the age rises by 3 months
-    a year for men until 62 (2028) and by 4 months a year for women until 60 (2035); before 2021 it was
-    60 for men and 55 for women.
+    a year for men until 62 (2028) and by 4 months a year for women until 60 (2035); before 2021 (Labour
+    Code 2012 Art. 187) it was 60 for men and 55 for women. `book` is the rulebook in force (by default the
+    one of 1 January of `year`).
     """
-    r = settings.CHIDAO_RULES
-    steps = max(0, year - r["retirement_base_year"])
+    r = (book or rulebook_on(dt.date(year, 1, 1))).retirement.value
+    steps = max(0, year - r.base_year)
     if gender == Gender.MALE:
-        return min(r["retirement_male_base_months"] + steps * r["retirement_male_step_months"],
-                   r["retirement_male_max_months"])
-    return min(r["retirement_female_base_months"] + steps * r["retirement_female_step_months"],
-               r["retirement_female_max_months"])
+        return min(r.male_base + steps * r.male_step, r.male_max)
+    return min(r.female_base + steps * r.female_step, r.female_max)
 
 
 def retirement_date(*, birth_date: dt.date, gender: str) -> dt.date:
     """The first day of the month after the person reaches retirement age (when the pension starts).
 
     Decree 135/2020/NĐ-CP Art. 4-5 and Appendix I: the age to reach depends on the year it is reached,
-    so the month is found by stepping until the age for that year is met; the retirement point is the
-    end of the last day of that month, and the pension runs from the first day of the next month. A
-    birth date recorded as the 1st is treated as the month alone (records often lack the day).
+    so the month is found by stepping until the age for that year, under the law in force then, is met;
+    the retirement point is the end of the last day of that month, and the pension runs from the first
+    day of the next month. A birth date recorded as the 1st is treated as the month alone (records often
+    lack the day).
     """
-    age = retirement_age_months(gender=gender, year=birth_date.year)
+    age = 0
     while True:
         reached = add_months(birth_date, age)
-        required = retirement_age_months(gender=gender, year=reached.year)
+        required = retirement_age_months(gender=gender, year=reached.year, book=rulebook_on(reached))
         if required <= age:
             break
         age = required
@@ -64,42 +67,100 @@ def months_between(start: dt.date, end: dt.date) -> int:
     return months
 
 
-def discipline_blocks_until(*, form: str, decided_on: dt.date) -> dt.date | None:
-    """The last day a discipline blocks planning and appointment to a higher post.
+@dataclass(frozen=True)
+class DisciplineBars:
+    """The last day of each bar a discipline sets (None: no bar of that kind, or, for a form in
+    PERMANENT_DISCIPLINE_FORMS, none that lapses)."""
 
-    Regulation 22-QĐ/TW and Decree 172/2025/NĐ-CP; under the old rules khiển trách and cảnh cáo
-    blocked for 12 months. Months per form are in CHIDAO_DISCIPLINE_BLOCK_MONTHS; a form
-    that ends the service (khai trừ, buộc thôi việc) has no period (None: it never lapses).
+    planning: dt.date | None
+    appointment: dt.date | None
+    grade: dt.date | None
+
+
+def _bar_end(decided_on: dt.date, months: int | None) -> dt.date | None:
+    return add_months(decided_on, months) - dt.timedelta(days=1) if months else None
+
+
+def discipline_bars(*, system: str, form: str, decided_on: dt.date) -> DisciplineBars:
+    """How long a discipline blocks planning, appointment to a higher post and promotion in grade: three
+    questions with three periods, under the law in force on the decision's date (a decision keeps the effect
+    the law gave it when it was made).
+
+    - State discipline (cán bộ, công chức, viên chức): Law on Cadres and Civil Servants Art. 82(2) as amended
+      by Law 52/2019/QH14 (from 01/7/2020; then Law 80/2025/QH15 and Decree 172/2025/NĐ-CP): khiển trách,
+      cảnh cáo, hạ bậc lương block promotion in grade and salary, planning, training and appointment for
+      12 months; giáng chức, cách chức (and bãi nhiệm) for 24 months.
+    - Party discipline: planning for 12 months after khiển trách or cảnh cáo, 24 after cách chức; appointment
+      or nomination to a higher post for 24 months after khiển trách, 36 after cảnh cáo, 60 after cách chức
+      (Regulation 377-QĐ/TW from 08/10/2025; 12, 12 and 24 under Regulation 80-QĐ/TW before). Party
+      discipline alone does not bar promotion in grade.
+    - khai trừ and buộc thôi việc end the service: no period (they never lapse).
     """
-    months = settings.CHIDAO_DISCIPLINE_BLOCK_MONTHS.get(form, 0)
-    if form in PERMANENT_DISCIPLINE_FORMS or not months:
-        return None
-    return add_months(decided_on, months) - dt.timedelta(days=1)
+    if form in PERMANENT_DISCIPLINE_FORMS:
+        return DisciplineBars(None, None, None)
+    book = rulebook_on(decided_on)
+    if system == DisciplineSystem.PARTY:
+        return DisciplineBars(planning=_bar_end(decided_on, book.party_planning_bar_months.value.get(form)),
+                              appointment=_bar_end(decided_on, book.party_appointment_bar_months.value.get(form)),
+                              grade=None)
+    months = book.state_discipline_bar_months.value.get("cach_chuc" if form == DisciplineForm.RECALL else form)
+    end = _bar_end(decided_on, months)
+    return DisciplineBars(planning=end, appointment=end, grade=end)
 
 
-def discipline_is_blocking(*, form: str, blocks_until: dt.date | None, on: dt.date) -> bool:
-    """Whether a discipline still blocks planning and appointment to a higher post on `on`.
+def discipline_blocks_until(*, form: str, decided_on: dt.date, system: str = "civil_service") -> dt.date | None:
+    """The last day a discipline blocks planning (`discipline_bars(...).planning`)."""
+    return discipline_bars(system=system, form=form, decided_on=decided_on).planning
 
-    Regulation 377-QĐ/TW (2025) on cadre planning and Decree 172/2025/NĐ-CP: khai trừ and buộc thôi
-    việc end the service and never lapse; any other form blocks through `blocks_until` inclusive, and
-    once that day has passed an expired khiển trách or cảnh cáo no longer blocks (unlike the old
-    Regulation 50-QĐ/TW). A non-permanent form without a period (none configured) does not block.
+
+def discipline_blocks_planning(*, form: str, planning_until: dt.date | None, on: dt.date) -> bool:
+    """Whether a discipline still blocks planning on `on`.
+
+    Regulation 377-QĐ/TW (from 08/10/2025): khai trừ and buộc thôi việc never lapse; any other form blocks
+    through its planning bar (`discipline_bars`) inclusive, and an expired khiển trách or cảnh cáo no longer
+    blocks. Under Regulation 50-QĐ/TW (before 08/10/2025) a discipline of khiển trách or above removed the
+    person from planning and did not lapse (`planning_bar_lapses` of the rulebook in force on `on`).
     The caller only passes disciplines decided on or before `on`.
     """
     if form in PERMANENT_DISCIPLINE_FORMS:
         return True
-    return blocks_until is not None and on <= blocks_until
+    if not rulebook_on(on).planning_bar_lapses.value:
+        return True
+    return planning_until is not None and on <= planning_until
 
 
-def two_consecutive_not_completed(ratings: dict[int, str]) -> tuple[int, int] | None:
+def discipline_blocks_appointment(*, form: str, appointment_until: dt.date | None, on: dt.date) -> bool:
+    """Whether a discipline still blocks appointment or nomination to a higher post on `on` (through its
+    appointment bar inclusive, `discipline_bars`; khai trừ and buộc thôi việc never lapse)."""
+    if form in PERMANENT_DISCIPLINE_FORMS:
+        return True
+    return appointment_until is not None and on <= appointment_until
+
+
+def discipline_blocks_grade(*, form: str, grade_until: dt.date | None, on: dt.date) -> bool:
+    """Whether a discipline still blocks promotion in grade or salary on `on` (Law on Cadres and Civil
+    Servants Art. 82(2) as amended by Law 52/2019/QH14; through its grade bar inclusive)."""
+    if form in PERMANENT_DISCIPLINE_FORMS:
+        return True
+    return grade_until is not None and on <= grade_until
+
+
+def discipline_is_blocking(*, form: str, blocks_until: dt.date | None, on: dt.date) -> bool:
+    """Whether a discipline still blocks planning on `on` (`discipline_blocks_planning`)."""
+    return discipline_blocks_planning(form=form, planning_until=blocks_until, on=on)
+
+
+def two_consecutive_not_completed(ratings: dict[int, str], *, need: int | None = None) -> tuple[int, int] | None:
     """The latest run of consecutive years rated "không hoàn thành nhiệm vụ", as (first, last) year.
 
     Decree 90/2020/NĐ-CP Art. 29 (as amended by Decree 48/2023/NĐ-CP) and the Law on Cadres and Civil
     Servants: two consecutive years "không hoàn thành nhiệm vụ" lead to removal from post (cadre) or
     dismissal (civil servant). The years must follow each other (2021 and 2023 are not consecutive).
-    How many years is CHIDAO_RULES["not_completed_consecutive_years"]. None when there is no such run.
+    How many years is the rulebook's `not_completed_consecutive_years` (of 31 December of the latest year
+    rated, or `need` when given). None when there is no such run.
     """
-    need = settings.CHIDAO_RULES["not_completed_consecutive_years"]
+    if need is None:
+        need = rulebook_on(dt.date(max(ratings, default=2000), 12, 31)).not_completed_consecutive_years.value
     years = sorted(y for y, level in ratings.items() if level == RatingLevel.NOT_COMPLETED)
     found: tuple[int, int] | None = None
     run_start = None
@@ -136,10 +197,10 @@ def can_serve_full_term(*, retirement_date: dt.date, on: dt.date) -> bool:
     """Whether someone can still serve one full term (nhiệm kỳ) before retirement, counted from `on`.
 
     Regulation 50-QĐ/TW and Regulation 377-QĐ/TW (2025) on cadre planning: a planned person must be able
-    to serve at least one full term; the months are CHIDAO_RULES["planning_min_months_before_retirement"]
-    (60). Exactly that many months left is enough.
+    to serve at least one full term; the months are the rulebook's `planning_min_months_before_retirement`
+    (60) in force on `on`. Exactly that many months left is enough.
     """
-    needed = settings.CHIDAO_RULES["planning_min_months_before_retirement"]
+    needed = rulebook_on(on).planning_min_months_before_retirement.value
     return months_of_service_left(retirement_date=retirement_date, on=on) >= needed
 
 
@@ -148,11 +209,47 @@ def age_on(*, birth_date: dt.date, on: dt.date) -> int:
     return months_between(birth_date, on) // 12
 
 
-def is_young(*, birth_date: dt.date, on: dt.date) -> bool:
-    """Whether a cadre counts as young for the planning targets on `on`.
+def is_young(*, birth_date: dt.date, on: dt.date, level: str = "province") -> bool:
+    """Whether a cadre counts as young for the planning targets, measured on `on` (the planning term's start).
 
-    Regulation 377-QĐ/TW (2025) and Resolution 26-NQ/TW (2018): the planning list should hold young
-    cadres (target CHIDAO_RULES["planning_target_young_percent"]); young means an age of at most
-    CHIDAO_RULES["planning_young_max_age"] (45).
+    Regulation 50-QĐ/TW, kept by Regulation 377-QĐ/TW (2025), and Resolution 26-NQ/TW (2018): young means
+    "dưới 40 tuổi" for planning at provincial level (and below) and "dưới 45 tuổi" at central level — under,
+    so 40 (or 45) itself is not young. `level` is the planning body's unit level (UnitLevel).
     """
-    return age_on(birth_date=birth_date, on=on) <= settings.CHIDAO_RULES["planning_young_max_age"]
+    limits = rulebook_on(on).planning_young_under_age.value
+    return age_on(birth_date=birth_date, on=on) < limits.get(level, limits["province"])
+
+
+def is_head_post(*, level: int, title: str) -> bool:
+    """Whether a leading post is the head (cấp trưởng) rather than a deputy: the two consecutive terms of
+    Regulation 65-QĐ/TW (2022) are counted as head only. A head post is a leading level with a title that is not
+    a deputy's ("Phó ..."); a non-leading level is never a head."""
+    return level >= PostLevel.HEAD_DIVISION and not fold(title).startswith("pho ")
+
+
+def key_post_applies(*, unit_level: str, on: dt.date) -> bool:
+    """Whether a post marked key (chủ chốt) is a key-leader post on `on` at its unit's level.
+
+    Key leaders are those of the provincial, district and commune levels (Law on the Organization of Local
+    Government 2015); from 01/7/2025 (Law 72/2025/QH15) there is no district level, so a district post counts only
+    for dates before that day, and the commune level (xã, phường, đặc khu) keeps its key posts.
+    """
+    return unit_level in rulebook_on(on).key_leader_levels.value
+
+
+def hometown_is_local(*, hometown_id: int | None, successors: Mapping[int, Iterable[int]],
+                      subtree: Iterable[int]) -> bool:
+    """Whether a hometown is local to a unit whose subtree is `subtree` (Regulation 65-QĐ/TW: a key leader must
+    not be a local person). A hometown recorded as a unit that has since merged (a former district or commune)
+    is local to the units that succeeded it, following the merge lineage (`successors`: unit → the units that
+    took it over) through every step."""
+    if hometown_id is None:
+        return False
+    inside = set(subtree)
+    seen, frontier = {hometown_id}, [hometown_id]
+    while frontier:
+        if any(u in inside for u in frontier):
+            return True
+        frontier = [s for u in frontier for s in successors.get(u, ()) if s not in seen]
+        seen.update(frontier)
+    return False

@@ -29,6 +29,7 @@ from chidao.core.limits import length_errors
 from chidao.core.models import ChangeRecord, Unit, User
 from chidao.core.reference import unit_subtree_ids
 from chidao.personnel import flags as personnel_flags
+from chidao.personnel import rules as personnel_rules
 from chidao.personnel.models import Assignment, Deferral, Person, PlanningEntry, Position
 from chidao.personnel.permissions import can_manage_people, can_reach_unit, is_unit_scoped, personnel_scope_ids
 from chidao.personnel.rules import months_between
@@ -73,13 +74,13 @@ def round_create(*, actor: User, name: str, year: int, kind: str, scope: Unit, a
     """Open a round (đợt) of periodic position change or rotation for a unit and its subtree.
 
     A personnel officer opens rounds only for units of their own subtree. The cap on the share of a
-    unit's staff received in one round defaults to CHIDAO_RULES["rotation_unit_cap_percent"].
+    unit's staff received in one round defaults to CHIDAO_ROTATION["unit_cap_percent"].
     """
     _require_manager(actor)
     if not can_reach_unit(actor, scope.pk):
         raise PermissionDenied(_("Đơn vị “%(u)s” ngoài phạm vi quản lý của bạn.") % {"u": scope.name})
     name = " ".join(name.split())
-    cap = settings.CHIDAO_RULES["rotation_unit_cap_percent"] if unit_cap_percent is None else unit_cap_percent
+    cap = settings.CHIDAO_ROTATION["unit_cap_percent"] if unit_cap_percent is None else unit_cap_percent
     errors = length_errors(RotationRound, name=name)
     if not name:
         errors["name"] = _("Nhập tên đợt.")
@@ -130,7 +131,7 @@ def round_is_editable(rnd: RotationRound) -> bool:
 class _Current:
     position: Position | None
     in_post_since: dt.date | None
-    months_in_same_place: int
+    months_as_head_in_same_place: int
 
 
 def _run_start(history: list[Assignment], current: Assignment, continues: Callable[[Assignment], bool]) -> dt.date:
@@ -148,27 +149,41 @@ def _run_start(history: list[Assignment], current: Assignment, continues: Callab
 
 def _current_post(history: list[Assignment], on: dt.date) -> _Current:
     """The post held on `on`; since when (an unbroken run of assignments to the same post counts as one);
-    for a leading post, the months of the unbroken run of leading posts in the same unit."""
+    for a head post (cấp trưởng, `is_head_post`), the months of the unbroken run of head posts in the same unit
+    (Regulation 65-QĐ/TW counts the two consecutive terms as head, not as deputy)."""
     held = [a for a in history if a.start <= on and (a.end is None or a.end >= on)]
     if not held:
         return _Current(None, None, 0)
     current = held[0]
     post = current.position
     since = _run_start(history, current, lambda a: a.position_id == post.pk)
-    if not post.is_leader:
+    def head(p: Position) -> bool:
+        return p.is_leader and personnel_rules.is_head_post(level=p.level, title=p.title)
+
+    if not head(post):
         return _Current(post, since, 0)
-    place_since = _run_start(history, current, lambda a: a.position.unit_id == post.unit_id and a.position.is_leader)
+    place_since = _run_start(history, current, lambda a: a.position.unit_id == post.unit_id and head(a.position))
     return _Current(post, since, max(months_between(place_since, on), 0))
 
 
 class _Subtrees:
-    """Unit subtrees from one query of the whole tree (for the 'local' test of rule 2)."""
+    """Unit subtrees, levels and the merge lineage from two queries (for the 'local' and 'key post' tests of
+    rule 2)."""
 
     def __init__(self) -> None:
         self.children: dict[int | None, list[int]] = defaultdict(list)
-        for pk, parent_id in Unit.objects.order_by().values_list("pk", "parent_id"):
+        self.level: dict[int, str] = {}
+        for pk, parent_id, level in Unit.objects.order_by().values_list("pk", "parent_id", "level"):
             self.children[parent_id].append(pk)
+            self.level[pk] = level
+        self.successors: dict[int, list[int]] = defaultdict(list)
+        for old, new in Unit.successors.through.objects.values_list("from_unit_id", "to_unit_id"):
+            self.successors[old].append(new)
         self.cache: dict[int, set[int]] = {}
+
+    def is_local(self, hometown_id: int | None, unit_id: int) -> bool:
+        return personnel_rules.hometown_is_local(hometown_id=hometown_id, successors=self.successors,
+                                                 subtree=self.of(unit_id))
 
     def of(self, unit_id: int) -> set[int]:
         if unit_id not in self.cache:
@@ -212,10 +227,11 @@ def _results(rnd: RotationRound, people_qs: QuerySet[Person]
     for person in people:
         cur = _current_post(history.get(person.pk, []), on)
         post = cur.position
-        is_key = bool(post and post.is_key_post)
-        is_local = bool(post and person.hometown_id and person.hometown_id in subtrees.of(post.unit_id))
+        is_key = bool(post and post.is_key_post
+                      and personnel_rules.key_post_applies(unit_level=subtrees.level.get(post.unit_id, ""), on=on))
+        is_local = bool(post and subtrees.is_local(person.hometown_id, post.unit_id))
         result = rules.rotation_status(is_key_post=is_key, in_planning=person.pk in planned, is_local=is_local,
-                                       months_in_same_place=cur.months_in_same_place,
+                                       months_as_head_in_same_place=cur.months_as_head_in_same_place,
                                        retirement_date=person.retirement_date, on=on)
         yield person, post, result
 

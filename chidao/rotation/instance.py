@@ -12,7 +12,7 @@ Where a mover may go (each is a named check below, with its basis):
 - a post that is free: nobody holds it, or only movers of this round hold it (they vacate it).
   A post is one seat: a post held by several people is offered only when every holder moves;
 - not in the mover's current unit, and not in a unit they served in within
-  `CHIDAO_RULES["rotation_recent_unit_years"]` years (a house rule);
+  `CHIDAO_ROTATION["recent_unit_years"]` years (a house rule);
 - an equivalent post (Regulation 65-QĐ/TW: "normally to an equivalent post"): the same level and
   the same leading / non-leading kind. For a periodic position change (Decree 59/2019/NĐ-CP
   Art. 36-37) the target must be a non-leading post of the same level, in any sector: the change
@@ -58,6 +58,7 @@ from chidao.core.reference import unit_subtree_ids
 from chidao.core.text import fold
 from chidao.personnel import rules
 from chidao.personnel.models import Assignment, Person, Position, PostLevel, Relation, Relative, Sector
+from chidao.personnel.rulebook import rulebook_on
 
 from .models import DueEntry, RotationRound, RoundKind
 
@@ -162,7 +163,7 @@ class RoundContext:
         self.entries = entries
         self.movers: dict[int, Person] = {e.person_id: e.person for e in entries}
         self._entry_position: dict[int, Position | None] = {e.person_id: e.position for e in entries}
-        self.years = settings.CHIDAO_RULES["rotation_recent_unit_years"]
+        self.years = settings.CHIDAO_ROTATION["recent_unit_years"]
         cutoff = rules.add_months(rnd.as_of, -12 * self.years)
         self.recent_units: dict[int, set[int]] = defaultdict(set)
         for person_id, unit_pk in (Assignment.objects.filter(person_id__in=self.movers)
@@ -228,7 +229,9 @@ def person_violations(ctx: RoundContext, person: Person) -> Found:
     Art. 37; retirement dates from Decree 135/2020):
     a rotation lasts at least `rotation_min_duration_months`; under
     `periodic_change_exempt_months_to_retirement` months to retirement a person is not changed."""
-    r = settings.CHIDAO_RULES
+    book = rulebook_on(ctx.on)
+    r = {"rotation_min_duration_months": book.rotation_min_duration_months.value,
+         "periodic_change_exempt_months_to_retirement": book.periodic_change_exempt_months_to_retirement.value}
     found: list[tuple[str, str]] = []
     if ctx.current_position(person) is None:
         found.append(("no_post", _("Chưa có chức danh hiện nay trong hồ sơ")))
@@ -264,7 +267,7 @@ def other_unit(ctx: RoundContext, person: Person, current: Position | None, posi
 
 
 def not_recent_unit(ctx: RoundContext, person: Person, position: Position) -> Found:
-    """House rule (CHIDAO_RULES["rotation_recent_unit_years"]): not back to a unit served in recently."""
+    """House rule (CHIDAO_ROTATION["recent_unit_years"]): not back to a unit served in recently."""
     current_unit = person.unit_id
     if position.unit_id != current_unit and position.unit_id in ctx.recent_units.get(person.pk, set()):
         return [("recent", _("Đã công tác tại %(u)s trong %(n)s năm gần đây") % {
@@ -392,7 +395,7 @@ def _no_candidate_reason(person_level: list[tuple[str, str]], refused: Iterable[
 
 def unit_caps(*, unit_pks: Iterable[int], percent: int) -> dict[int, int]:
     """A unit receives at most max(1, ⌊percent % × its staff⌋) movers in one round (house rule;
-    `RotationRound.unit_cap_percent`, defaulting to CHIDAO_RULES["rotation_unit_cap_percent"])."""
+    `RotationRound.unit_cap_percent`, defaulting to CHIDAO_ROTATION["unit_cap_percent"])."""
     pks = list(unit_pks)
     staff = dict(Person.objects.filter(unit_id__in=pks).values("unit_id").annotate(n=Count("id"))
                  .values_list("unit_id", "n"))

@@ -195,7 +195,7 @@ def _solve(instance: dict[str, Any], index: InstanceIndex) -> dict[str, Any]:
     plan: dict[str, Any] = {}
     for _attempt in range(MAX_RESOLVES):
         # A round must finish: past the limit the solver returns its best lawful plan as "feasible".
-        plan = solve(instance, time_limit=settings.CHIDAO_RULES["rotation_solver_seconds"])
+        plan = solve(instance, time_limit=settings.CHIDAO_ROTATION["solver_seconds"])
         placed = {a["official"] for a in plan["assignments"]}
         blocked = {a["position"] for a in plan["assignments"]
                    if any(o not in placed for o in index.vacated_by.get(a["position"], []))}
@@ -217,7 +217,7 @@ def _alternative(index: InstanceIndex, cand: Any, taken_by: dict[str, str]) -> d
 @transaction.atomic
 def _plan_write(*, actor: User, rnd: RotationRound, index: InstanceIndex, plan: dict[str, Any]) -> None:
     """Replace the round's moves with the solver's plan: one move per included person."""
-    shown = settings.CHIDAO_RULES["rotation_alternatives_shown"]
+    shown = settings.CHIDAO_ROTATION["alternatives_shown"]
     assigned = {a["official"]: a for a in plan["assignments"]}
     unplaced = {u["official"]: u.get("reason", "") for u in plan.get("unplaced", [])}
     taken_by = {a["position"]: index.persons[a["official"]].full_name for a in plan["assignments"]}

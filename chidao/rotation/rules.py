@@ -1,19 +1,19 @@
 """Who is due in a rotation round, and why: the two legal rules as pure functions (law as code).
 
 Each function takes values and dates and returns a `DueResult` (status, the reasons a person reads,
-the legal basis, the date they are or will be due); numbers live in settings.CHIDAO_RULES. Nothing
-here touches the database, so every edge is tested without one.
+the legal basis, the date they are or will be due); numbers live in the dated rulebook
+(chidao.personnel.rulebook). Nothing here touches the database, so every edge is tested without one.
 """
 
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from chidao.core.dates import format_date as _d
 from chidao.personnel.models import DeferralKind, Sector
+from chidao.personnel.rulebook import rulebook_on
 from chidao.personnel.rules import add_months, months_between, months_of_service_left
 
 from .models import DueStatus
@@ -34,14 +34,14 @@ class DueResult:
     due_on: dt.date | None = None
 
 
-def clamped_change_period(months: int | None) -> int:
+def clamped_change_period(months: int | None, on: dt.date | None = None) -> int:
     """The period of a post, clamped to a full 2 to 5 years (Decree 59/2019/NĐ-CP Art. 37(1)).
 
-    CHIDAO_RULES["periodic_change_min_period_months"] (24) and ["periodic_change_max_period_months"]
-    (60); a post without a period set takes the minimum.
+    The rulebook's periodic_change_min_period_months (24) and periodic_change_max_period_months (60) in force on
+    `on` (today by default); a post without a period set takes the minimum.
     """
-    r = settings.CHIDAO_RULES
-    low, high = r["periodic_change_min_period_months"], r["periodic_change_max_period_months"]
+    book = rulebook_on(on or dt.date.today())
+    low, high = book.periodic_change_min_period_months.value, book.periodic_change_max_period_months.value
     return min(max(months or low, low), high)
 
 
@@ -68,7 +68,7 @@ def periodic_change_status(*, is_leader: bool, sector: str, change_period_months
       post reach the period, i.e. from `in_post_since + period` (`due_on`), one day earlier `not_yet`
       with that date;
     - `exempt`: "thời gian công tác còn lại dưới 18 tháng" — fewer than
-      CHIDAO_RULES["periodic_change_exempt_months_to_retirement"] (18) full months from `on` to the
+      the rulebook's periodic_change_exempt_months_to_retirement (18) full months from `on` to the
       retirement date; exactly 18 full months left is not exempt, 17 months and some days is;
     - `deferred` while any deferral (kind, start, end) covers `on` (start ≤ on ≤ end, an open end
       covers every later day): under disciplinary review, inspection, investigation, prosecution or
@@ -90,13 +90,13 @@ def periodic_change_status(*, is_leader: bool, sector: str, change_period_months
     if in_post_since is None:
         return DueResult(DueStatus.NOT_TARGET, [_("Chưa có quá trình công tác ở vị trí hiện nay.")], basis)
 
-    period = clamped_change_period(change_period_months)
+    period = clamped_change_period(change_period_months, on)
     due_on = add_months(in_post_since, period)
     sector_label = str(Sector(sector).label)
 
     if retirement_date is not None:
         left = months_of_service_left(retirement_date=retirement_date, on=on)
-        limit = settings.CHIDAO_RULES["periodic_change_exempt_months_to_retirement"]
+        limit = rulebook_on(on).periodic_change_exempt_months_to_retirement.value
         if left < limit:
             return DueResult(DueStatus.EXEMPT, [_(
                 "Thời gian công tác còn lại dưới %(limit)s tháng đến tuổi nghỉ hưu (còn %(left)s tháng; nghỉ hưu "
@@ -120,44 +120,58 @@ def periodic_change_status(*, is_leader: bool, sector: str, change_period_months
         basis, due_on)
 
 
-def rotation_status(*, is_key_post: bool, in_planning: bool, is_local: bool, months_in_same_place: int,
+def rotation_status(*, is_key_post: bool, in_planning: bool, is_local: bool, months_as_head_in_same_place: int,
                     retirement_date: dt.date | None, on: dt.date) -> DueResult:
-    """Whether a cadre is a candidate for rotation (luân chuyển) on `on`.
+    """Whether a cadre is a candidate for rotation (luân chuyển) on `on`, under the rulebook in force on `on`.
 
-    Regulation 65-QĐ/TW (2022) on cadre rotation:
+    Regulation 65-QĐ/TW (2022) on cadre rotation, read with Decree 138/2020/NĐ-CP Art. 56:
     - targets are cadres in planning (`in_planning`), and key leaders (`is_key_post`) who are local
-      (`is_local`: their hometown lies in the post's unit or below it) or have headed one place for 2
-      consecutive terms (`months_in_same_place` ≥ CHIDAO_RULES["rotation_same_place_months"], 120);
-      anyone else is `not_target` (a non-local key leader with 119 months in place is not yet one);
-    - a target needs at least CHIDAO_RULES["rotation_min_months_left"] (120: 10 years) full months of
-      working time left before retirement, counted from `on`; exactly 120 is enough, 119 is `exempt`
-      with the reason;
+      (`is_local`: their hometown lies in the post's unit or below it, or in a former unit that the post's unit
+      succeeded) or have headed one place for 2 consecutive terms (`months_as_head_in_same_place`, counted in
+      posts as head — cấp trưởng — only, not as deputy, ≥ rotation_same_place_terms × rotation_term_months,
+      120); anyone else is `not_target` (a non-local key leader with 119 months as head is not yet one);
+    - time left before retirement, counted from `on`: a key leader rotated because the post must not be held by
+      a local person or after two consecutive terms in one place needs enough for one term
+      (rotation_min_months_left_key_leader, 60); a cadre in planning rotated on that ground alone needs
+      10 years (rotation_min_months_left_planned, 120). Exactly the months needed are enough; one fewer is
+      `exempt` with the reason;
     - otherwise `due`, with each ground that makes them a target.
     Precedence: `not_target`, then `exempt`, then `due`.
     """
-    r = settings.CHIDAO_RULES
+    book = rulebook_on(on)
     basis = BASIS_ROTATION
-    same_place = r["rotation_same_place_months"]
+    same_place = book.rotation_same_place_terms.value * book.rotation_term_months.value
     grounds: list[str] = []
     if in_planning:
         grounds.append(_("Cán bộ trong quy hoạch."))
+    key_ground = False
     if is_key_post and is_local:
+        key_ground = True
         grounds.append(_("Lãnh đạo chủ chốt là người địa phương."))
-    if is_key_post and months_in_same_place >= same_place:
-        grounds.append(_("Lãnh đạo chủ chốt đã giữ chức vụ %(m)s tháng ở một địa phương, đơn vị (từ %(n)s tháng, "
-                         "tương đương 2 nhiệm kỳ liên tiếp).") % {"m": months_in_same_place, "n": same_place})
+    if is_key_post and months_as_head_in_same_place >= same_place:
+        key_ground = True
+        grounds.append(_("Lãnh đạo chủ chốt đã giữ chức cấp trưởng %(m)s tháng ở một địa phương, đơn vị (từ %(n)s "
+                         "tháng, tương đương %(t)s nhiệm kỳ liên tiếp).") % {
+            "m": months_as_head_in_same_place, "n": same_place, "t": book.rotation_same_place_terms.value})
     if not grounds:
         if is_key_post:
-            reason = _("Lãnh đạo chủ chốt không phải người địa phương, giữ chức vụ ở một địa phương, đơn vị %(m)s "
-                       "tháng (chưa đủ %(n)s tháng).") % {"m": months_in_same_place, "n": same_place}
+            reason = _("Lãnh đạo chủ chốt không phải người địa phương, giữ chức cấp trưởng ở một địa phương, đơn vị "
+                       "%(m)s tháng (chưa đủ %(n)s tháng).") % {"m": months_as_head_in_same_place, "n": same_place}
         else:
             reason = _("Không trong quy hoạch và không giữ chức danh lãnh đạo chủ chốt.")
         return DueResult(DueStatus.NOT_TARGET, [reason], basis)
     if retirement_date is not None:
         left = months_of_service_left(retirement_date=retirement_date, on=on)
-        needed = r["rotation_min_months_left"]
+        if key_ground:
+            needed = book.rotation_min_months_left_key_leader.value
+            why = _("dưới %(n)s tháng (một nhiệm kỳ) đến tuổi nghỉ hưu") % {"n": needed}
+            source = book.rotation_min_months_left_key_leader.cite()
+        else:
+            needed = book.rotation_min_months_left_planned.value
+            why = _("dưới %(n)s tháng (10 năm) đến tuổi nghỉ hưu") % {"n": needed}
+            source = book.rotation_min_months_left_planned.cite()
         if left < needed:
             return DueResult(DueStatus.EXEMPT, [*grounds, _(
-                "Thời gian công tác còn lại %(left)s tháng, dưới %(n)s tháng đến tuổi nghỉ hưu (nghỉ hưu từ ngày "
-                "%(r)s).") % {"left": max(left, 0), "n": needed, "r": _d(retirement_date)}], basis)
+                "Thời gian công tác còn lại %(left)s tháng, %(why)s (nghỉ hưu từ ngày %(r)s; %(src)s).") % {
+                "left": max(left, 0), "why": why, "r": _d(retirement_date), "src": source}], basis)
     return DueResult(DueStatus.DUE, grounds, basis)
