@@ -24,6 +24,7 @@ class PersonnelConfig(AppConfig):
     verbose_name = _("Hồ sơ cán bộ")
 
     def ready(self) -> None:
+        from chidao.core.audit import action_label_register
         from chidao.core.selectors import change_masker_register, change_record_masker_register, unit_counter_register
 
         from . import models
@@ -31,6 +32,7 @@ class PersonnelConfig(AppConfig):
         from .selectors import unit_people_counts, unit_post_counts
 
         change_masker_register("personnel", "person", person_values_masked)
+        action_label_register("rederive", _("Tính lại theo quy định"))
         for model, field in ((models.Person, "pk"), (models.Assignment, "person_id"), (models.Rating, "person_id"),
                              (models.Discipline, "person_id"), (models.Deferral, "person_id"),
                              (models.Relative, "person_id"), (models.PlanningEntry, "person_id")):

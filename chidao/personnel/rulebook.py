@@ -41,7 +41,7 @@ class Source:
     clause: str = ""
 
     def __str__(self) -> str:
-        where = ", ".join(p for p in (f"khoản {self.clause}" if self.clause else "",
+        where = " ".join(p for p in (f"khoản {self.clause}" if self.clause else "",
                                       f"Điều {self.article}" if self.article else "") if p)
         return f"{self.document}, {where}" if where else self.document
 
@@ -146,7 +146,7 @@ def _plain(value: Any) -> str:
 
 
 _LABOUR_CODE_2012 = Source("Bộ luật Lao động 2012", "187", "1")
-_LABOUR_CODE_2019 = Source("Bộ luật Lao động 2019, Nghị định 135/2020/NĐ-CP", "169 Bộ luật; Điều 4 Nghị định", "2")
+_LABOUR_CODE_2019 = Source("Bộ luật Lao động 2019, khoản 2 Điều 169; Nghị định 135/2020/NĐ-CP, Điều 4")
 _REG_50 = "Quy định 50-QĐ/TW ngày 27/12/2021 về công tác quy hoạch cán bộ"
 _REG_377 = "Quy định 377-QĐ/TW ngày 08/10/2025 về phân cấp quản lý cán bộ và quy hoạch, bổ nhiệm, giới thiệu ứng cử"
 _REG_80 = "Quy định 80-QĐ/TW ngày 18/8/2022 về phân cấp quản lý cán bộ và bổ nhiệm, giới thiệu cán bộ ứng cử"
@@ -169,37 +169,37 @@ PROVISIONS: tuple[Provision[Any], ...] = (
       RetirementAges(2020, 720, 3, 744, 660, 4, 720), _LABOUR_CODE_2019, DECREE_135_FROM),
     # Planning: Regulation 50 until 07/10/2025, Regulation 377 from 08/10/2025.
     P("planning_max_people_per_post", "Số người tối đa quy hoạch cho một chức danh", 3,
-      Source(_REG_50, "3"), _EARLIEST, REG_377_FROM - dt.timedelta(1)),
+      Source(_REG_50), _EARLIEST, REG_377_FROM - dt.timedelta(1)),
     P("planning_max_people_per_post", "Số người tối đa quy hoạch cho một chức danh", 3,
       Source(_REG_377), REG_377_FROM),
     P("planning_max_posts_per_person", "Số chức danh tối đa quy hoạch cho một người ở một cấp", 3,
-      Source(_REG_50, "3"), _EARLIEST, REG_377_FROM - dt.timedelta(1)),
+      Source(_REG_50), _EARLIEST, REG_377_FROM - dt.timedelta(1)),
     P("planning_max_posts_per_person", "Số chức danh tối đa quy hoạch cho một người ở một cấp", 3,
       Source(_REG_377), REG_377_FROM),
     P("planning_min_months_before_retirement", "Thời gian công tác còn lại tối thiểu khi quy hoạch (một nhiệm kỳ, "
-      "tháng)", 60, Source(_REG_50, "4"), _EARLIEST, REG_377_FROM - dt.timedelta(1)),
+      "tháng)", 60, Source(_REG_50), _EARLIEST, REG_377_FROM - dt.timedelta(1)),
     P("planning_min_months_before_retirement", "Thời gian công tác còn lại tối thiểu khi quy hoạch (một nhiệm kỳ, "
       "tháng)", 60, Source(_REG_377), REG_377_FROM),
     P("planning_target_women_percent", "Tỷ lệ cán bộ nữ trong quy hoạch (tối thiểu, %)", 25,
-      Source("Nghị quyết 26-NQ/TW ngày 19/5/2018", "II", "3"), _EARLIEST),
+      Source("Nghị quyết 26-NQ/TW ngày 19/5/2018, mục II.3"), _EARLIEST),
     P("planning_target_young_percent", "Tỷ lệ cán bộ trẻ trong quy hoạch (tối thiểu, %)", 15,
-      Source("Nghị quyết 26-NQ/TW ngày 19/5/2018", "II", "3"), _EARLIEST),
+      Source("Nghị quyết 26-NQ/TW ngày 19/5/2018, mục II.3"), _EARLIEST),
     P("planning_young_under_age", "Cán bộ trẻ: dưới số tuổi này, theo cấp của cơ quan quy hoạch",
-      {"central": 45, "province": 40, "district": 40, "commune": 40}, Source(_REG_50, "3"), _EARLIEST,
+      {"central": 45, "province": 40, "district": 40, "commune": 40}, Source(_REG_50), _EARLIEST,
       REG_377_FROM - dt.timedelta(1)),
     P("planning_young_under_age", "Cán bộ trẻ: dưới số tuổi này, theo cấp của cơ quan quy hoạch",
       {"central": 45, "province": 40, "commune": 40}, Source(_REG_377), REG_377_FROM),
     P("planning_removal_not_completed_years", "Rà soát quy hoạch hằng năm: số năm liên tiếp \"không hoàn thành "
-      "nhiệm vụ\" để đưa ra khỏi quy hoạch", 2, Source(_REG_50, "8"), _EARLIEST, REG_377_FROM - dt.timedelta(1)),
+      "nhiệm vụ\" để đưa ra khỏi quy hoạch", 2, Source(_REG_50), _EARLIEST, REG_377_FROM - dt.timedelta(1)),
     P("planning_removal_not_completed_years", "Rà soát quy hoạch hằng năm: số năm liên tiếp \"không hoàn thành "
       "nhiệm vụ\" để đưa ra khỏi quy hoạch", 1, Source(_REG_377), REG_377_FROM),
     P("planning_bar_lapses", "Kỷ luật khiển trách, cảnh cáo đã hết thời hạn không còn cản trở quy hoạch", False,
-      Source(_REG_50, "8"), _EARLIEST, REG_377_FROM - dt.timedelta(1)),
+      Source(_REG_50), _EARLIEST, REG_377_FROM - dt.timedelta(1)),
     P("planning_bar_lapses", "Kỷ luật khiển trách, cảnh cáo đã hết thời hạn không còn cản trở quy hoạch", True,
       Source(_REG_377), REG_377_FROM),
     # Ratings.
     P("not_completed_consecutive_years", "Số năm liên tiếp \"không hoàn thành nhiệm vụ\" dẫn đến miễn nhiệm, "
-      "cho thôi việc", 2, Source(f"{_LAW_CBCC}; {_DECREE_90}", "29, 58"), _EARLIEST),
+      "cho thôi việc", 2, Source(f"{_LAW_CBCC}, Điều 29 và Điều 58; {_DECREE_90}"), _EARLIEST),
     P("not_completed_twice_within_years", "Hai năm không liên tiếp \"không hoàn thành nhiệm vụ\" trong số năm này "
       "(người không giữ chức vụ lãnh đạo): bố trí công tác có yêu cầu thấp hơn", 3, Source(_DECREE_90), _EARLIEST),
     # Discipline forms by system and date.
@@ -237,7 +237,7 @@ PROVISIONS: tuple[Provision[Any], ...] = (
                                   "cach_chuc": 12}, Source("Luật Cán bộ, công chức 2008", "82", "2"), _EARLIEST,
       LAW_52_2019_FROM - dt.timedelta(1)),
     P("party_planning_bar_months", "Thời hạn chưa quy hoạch sau kỷ luật đảng (tháng)",
-      {"khien_trach": 12, "canh_cao": 12, "cach_chuc": 24}, Source(_REG_50, "8"), _EARLIEST,
+      {"khien_trach": 12, "canh_cao": 12, "cach_chuc": 24}, Source(_REG_50), _EARLIEST,
       REG_377_FROM - dt.timedelta(1)),
     P("party_planning_bar_months", "Thời hạn chưa quy hoạch sau kỷ luật đảng (tháng)",
       {"khien_trach": 12, "canh_cao": 12, "cach_chuc": 24}, Source(_REG_377), REG_377_FROM),
@@ -248,17 +248,17 @@ PROVISIONS: tuple[Provision[Any], ...] = (
       "(tháng)", {"khien_trach": 24, "canh_cao": 36, "cach_chuc": 60}, Source(_REG_377), REG_377_FROM),
     # Rotation (Regulation 65-QĐ/TW) and periodic position change (Decree 59/2019).
     P("rotation_min_months_left_planned", "Luân chuyển cán bộ trong quy hoạch: thời gian công tác còn lại tối "
-      "thiểu (tháng)", 120, Source(_REG_65, "5", "1"), _EARLIEST),
+      "thiểu (tháng)", 120, Source(_REG_65), _EARLIEST),
     P("rotation_min_months_left_key_leader", "Luân chuyển lãnh đạo chủ chốt (không là người địa phương, hoặc đã "
       "giữ chức hai nhiệm kỳ ở một nơi): thời gian công tác còn lại tối thiểu (một nhiệm kỳ, tháng)", 60,
-      Source(f"{_REG_65}; Nghị định 138/2020/NĐ-CP", "5; Điều 56"), _EARLIEST),
-    P("rotation_term_months", "Một nhiệm kỳ (tháng)", 60, Source(_REG_65, "2"), _EARLIEST),
+      Source(f"{_REG_65}; Nghị định 138/2020/NĐ-CP, Điều 56"), _EARLIEST),
+    P("rotation_term_months", "Một nhiệm kỳ (tháng)", 60, Source(_REG_65), _EARLIEST),
     P("rotation_same_place_terms", "Số nhiệm kỳ liên tiếp giữ chức cấp trưởng ở một địa phương, đơn vị", 2,
-      Source(_REG_65, "5", "2"), _EARLIEST),
-    P("rotation_min_duration_months", "Thời gian luân chuyển tối thiểu (tháng)", 36, Source(_REG_65, "8"),
+      Source(_REG_65), _EARLIEST),
+    P("rotation_min_duration_months", "Thời gian luân chuyển tối thiểu (tháng)", 36, Source(_REG_65),
       _EARLIEST),
     P("periodic_change_exempt_months_to_retirement", "Chuyển đổi vị trí công tác: không chuyển đổi khi thời gian "
-      "công tác còn lại dưới (tháng)", 18, Source(_DECREE_59, "37", "4"), _EARLIEST),
+      "công tác còn lại dưới (tháng)", 18, Source(_DECREE_59, "37"), _EARLIEST),
     P("periodic_change_min_period_months", "Chuyển đổi vị trí công tác: thời hạn tối thiểu (tháng)", 24,
       Source(_DECREE_59, "37", "1"), _EARLIEST),
     P("periodic_change_max_period_months", "Chuyển đổi vị trí công tác: thời hạn tối đa (tháng)", 60,
