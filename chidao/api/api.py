@@ -131,7 +131,20 @@ def _not_found(request: AuthedRequest, exc: Http404) -> HttpResponse:
 
 
 def _mount() -> None:
-    from . import indicators, meetings, otp, people, planning, procedures, programs, reports, reviews, rotation, system
+    from . import (
+        indicators,
+        meetings,
+        otp,
+        people,
+        planning,
+        procedures,
+        programs,
+        reports,
+        reviews,
+        rotation,
+        rules,
+        system,
+    )
     from .extensions import router as extensions_router
     from .inbox import router as inbox_router
     from .users import router as users_router
@@ -140,7 +153,7 @@ def _mount() -> None:
 
     # Reviews before procedures: `/procedures/{procedure_id}` would otherwise take `/procedures/reviews`.
     for module in (system, programs, meetings, reports, people, planning, rotation, reviews, procedures,
-                   indicators, otp):
+                   indicators, otp, rules):
         api.add_router("", module.router)
     api.add_router("", users_router)
     api.add_router("", extensions_router)

@@ -138,3 +138,44 @@ def test_rederive_dry_run_writes_nothing(make_person, users):
     assert "Sẽ thay đổi 1 hồ sơ (ngày nghỉ hưu) và 0 quyết định kỷ luật." in out.getvalue()
     assert Person.objects.get(pk=person.pk).retirement_date == D(2030, 1, 1)
     assert ChangeRecord.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_the_page_shows_the_law_of_the_day_asked(client, users):
+    # Given the standing office (reads personnel), When it asks for 30/06/2025, Then the old civil-service forms show
+    client.force_login(users["office"])
+    html = client.get("/can-bo/quy-dinh/", {"ngay": "30/06/2025"}).content.decode()
+    assert "Căn cứ pháp lý áp dụng ngày 30/06/2025" in html
+    assert "khiển trách, cảnh cáo, hạ bậc lương, giáng chức, cách chức, buộc thôi việc" in html
+    html = client.get("/can-bo/quy-dinh/", {"ngay": "01/07/2025"}).content.decode()
+    assert "khiển trách, cảnh cáo, hạ bậc lương, giáng chức" not in html
+    assert "Luật Cán bộ, công chức 2025 (Luật 80/2025/QH15)" in html
+    # and it offers no recompute button to a non-administrator
+    assert 'data-testid="rederive"' not in html
+
+
+@pytest.mark.django_db
+def test_only_an_administrator_recomputes_from_the_page(client, users, make_person):
+    person = make_person(name="Phạm Văn Dũng", born=D(1971, 2, 2))
+    right = person.retirement_date
+    Person.objects.filter(pk=person.pk).update(retirement_date=D(2031, 1, 1))
+    # Given the office, When it posts the recompute, Then it is refused and nothing changes
+    client.force_login(users["office"])
+    assert client.post("/can-bo/quy-dinh/tinh-lai/").status_code == 403
+    assert Person.objects.get(pk=person.pk).retirement_date == D(2031, 1, 1)
+    # Given an administrator, Then the row is right again and recorded
+    client.force_login(users["admin"])
+    assert client.post("/can-bo/quy-dinh/tinh-lai/").status_code == 302
+    assert Person.objects.get(pk=person.pk).retirement_date == right
+    assert ChangeRecord.objects.filter(action="rederive", object_id=str(person.pk), actor=users["admin"]).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_api_reads_the_rulebook_of_a_day(client, users):
+    client.force_login(users["office"])
+    body = client.get("/api/v1/rules", {"on": "2025-10-08"}).json()
+    assert body["on"] == "2025-10-08"
+    bar = next(p for p in body["provisions"] if p["key"] == "party_appointment_bar_months")
+    assert bar["value"] == "khiển trách: 24 tháng; cảnh cáo: 36 tháng; cách chức: 60 tháng"
+    assert bar["since"] == "2025-10-08" and bar["until"] is None and bar["overridden"] is False
+    assert len(body["provisions"]) == len(KEYS)

@@ -646,3 +646,5 @@ from .matrix_audit import PAGES as _P_audit, OPERATIONS as _O_audit  # noqa: E40
 PAGES.update(_P_audit); OPERATIONS.update(_O_audit)  # noqa: E702
 from .matrix_forms import PAGES as _P_forms, OPERATIONS as _O_forms  # noqa: E402, I001
 PAGES.update(_P_forms); OPERATIONS.update(_O_forms)  # noqa: E702
+from .matrix_rules import PAGES as _P_rules, OPERATIONS as _O_rules  # noqa: E402, I001
+PAGES.update(_P_rules); OPERATIONS.update(_O_rules)  # noqa: E702
