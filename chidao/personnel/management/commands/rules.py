@@ -49,8 +49,8 @@ class Command(BaseCommand):
         changed = rules_rederive(actor=actor, dry_run=options["dry_run"])
         for row in changed:
             model = Person if row.model == "person" else Discipline
-            parts = "; ".join(f"{model._meta.get_field(name).verbose_name}: {format_date(a) or '∅'} → "
-                              f"{format_date(b) or '∅'}" for name, a, b in row.changes)
+            parts = "; ".join(f"{getattr(model._meta.get_field(name), 'verbose_name', name)}: "
+                              f"{format_date(a) or '∅'} → {format_date(b) or '∅'}" for name, a, b in row.changes)
             self.stdout.write(f"{row.label}: {parts}")
         people = sum(1 for r in changed if r.model == "person")
         disciplines = len(changed) - people
