@@ -9,7 +9,7 @@ import pytest
 from chidao.core.models import Unit, UnitKind, UnitLevel
 from chidao.personnel import planning
 from chidao.personnel import services as personnel_services
-from chidao.personnel.models import Position, PostLevel
+from chidao.personnel.models import Position, PostLevel, RatingLevel
 from chidao.personnel.rules import add_months
 from chidao.rotation import due
 from chidao.rotation.models import DueEntry, DueStatus, RoundKind
@@ -210,3 +210,19 @@ def test_a_past_date_uses_the_post_held_and_the_planning_active_then(users, comm
         ("Chủ tịch UBND phường Ba Đình", DueStatus.DUE, DueStatus.NOT_TARGET),
         ("Chuyên viên tổ chức cán bộ", DueStatus.NOT_TARGET, DueStatus.NOT_TARGET),
     ]
+
+
+def test_flags_of_a_past_round_read_only_the_ratings_up_to_its_year(users, make_person, make_round):
+    # given ratings "hoàn thành tốt" for 2023 and "hoàn thành nhiệm vụ" for 2024 (a fall)
+    person = make_person(name="Lã Văn Xếp", post="snv_head")
+    personnel_services.rating_set(actor=users["admin"], person=person, year=2023, level=RatingLevel.GOOD)
+    personnel_services.rating_set(actor=users["admin"], person=person, year=2024, level=RatingLevel.COMPLETED)
+    # then on 31/12/2023 the 2024 rating is not read: no flag, and the written reason alone carries the decision
+    assert due.duty_flags(person=person, on=dt.date(2023, 12, 31)) == []
+    rnd = make_round(kind=RoundKind.ROTATION, as_of=dt.date(2023, 12, 31))
+    entry = due.due_entry_add_flagged(actor=users["office"], round=rnd, person=person, reason="Chậm đề án 05")
+    assert entry.reasons == ["Không có cảnh báo tự động về việc không hoàn thành nhiệm vụ tại ngày 31/12/2023.",
+                             "Lý do bổ sung: Chậm đề án 05"]
+    # and in 2025 the fall of 2024 is a sign of not completing duties
+    [flag] = due.duty_flags(person=person, on=dt.date(2025, 3, 1))
+    assert flag.detail == "Năm 2024 xếp loại “hoàn thành nhiệm vụ”, thấp hơn năm 2023 (“hoàn thành tốt nhiệm vụ”)."
