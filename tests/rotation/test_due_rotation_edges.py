@@ -226,3 +226,24 @@ def test_flags_of_a_past_round_read_only_the_ratings_up_to_its_year(users, make_
     # and in 2025 the fall of 2024 is a sign of not completing duties
     [flag] = due.duty_flags(person=person, on=dt.date(2025, 3, 1))
     assert flag.detail == "Năm 2024 xếp loại “hoàn thành nhiệm vụ”, thấp hơn năm 2023 (“hoàn thành tốt nhiệm vụ”)."
+
+
+def test_a_past_list_holds_the_people_of_the_scope_then(users, posts, make_person, make_round):
+    # given a staff member of Sở Tài chính moved to Sở Nội vụ on 01/04/2025, and one of Sở Nội vụ moved out to Sở
+    # Tài chính on the same day (both in personnel / finance posts due for periodic change)
+    came = make_person(name="Vào Văn Sau", post="stc_staff", since=dt.date(2019, 1, 1))
+    _move(users, came, posts["snv_staff"], dt.date(2025, 4, 1))
+    left = make_person(name="Ra Văn Trước", post="snv_staff", since=dt.date(2019, 1, 1))
+    _move(users, left, posts["stc_staff"], dt.date(2025, 4, 1))
+    # when Sở Nội vụ's periodic-change lists are built as of 31/03/2025 and 01/04/2025
+    before = make_round(scope="snv", as_of=dt.date(2025, 3, 31), name="Trước")
+    after = make_round(scope="snv", as_of=dt.date(2025, 4, 1), name="Sau")
+    for rnd in (before, after):
+        due.due_list_build(actor=users["office"], round=rnd)
+    # then each holds the person who held Sở Nội vụ's post that day, with that post
+    def listed(rnd):
+        return [(e.person.full_name, e.position.title, e.status)
+                for e in DueEntry.objects.filter(round=rnd).select_related("person", "position")]
+
+    assert listed(before) == [("Ra Văn Trước", "Chuyên viên tổ chức cán bộ", DueStatus.DUE)]
+    assert listed(after) == [("Vào Văn Sau", "Chuyên viên tổ chức cán bộ", DueStatus.NOT_YET)]
