@@ -4,18 +4,21 @@
 import datetime as dt
 from collections import defaultdict
 
-from .models import DeadlineClass, Deliverable, Status
-from .selectors import deadline_class
+from .models import Deliverable
+from .selectors import open_overdue_as_of
 
 
 def overdue_by_responsible(ids: list[int], on: dt.date) -> dict[int, list[str]]:
-    """{person_id: [codes of the open deliverables they are responsible for, overdue on `on`]} (one query)."""
+    """{person_id: [codes of the deliverables they are responsible for that were open and overdue on `on`]}, as the
+    records stood on `on` (one query).
+
+    Status and deadline come from the history the program figures use (`selectors.open_overdue_as_of`, ADR 0002),
+    never from the current values: a deliverable completed or extended after `on` still counts on `on`, and one
+    assigned after `on` does not. The responsible person is the one recorded now (no history is kept of it).
+    """
     overdue: dict[int, list[str]] = defaultdict(list)
-    for d in (Deliverable.objects.filter(responsible_person_id__in=ids, deadline__lt=on)
-              .exclude(status__in=[Status.CANCELLED, Status.COMPLETED])
-              .order_by("program__number", "code", "id")):
-        pid = d.responsible_person_id
-        if pid is not None and deadline_class(status=d.status, deadline=d.deadline, completed_on=d.completed_on,
-                                              as_of=on) == DeadlineClass.OPEN_OVERDUE:
-            overdue[pid].append(d.code)
+    rows = (open_overdue_as_of(Deliverable.objects.filter(responsible_person_id__in=ids), as_of=on)
+            .order_by("program__number", "code", "id").values_list("responsible_person_id", "code"))
+    for pid, code in rows:
+        overdue[pid].append(code)
     return overdue

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import CharField, DateField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -229,6 +230,39 @@ def states_as_of(*, deliverables: QuerySet[Deliverable], as_of: dt.date) -> list
         )
         for r in rows
     ]
+
+
+def _state_as_of(as_of: dt.date) -> tuple[Coalesce, Coalesce]:
+    """The status and the deadline in force of a deliverable (OuterRef "pk") as recorded by the end of `as_of`."""
+    last_status = (StatusChange.objects.filter(deliverable_id=OuterRef("pk"), at__lt=end_of_day(as_of))
+                   .order_by("-at", "-id").values("to_status")[:1])
+    last_extension = (DeadlineExtension.objects.filter(deliverable_id=OuterRef("pk"), approved_on__lte=as_of)
+                      .order_by("-approved_on", "-id").values("new_deadline")[:1])
+    return (Coalesce(Subquery(last_status), Value(str(Status.NOT_STARTED)), output_field=CharField()),
+            Coalesce(Subquery(last_extension), F("original_deadline"), output_field=DateField()))
+
+
+def with_state_as_of(deliverables: QuerySet[Deliverable], *, as_of: dt.date) -> QuerySet[Deliverable]:
+    """`deliverables` assigned by the end of `as_of`, each annotated with `status_then` and `deadline_then`: its
+    status and the deadline in force as recorded by the end of that day (ADR 0002).
+
+    The same history and the same reading as `states_as_of` (the last status change before the day's end, or
+    "chưa triển khai"; the last extension approved on or before the day, or the original deadline), as subqueries
+    of the one query that reads the deliverables: for callers that need a filter, not the figures.
+    """
+    status_then, deadline_then = _state_as_of(as_of)
+    return deliverables.filter(created_at__lt=end_of_day(as_of)).annotate(status_then=status_then,
+                                                                        deadline_then=deadline_then)
+
+
+def open_overdue_as_of(deliverables: QuerySet[Deliverable], *, as_of: dt.date) -> QuerySet[Deliverable]:
+    """The deliverables of `deliverables` that were open and overdue on `as_of` as the records stood then
+    (`deadline_class` OPEN_OVERDUE of `with_state_as_of`): neither completed nor cancelled by the end of that day,
+    and past the deadline in force that day. One completed or extended later still counts on that day."""
+    status_then, deadline_then = _state_as_of(as_of)
+    return (deliverables.filter(created_at__lt=end_of_day(as_of))
+            .alias(status_then=status_then, deadline_then=deadline_then)
+            .filter(deadline_then__lt=as_of).exclude(status_then__in=[Status.COMPLETED, Status.CANCELLED]))
 
 
 @dataclass

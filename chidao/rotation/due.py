@@ -195,10 +195,27 @@ class _Subtrees:
         return self.cache[unit_id]
 
 
-def _results(rnd: RotationRound, people_qs: QuerySet[Person]
+def _in_scope_then(scope_ids: set[int], on: dt.date) -> QuerySet[Person]:
+    """The people a list of `on` may hold: those who held a post of the scope on `on`, and those whose current unit
+    is in the scope (`_results` then leaves out anyone whose post on `on` lay outside it)."""
+    held = (Assignment.objects.filter(position__unit_id__in=scope_ids, start__lte=on)
+            .filter(Q(end__isnull=True) | Q(end__gte=on)).values("person_id"))
+    return Person.objects.filter(Q(unit_id__in=scope_ids) | Q(pk__in=held))
+
+
+def _results(rnd: RotationRound, people_qs: QuerySet[Person], scope_ids: set[int]
              ) -> Iterable[tuple[Person, Position | None, rules.DueResult]]:
     """Each person of `people_qs` with their post on the round's date and the rule's answer (five
-    queries: people, service history, then deferrals for rule 1, or planning and the unit tree for rule 2)."""
+    queries: people, service history, then deferrals for rule 1, or planning and the unit tree for rule 2).
+    A person whose post on that date lay outside the scope (`scope_ids`) is left out: the list is of the scope as it
+    stood on that date."""
+    for person, post, result in _judged(rnd, people_qs):
+        if post is None or post.unit_id in scope_ids:
+            yield person, post, result
+
+
+def _judged(rnd: RotationRound, people_qs: QuerySet[Person]
+            ) -> Iterable[tuple[Person, Position | None, rules.DueResult]]:
     on = rnd.as_of
     people = list(people_qs.only("pk", "hometown_id", "retirement_date", "unit_id"))
     history: dict[int, list[Assignment]] = defaultdict(list)
@@ -238,7 +255,8 @@ def _results(rnd: RotationRound, people_qs: QuerySet[Person]
 
 @transaction.atomic
 def due_list_build(*, actor: User, round: RotationRound) -> dict[str, int]:
-    """Compute the due list of `round` for every person whose unit lies in the round's scope subtree.
+    """Compute the due list of `round` for every person whose post on `round.as_of` lay in the round's scope subtree
+    (or, holding no post that day, whose unit lies in it): a list of a past date is of the people there then.
 
     Rule 1 (`rules.periodic_change_status`) for a periodic-change round, rule 2 (`rules.rotation_status`)
     for a rotation round, as of `round.as_of`, from the service history, deferrals, active planning and
@@ -248,12 +266,13 @@ def due_list_build(*, actor: User, round: RotationRound) -> dict[str, int]:
     Returns the counts per status with "total" and "included". One change record for the build.
     """
     rnd = _require_round_writable(actor, round)
-    people_qs = Person.objects.filter(unit_id__in=unit_subtree_ids(rnd.scope))
+    scope_ids = unit_subtree_ids(rnd.scope)
+    people_qs = _in_scope_then(scope_ids, rnd.as_of)
     previous = {e.person_id: e for e in DueEntry.objects.filter(round=rnd)}
 
     entries: list[DueEntry] = []
     seen: set[int] = set()
-    for person, post, result in _results(rnd, people_qs):
+    for person, post, result in _results(rnd, people_qs, scope_ids):
         seen.add(person.pk)
         old = previous.get(person.pk)
         if old is not None and old.added_reason:

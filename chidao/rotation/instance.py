@@ -18,8 +18,9 @@ Where a mover may go (each is a named check below, with its basis):
   Art. 36-37) the target must be a non-leading post of the same level, in any sector: the change
   is meant to move the person away from the post, and Art. 36 allows moving to another field;
   expertise fit is priced, not required (below);
-- for a key leader in a rotation round, outside the subtree of their home town
-  (Regulation 65-QĐ/TW: key leaders are non-local);
+- for a key leader in a rotation round (a key post of its level on the round's date: no district level from
+  01/07/2025), not in their home town (Regulation 65-QĐ/TW: key leaders are non-local), a home town that has
+  since merged being the units that succeeded it;
 - no conflict of interest (Law on Anti-Corruption 2018 Art. 20(2)(e), DESIGN rule 6): not into a
   personnel / finance / public-asset post of an agency where a spouse, parent, child or sibling is
   head or deputy, and not into a leading post of an agency where such a relative holds one of those
@@ -154,8 +155,16 @@ class RoundContext:
         self.unit_parent: dict[int, int | None] = {}
         self.unit_kind: dict[int, str] = {}
         self.unit_name: dict[int, str] = {}
-        for pk, parent_id, kind, name in Unit.objects.values_list("pk", "parent_id", "kind", "name"):
+        self.unit_level: dict[int, str] = {}
+        self._children: dict[int | None, list[int]] = defaultdict(list)
+        for pk, parent_id, kind, name, level in Unit.objects.values_list("pk", "parent_id", "kind", "name", "level"):
             self.unit_parent[pk], self.unit_kind[pk], self.unit_name[pk] = parent_id, kind, name
+            self.unit_level[pk] = level
+            self._children[parent_id].append(pk)
+        self.successors: dict[int, list[int]] = defaultdict(list)
+        for old, new in Unit.successors.through.objects.values_list("from_unit_id", "to_unit_id"):
+            self.successors[old].append(new)
+        self._subtree: dict[int, set[int]] = {}
         self._depth: dict[int, int] = {}
         entries = list(DueEntry.objects.filter(round=rnd, included=True)
                        .select_related("person__position__unit", "person__unit", "person__hometown",
@@ -198,12 +207,44 @@ class RoundContext:
                 return True
         return False
 
-    def hometown_subtree(self, person: Person) -> set[int]:
+    def subtree(self, unit_pk: int) -> set[int]:
+        """The unit and every unit below it (from the tree read once)."""
+        if unit_pk not in self._subtree:
+            ids, frontier = {unit_pk}, [unit_pk]
+            while frontier:
+                frontier = [c for u in frontier for c in self._children.get(u, []) if c not in ids]
+                ids.update(frontier)
+            self._subtree[unit_pk] = ids
+        return self._subtree[unit_pk]
+
+    def hometown_area(self, person: Person) -> set[int]:
+        """The units inside the person's home town: its subtree and, for a home town that has since merged (a
+        former district or commune), the subtrees of the units that succeeded it (the merge lineage)."""
         if person.hometown_id is None:
             return set()
         if person.hometown_id not in self._hometown:
-            self._hometown[person.hometown_id] = unit_subtree_ids(person.hometown)  # type: ignore[arg-type]
+            area: set[int] = set()
+            seen, frontier = {person.hometown_id}, [person.hometown_id]
+            while frontier:
+                for u in frontier:
+                    area |= self.subtree(u)
+                frontier = [s for u in frontier for s in self.successors.get(u, []) if s not in seen]
+                seen.update(frontier)
+            self._hometown[person.hometown_id] = area
         return self._hometown[person.hometown_id]
+
+    def is_local(self, person: Person, unit_pk: int) -> bool:
+        """Whether a post of `unit_pk` is in the person's home town: the unit lies inside the home town's area, or
+        the home town (or a unit that succeeded it) lies inside the unit's subtree, as the due list judges it
+        (`rules.hometown_is_local`)."""
+        return unit_pk in self.hometown_area(person) or rules.hometown_is_local(
+            hometown_id=person.hometown_id, successors=self.successors, subtree=self.subtree(unit_pk))
+
+    def is_key(self, position: Position | None) -> bool:
+        """A post marked key that is a key-leader post of its unit's level on the round's date
+        (`rules.key_post_applies`: no district level from 01/07/2025)."""
+        return bool(position is not None and position.is_key_post
+                    and rules.key_post_applies(unit_level=self.unit_level.get(position.unit_id, ""), on=self.on))
 
     def relative_links(self, person: Person) -> list[tuple[Person, str]]:
         if person.pk in self.movers:
@@ -230,24 +271,22 @@ def person_violations(ctx: RoundContext, person: Person) -> Found:
     a rotation lasts at least `rotation_min_duration_months`; under
     `periodic_change_exempt_months_to_retirement` months to retirement a person is not changed."""
     book = rulebook_on(ctx.on)
-    r = {"rotation_min_duration_months": book.rotation_min_duration_months.value,
-         "periodic_change_exempt_months_to_retirement": book.periodic_change_exempt_months_to_retirement.value}
+    duration, exempt = book.rotation_min_duration_months, book.periodic_change_exempt_months_to_retirement
     found: list[tuple[str, str]] = []
     if ctx.current_position(person) is None:
         found.append(("no_post", _("Chưa có chức danh hiện nay trong hồ sơ")))
     if person.retirement_date is not None:
         left = rules.months_of_service_left(retirement_date=person.retirement_date, on=ctx.on)
-        if ctx.round.kind == RoundKind.ROTATION and left < r["rotation_min_duration_months"]:
+        if ctx.round.kind == RoundKind.ROTATION and left < duration.value:
             found.append(("duration", _(
                 "Còn %(m)s tháng công tác (nghỉ hưu ngày %(d)s), dưới thời gian luân chuyển tối thiểu %(n)s tháng "
-                "(Quy định 65-QĐ/TW)") % {"m": left, "d": person.retirement_date.strftime("%d/%m/%Y"),
-                                          "n": r["rotation_min_duration_months"]}))
-        if (ctx.round.kind == RoundKind.PERIODIC_CHANGE
-                and left < r["periodic_change_exempt_months_to_retirement"]):
+                "(%(src)s)") % {"m": left, "d": person.retirement_date.strftime("%d/%m/%Y"), "n": duration.value,
+                                "src": duration.cite()}))
+        if ctx.round.kind == RoundKind.PERIODIC_CHANGE and left < exempt.value:
             found.append(("retirement", _(
                 "Còn dưới %(n)s tháng đến tuổi nghỉ hưu (ngày %(d)s): không thực hiện chuyển đổi "
-                "(Nghị định 59/2019/NĐ-CP)") % {"n": r["periodic_change_exempt_months_to_retirement"],
-                                                "d": person.retirement_date.strftime("%d/%m/%Y")}))
+                "(%(src)s)") % {"n": exempt.value, "d": person.retirement_date.strftime("%d/%m/%Y"),
+                                "src": exempt.cite()}))
     return found
 
 
@@ -293,10 +332,11 @@ def equivalent_post(ctx: RoundContext, current: Position | None, position: Posit
 
 
 def non_local(ctx: RoundContext, person: Person, current: Position | None, position: Position) -> Found:
-    """Regulation 65-QĐ/TW: key leaders are rotated to places other than their home town."""
-    if ctx.round.kind != RoundKind.ROTATION or current is None or not current.is_key_post:
+    """Regulation 65-QĐ/TW: key leaders (a key post of its level on the round's date, `RoundContext.is_key`) are
+    rotated to places other than their home town, the merge lineage followed (`RoundContext.is_local`)."""
+    if ctx.round.kind != RoundKind.ROTATION or not ctx.is_key(current):
         return []
-    if position.unit_id in ctx.hometown_subtree(person):
+    if ctx.is_local(person, position.unit_id):
         return [("hometown", _("Cán bộ chủ chốt không bố trí tại địa phương quê quán (%(u)s)") % {
             "u": person.hometown.name if person.hometown else ""})]
     return []
@@ -368,7 +408,7 @@ def evaluate(ctx: RoundContext, person: Person, position: Position,
         cost += COST_EXPERTISE_MISMATCH
         reasons.append(_("Chuyên môn chưa phù hợp lĩnh vực %(s)s (+%(c)s điểm khác biệt)") % {
             "s": sector, "c": COST_EXPERTISE_MISMATCH})
-    if ctx.round.kind == RoundKind.ROTATION and current is not None and current.is_key_post:
+    if ctx.round.kind == RoundKind.ROTATION and ctx.is_key(current):
         reasons.append(_("Ngoài địa phương quê quán"))
     return Evaluation(violations=violations, reasons=reasons, cost=cost)
 

@@ -168,7 +168,10 @@ def rotation_status(*, is_key_post: bool, in_planning: bool, is_local: bool, mon
             source = book.rotation_min_months_left_key_leader.cite()
         else:
             needed = book.rotation_min_months_left_planned.value
-            why = _("dưới %(n)s tháng (10 năm) đến tuổi nghỉ hưu") % {"n": needed}
+            if needed % 12 == 0:
+                why = _("dưới %(n)s tháng (%(y)s năm) đến tuổi nghỉ hưu") % {"n": needed, "y": needed // 12}
+            else:
+                why = _("dưới %(n)s tháng đến tuổi nghỉ hưu") % {"n": needed}
             source = book.rotation_min_months_left_planned.cite()
         if left < needed:
             return DueResult(DueStatus.EXEMPT, [*grounds, _(

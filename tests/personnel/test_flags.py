@@ -17,6 +17,7 @@ from chidao.personnel.flags import (
 from chidao.personnel.models import DisciplineForm, DisciplineSystem, Person, RatingLevel
 from chidao.programs import services as program_services
 from chidao.programs.models import Status
+from tests.conftest import at, pdf_file
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +84,18 @@ def test_expulsion_flag_never_lapses(users, make_person):
     assert (flag.code, flag.data["until"]) == (FlagCode.DISCIPLINE_BLOCKING, None)
 
 
+def _complete(users, deliverable, day: dt.date) -> None:
+    """Take a deliverable to "đã hoàn thành" on `day` through the workflow (the history the flags read)."""
+    for status, before in ((Status.IN_PROGRESS, 10), (Status.SUBMITTED, 5)):
+        earlier = day - dt.timedelta(days=before)
+        program_services.deliverable_transition(actor=users["snv"], deliverable=deliverable, to_status=status,
+                                                at=at(earlier.year, earlier.month, earlier.day))
+    approval = program_services.attachment_upload(actor=users["office"], deliverable=deliverable, file=pdf_file())
+    program_services.deliverable_transition(actor=users["office"], deliverable=deliverable,
+                                            to_status=Status.COMPLETED, doc_number="1/QĐ", doc_date=day,
+                                            attachment=approval, at=at(day.year, day.month, day.day, 16))
+
+
 def test_overdue_deliverables_under_a_responsible_leader(users, make_person, make_deliverable):
     person = make_person()
     overdue = make_deliverable(deadline=dt.date(2021, 9, 30))
@@ -91,9 +104,7 @@ def test_overdue_deliverables_under_a_responsible_leader(users, make_person, mak
     for d in (overdue, later, done):
         program_services.deliverable_update(actor=users["office"], deliverable=d, expected_version=d.version,
                                             responsible_person=person)
-    done.refresh_from_db()
-    done.status, done.completed_on = Status.COMPLETED, dt.date(2021, 7, 10)
-    done.save()
+    _complete(users, done, dt.date(2021, 7, 10))
 
     assert person_flags(person=person, on=dt.date(2021, 9, 30)) == []   # the deadline day is still in time
     [flag] = person_flags(person=person, on=dt.date(2021, 10, 1))

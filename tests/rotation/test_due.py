@@ -230,25 +230,27 @@ def test_due_list_of_a_rotation_round(users, ward_posts, wards, make_person, mak
     # when the list is built
     counts = due.due_list_build(actor=users["office"], round=rnd)
     # then
-    assert counts == {"due": 3, "deferred": 0, "not_yet": 0, "exempt": 1, "not_target": 2, "total": 6,
-                      "included": 3}
+    assert counts == {"due": 2, "deferred": 0, "not_yet": 0, "exempt": 1, "not_target": 3, "total": 6,
+                      "included": 2}
     assert _entries(rnd) == {
         planned.code: (DueStatus.DUE, True), planned_old.code: (DueStatus.EXEMPT, False),
-        local.code: (DueStatus.DUE, True), ten_years.code: (DueStatus.DUE, True),
+        local.code: (DueStatus.DUE, True), ten_years.code: (DueStatus.NOT_TARGET, False),
         not_yet_ten.code: (DueStatus.NOT_TARGET, False), staff.code: (DueStatus.NOT_TARGET, False),
     }
     reasons = {e.person_id: e.reasons for e in DueEntry.objects.filter(round=rnd)}
     assert reasons[planned.pk] == ["Cán bộ trong quy hoạch."]
     assert reasons[planned_old.pk] == [
         "Cán bộ trong quy hoạch.",
-        "Thời gian công tác còn lại 92 tháng, dưới 120 tháng đến tuổi nghỉ hưu (nghỉ hưu từ ngày 01/02/2033)."]
+        "Thời gian công tác còn lại 92 tháng, dưới 120 tháng (10 năm) đến tuổi nghỉ hưu (nghỉ hưu từ ngày 01/02/2033; "
+        "Quy định 65-QĐ/TW ngày 28/4/2022 về luân chuyển cán bộ, khoản 1, Điều 5)."]
     assert reasons[local.pk] == ["Lãnh đạo chủ chốt là người địa phương."]
+    # ten years in the ward's leadership, but five of them as deputy: only the 60 months as chair count
     assert reasons[ten_years.pk] == [
-        "Lãnh đạo chủ chốt đã giữ chức vụ 120 tháng ở một địa phương, đơn vị (từ 120 tháng, tương đương 2 nhiệm kỳ "
-        "liên tiếp)."]
+        "Lãnh đạo chủ chốt không phải người địa phương, giữ chức cấp trưởng ở một địa phương, đơn vị 60 tháng "
+        "(chưa đủ 120 tháng)."]
     assert reasons[not_yet_ten.pk] == [
-        "Lãnh đạo chủ chốt không phải người địa phương, giữ chức vụ ở một địa phương, đơn vị 119 tháng (chưa đủ 120 "
-        "tháng)."]
+        "Lãnh đạo chủ chốt không phải người địa phương, giữ chức cấp trưởng ở một địa phương, đơn vị 119 tháng "
+        "(chưa đủ 120 tháng)."]
     assert {e.basis for e in DueEntry.objects.filter(round=rnd)} == {BASIS_ROTATION}
 
 

@@ -121,5 +121,60 @@ def test_rotation_needs_36_months_left(tree, posts, users, make_person, make_rou
     assert old.retirement_date == dt.date(2028, 1, 1)
     assert index.no_candidate_reason[oid] == (
         "Còn 31 tháng công tác (nghỉ hưu ngày 01/01/2028), dưới thời gian luân chuyển tối "
-        "thiểu 36 tháng (Quy định 65-QĐ/TW)")
+        "thiểu 36 tháng (Quy định 65-QĐ/TW ngày 28/4/2022 về luân chuyển cán bộ, Điều 8)")
     assert RotationRound.objects.get(pk=rnd.pk).state == "draft"
+
+
+def _merged_world(tree, wards):
+    """Former Quận Ba Đình (district level, until 30/06/2025) succeeded by Phường Ba Đình; a vacant deputy chair
+    post in Phường Ba Đình and one in Phường Hoàn Kiếm."""
+    from chidao.core.models import Unit, UnitKind, UnitLevel
+
+    old = Unit.objects.create(code="Q-BD", name="Quận Ba Đình", kind=UnitKind.LOCALITY, level=UnitLevel.DISTRICT,
+                              parent=tree["city"], valid_to=dt.date(2025, 6, 30))
+    old.successors.add(wards["ba_dinh"])
+    posts = {key: Position.objects.create(unit=wards[key], title="Phó Chủ tịch UBND phường",
+                                          level=PostLevel.DEPUTY_DEPARTMENT, is_leader=True, is_key_post=True)
+             for key in ("ba_dinh", "hoan_kiem")}
+    return old, posts
+
+
+def test_a_key_leader_from_a_former_district_is_not_rotated_to_its_successor_ward(tree, wards, users, make_person,
+                                                                                 make_round):
+    # Given a key leader (deputy director of SNV) whose home town is recorded as the former Quận Ba Đình
+    old, vacant = _merged_world(tree, wards)
+    kien = make_person(name="Hoàng Văn Kiên", post="snv_deputy", since=dt.date(2015, 1, 1), hometown=old)
+    rnd = make_round(kind=RoundKind.ROTATION, scope="city", as_of=ON)
+    include(rnd, kien)
+    # When the instance is built
+    instance, index = instance_build(round=rnd)
+    # Then the ward that succeeded the district is his home town: only Hoàn Kiếm is offered
+    oid = official_id(kien.pk)
+    assert instance["candidates"] == [{"official": oid, "position": position_id(vacant["hoan_kiem"].pk), "cost": 10}]
+    assert index.excluded[oid][position_id(vacant["ba_dinh"].pk)] == [
+        "Cán bộ chủ chốt không bố trí tại địa phương quê quán (Quận Ba Đình)"]
+
+
+def test_a_district_key_post_binds_the_home_town_rule_only_before_01_07_2025(tree, wards, users, make_person,
+                                                                            make_round):
+    # Given a deputy chair of the former Quận Ba Đình (a key post of the district level) from Phường Ba Đình
+    old, vacant = _merged_world(tree, wards)
+    district_post = Position.objects.create(unit=old, title="Phó Chủ tịch UBND quận", level=PostLevel.DEPUTY_DEPARTMENT,
+                                            is_leader=True, is_key_post=True)
+    person = make_person(name="Lạc Văn Quận", post=None, hometown=wards["ba_dinh"])
+    from chidao.personnel import services as personnel_services
+
+    personnel_services.assignment_add(actor=users["admin"], person=person, position=district_post,
+                                      kind="appointment", start=dt.date(2020, 1, 1))
+    offered = {}
+    for day in (dt.date(2025, 6, 30), dt.date(2025, 7, 1)):
+        rnd = make_round(kind=RoundKind.ROTATION, scope="city", as_of=day, name=f"Đợt {day}")
+        include(rnd, person)
+        instance, _index = instance_build(round=rnd)
+        wards_offered = {position_id(v.pk) for v in vacant.values()}
+        offered[day] = sorted(c["position"] for c in instance["candidates"] if c["position"] in wards_offered)
+    # Then on 30/06/2025 a key leader, kept out of his home ward; from 01/07/2025 no district level, no key post
+    assert offered == {
+        dt.date(2025, 6, 30): [position_id(vacant["hoan_kiem"].pk)],
+        dt.date(2025, 7, 1): sorted([position_id(vacant["ba_dinh"].pk), position_id(vacant["hoan_kiem"].pk)]),
+    }

@@ -9,8 +9,9 @@ import datetime as dt
 
 import pytest
 
-from chidao.personnel.models import DeferralKind, Sector
-from chidao.personnel.rules import add_months
+from chidao.personnel.models import DeferralKind, PostLevel, Sector
+from chidao.personnel.rulebook import rulebook_on
+from chidao.personnel.rules import add_months, hometown_is_local, is_head_post, key_post_applies
 from chidao.rotation.models import DueStatus
 from chidao.rotation.rules import (
     BASIS_PERIODIC_CHANGE,
@@ -128,44 +129,80 @@ def test_precedence_not_target_then_exempt_then_deferred():
 
 
 # --- rule 2: rotation -------------------------------------------------------------------------------
+# Regulation 65-QĐ/TW Art. 5 read with Decree 138/2020/NĐ-CP Art. 56: a cadre in planning needs 10 years (120
+# months) of working time left; a key leader rotated because they are local or after two consecutive terms as head
+# in one place needs one term (60 months). The two terms are counted as head (cấp trưởng) only.
 
 def rotation(**given) -> DueResult:
-    args = {"is_key_post": False, "in_planning": False, "is_local": False, "months_in_same_place": 0,
+    args = {"is_key_post": False, "in_planning": False, "is_local": False, "months_as_head_in_same_place": 0,
             "retirement_date": add_months(ON, 200), "on": ON}
     return rotation_status(**{**args, **given})
 
 
-def test_a_planned_cadre_with_10_years_left_is_due():
+PLANNED_SOURCE = "Quy định 65-QĐ/TW ngày 28/4/2022 về luân chuyển cán bộ, khoản 1, Điều 5"
+KEY_SOURCE = "Quy định 65-QĐ/TW ngày 28/4/2022 về luân chuyển cán bộ; Nghị định 138/2020/NĐ-CP, Điều 5; Điều 56"
+
+
+def test_a_planned_cadre_with_120_months_left_is_due():
     assert rotation(in_planning=True, retirement_date=add_months(ON, 120)) == DueResult(
         DueStatus.DUE, ["Cán bộ trong quy hoạch."], BASIS_ROTATION)
 
 
-def test_a_planned_cadre_with_9_years_11_months_left_is_exempt():
+def test_a_planned_cadre_with_119_months_left_is_exempt_citing_regulation_65():
     assert rotation(in_planning=True, retirement_date=add_months(ON, 119)) == DueResult(DueStatus.EXEMPT, [
         "Cán bộ trong quy hoạch.",
-        "Thời gian công tác còn lại 119 tháng, dưới 120 tháng đến tuổi nghỉ hưu (nghỉ hưu từ ngày 01/05/2035)."],
-        BASIS_ROTATION)
+        "Thời gian công tác còn lại 119 tháng, dưới 120 tháng (10 năm) đến tuổi nghỉ hưu (nghỉ hưu từ ngày "
+        f"01/05/2035; {PLANNED_SOURCE})."], BASIS_ROTATION)
 
 
-def test_a_local_key_leader_is_due():
-    assert rotation(is_key_post=True, is_local=True, months_in_same_place=30) == DueResult(
+def test_a_local_key_leader_with_60_months_left_is_due():
+    assert rotation(is_key_post=True, is_local=True, months_as_head_in_same_place=30,
+                    retirement_date=add_months(ON, 60)) == DueResult(
         DueStatus.DUE, ["Lãnh đạo chủ chốt là người địa phương."], BASIS_ROTATION)
 
 
-def test_a_non_local_key_leader_with_120_months_in_one_place_is_due():
-    assert rotation(is_key_post=True, months_in_same_place=120) == DueResult(DueStatus.DUE, [
-        "Lãnh đạo chủ chốt đã giữ chức vụ 120 tháng ở một địa phương, đơn vị (từ 120 tháng, tương đương 2 nhiệm kỳ "
-        "liên tiếp)."], BASIS_ROTATION)
+def test_a_local_key_leader_with_59_months_left_is_exempt_citing_one_term():
+    assert rotation(is_key_post=True, is_local=True, retirement_date=add_months(ON, 59)) == DueResult(
+        DueStatus.EXEMPT, [
+            "Lãnh đạo chủ chốt là người địa phương.",
+            "Thời gian công tác còn lại 59 tháng, dưới 60 tháng (một nhiệm kỳ) đến tuổi nghỉ hưu (nghỉ hưu từ ngày "
+            f"01/05/2030; {KEY_SOURCE})."], BASIS_ROTATION)
 
 
-def test_a_non_local_key_leader_with_119_months_in_one_place_is_not_a_target():
-    assert rotation(is_key_post=True, months_in_same_place=119) == DueResult(DueStatus.NOT_TARGET, [
-        "Lãnh đạo chủ chốt không phải người địa phương, giữ chức vụ ở một địa phương, đơn vị 119 tháng (chưa đủ 120 "
-        "tháng)."], BASIS_ROTATION)
+def test_a_local_key_leader_who_is_also_planned_needs_only_one_term():
+    # given a local key leader in planning with 60 months left (not the 120 a planned cadre alone needs)
+    result = rotation(is_key_post=True, is_local=True, in_planning=True, retirement_date=add_months(ON, 60))
+    # then due on both grounds
+    assert result == DueResult(DueStatus.DUE, ["Cán bộ trong quy hoạch.", "Lãnh đạo chủ chốt là người địa phương."],
+                               BASIS_ROTATION)
+    # and with 59 months left, exempt
+    assert rotation(is_key_post=True, is_local=True, in_planning=True,
+                    retirement_date=add_months(ON, 59)).status == DueStatus.EXEMPT
+
+
+def test_a_planned_cadre_who_is_a_non_local_key_leader_short_of_two_terms_needs_120_months():
+    # no key-leader ground (not local, 119 months as head): the planning ground alone needs 10 years
+    result = rotation(is_key_post=True, in_planning=True, months_as_head_in_same_place=119,
+                      retirement_date=add_months(ON, 100))
+    assert result.status == DueStatus.EXEMPT
+    assert result.reasons[-1].startswith("Thời gian công tác còn lại 100 tháng, dưới 120 tháng (10 năm)")
+
+
+def test_a_non_local_key_leader_with_120_months_as_head_in_one_place_is_due():
+    assert rotation(is_key_post=True, months_as_head_in_same_place=120, retirement_date=add_months(ON, 60)) == \
+        DueResult(DueStatus.DUE, [
+            "Lãnh đạo chủ chốt đã giữ chức cấp trưởng 120 tháng ở một địa phương, đơn vị (từ 120 tháng, tương đương "
+            "2 nhiệm kỳ liên tiếp)."], BASIS_ROTATION)
+
+
+def test_a_non_local_key_leader_with_119_months_as_head_in_one_place_is_not_a_target():
+    assert rotation(is_key_post=True, months_as_head_in_same_place=119) == DueResult(DueStatus.NOT_TARGET, [
+        "Lãnh đạo chủ chốt không phải người địa phương, giữ chức cấp trưởng ở một địa phương, đơn vị 119 tháng "
+        "(chưa đủ 120 tháng)."], BASIS_ROTATION)
 
 
 def test_someone_neither_planned_nor_a_key_leader_is_not_a_target():
-    assert rotation(is_local=True, months_in_same_place=200) == DueResult(DueStatus.NOT_TARGET, [
+    assert rotation(is_local=True, months_as_head_in_same_place=200) == DueResult(DueStatus.NOT_TARGET, [
         "Không trong quy hoạch và không giữ chức danh lãnh đạo chủ chốt."], BASIS_ROTATION)
 
 
@@ -174,9 +211,56 @@ def test_not_target_comes_before_exempt():
     assert rotation(is_key_post=True, is_local=True, retirement_date=add_months(ON, 12)).status == DueStatus.EXEMPT
 
 
-def test_numbers_come_from_settings(settings):
-    settings.CHIDAO_RULES = {**settings.CHIDAO_RULES, "rotation_min_months_left": 60,
-                             "periodic_change_exempt_months_to_retirement": 6}
-    assert rotation(in_planning=True, retirement_date=add_months(ON, 60)).status == DueStatus.DUE
+def test_a_local_override_changes_the_number_and_is_cited_as_such(settings):
+    # given the locality sets 96 months for planned cadres and 6 for periodic change
+    settings.CHIDAO_RULE_OVERRIDES = {"rotation_min_months_left_planned": 96,
+                                      "periodic_change_exempt_months_to_retirement": 6}
+    book = rulebook_on(ON)
+    assert (book.rotation_min_months_left_planned.value, book.rotation_min_months_left_planned.overridden) == (96, True)
+    assert book.rotation_min_months_left_key_leader.overridden is False
+    # then 96 months left is enough and 95 is not, and the reason says the number is a local adjustment
+    assert rotation(in_planning=True, retirement_date=add_months(ON, 96)).status == DueStatus.DUE
+    assert rotation(in_planning=True, retirement_date=add_months(ON, 95)).reasons[-1] == (
+        "Thời gian công tác còn lại 95 tháng, dưới 96 tháng (8 năm) đến tuổi nghỉ hưu (nghỉ hưu từ ngày 01/05/2033; "
+        f"{PLANNED_SOURCE} (điều chỉnh tại địa phương: 96; văn bản quy định 120)).")
     assert periodic(retirement_date=add_months(ON, 6)).status == DueStatus.DUE
     assert periodic(retirement_date=add_months(ON, 5)).status == DueStatus.EXEMPT
+
+
+def test_without_an_override_the_rulebook_number_applies(settings):
+    settings.CHIDAO_RULE_OVERRIDES = {}
+    assert rulebook_on(ON).rotation_min_months_left_planned.overridden is False
+    assert rotation(in_planning=True, retirement_date=add_months(ON, 96)).status == DueStatus.EXEMPT
+
+
+# --- key posts by level and date; local after the 2025 merger (pure) -------------------------------
+
+def test_a_district_key_post_is_one_through_30_06_2025_and_not_from_01_07_2025():
+    assert key_post_applies(unit_level="district", on=dt.date(2025, 6, 30)) is True
+    assert key_post_applies(unit_level="district", on=dt.date(2025, 7, 1)) is False
+
+
+@pytest.mark.parametrize("level", ["province", "commune"])
+def test_province_and_commune_key_posts_are_key_before_and_after_01_07_2025(level):
+    assert key_post_applies(unit_level=level, on=dt.date(2025, 6, 30)) is True
+    assert key_post_applies(unit_level=level, on=dt.date(2025, 7, 1)) is True
+
+
+def test_a_hometown_recorded_as_a_former_district_is_local_to_its_successors_only():
+    # given former district 10 merged into new wards 21 and 22 (then 22 into 31), ward 23 unrelated
+    successors = {10: [21, 22], 22: [31]}
+    assert hometown_is_local(hometown_id=10, successors=successors, subtree={21}) is True
+    assert hometown_is_local(hometown_id=10, successors=successors, subtree={31}) is True
+    assert hometown_is_local(hometown_id=10, successors=successors, subtree={23}) is False
+    assert hometown_is_local(hometown_id=None, successors=successors, subtree={21}) is False
+
+
+@pytest.mark.parametrize(("title", "level", "head"), [
+    ("Bí thư Đảng ủy phường", PostLevel.HEAD_DEPARTMENT, True),
+    ("Phó Bí thư Đảng ủy phường", PostLevel.DEPUTY_DEPARTMENT, False),
+    ("Phó Chủ tịch UBND phường", PostLevel.HEAD_DEPARTMENT, False),
+    ("Trưởng phòng Nội vụ", PostLevel.HEAD_DIVISION, True),
+    ("Chuyên viên", PostLevel.STAFF, False),
+])
+def test_a_head_post_is_a_leading_level_whose_title_is_not_a_deputy(title, level, head):
+    assert is_head_post(level=level, title=title) is head
