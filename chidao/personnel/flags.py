@@ -105,8 +105,8 @@ def _consecutive_consequence(kind: str) -> str:
     """What two consecutive years "không hoàn thành nhiệm vụ" lead to for this person; every kind's consequence
     when the record does not say whether they are a cán bộ, công chức or viên chức."""
     if kind in CONSECUTIVE_CONSEQUENCE:
-        return _("là %(kind)s: xem xét %(what)s") % {"kind": ServiceKind(kind).label,
-                                                     "what": CONSECUTIVE_CONSEQUENCE[kind]}
+        return _("xem xét %(what)s (người này là %(kind)s)") % {"kind": ServiceKind(kind).label,
+                                                                "what": CONSECUTIVE_CONSEQUENCE[kind]}
     return _("xem xét miễn nhiệm hoặc cho thôi làm nhiệm vụ (đối với cán bộ), cho thôi việc (đối với công chức) hoặc "
              "chấm dứt hợp đồng làm việc (đối với viên chức); hồ sơ chưa ghi là cán bộ, công chức hay viên chức")
 
@@ -115,7 +115,7 @@ def _twice_consequence(kind: str, what: str) -> str:
     """`what` (the same consequence for every kind of service), naming the person's kind or saying it is not
     recorded."""
     if kind in CONSECUTIVE_CONSEQUENCE:
-        return _("là %(kind)s: xem xét %(what)s") % {"kind": ServiceKind(kind).label, "what": what}
+        return _("xem xét %(what)s (người này là %(kind)s)") % {"kind": ServiceKind(kind).label, "what": what}
     return _("xem xét %(what)s; hồ sơ chưa ghi là cán bộ, công chức hay viên chức") % {"what": what}
 
 
