@@ -44,7 +44,10 @@ from .inputs import XLSX, Choice, Id, In, binary, choice_check, file_response, f
 router = Router(tags=["people"])
 
 # Cán bộ, công chức or viên chức; "" while not recorded (ratings and discipline have different consequences).
-Kind = Choice(ServiceKind.values)
+if TYPE_CHECKING:
+    Kind = str
+else:
+    Kind = Choice(ServiceKind.values)
 KIND_DESCRIPTION = ("cadre (cán bộ), civil_servant (công chức), public_employee (viên chức); \"\" while not "
                     "recorded")
 

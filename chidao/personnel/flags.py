@@ -10,6 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -94,7 +95,7 @@ def current_not_completed_run(ratings: dict[int, str]) -> tuple[int, int] | None
 
 # The consequence of two consecutive years "không hoàn thành nhiệm vụ" for each kind of service (Law on Cadres and
 # Civil Servants Art. 29 and 58, Law on Public Employees Art. 29, Decree 90/2020/NĐ-CP as amended by 48/2023).
-CONSECUTIVE_CONSEQUENCE = {
+CONSECUTIVE_CONSEQUENCE: dict[str, Any] = {
     ServiceKind.CADRE: gettext_lazy("miễn nhiệm hoặc cho thôi làm nhiệm vụ"),
     ServiceKind.CIVIL_SERVANT: gettext_lazy("cho thôi việc"),
     ServiceKind.PUBLIC_EMPLOYEE: gettext_lazy("chấm dứt hợp đồng làm việc"),
