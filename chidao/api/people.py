@@ -34,13 +34,22 @@ from chidao.personnel.models import (
     Position,
     RatingLevel,
     Relation,
+    ServiceKind,
 )
 
 from .common import READ_ERRORS, WRITE_ERRORS, Pager
 from .imports import IMPORT_ERRORS, ImportOut, import_out, import_refused
-from .inputs import XLSX, Id, In, binary, choice_check, file_response, filter_schema
+from .inputs import XLSX, Choice, Id, In, binary, choice_check, file_response, filter_schema
 
 router = Router(tags=["people"])
+
+# Cán bộ, công chức or viên chức; "" while not recorded (ratings and discipline have different consequences).
+if TYPE_CHECKING:
+    Kind = str
+else:
+    Kind = Choice(ServiceKind.values)
+KIND_DESCRIPTION = ("cadre (cán bộ), civil_servant (công chức), public_employee (viên chức); \"\" while not "
+                    "recorded")
 
 FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 Day = Annotated[dt.date, Field(ge=FIRST_DAY, le=LAST_DAY, description="YYYY-MM-DD, 1900-01-01 … 2100-12-31")]
@@ -64,6 +73,7 @@ class PersonFields(Schema):
     full_name: str
     birth_date: dt.date
     gender: str
+    service_kind: Kind = Field(description=KIND_DESCRIPTION)
     unit_id: int | None
     unit: str | None
     position_id: int | None
@@ -272,6 +282,7 @@ class PersonCreateIn(In):
     full_name: str = Field(min_length=1, max_length=150)
     birth_date: Day
     gender: str
+    service_kind: Kind = Field("", description=KIND_DESCRIPTION)
     unit_id: Id
     party_joined_on: Day | None = None
     education: str = Field("", max_length=200)
@@ -289,6 +300,7 @@ class PersonUpdateIn(In):
     full_name: str | None = Field(None, min_length=1, max_length=150)
     birth_date: Day | None = None
     gender: str | None = None
+    service_kind: Kind | None = Field(None, description=KIND_DESCRIPTION)
     party_joined_on: Day | None = None
     education: str | None = Field(None, max_length=200)
     expertise: str | None = None

@@ -45,6 +45,7 @@ from chidao.personnel.models import (
     Relation,
     Relative,
     Sector,
+    ServiceKind,
 )
 from chidao.personnel.planning import planning_entry_add, planning_term_create
 from chidao.personnel.services import INVERSE, person_derive
@@ -91,6 +92,24 @@ class PostSpec:
     level: int
     key: bool = False
     sector: str = ""
+
+
+# Units whose leaders are elected (Party committees, People's councils and committees, the Front and mass
+# organizations, and the communes' own): their leaders are cán bộ; schools and other public service units employ
+# viên chức; everyone else in an agency is a công chức.
+ELECTED_LEADERS = frozenset({UnitKind.PARTY_COMMITTEE, UnitKind.PEOPLES_COUNCIL, UnitKind.PEOPLES_COMMITTEE,
+                             UnitKind.MASS_ORGANIZATION, UnitKind.COMMUNE})
+
+
+def service_kind_for(unit_kind: str, post: Position) -> str:
+    """A plausible kind of service for a demo person from their unit and post (no query): elected leaders of a
+    Party committee, a People's council or committee (a commune's too) or a mass organization are cán bộ, a school's
+    people viên chức, the others công chức."""
+    if unit_kind == UnitKind.SCHOOL:
+        return ServiceKind.PUBLIC_EMPLOYEE
+    if post.is_leader and unit_kind in ELECTED_LEADERS:
+        return ServiceKind.CADRE
+    return ServiceKind.CIVIL_SERVANT
 
 
 def _lower_first(name: str) -> str:
@@ -298,6 +317,7 @@ def people_load(*, count: int = DEFAULT_PEOPLE, seed: int = SEED, on: dt.date | 
             education=rng.choice(EDUCATION), phone=f"0900{n + 1:06d}", email=f"{code.lower()}@demo.chidao.invalid",
             address=f"Số {rng.randint(1, 200)}, {rng.choice(hometowns).name if hometowns else 'Hà Nội'}",
             id_number=f"000{n + 1:09d}", unit=unit, position=post, position_since=since,
+            service_kind=service_kind_for(unit.kind, post),
         )
         people.append(person)
         history.append(steps)
@@ -342,7 +362,9 @@ def _ratings(g: Generator, people: list[Person], history: list[list[tuple[Positi
     # Rated for several years: those who started before 2023.
     eligible = [i for i in range(len(people)) if history[i][0][1] <= dt.date(2023, 1, 1)]
     twice = set(eligible[7::50])
-    drops = set(eligible[3::17]) - twice
+    # Two non-consecutive years (Decree 90/2020 as amended by 48/2023): the last year and two years before.
+    apart = set(eligible[11::50]) - twice
+    drops = set(eligible[3::17]) - twice - apart
     for i, person in enumerate(people):
         started = history[i][0][1]
         years = [y for y in RATING_YEARS if dt.date(y, 12, 1) >= started and y <= g.on.year]
@@ -351,6 +373,10 @@ def _ratings(g: Generator, people: list[Person], history: list[list[tuple[Positi
             level = usual if rng.random() < 0.8 else rng.choices(LEVELS, [15, 60, 22, 3])[0]
             if i in twice and year >= years[-1] - 1:
                 level = RatingLevel.NOT_COMPLETED
+            elif i in apart and len(years) >= 3 and year in (years[-1], years[-1] - 2):
+                level = RatingLevel.NOT_COMPLETED
+            elif i in apart and len(years) >= 3 and year == years[-1] - 1:
+                level = RatingLevel.COMPLETED
             elif i in drops and year == years[-1]:
                 level = RatingLevel.COMPLETED if usual != RatingLevel.COMPLETED else RatingLevel.NOT_COMPLETED
             elif i in drops and year == years[-1] - 1:

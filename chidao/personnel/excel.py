@@ -4,8 +4,8 @@ error report, and the export of what the user may see.
 One workbook, four sheets, shaped like the ones personnel offices keep (title rows above the header,
 merged header cells, dates as dates or as dd/mm/yyyy text):
 
-- "Cán bộ": Mã hồ sơ, Họ và tên, Ngày sinh, Giới tính, Quê quán, Ngày vào Đảng, Trình độ chuyên môn,
-  Điện thoại, Email;
+- "Cán bộ": Mã hồ sơ, Họ và tên, Ngày sinh, Giới tính, Cán bộ/Công chức/Viên chức (blank while not recorded),
+  Quê quán, Ngày vào Đảng, Trình độ chuyên môn, Điện thoại, Email;
 - "Quá trình công tác": Mã hồ sơ, Mã đơn vị, Chức danh, Lãnh đạo (x), Cấp chức vụ, Hình thức, Từ ngày,
   Đến ngày, Số quyết định;
 - "Xếp loại": Mã hồ sơ, Năm, Xếp loại;

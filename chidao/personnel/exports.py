@@ -29,17 +29,19 @@ from .models import (
     PostLevel,
     Rating,
     RatingLevel,
+    ServiceKind,
 )
 
 WIDTHS: dict[str, list[int]] = {
-    PEOPLE: [6, 14, 28, 12, 10, 24, 12, 28, 14, 26],
+    PEOPLE: [6, 14, 28, 12, 10, 14, 24, 12, 28, 14, 26],
     ASSIGNMENTS: [6, 14, 14, 40, 10, 26, 22, 12, 12, 18],
     RATINGS: [6, 14, 8, 34],
     DISCIPLINES: [6, 14, 14, 16, 14, 30, 40],
 }
 TITLE_LINES: dict[str, list[str]] = {
     PEOPLE: ["DANH SÁCH CÁN BỘ, CÔNG CHỨC, VIÊN CHỨC",
-             "(Ngày ghi dd/mm/yyyy; Giới tính: Nam hoặc Nữ; Quê quán: mã hoặc tên đơn vị hành chính)"],
+             "(Ngày ghi dd/mm/yyyy; Giới tính: Nam hoặc Nữ; Cán bộ/Công chức/Viên chức: ghi một trong ba, để trống "
+             "nếu chưa xác định; Quê quán: mã hoặc tên đơn vị hành chính)"],
     ASSIGNMENTS: ["QUÁ TRÌNH CÔNG TÁC",
                   "(Mã đơn vị theo Danh mục đơn vị; Lãnh đạo: x nếu là chức danh lãnh đạo, quản lý; "
                   "Cấp chức vụ: 0-5 hoặc tên cấp; Đến ngày để trống nếu đang giữ)"],
@@ -64,7 +66,7 @@ def people_import_template() -> bytes:
     """The four sheets with their title rows, header and one example row each, and the unit list."""
     example_unit = Unit.objects.filter(code="SNV").values_list("code", flat=True).first() or "SNV"
     rows: dict[str, list[list[Any]]] = {
-        PEOPLE: [[1, "CB00001", "Nguyễn Văn An", dt.date(1975, 3, 5), "Nam", "", "15/08/2000",
+        PEOPLE: [[1, "CB00001", "Nguyễn Văn An", dt.date(1975, 3, 5), "Nam", "Công chức", "", "15/08/2000",
                   "Thạc sĩ Quản lý công", "0912345678", "an.nv@example.vn"]],
         ASSIGNMENTS: [[1, "CB00001", example_unit, "Chuyên viên", "", 0, "tuyển dụng", dt.date(2000, 9, 1),
                        dt.date(2015, 6, 30), "125/QĐ-UBND"],
@@ -90,9 +92,16 @@ def people_import_template() -> bytes:
                            ("Xếp loại", RatingLevel), ("Hình thức kỷ luật", DisciplineForm)):
         for value, label in _labels(choices).items():
             help_sheet.append([title, f"{value} - {label}" if choices is PostLevel else label])
+    for label in _kind_labels().values():
+        help_sheet.append(["Cán bộ/Công chức/Viên chức", label])
     help_sheet.append(["Loại kỷ luật", "Đảng"])
     help_sheet.append(["Loại kỷ luật", "hành chính"])
     return _save(wb)
+
+
+def _kind_labels() -> dict[str, str]:
+    """ServiceKind -> the label a workbook shows ("Cán bộ", "Công chức", "Viên chức"; unknown stays blank)."""
+    return {value: label.capitalize() for value, label in _labels(ServiceKind).items() if value}
 
 
 def people_filter(*, user: User, q: str = "", unit: int | None = None) -> QuerySet[Person]:
@@ -125,11 +134,13 @@ def people_export(*, user: User, qs: QuerySet[Person], via: str = "page") -> byt
     are dropped when it allows none). Writes one AccessLog row (action "export"; its detail starts with
     `via` when that is not "page", e.g. "api 3 hồ sơ")."""
     people = list(qs.visible_to(user).select_related("hometown").order_by("sort_key", "id")  # type: ignore[attr-defined]
-                  .only("id", "code", "full_name", "birth_date", "gender", "hometown__code", "party_joined_on",
+                  .only("id", "code", "full_name", "birth_date", "gender", "service_kind", "hometown__code",
+                        "party_joined_on",
                         "education", "phone", "email", "unit_id"))
     allowed = _sensitive_check(user)
     sensitive = any(allowed(p.unit_id) for p in people)
     genders = {Gender.MALE: "Nam", Gender.FEMALE: "Nữ"}
+    service_kinds = _kind_labels()
     kinds, levels = _labels(AssignmentKind), _labels(PostLevel)
     ratings, forms = _labels(RatingLevel), _labels(DisciplineForm)
     systems: dict[str, str] = {DisciplineSystem.PARTY: "Đảng", DisciplineSystem.CIVIL_SERVICE: "hành chính"}
@@ -138,7 +149,8 @@ def people_export(*, user: User, qs: QuerySet[Person], via: str = "page") -> byt
     people_rows = []
     for n, p in enumerate(people, start=1):
         row: list[Any] = [n, p.code, p.full_name, p.birth_date, genders.get(p.gender, p.gender),
-                          p.hometown.code if p.hometown else "", p.party_joined_on, p.education]
+                          service_kinds.get(p.service_kind, ""), p.hometown.code if p.hometown else "",
+                          p.party_joined_on, p.education]
         if sensitive:
             show = allowed(p.unit_id)
             row += [p.phone if show else "", p.email if show else ""]

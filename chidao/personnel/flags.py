@@ -8,14 +8,17 @@ deliverables), whatever its size; `person_flags` is the same for one person.
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import rules
-from .models import Discipline, Person, Rating, RatingLevel
+from .models import Assignment, Discipline, Person, Rating, RatingLevel, ServiceKind
+from .rulebook import rulebook_on
 
 BASIS_NOT_COMPLETED = "Nghị định 90/2020/NĐ-CP, Điều 29 (sửa đổi bởi Nghị định 48/2023/NĐ-CP); Luật Cán bộ, công chức"
 BASIS_DISCIPLINE = "Quy định 377-QĐ/TW; Nghị định 172/2025/NĐ-CP"
@@ -37,6 +40,7 @@ def overdue_duties_register(provider: OverdueDuties) -> OverdueDuties:
 
 class FlagCode:
     NOT_COMPLETED_TWICE = "not_completed_twice"
+    NOT_COMPLETED_TWICE_WITHIN = "not_completed_twice_within"
     DISCIPLINE_BLOCKING = "discipline_blocking"
     RATING_DROPPED = "rating_dropped"
     OVERDUE_DELIVERABLES = "overdue_deliverables"
@@ -89,6 +93,111 @@ def current_not_completed_run(ratings: dict[int, str]) -> tuple[int, int] | None
     return run
 
 
+# The consequence of two consecutive years "không hoàn thành nhiệm vụ" for each kind of service (Law on Cadres and
+# Civil Servants Art. 29 and 58, Law on Public Employees Art. 29, Decree 90/2020/NĐ-CP as amended by 48/2023).
+CONSECUTIVE_CONSEQUENCE: dict[str, Any] = {
+    ServiceKind.CADRE: gettext_lazy("miễn nhiệm hoặc cho thôi làm nhiệm vụ"),
+    ServiceKind.CIVIL_SERVANT: gettext_lazy("cho thôi việc"),
+    ServiceKind.PUBLIC_EMPLOYEE: gettext_lazy("chấm dứt hợp đồng làm việc"),
+}
+
+
+def _consecutive_consequence(kind: str) -> str:
+    """What two consecutive years "không hoàn thành nhiệm vụ" lead to for this person; every kind's consequence
+    when the record does not say whether they are a cán bộ, công chức or viên chức."""
+    if kind in CONSECUTIVE_CONSEQUENCE:
+        return _("xem xét %(what)s (người này là %(kind)s)") % {"kind": ServiceKind(kind).label,
+                                                                "what": CONSECUTIVE_CONSEQUENCE[kind]}
+    return _("xem xét miễn nhiệm hoặc cho thôi làm nhiệm vụ (đối với cán bộ), cho thôi việc (đối với công chức) hoặc "
+             "chấm dứt hợp đồng làm việc (đối với viên chức); hồ sơ chưa ghi là cán bộ, công chức hay viên chức")
+
+
+def _twice_consequence(kind: str, what: str) -> str:
+    """`what` (the same consequence for every kind of service), naming the person's kind or saying it is not
+    recorded."""
+    if kind in CONSECUTIVE_CONSEQUENCE:
+        return _("xem xét %(what)s (người này là %(kind)s)") % {"kind": ServiceKind(kind).label, "what": what}
+    return _("xem xét %(what)s; hồ sơ chưa ghi là cán bộ, công chức hay viên chức") % {"what": what}
+
+
+def leading_run_start(stints: Iterable[tuple[int, bool, dt.date, dt.date | None]], *, on: dt.date) -> dt.date | None:
+    """The start of the appointment to the leading post held on `on`: the unbroken run of service in that post
+    (a reappointment continuing the day after, or overlapping, belongs to the run). `stints` are the person's
+    assignments as (position id, leading post, start, end). None when no leading post is held on `on`."""
+    stints = list(stints)
+    held = [s for s in stints if s[1] and s[2] <= on and (s[3] is None or s[3] >= on)]
+    if not held:
+        return None
+    post, _lead, start, _end = max(held, key=lambda s: s[2])
+    earlier = True
+    while earlier:
+        earlier = False
+        for p, _l, s_start, s_end in stints:
+            if p == post and s_start < start and s_end is not None and s_end >= start - dt.timedelta(days=1):
+                start, earlier = s_start, True
+    return start
+
+
+def leading_runs_by_person(person_ids: Iterable[int], *, on: dt.date) -> dict[int, dt.date]:
+    """{person_id: start of the run in the leading post held on `on`} (`leading_run_start`), for those who hold one
+    (one query; none when `person_ids` is empty)."""
+    ids = list(person_ids)
+    if not ids:
+        return {}
+    stints: dict[int, list[tuple[int, bool, dt.date, dt.date | None]]] = defaultdict(list)
+    for pid, post, start, end in Assignment.objects.filter(
+            person_id__in=ids, position__is_leader=True, start__lte=on).values_list(
+            "person_id", "position_id", "start", "end"):
+        stints[pid].append((post, True, start, end))
+    runs = {pid: leading_run_start(rows, on=on) for pid, rows in stints.items()}
+    return {pid: start for pid, start in runs.items() if start is not None}
+
+
+def _twice_candidate(ratings: Mapping[int, str]) -> bool:
+    """Whether the non-consecutive rules may apply: the latest rated year and an earlier, not the year before, were
+    rated "không hoàn thành nhiệm vụ" (only then is the person's leading post read)."""
+    if not ratings:
+        return False
+    latest = max(ratings)
+    nc = RatingLevel.NOT_COMPLETED
+    return (ratings[latest] == nc and ratings.get(latest - 1) != nc
+            and any(level == nc for y, level in ratings.items() if y < latest - 1))
+
+
+def _twice_within_flag(person_ratings: Mapping[int, str], *, on: dt.date, kind: str,
+                       leading_since: dt.date | None) -> Flag | None:
+    """Two non-consecutive years "không hoàn thành nhiệm vụ", the later one the latest rated: within
+    `not_completed_twice_within_years` without a leading post (`rules.not_completed_twice_within`), within one
+    appointment term for a leader (`rules.not_completed_twice_in_term`); the consequence for the person's kind of
+    service; the sources in force on `on`."""
+    if not _twice_candidate(person_ratings):
+        return None
+    book = rulebook_on(on)
+    if leading_since is None:
+        within = book.not_completed_twice_within_years.value
+        pair = rules.not_completed_twice_within(person_ratings, within=within)
+        if pair is None:
+            return None
+        detail = _("Xếp loại “không hoàn thành nhiệm vụ” các năm %(a)s và %(b)s (hai năm không liên tiếp trong "
+                   "%(n)s năm), không giữ chức vụ lãnh đạo: %(then)s.") % {
+            "a": pair[0], "b": pair[1], "n": within,
+            "then": _twice_consequence(kind, _("bố trí công tác khác có yêu cầu thấp hơn"))}
+        basis = book.not_completed_twice_within_years.cite()
+    else:
+        pair = rules.not_completed_twice_in_term(person_ratings, term_start=leading_since,
+                                                 term_months=book.appointment_term_months.value)
+        if pair is None:
+            return None
+        detail = _("Xếp loại “không hoàn thành nhiệm vụ” các năm %(a)s và %(b)s (hai năm không liên tiếp trong một "
+                   "thời hạn giữ chức vụ lãnh đạo, tính từ ngày bổ nhiệm %(d)s): %(then)s.") % {
+            "a": pair[0], "b": pair[1], "d": leading_since.strftime("%d/%m/%Y"),
+            "then": _twice_consequence(kind, _("bố trí công tác khác hoặc không bổ nhiệm lại"))}
+        basis = f"{book.not_completed_twice_within_years.cite()}; {book.appointment_term_months.cite()}"
+    return Flag(code=FlagCode.NOT_COMPLETED_TWICE_WITHIN, label=_("Hai năm không liên tiếp không hoàn thành nhiệm vụ"),
+                basis=basis, detail=detail, severity=Severity.HIGH,
+                data={"years": pair, "leading_since": leading_since, "service_kind": kind})
+
+
 def _discipline_flag(disciplines: list[Discipline]) -> Flag:
     parts = []
     for d in disciplines:
@@ -112,22 +221,27 @@ def _discipline_flag(disciplines: list[Discipline]) -> Flag:
 def people_flagged(*, people_qs: QuerySet[Person], on: dt.date) -> dict[int, list[Flag]]:
     """Flags of every person in `people_qs` on `on`: {person_id: [Flag]}, only people with a flag.
 
-    Four queries in all: the ids, their ratings up to `on`'s year, their disciplines decided by `on`,
-    and the deliverables they are responsible for that are open and overdue on `on`.
+    Four queries in all: the ids with their kind of service, their ratings up to `on`'s year, their disciplines
+    decided by `on`, and the deliverables they are responsible for that are open and overdue on `on`; a fifth, the
+    leading posts held on `on`, only when someone has two non-consecutive years "không hoàn thành nhiệm vụ".
     """
-    ids = list(people_qs.values_list("pk", flat=True))
+    kinds = dict(people_qs.values_list("pk", "service_kind"))
+    ids = list(kinds)
     return people_flags_from(ids, on=on, ratings=ratings_by_person(ids, up_to_year=on.year),
-                             disciplines=blocking_disciplines_by_person(ids, on=on))
+                             disciplines=blocking_disciplines_by_person(ids, on=on), kinds=kinds)
 
 
 def people_flags_from(ids: list[int], *, on: dt.date, ratings: dict[int, dict[int, str]],
-                      disciplines: dict[int, list[Discipline]]) -> dict[int, list[Flag]]:
-    """`people_flagged` for the people `ids` whose ratings (`ratings_by_person`) and blocking disciplines
-    (`blocking_disciplines_by_person`) the caller already read (one query: the overdue deliverables)."""
+                      disciplines: dict[int, list[Discipline]], kinds: Mapping[int, str]) -> dict[int, list[Flag]]:
+    """`people_flagged` for the people `ids` whose ratings (`ratings_by_person`), blocking disciplines
+    (`blocking_disciplines_by_person`) and kinds of service ({id: Person.service_kind}) the caller already read
+    (one query: the overdue deliverables; a second, the leading posts, only when the ratings need it)."""
     overdue = _overdue_by_person(ids, on=on)
+    leading = leading_runs_by_person([pid for pid in ids if _twice_candidate(ratings.get(pid, {}))], on=on)
     result: dict[int, list[Flag]] = {}
     for pid in ids:
-        flags = _flags_of(ratings.get(pid, {}), disciplines.get(pid, []), overdue.get(pid, []), on=on)
+        flags = _flags_of(ratings.get(pid, {}), disciplines.get(pid, []), overdue.get(pid, []), on=on,
+                          kind=kinds.get(pid, ""), leading_since=leading.get(pid))
         if flags:
             result[pid] = flags
     return result
@@ -144,19 +258,23 @@ def _overdue_by_person(ids: list[int], *, on: dt.date) -> dict[int, list[str]]:
 
 
 def _flags_of(person_ratings: dict[int, str], blocking: list[Discipline], overdue: list[str], *,
-              on: dt.date) -> list[Flag]:
+              on: dt.date, kind: str = "", leading_since: dt.date | None = None) -> list[Flag]:
     """One person's flags from their ratings {year: level} up to `on`'s year, their disciplines blocking on `on`
-    (latest first) and the codes of their overdue deliverables."""
+    (latest first), the codes of their overdue deliverables, their kind of service (ServiceKind) and the start of
+    the leading post they hold on `on` (`leading_run_start`; None: no leading post)."""
     flags: list[Flag] = []
     run = current_not_completed_run(person_ratings) if person_ratings else None
     if run is not None:
         flags.append(Flag(
             code=FlagCode.NOT_COMPLETED_TWICE, label=_("Hai năm liên tiếp không hoàn thành nhiệm vụ"),
             basis=BASIS_NOT_COMPLETED,
-            detail=_("Xếp loại “không hoàn thành nhiệm vụ” các năm %(a)s và %(b)s: xem xét miễn nhiệm (đối "
-                     "với cán bộ) hoặc cho thôi việc (đối với công chức).") % {"a": run[0], "b": run[1]},
+            detail=_("Xếp loại “không hoàn thành nhiệm vụ” các năm %(a)s và %(b)s: %(then)s.") % {
+                "a": run[0], "b": run[1], "then": _consecutive_consequence(kind)},
             severity=Severity.HIGH, data={"years": run},
         ))
+    twice = _twice_within_flag(person_ratings, on=on, kind=kind, leading_since=leading_since)
+    if twice is not None:
+        flags.append(twice)
     if blocking:
         flags.append(_discipline_flag(blocking))
     if person_ratings:
@@ -182,12 +300,22 @@ def _flags_of(person_ratings: dict[int, str], blocking: list[Discipline], overdu
 
 
 def person_flags(*, person: Person, on: dt.date, ratings: Iterable[Rating] | None = None,
-                 disciplines: Iterable[Discipline] | None = None) -> list[Flag]:
+                 disciplines: Iterable[Discipline] | None = None,
+                 assignments: Iterable[Assignment] | None = None) -> list[Flag]:
     """The flags of one person on `on` (see `people_flagged`). Given the person's ratings and disciplines
-    already read (the record page shows them), only the overdue deliverables are read (one query)."""
+    already read (the record page shows them), only the overdue deliverables are read (one query), and the leading
+    posts when the ratings need them and `assignments` (with their posts) are not given."""
     if ratings is None or disciplines is None:
         return people_flagged(people_qs=Person.objects.filter(pk=person.pk), on=on).get(person.pk, [])
     by_year = {r.year: r.level for r in ratings if r.year <= on.year}
+    leading_since = None
+    if _twice_candidate(by_year):
+        if assignments is None:
+            leading_since = leading_runs_by_person([person.pk], on=on).get(person.pk)
+        else:
+            leading_since = leading_run_start(
+                ((a.position_id, a.position.is_leader, a.start, a.end) for a in assignments), on=on)
     blocking = [d for d in sorted(disciplines, key=lambda d: (d.decided_on, d.pk), reverse=True)
                 if d.decided_on <= on and rules.discipline_is_blocking(form=d.form, blocks_until=d.blocks_until, on=on)]
-    return _flags_of(by_year, blocking, _overdue_by_person([person.pk], on=on).get(person.pk, []), on=on)
+    return _flags_of(by_year, blocking, _overdue_by_person([person.pk], on=on).get(person.pk, []), on=on,
+                     kind=person.service_kind, leading_since=leading_since)

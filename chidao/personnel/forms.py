@@ -20,6 +20,7 @@ from .models import (
     Position,
     RatingLevel,
     Relation,
+    ServiceKind,
 )
 from .selectors import PersonFilters
 
@@ -54,6 +55,9 @@ class PersonForm(forms.Form):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
     birth_date = forms.DateField(label=_("Ngày sinh"), widget=DATE_WIDGET)
     gender = forms.ChoiceField(label=_("Giới tính"), choices=Gender.choices)
+    service_kind = forms.ChoiceField(label=_("Cán bộ, công chức, viên chức"), choices=ServiceKind.choices,
+                                     required=False, help_text=_("Hệ quả của xếp loại và hình thức kỷ luật khác nhau "
+                                                                 "giữa cán bộ, công chức và viên chức."))
     unit = forms.ModelChoiceField(label=_("Đơn vị công tác"), queryset=Unit.objects.none(), widget=UnitPicker())
     party_joined_on = forms.DateField(label=_("Ngày vào Đảng"), required=False, widget=DATE_WIDGET)
     education = forms.CharField(label=_("Trình độ chuyên môn"), max_length=200, required=False)

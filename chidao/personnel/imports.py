@@ -40,6 +40,7 @@ from .models import (
     PostLevel,
     Rating,
     RatingLevel,
+    ServiceKind,
 )
 
 ImportResult, RowError = ci.ImportResult, ci.RowError
@@ -57,6 +58,7 @@ SHEET_ALIASES: dict[str, list[str]] = {
     DISCIPLINES: [DISCIPLINES, "Kỷ luật cán bộ"],
 }
 CODE_LABELS = ["Mã hồ sơ", "Mã cán bộ", "Số hiệu cán bộ", "Mã CB"]
+SERVICE_KIND_LABELS = ["Cán bộ/Công chức/Viên chức", "Cán bộ, công chức, viên chức", "CB/CC/VC"]
 DATE_INVALID = "Ngày “%(v)s” không hợp lệ; ghi dd/mm/yyyy, ví dụ 05/03/1975."
 
 
@@ -81,6 +83,10 @@ def _specs(units: Any = None) -> dict[str, list[ci.Column]]:
             ci.column(Person, "gender", ["Giới tính", "Giới tính (Nam/Nữ)", "Nam/Nữ"], choices=ci.choice_lookup(
                 Gender, {"Nam": Gender.MALE, "Nữ": Gender.FEMALE, "Nu": Gender.FEMALE}),
                 messages={"choice": "Giới tính “%(v)s” không hợp lệ; ghi Nam hoặc Nữ."}),
+            ci.column(Person, "service_kind", SERVICE_KIND_LABELS, choices=ci.choice_lookup(ServiceKind, {
+                "CB": ServiceKind.CADRE, "CC": ServiceKind.CIVIL_SERVANT, "VC": ServiceKind.PUBLIC_EMPLOYEE}),
+                messages={"choice": "Cột cán bộ/công chức/viên chức ghi “%(v)s” không hợp lệ; ghi Cán bộ, Công chức "
+                                    "hoặc Viên chức (để trống nếu chưa xác định)."}),
             ci.column(Person, "hometown", ["Quê quán"], resolve=units,
                       messages={"unknown": "Không tìm thấy đơn vị “%(v)s” (quê quán)."}),
             ci.column(Person, "party_joined_on", ["Ngày vào Đảng", "Ngày vào Đảng CSVN", "Ngày kết nạp Đảng"],

@@ -299,8 +299,9 @@ def planning_review(*, term: PlanningTerm, on: dt.date, user: User | None = None
 
     Proposes removal when a discipline now blocks (`rules.discipline_is_blocking`), when the person can
     no longer serve a full term before retirement (`rules.can_serve_full_term`), when the planned post is
-    no longer higher than the current one, and when the person was rated "không hoàn thành nhiệm vụ"
-    two consecutive years (`flags.current_not_completed_run`). A few queries whatever the size; with
+    no longer higher than the current one, and when the person was rated "không hoàn thành nhiệm vụ" in the
+    year reviewed, one year being enough from 08/10/2025 (Regulation 377-QĐ/TW) and two consecutive years
+    needed before (Regulation 50-QĐ/TW; `rules.planning_removal_not_completed`). A few queries whatever the size; with
     `user`, only the people that user may see, and with `via` too (the API) the read is logged. The term
     page passes the active `entries` it shows (with person and position) and their people's `ratings` and
     blocking `disciplines` (`flags.ratings_by_person`, `flags.blocking_disciplines_by_person`): no query then.
@@ -344,12 +345,25 @@ def planning_review(*, term: PlanningTerm, on: dt.date, user: User | None = None
                 "(%(current_level)s).") % {
                 "post": e.position.title, "level": _level_label(e.position.level), "current": current.title,
                 "current_level": _level_label(current.level)}, BASIS_PLANNING))
-        run = flags.current_not_completed_run(ratings[person.pk]) if ratings.get(person.pk) else None
-        if run is not None:
-            proposals.append(Proposal(e, ProposalCode.NOT_COMPLETED, _(
-                "Hai năm liên tiếp %(a)s và %(b)s xếp loại “không hoàn thành nhiệm vụ”.") % {"a": run[0], "b": run[1]},
-                flags.BASIS_NOT_COMPLETED))
+        proposal = _not_completed_proposal(e, ratings.get(person.pk, {}), on=on)
+        if proposal is not None:
+            proposals.append(proposal)
     return proposals
+
+
+def _not_completed_proposal(entry: PlanningEntry, ratings: dict[int, str], *, on: dt.date) -> Proposal | None:
+    """Removal for "không hoàn thành nhiệm vụ" in the year reviewed (`rules.planning_removal_not_completed`): one
+    year under Regulation 377-QĐ/TW, two consecutive under Regulation 50-QĐ/TW, citing the source in force on `on`."""
+    years = rules.planning_removal_not_completed(ratings, on=on)
+    if years is None:
+        return None
+    if len(years) == 1:
+        reason = _("Năm %(y)s xếp loại “không hoàn thành nhiệm vụ”.") % {"y": years[0]}
+    else:
+        reason = _("Các năm liên tiếp %(years)s xếp loại “không hoàn thành nhiệm vụ”.") % {
+            "years": _(" và ").join(str(y) for y in years)}
+    return Proposal(entry, ProposalCode.NOT_COMPLETED, reason,
+                    rulebook_on(on).planning_removal_not_completed_years.cite())
 
 
 @dataclass
@@ -388,7 +402,9 @@ class CoverageRow:
 def planning_coverage(*, term: PlanningTerm, on: dt.date, user: User | None = None) -> list[CoverageRow]:
     """Key posts (is_key_post) and the people planned for each on `on`: count, women and young shares
     against the targets of Regulation 377-QĐ/TW (the rulebook's planning_target_women_percent,
-    planning_target_young_percent; young per `rules.is_young`). Posts with nobody planned count 0.
+    planning_target_young_percent). Young per `rules.is_young`: under the age of the rulebook's
+    planning_young_under_age for the level of the planned post's unit (45 central, 40 below), measured at the
+    term's start (1 January of its first year, `term_start_day`). Posts with nobody planned count 0.
     A personnel officer sees the key posts of their unit's subtree. Two queries.
     """
     posts = Position.objects.filter(is_key_post=True).select_related("unit").order_by(
@@ -403,13 +419,19 @@ def planning_coverage(*, term: PlanningTerm, on: dt.date, user: User | None = No
         .values_list("position_id", "person__gender", "person__birth_date")
     ):
         people[position_id].append((gender, birth))
+    start = term_start_day(term)
     rows = []
     for p in posts_list:
         planned = people.get(p.pk, [])
         rows.append(CoverageRow(
             position=p, count=len(planned), women=sum(1 for g, _b in planned if g == Gender.FEMALE),
-            young=sum(1 for _g, b in planned if rules.is_young(birth_date=b, on=on))))
+            young=sum(1 for _g, b in planned if rules.is_young(birth_date=b, on=start, level=p.unit.level))))
     return rows
+
+
+def term_start_day(term: PlanningTerm) -> dt.date:
+    """The day a planning term starts (1 January of its first year): the day age is measured for the young share."""
+    return dt.date(term.start_year, 1, 1)
 
 
 def planning_coverage_total(rows: list[CoverageRow]) -> CoverageRow:

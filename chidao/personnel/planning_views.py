@@ -89,7 +89,8 @@ def _detail(request: AuthedRequest, term: PlanningTerm, *, add_form: EntryAddFor
     ids = sorted({e.person_id for e in entries})
     ratings = flags.ratings_by_person(ids, up_to_year=on.year)
     disciplines = flags.blocking_disciplines_by_person(ids, on=on)
-    flagged = flags.people_flags_from(ids, on=on, ratings=ratings, disciplines=disciplines)
+    kinds = {e.person_id: e.person.service_kind for e in entries}
+    flagged = flags.people_flags_from(ids, on=on, ratings=ratings, disciplines=disciplines, kinds=kinds)
     for g in groups:
         for e in g.entries:
             setattr(e, "flags", flagged.get(e.person_id, []))  # noqa: B010 (shown next to the entry)

@@ -107,6 +107,7 @@ class Rulebook:
     planning_bar_lapses: Provision[bool]
     not_completed_consecutive_years: Provision[int]
     not_completed_twice_within_years: Provision[int]
+    appointment_term_months: Provision[int]
     discipline_forms_party_member: Provision[DisciplineForms]
     discipline_forms_party_probationary: Provision[DisciplineForms]
     discipline_forms_party_organization: Provision[DisciplineForms]
@@ -202,6 +203,11 @@ PROVISIONS: tuple[Provision[Any], ...] = (
       "cho thôi việc", 2, Source(f"{_LAW_CBCC}, Điều 29 và Điều 58; {_DECREE_90}"), _EARLIEST),
     P("not_completed_twice_within_years", "Hai năm không liên tiếp \"không hoàn thành nhiệm vụ\" trong số năm này "
       "(người không giữ chức vụ lãnh đạo): bố trí công tác có yêu cầu thấp hơn", 3, Source(_DECREE_90), _EARLIEST),
+    # The appointment term a leader's two non-consecutive years are counted in (thời hạn giữ chức vụ bổ nhiệm).
+    P("appointment_term_months", "Thời hạn giữ chức vụ lãnh đạo, quản lý mỗi lần bổ nhiệm (tháng)", 60,
+      Source(f"{_REG_80}; Nghị định 138/2020/NĐ-CP"), _EARLIEST, REG_377_FROM - dt.timedelta(1)),
+    P("appointment_term_months", "Thời hạn giữ chức vụ lãnh đạo, quản lý mỗi lần bổ nhiệm (tháng)", 60,
+      Source(_REG_377), REG_377_FROM),
     # Discipline forms by system and date.
     P("discipline_forms_party_member", "Hình thức kỷ luật đảng viên chính thức",
       DisciplineForms(("khien_trach", "canh_cao", "cach_chuc", "khai_tru")), Source(_STATUTE, "35", "2"), _EARLIEST),

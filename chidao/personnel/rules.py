@@ -185,6 +185,79 @@ def rating_dropped(ratings: dict[int, str], year: int) -> bool:
     return RATING_ORDER.index(RatingLevel(current)) < RATING_ORDER.index(RatingLevel(previous))
 
 
+def _last_two_not_completed(ratings: Mapping[int, str]) -> tuple[int, int] | None:
+    """The two latest years rated "không hoàn thành nhiệm vụ", as (earlier, later); None with fewer than two."""
+    years = sorted(y for y, level in ratings.items() if level == RatingLevel.NOT_COMPLETED)
+    return (years[-2], years[-1]) if len(years) >= 2 else None
+
+
+def not_completed_twice_within(ratings: Mapping[int, str], *, within: int | None = None) -> tuple[int, int] | None:
+    """Two non-consecutive years rated "không hoàn thành nhiệm vụ" within a few years, for a person without a
+    leading post: the latest two such years as (earlier, later), or None.
+
+    Decree 90/2020/NĐ-CP as amended by Decree 48/2023/NĐ-CP: a cadre, civil servant or public employee who holds no
+    leading post and is rated "không hoàn thành nhiệm vụ" in two non-consecutive years within 3 years is moved to a
+    post with lower requirements. The years are the latest "không hoàn thành" year and the one before it; they must
+    not follow each other (two consecutive years are `two_consecutive_not_completed`, a heavier rule) and must lie
+    within the rulebook's `not_completed_twice_within_years` (of 31 December of the later year, or `within` when
+    given), both years counted: 2021 and 2023 are within 3 years, 2021 and 2024 are not.
+    """
+    pair = _last_two_not_completed(ratings)
+    if pair is None:
+        return None
+    earlier, later = pair
+    if within is None:
+        within = rulebook_on(dt.date(later, 12, 31)).not_completed_twice_within_years.value
+    return pair if 2 <= later - earlier <= within - 1 else None
+
+
+def not_completed_twice_in_term(ratings: Mapping[int, str], *, term_start: dt.date,
+                                term_months: int | None = None) -> tuple[int, int] | None:
+    """Two non-consecutive years rated "không hoàn thành nhiệm vụ" within one appointment term, for a person holding
+    a leading post: the latest two such years as (earlier, later), or None.
+
+    Decree 90/2020/NĐ-CP as amended by Decree 48/2023/NĐ-CP: a leader rated "không hoàn thành nhiệm vụ" in two
+    non-consecutive years within the term of their appointment is moved to other work or not reappointed. The term
+    runs from `term_start` (the start of the current leading post's appointment: the unbroken run of service in
+    that post) for the rulebook's `appointment_term_months` (60, of the rulebook in force on `term_start`, or
+    `term_months`), and the next term for as long again; a rating year belongs to a term when it overlaps it.
+    Both years must belong to one term, and none counts before `term_start`'s year. Consecutive years are
+    `two_consecutive_not_completed`.
+    """
+    pair = _last_two_not_completed(ratings)
+    if pair is None:
+        return None
+    earlier, later = pair
+    if later - earlier < 2 or earlier < term_start.year:
+        return None
+    months = term_months or rulebook_on(term_start).appointment_term_months.value
+    k = 0
+    while add_months(term_start, k * months).year <= earlier:
+        end = add_months(term_start, (k + 1) * months) - dt.timedelta(days=1)
+        if later <= end.year:
+            return pair
+        k += 1
+    return None
+
+
+def planning_removal_not_completed(ratings: Mapping[int, str], *, on: dt.date) -> tuple[int, ...] | None:
+    """The years rated "không hoàn thành nhiệm vụ" that make the yearly planning review propose removal on `on`.
+
+    Regulation 377-QĐ/TW (from 08/10/2025): one year rated "không hoàn thành nhiệm vụ" in the year reviewed is a
+    ground for removal from planning; under Regulation 50-QĐ/TW (before) it took two consecutive years. How many is
+    the rulebook's `planning_removal_not_completed_years` in force on `on`, the day of the review. The year reviewed
+    is the latest rated year up to `on`'s year, and the years returned end with it; None when the rule does not
+    apply (the year reviewed rated better, or too few years rated "không hoàn thành nhiệm vụ" before it).
+    """
+    rated = [y for y in ratings if y <= on.year]
+    if not rated:
+        return None
+    need = rulebook_on(on).planning_removal_not_completed_years.value
+    reviewed = max(rated)
+    years = tuple(range(reviewed - need + 1, reviewed + 1))
+    return years if all(ratings.get(y) == RatingLevel.NOT_COMPLETED for y in years) else None
+
+
 def months_of_service_left(*, retirement_date: dt.date, on: dt.date) -> int:
     """Whole months from `on` to the retirement date (the day the pension starts).
 

@@ -174,11 +174,14 @@ def time_in_post(since: dt.date | None, on: dt.date) -> str:
     return _("%(m)d tháng") % {"m": months}
 
 
-def _flags(person: Person, on: dt.date, ratings: list[Rating], disciplines: list[Discipline]) -> list[Any]:
-    """The rule flags raised on a person (flags.py), from the ratings and disciplines the record already read."""
+def _flags(person: Person, on: dt.date, ratings: list[Rating], disciplines: list[Discipline],
+           assignments: list[Assignment]) -> list[Any]:
+    """The rule flags raised on a person (flags.py), from the ratings, disciplines and assignments the record
+    already read."""
     from .flags import person_flags
 
-    return list(person_flags(person=person, on=on, ratings=ratings, disciplines=disciplines))
+    return list(person_flags(person=person, on=on, ratings=ratings, disciplines=disciplines,
+                             assignments=assignments))
 
 
 @dataclass
@@ -204,18 +207,19 @@ def person_record(*, user: User, person: Person, on: dt.date) -> PersonRecord:
                      .annotate(linkable=Exists(visible)).order_by("relation", "relative__sort_key"))
     ratings = list(person.ratings.order_by("-year"))
     disciplines = list(person.disciplines.order_by("-decided_on", "-id"))
+    assignments = list(person.assignments.select_related("position", "position__unit").order_by("-start", "-id"))
     return PersonRecord(
         person=person,
         sensitive=sensitive_values(user=user, person=person),
         sensitive_shown=can_see_sensitive(user, person),
-        assignments=list(person.assignments.select_related("position", "position__unit").order_by("-start", "-id")),
+        assignments=assignments,
         ratings=ratings,
         disciplines=disciplines,
         deferrals=list(person.deferrals.order_by("-start", "-id")),
         relatives=relatives,
         planning=list(person.planning_entries.select_related("term", "position", "position__unit")
                       .order_by("-term__start_year", "position__title")),
-        flags=_flags(person, on, ratings, disciplines),
+        flags=_flags(person, on, ratings, disciplines, assignments),
     )
 
 

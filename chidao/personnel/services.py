@@ -29,11 +29,13 @@ from .models import (
     RatingLevel,
     Relation,
     Relative,
+    ServiceKind,
 )
 from .permissions import SENSITIVE_FIELDS, can_manage_people, can_reach_unit, can_see_sensitive
 
-PERSON_FIELDS = ("code", "full_name", "birth_date", "gender", "hometown", "party_joined_on", "education",
-                 "expertise", "phone", "email", "address", "id_number", "unit", "position", "retirement_date")
+PERSON_FIELDS = ("code", "full_name", "birth_date", "gender", "service_kind", "hometown", "party_joined_on",
+                 "education", "expertise", "phone", "email", "address", "id_number", "unit", "position",
+                 "retirement_date")
 INVERSE: dict[str, str] = {Relation.SPOUSE: Relation.SPOUSE, Relation.SIBLING: Relation.SIBLING,
                            Relation.PARENT: Relation.CHILD, Relation.CHILD: Relation.PARENT}
 
@@ -72,6 +74,8 @@ def _validate_person(person: Person, *, actor: User) -> None:
         errors["full_name"] = _("Nhập họ và tên.")
     if person.gender not in Gender.values:
         errors["gender"] = _("Giới tính không hợp lệ.")
+    if person.service_kind not in ServiceKind.values:
+        errors["service_kind"] = _("Chọn cán bộ, công chức hoặc viên chức (hoặc để trống nếu chưa xác định).")
     if person.birth_date and person.birth_date > dt.date.today():
         errors["birth_date"] = _("Ngày sinh không được sau hôm nay.")
     if person.party_joined_on and person.birth_date and person.party_joined_on <= person.birth_date:

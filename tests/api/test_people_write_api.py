@@ -118,6 +118,31 @@ def test_office_may_create_but_not_write_sensitive_fields(client, bearer, tree):
     assert (created.json()["sensitive_shown"], created.json()["phone"]) == (False, None)
 
 
+def test_service_kind_is_written_shown_changed_and_checked(client, bearer, tree):
+    # Given a new record sent as a civil servant
+    created = client.post("/api/v1/people", {**NEW, "unit_id": tree["snv"].pk, "service_kind": "civil_servant"},
+                          content_type=JSON, **bearer("admin"))
+    assert (created.status_code, created.json()["service_kind"]) == (201, "civil_servant")
+    person = Person.objects.get(code="CB90001")
+    url = f"/api/v1/people/{person.pk}"
+    # When it is changed to a public employee, then the change is recorded
+    changed = client.patch(url, {"service_kind": "public_employee"}, content_type=JSON, **bearer("admin"))
+    assert (changed.status_code, changed.json()["service_kind"]) == (200, "public_employee")
+    record = ChangeRecord.objects.filter(content_type__model="person", object_id=str(person.pk),
+                                         action="update").get()
+    assert (record.before["service_kind"], record.after["service_kind"]) == ("civil_servant", "public_employee")
+    # And a value outside the three (and "") is refused, changing nothing
+    before = (state(), Person.objects.get(pk=person.pk).service_kind)
+    refused = client.patch(url, {"service_kind": "contractor"}, content_type=JSON, **bearer("admin"))
+    assert refused.status_code == 422
+    assert (state(), Person.objects.get(pk=person.pk).service_kind) == before
+    # And null means not recorded
+    cleared = client.patch(url, {"service_kind": None}, content_type=JSON, **bearer("admin"))
+    assert (cleared.status_code, cleared.json()["service_kind"]) == (200, "")
+    listed = client.get("/api/v1/people", **bearer("admin", "read")).json()
+    assert [p["service_kind"] for p in listed["items"]] == [""]
+
+
 @pytest.mark.parametrize(("who", "status"), [("stc_hr", 422), ("steering", 403), ("auditor", 403), ("snv", 403)])
 def test_create_refused_outside_scope_or_role_and_nothing_changes(client, users, bearer, tree, who, status):
     before = state()
@@ -234,8 +259,9 @@ def test_flags_with_their_legal_basis_are_logged(client, bearer, dung):
     assert response.json() == [{
         "code": "not_completed_twice", "label": "Hai năm liên tiếp không hoàn thành nhiệm vụ",
         "basis": flags.BASIS_NOT_COMPLETED, "severity": "high",
-        "detail": "Xếp loại “không hoàn thành nhiệm vụ” các năm 2023 và 2024: xem xét miễn nhiệm (đối với cán bộ) "
-                  "hoặc cho thôi việc (đối với công chức)."}]
+        "detail": "Xếp loại “không hoàn thành nhiệm vụ” các năm 2023 và 2024: xem xét miễn nhiệm hoặc cho thôi làm "
+                  "nhiệm vụ (đối với cán bộ), cho thôi việc (đối với công chức) hoặc chấm dứt hợp đồng làm việc (đối "
+                  "với viên chức); hồ sơ chưa ghi là cán bộ, công chức hay viên chức."}]
     assert list(AccessLog.objects.values_list("person", "action", "detail")) == [(dung.pk, "view", "api")]
     detail = client.get(f"/api/v1/people/{dung.pk}", **bearer("office", "read")).json()
     assert [f["code"] for f in detail["flags"]] == ["not_completed_twice"]

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db.models import F
 from django.utils import timezone
 
-from chidao.core.models import Role, User
+from chidao.core.models import Role, UnitKind, User
 from chidao.demo.people import people_load
 from chidao.personnel import rules
 from chidao.personnel.models import (
@@ -60,6 +60,8 @@ def test_demo_data_exercises_every_rule(demo_50):
         ratings.setdefault(pid, {})[year] = level
     # Two consecutive years "không hoàn thành nhiệm vụ"
     assert any(rules.two_consecutive_not_completed(r) for r in ratings.values())
+    # Two non-consecutive years "không hoàn thành nhiệm vụ" within three
+    assert any(rules.not_completed_twice_within(r) for r in ratings.values())
     # A falling rating
     assert any(rules.rating_dropped(r, max(r)) for r in ratings.values())
     # Disciplines in force, expired, and one khai trừ
@@ -78,6 +80,28 @@ def test_demo_data_exercises_every_rule(demo_50):
     assert max(per_post.values()) <= 3
     # Personnel officers
     assert set(User.objects.filter(role=Role.PERSONNEL).values_list("username", flat=True)) >= {"tccb.snv", "tccb.stc"}
+
+
+def test_demo_people_have_a_plausible_kind_of_service(demo_50):
+    expected = {(UnitKind.DEPARTMENT, True): "civil_servant", (UnitKind.DEPARTMENT, False): "civil_servant",
+                (UnitKind.COMMUNE, True): "cadre", (UnitKind.COMMUNE, False): "civil_servant"}
+    seen = set(Person.objects.values_list("unit__kind", "position__is_leader", "service_kind"))
+    # departments' leaders and staff are công chức (50 people fill departments only; the communes' elected
+    # leaders are cán bộ, see test_service_kind_for_a_school_is_public_employee)
+    assert {(k, leader) for k, leader, _kind in seen} >= {(UnitKind.DEPARTMENT, True), (UnitKind.DEPARTMENT, False)}
+    assert all(kind == expected[(k, leader)] for k, leader, kind in seen)
+
+
+def test_service_kind_for_a_school_is_public_employee():
+    from chidao.demo.people import service_kind_for
+    from chidao.personnel.models import Position
+
+    assert service_kind_for(UnitKind.SCHOOL, Position(is_leader=True)) == "public_employee"
+    assert service_kind_for(UnitKind.PEOPLES_COMMITTEE, Position(is_leader=True)) == "cadre"
+    assert service_kind_for(UnitKind.COMMUNE, Position(is_leader=True)) == "cadre"
+    assert service_kind_for(UnitKind.COMMUNE, Position(is_leader=False)) == "civil_servant"
+    assert service_kind_for(UnitKind.PEOPLES_COMMITTEE, Position(is_leader=False)) == "civil_servant"
+    assert service_kind_for(UnitKind.PARTY_BODY, Position(is_leader=True)) == "civil_servant"
 
 
 def test_demo_people_are_consistent(demo_50):

@@ -14,7 +14,7 @@ from chidao.personnel.flags import (
     people_flagged,
     person_flags,
 )
-from chidao.personnel.models import DisciplineForm, DisciplineSystem, Person, RatingLevel
+from chidao.personnel.models import DisciplineForm, DisciplineSystem, Person, RatingLevel, ServiceKind
 from chidao.programs import services as program_services
 from chidao.programs.models import Status
 from tests.conftest import at, pdf_file
@@ -38,14 +38,131 @@ def test_two_consecutive_not_completed_years_raise_the_flag(users, make_person):
     assert flag.basis == BASIS_NOT_COMPLETED
     assert flag.severity == "high"
     assert flag.data == {"years": (2022, 2023)}
-    assert flag.detail == ("Xếp loại “không hoàn thành nhiệm vụ” các năm 2022 và 2023: xem xét miễn nhiệm (đối với "
-                           "cán bộ) hoặc cho thôi việc (đối với công chức).")
+    # the record does not say whether they are a cán bộ, công chức or viên chức: every consequence is named
+    assert flag.detail == ("Xếp loại “không hoàn thành nhiệm vụ” các năm 2022 và 2023: xem xét miễn nhiệm hoặc cho "
+                           "thôi làm nhiệm vụ (đối với cán bộ), cho thôi việc (đối với công chức) hoặc chấm dứt hợp "
+                           "đồng làm việc (đối với viên chức); hồ sơ chưa ghi là cán bộ, công chức hay viên chức.")
 
 
-def test_not_consecutive_not_completed_years_do_not_raise_it(users, make_person):
+@pytest.mark.parametrize(("kind", "then"), [
+    (ServiceKind.CADRE, "xem xét miễn nhiệm hoặc cho thôi làm nhiệm vụ (người này là cán bộ)."),
+    (ServiceKind.CIVIL_SERVANT, "xem xét cho thôi việc (người này là công chức)."),
+    (ServiceKind.PUBLIC_EMPLOYEE, "xem xét chấm dứt hợp đồng làm việc (người này là viên chức)."),
+])
+def test_two_consecutive_years_name_the_consequence_for_the_kind_of_service(users, make_person, kind, then):
+    person = make_person(service_kind=kind)
+    _rate(users, person, {2022: NC, 2023: NC})
+    [flag] = person_flags(person=person, on=dt.date(2024, 3, 1))
+    assert (flag.code, flag.detail) == (FlagCode.NOT_COMPLETED_TWICE,
+                                        f"Xếp loại “không hoàn thành nhiệm vụ” các năm 2022 và 2023: {then}")
+
+
+def test_not_consecutive_years_do_not_raise_the_consecutive_flag(users, make_person):
     person = make_person()
     _rate(users, person, {2021: NC, 2022: GOOD, 2023: NC})
-    assert [f.code for f in person_flags(person=person, on=dt.date(2024, 3, 1))] == [FlagCode.RATING_DROPPED]
+    assert [f.code for f in person_flags(person=person, on=dt.date(2024, 3, 1))] == [
+        FlagCode.NOT_COMPLETED_TWICE_WITHIN, FlagCode.RATING_DROPPED]
+
+
+# --- two non-consecutive years (Decree 90/2020 as amended by Decree 48/2023) ------------------------------------
+
+DECREE_90 = "Nghị định 90/2020/NĐ-CP (sửa đổi bởi Nghị định 48/2023/NĐ-CP)"
+
+
+def _twice(person, on):
+    return [f for f in person_flags(person=person, on=on) if f.code == FlagCode.NOT_COMPLETED_TWICE_WITHIN]
+
+
+def test_without_a_leading_post_two_years_within_three_raise_the_flag(users, make_person):
+    # given a civil servant in a staff post rated "không hoàn thành nhiệm vụ" in 2021 and 2023
+    person = make_person(service_kind=ServiceKind.CIVIL_SERVANT)
+    _rate(users, person, {2021: NC, 2022: DONE, 2023: NC})
+    # then on 01/03/2024 they are to be moved to a post with lower requirements
+    [flag] = _twice(person, dt.date(2024, 3, 1))
+    assert (flag.label, flag.basis, flag.severity) == (
+        "Hai năm không liên tiếp không hoàn thành nhiệm vụ", DECREE_90, "high")
+    assert flag.data == {"years": (2021, 2023), "leading_since": None, "service_kind": ServiceKind.CIVIL_SERVANT}
+    assert flag.detail == ("Xếp loại “không hoàn thành nhiệm vụ” các năm 2021 và 2023 (hai năm không liên tiếp trong 3 "
+                           "năm), không giữ chức vụ lãnh đạo: xem xét bố trí công tác khác có yêu cầu thấp hơn (người "
+                           "này là công chức).")
+
+
+def test_without_a_leading_post_two_years_four_years_apart_do_not(users, make_person):
+    person = make_person(service_kind=ServiceKind.PUBLIC_EMPLOYEE)
+    _rate(users, person, {2021: NC, 2022: DONE, 2023: DONE, 2024: NC})
+    assert _twice(person, dt.date(2025, 3, 1)) == []
+
+
+def test_the_kind_not_recorded_is_said(users, make_person):
+    person = make_person()
+    _rate(users, person, {2021: NC, 2022: DONE, 2023: NC})
+    [flag] = _twice(person, dt.date(2024, 3, 1))
+    assert flag.detail.endswith("không giữ chức vụ lãnh đạo: xem xét bố trí công tác khác có yêu cầu thấp hơn; hồ sơ "
+                                "chưa ghi là cán bộ, công chức hay viên chức.")
+
+
+def test_a_later_better_year_means_the_pair_was_dealt_with(users, make_person):
+    person = make_person()
+    _rate(users, person, {2021: NC, 2022: DONE, 2023: NC, 2024: GOOD})
+    assert _twice(person, dt.date(2025, 3, 1)) == []
+    assert _twice(person, dt.date(2023, 12, 31)) != []   # on that day 2024 was not rated yet
+
+
+def test_a_leader_twice_within_the_appointment_term_is_moved_or_not_reappointed(users, make_person):
+    # given a head of division appointed on 01/01/2019 (term to 31/12/2023), rated badly in 2021 and 2023
+    person = make_person(post="snv_head", since=dt.date(2019, 1, 1), service_kind=ServiceKind.CIVIL_SERVANT)
+    _rate(users, person, {2021: NC, 2022: GOOD, 2023: NC})
+    [flag] = _twice(person, dt.date(2024, 2, 1))
+    assert flag.basis == f"{DECREE_90}; Quy định 80-QĐ/TW ngày 18/8/2022 về phân cấp quản lý cán bộ và bổ nhiệm, " \
+                         "giới thiệu cán bộ ứng cử; Nghị định 138/2020/NĐ-CP"
+    assert flag.data == {"years": (2021, 2023), "leading_since": dt.date(2019, 1, 1),
+                         "service_kind": ServiceKind.CIVIL_SERVANT}
+    assert flag.detail == ("Xếp loại “không hoàn thành nhiệm vụ” các năm 2021 và 2023 (hai năm không liên tiếp trong "
+                           "một thời hạn giữ chức vụ lãnh đạo, tính từ ngày bổ nhiệm 01/01/2019): xem xét bố trí công "
+                           "tác khác hoặc không bổ nhiệm lại (người này là công chức).")
+    # from 08/10/2025 the term's source is Regulation 377-QĐ/TW
+    assert _twice(person, dt.date(2025, 10, 8))[0].basis.endswith("Quy định 377-QĐ/TW ngày 08/10/2025 về phân cấp "
+                                                                 "quản lý cán bộ và quy hoạch, bổ nhiệm, giới thiệu "
+                                                                 "ứng cử")
+
+
+def test_a_leader_is_not_held_to_three_years_but_to_the_term(users, make_person):
+    # 2019 and 2022 are four years apart: not within 3 years, but within the term 01/01/2019 - 31/12/2023
+    person = make_person(post="snv_head", since=dt.date(2019, 1, 1))
+    _rate(users, person, {2019: NC, 2020: GOOD, 2021: GOOD, 2022: NC})
+    [flag] = _twice(person, dt.date(2023, 2, 1))
+    assert flag.data["years"] == (2019, 2022)
+
+
+def test_a_leader_two_years_in_two_terms_do_not_raise_it(users, make_person):
+    # 2023 ends the first term (01/01/2019 - 31/12/2023); 2025 is in the second
+    person = make_person(post="snv_head", since=dt.date(2019, 1, 1))
+    _rate(users, person, {2023: NC, 2024: GOOD, 2025: NC})
+    assert _twice(person, dt.date(2026, 2, 1)) == []
+    # a year rated before the appointment does not count either
+    other = make_person(name="Trần Văn Bình", post="snv_head", since=dt.date(2022, 1, 1))
+    _rate(users, other, {2020: NC, 2021: GOOD, 2022: NC})
+    assert _twice(other, dt.date(2023, 2, 1)) == []
+
+
+def test_a_reappointment_to_the_same_post_continues_the_term(users, posts, make_person):
+    # appointed 01/07/2018 and reappointed 01/07/2023: the term 01/07/2018 - 30/06/2023 holds 2021 and 2023
+    person = make_person(post="snv_head", since=dt.date(2018, 7, 1))
+    services.assignment_add(actor=users["admin"], person=person, position=posts["snv_head"], kind="appointment",
+                            start=dt.date(2023, 7, 1))
+    _rate(users, person, {2021: NC, 2022: GOOD, 2023: NC})
+    [flag] = _twice(person, dt.date(2024, 2, 1))
+    assert flag.data["leading_since"] == dt.date(2018, 7, 1)
+
+
+def test_the_record_page_reads_the_leading_post_from_the_assignments_it_shows(users, make_person):
+    from chidao.personnel import selectors
+
+    person = make_person(post="snv_head", since=dt.date(2019, 1, 1))
+    _rate(users, person, {2021: NC, 2022: GOOD, 2023: NC})
+    record = selectors.person_record(user=users["admin"], person=person, on=dt.date(2024, 2, 1))
+    assert [(f.code, f.data.get("leading_since")) for f in record.flags] == [
+        (FlagCode.NOT_COMPLETED_TWICE_WITHIN, dt.date(2019, 1, 1)), (FlagCode.RATING_DROPPED, None)]
 
 
 def test_ratings_after_the_day_are_ignored(users, make_person):
@@ -138,6 +255,20 @@ def test_people_flagged_answers_for_a_list_in_four_queries(users, make_person, d
         people[1].pk: [FlagCode.RATING_DROPPED],
         people[2].pk: [FlagCode.DISCIPLINE_BLOCKING],
     }
+
+
+def test_people_flagged_reads_the_leading_posts_only_when_two_years_are_not_consecutive(
+        users, make_person, django_assert_num_queries):
+    staff, head = make_person(name="Người số 1"), make_person(name="Người số 2", post="snv_head",
+                                                              since=dt.date(2019, 1, 1))
+    for p in (staff, head):
+        _rate(users, p, {2021: NC, 2022: DONE, 2023: NC})
+    with django_assert_num_queries(5):
+        result = people_flagged(people_qs=Person.objects.all(), on=dt.date(2024, 1, 15))
+    assert {pid: [(f.code, f.data.get("leading_since")) for f in fl if f.code == FlagCode.NOT_COMPLETED_TWICE_WITHIN]
+            for pid, fl in result.items()} == {
+        staff.pk: [(FlagCode.NOT_COMPLETED_TWICE_WITHIN, None)],
+        head.pk: [(FlagCode.NOT_COMPLETED_TWICE_WITHIN, dt.date(2019, 1, 1))]}
 
 
 def test_an_old_run_followed_by_a_better_rating_no_longer_raises_the_flag(users, make_person):

@@ -390,8 +390,9 @@ class TestExport:
         assert excel.people_import(actor=users["admin"], file=good_file()).ok
         wb = load_workbook(io.BytesIO(excel.people_export(user=users["office"], qs=Person.objects.all())))
         ws = wb["Cán bộ"]
-        assert [c.value for c in ws[4]] == ["STT", "Mã hồ sơ", "Họ và tên", "Ngày sinh", "Giới tính", "Quê quán",
-                                           "Ngày vào Đảng", "Trình độ chuyên môn"]
+        assert [c.value for c in ws[4]] == ["STT", "Mã hồ sơ", "Họ và tên", "Ngày sinh", "Giới tính",
+                                           "Cán bộ/Công chức/Viên chức", "Quê quán", "Ngày vào Đảng",
+                                           "Trình độ chuyên môn"]
         assert [c.value for c in ws[5]][:5] == [1, "CB001", "Nguyễn Văn An", dt.datetime(1975, 3, 5), "Nam"]
         assert wb.sheetnames == ["Cán bộ", "Quá trình công tác", "Xếp loại", "Kỷ luật"]
 
@@ -415,6 +416,57 @@ class TestTemplate:
         person = Person.objects.get(code="CB00001")
         assert (person.full_name, person.birth_date, person.position.title, person.position_since) == (
             "Nguyễn Văn An", dt.date(1975, 3, 5), "Phó Giám đốc Sở", dt.date(2015, 7, 1))
+        assert person.service_kind == "civil_servant"
+        accepted = [r for r in wb["Danh mục mã"].iter_rows(values_only=True) if r[0] == "Cán bộ/Công chức/Viên chức"]
+        assert [r[1] for r in accepted] == ["Cán bộ", "Công chức", "Viên chức"]
+
+
+class TestServiceKind:
+    HEADERS = ["STT", "Mã hồ sơ", "Họ và tên", "Ngày sinh", "Giới tính", "Cán bộ/Công chức/Viên chức"]
+
+    def _file(self, rows: list[list[Any]]) -> io.BytesIO:
+        wb = Workbook()
+        wb.remove(wb.active)
+        _sheet(wb, "Cán bộ", self.HEADERS, [[i, *row] for i, row in enumerate(rows, start=1)])
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        buffer.seek(0)
+        return buffer
+
+    def test_the_vietnamese_labels_are_read_and_a_blank_is_not_recorded(self, users):
+        result = excel.people_import(actor=users["admin"], file=self._file([
+            ["CB101", "Nguyễn Văn An", "05/03/1975", "Nam", "Cán bộ"],
+            ["CB102", "Trần Thị Bình", "05/03/1980", "Nữ", "công chức"],
+            ["CB103", "Lê Văn Cường", "05/03/1985", "Nam", "VIÊN CHỨC"],
+            ["CB104", "Phạm Thị Dung", "05/03/1990", "Nữ", ""],
+        ]))
+        assert result.errors == []
+        assert dict(Person.objects.values_list("code", "service_kind")) == {
+            "CB101": "cadre", "CB102": "civil_servant", "CB103": "public_employee", "CB104": ""}
+
+    def test_a_wrong_value_is_a_row_error_and_nothing_is_written(self, users):
+        before = counts()
+        result = excel.people_import(actor=users["admin"], file=self._file([
+            ["CB101", "Nguyễn Văn An", "05/03/1975", "Nam", "Công chức"],
+            ["CB102", "Trần Thị Bình", "05/03/1980", "Nữ", "hợp đồng"],
+        ]))
+        assert [(e.sheet, e.row, e.column, e.message) for e in result.errors] == [
+            ("Cán bộ", 6, "Cán bộ/Công chức/Viên chức", "Cột cán bộ/công chức/viên chức ghi “hợp đồng” không hợp lệ; "
+                                                        "ghi Cán bộ, Công chức hoặc Viên chức (để trống nếu chưa xác "
+                                                        "định).")]
+        assert counts() == before
+
+    def test_the_export_writes_the_label_and_imports_back(self, users, make_person):
+        make_person(name="Nguyễn Văn An", service_kind="public_employee")
+        make_person(name="Trần Văn Bình")
+        content = excel.people_export(user=users["admin"], qs=Person.objects.all())
+        ws = load_workbook(io.BytesIO(content))["Cán bộ"]
+        column = [c.value for c in ws[4]].index("Cán bộ/Công chức/Viên chức")
+        assert [r[column] for r in ws.iter_rows(min_row=5, values_only=True)] == ["Viên chức", None]
+        Person.objects.all().delete()
+        assert excel.people_import(actor=users["admin"], file=io.BytesIO(content)).ok
+        assert sorted(Person.objects.values_list("full_name", "service_kind")) == [
+            ("Nguyễn Văn An", "public_employee"), ("Trần Văn Bình", "")]
 
 
 class TestViews:

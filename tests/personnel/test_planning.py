@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from chidao.core.errors import PermissionDenied, ValidationError
-from chidao.core.models import ChangeRecord
+from chidao.core.models import ChangeRecord, Unit, UnitKind, UnitLevel
 from chidao.personnel import planning, services
 from chidao.personnel.models import (
     AccessLog,
@@ -259,9 +259,36 @@ def test_review_proposes_removal_for_retirement_post_reached_and_two_bad_years(u
         ("Phạm Thị Dung", "not_higher", "Chức danh quy hoạch “Phó Giám đốc Sở Nội vụ” (phó giám đốc sở và tương "
                                         "đương) không còn cao hơn chức danh hiện nay “Phó Giám đốc Sở Nội vụ” (phó "
                                         "giám đốc sở và tương đương).", basis),
-        ("Hoàng Văn Em", "not_completed", "Hai năm liên tiếp 2024 và 2025 xếp loại “không hoàn thành nhiệm vụ”.",
-         "Nghị định 90/2020/NĐ-CP, Điều 29 (sửa đổi bởi Nghị định 48/2023/NĐ-CP); Luật Cán bộ, công chức"),
+        ("Hoàng Văn Em", "not_completed", "Năm 2025 xếp loại “không hoàn thành nhiệm vụ”.", REG_377),
     ]
+
+
+REG_377 = "Quy định 377-QĐ/TW ngày 08/10/2025 về phân cấp quản lý cán bộ và quy hoạch, bổ nhiệm, giới thiệu ứng cử"
+REG_50_ART_8 = "Quy định 50-QĐ/TW ngày 27/12/2021 về công tác quy hoạch cán bộ, Điều 8"
+
+
+def _not_completed(term, on):
+    return [(p.entry.person.full_name, p.reason, p.basis) for p in planning.planning_review(term=term, on=on)
+            if p.code == "not_completed"]
+
+
+def test_review_one_bad_year_is_enough_from_08_10_2025(users, term, posts, make_person):
+    # given two planned people: one rated "không hoàn thành nhiệm vụ" in 2024 only, one in 2023 and 2024
+    once = make_person(name="Hoàng Văn Em")
+    twice = make_person(name="Đinh Văn Phúc")
+    for p in (once, twice):
+        _add(users, term, p, posts["snv_deputy"], on=dt.date(2025, 1, 10))
+    services.rating_set(actor=users["admin"], person=once, year=2023, level=RatingLevel.GOOD)
+    for year in (2023, 2024):
+        services.rating_set(actor=users["admin"], person=twice, year=year, level=RatingLevel.NOT_COMPLETED)
+    services.rating_set(actor=users["admin"], person=once, year=2024, level=RatingLevel.NOT_COMPLETED)
+    # when reviewed on 07/10/2025 (Regulation 50): two consecutive years are needed
+    assert _not_completed(term, dt.date(2025, 10, 7)) == [
+        ("Đinh Văn Phúc", "Các năm liên tiếp 2023 và 2024 xếp loại “không hoàn thành nhiệm vụ”.", REG_50_ART_8)]
+    # when reviewed on 08/10/2025 (Regulation 377): the year reviewed alone is enough
+    assert _not_completed(term, dt.date(2025, 10, 8)) == [
+        ("Hoàng Văn Em", "Năm 2024 xếp loại “không hoàn thành nhiệm vụ”.", REG_377),
+        ("Đinh Văn Phúc", "Năm 2024 xếp loại “không hoàn thành nhiệm vụ”.", REG_377)]
 
 
 # --- coverage of key posts -------------------------------------------------------------------------
@@ -288,6 +315,24 @@ def test_coverage_of_key_posts_against_the_targets(users, term, posts, make_pers
     assert (total.count, total.women_percent, total.women_met, total.young_percent, total.young_met) == (
         4, 50.0, True, 25.0, True)
     assert (total.women_target, total.young_target) == (25, 15)
+
+
+def test_coverage_young_is_measured_at_the_term_start_by_the_level_of_the_posts_unit(users, term, posts, units,
+                                                                                     make_person):
+    # given a key post of a central body, and people planned in term 2025-2030 (measured on 01/01/2025)
+    central = Unit.objects.create(code="TW-BAN", name="Ban Tổ chức Trung ương", kind=UnitKind.PARTY_BODY,
+                                  level=UnitLevel.CENTRAL)
+    central_post = Position.objects.create(unit=central, title="Vụ trưởng", level=PostLevel.HEAD_DEPARTMENT,
+                                           is_leader=True, is_key_post=True)
+    almost_40 = make_person(name="Trần Văn A", born=dt.date(1985, 1, 2), post="snv_head")   # 39y364d
+    just_40 = make_person(name="Trần Văn B", born=dt.date(1985, 1, 1), post="snv_head")     # 40y0d
+    for p in (almost_40, just_40):
+        _add(users, term, p, posts["snv_director"], on=dt.date(2025, 6, 1))
+        _add(users, term, p, central_post, on=dt.date(2025, 6, 1))
+    # when the coverage is asked later in the term, then age is still that of 01/01/2025
+    rows = {r.position.title: r.young for r in planning.planning_coverage(term=term, on=dt.date(2026, 6, 1))}
+    assert rows["Giám đốc Sở Nội vụ"] == 1   # province: under 40, so 40 itself is not young
+    assert rows["Vụ trưởng"] == 2            # central: under 45
 
 
 def test_coverage_young_share_below_target(users, term, posts, make_person):

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from chidao.core.errors import PermissionDenied
+from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.text import vn_name_key
 from chidao.personnel import services
 from chidao.personnel.models import Assignment, Discipline, Gender, Person, Rating, Relative
@@ -140,6 +140,36 @@ def test_create_person_through_the_form(login, users, tree):
     assert response.status_code == 302
     assert response["Location"] == f"/can-bo/{person.pk}/"
     assert (person.full_name, person.birth_date, person.unit) == ("Bùi Thị Lan", dt.date(1985, 9, 2), tree["stc"])
+
+
+def test_the_kind_of_service_is_chosen_on_the_form_and_shown_on_the_record(login, users, tree):
+    client = login(users["office"])
+    assert 'name="service_kind"' in client.get("/can-bo/tao-moi/").content.decode()
+    client.post("/can-bo/tao-moi/", {
+        "code": "CB90001", "full_name": "Bùi Thị Lan", "birth_date": "02/09/1985", "gender": "female",
+        "service_kind": "public_employee", "unit": tree["stc"].pk,
+    })
+    person = Person.objects.get(code="CB90001")
+    assert person.service_kind == "public_employee"
+    page = client.get(f"/can-bo/{person.pk}/").content.decode()
+    assert '<dd data-testid="service-kind">Viên chức</dd>' in page
+    # not chosen: the record says so
+    client.post("/can-bo/tao-moi/", {
+        "code": "CB90002", "full_name": "Bùi Văn Nam", "birth_date": "02/09/1985", "gender": "male",
+        "unit": tree["stc"].pk})
+    other = Person.objects.get(code="CB90002")
+    assert other.service_kind == ""
+    assert "Chưa xác định" in client.get(f"/can-bo/{other.pk}/").content.decode()
+
+
+def test_the_service_refuses_an_unknown_kind_of_service(users, tree):
+    with pytest.raises(ValidationError) as exc:
+        services.person_create(actor=users["admin"], code="CB90003", full_name="Bùi Thị Lan",
+                               birth_date=dt.date(1985, 9, 2), gender="female", unit=tree["stc"],
+                               service_kind="contractor")
+    assert exc.value.message_dict == {
+        "service_kind": ["Chọn cán bộ, công chức hoặc viên chức (hoặc để trống nếu chưa xác định)."]}
+    assert Person.objects.count() == 0
 
 
 def test_the_office_may_not_fill_in_sensitive_fields(login, users, hr, tree):

@@ -95,7 +95,49 @@ def test_months_of_service_left_and_full_term():
     assert rules.can_serve_full_term(retirement_date=retirement, on=dt.date(2032, 6, 2)) is False
 
 
-def test_young_means_at_most_45():
-    on = dt.date(2025, 6, 1)
-    assert rules.is_young(birth_date=dt.date(1979, 6, 2), on=on) is True    # 45 until tomorrow
-    assert rules.is_young(birth_date=dt.date(1979, 6, 1), on=on) is False   # 46 today
+@pytest.mark.parametrize("on", [dt.date(2025, 1, 1), dt.date(2026, 1, 1)])   # Regulation 50, then 377
+def test_young_means_under_40_in_a_province_and_under_45_at_central_level(on):
+    day_before_40 = dt.date(on.year - 40, 1, 2)    # 39 years and 364 days on `on`
+    fortieth = dt.date(on.year - 40, 1, 1)         # 40 today: not "under 40"
+    assert rules.is_young(birth_date=day_before_40, on=on, level="province") is True
+    assert rules.is_young(birth_date=fortieth, on=on, level="province") is False
+    assert rules.is_young(birth_date=fortieth, on=on, level="commune") is False
+    assert rules.is_young(birth_date=fortieth, on=on, level="central") is True
+    assert rules.is_young(birth_date=dt.date(on.year - 45, 1, 2), on=on, level="central") is True
+    assert rules.is_young(birth_date=dt.date(on.year - 45, 1, 1), on=on, level="central") is False
+
+
+# --- several years of ratings ------------------------------------------------------------------------------
+
+def test_two_non_consecutive_years_within_three_for_a_person_without_a_leading_post():
+    assert rules.not_completed_twice_within({2021: NC, 2022: GOOD, 2023: NC}) == (2021, 2023)
+    assert rules.not_completed_twice_within({2021: NC, 2023: NC}) == (2021, 2023)          # 2022 not rated
+    assert rules.not_completed_twice_within({2021: NC, 2022: DONE, 2023: DONE, 2024: NC}) is None   # 4 years
+    assert rules.not_completed_twice_within({2022: NC, 2023: NC}) is None        # consecutive: the other rule
+    assert rules.not_completed_twice_within({2023: NC}) is None
+    assert rules.not_completed_twice_within({2021: NC, 2024: NC}, within=4) == (2021, 2024)   # a local override
+
+
+def test_two_non_consecutive_years_within_one_appointment_term_for_a_leader():
+    start = dt.date(2019, 1, 1)   # the term runs to 31/12/2023, the next from 01/01/2024
+    assert rules.not_completed_twice_in_term({2019: NC, 2023: NC}, term_start=start) == (2019, 2023)
+    assert rules.not_completed_twice_in_term({2022: NC, 2024: NC}, term_start=start) is None   # two terms
+    assert rules.not_completed_twice_in_term({2024: NC, 2026: NC}, term_start=start) == (2024, 2026)  # 2nd term
+    assert rules.not_completed_twice_in_term({2018: NC, 2020: NC}, term_start=start) is None   # before appointment
+    assert rules.not_completed_twice_in_term({2020: NC, 2021: NC}, term_start=start) is None   # consecutive
+    # a term starting mid-year holds the years it overlaps: 01/07/2019 - 30/06/2024
+    assert rules.not_completed_twice_in_term({2019: NC, 2024: NC}, term_start=dt.date(2019, 7, 1)) == (2019, 2024)
+    assert rules.not_completed_twice_in_term({2019: NC, 2025: NC}, term_start=dt.date(2019, 7, 1)) is None
+
+
+def test_planning_review_removes_after_one_year_from_08_10_2025_and_two_before():
+    one_bad = {2023: GOOD, 2024: NC}
+    two_bad = {2023: NC, 2024: NC}
+    assert rules.planning_removal_not_completed(one_bad, on=dt.date(2025, 10, 7)) is None   # Regulation 50
+    assert rules.planning_removal_not_completed(two_bad, on=dt.date(2025, 10, 7)) == (2023, 2024)
+    assert rules.planning_removal_not_completed(one_bad, on=dt.date(2025, 10, 8)) == (2024,)   # Regulation 377
+    assert rules.planning_removal_not_completed(two_bad, on=dt.date(2025, 10, 8)) == (2024,)
+    # the year reviewed is the latest rated up to the day's year: a better year after it ends the ground
+    assert rules.planning_removal_not_completed({2024: NC, 2025: GOOD}, on=dt.date(2025, 12, 1)) is None
+    assert rules.planning_removal_not_completed({2024: NC, 2025: GOOD}, on=dt.date(2024, 12, 1)) is None  # Reg 50
+    assert rules.planning_removal_not_completed({}, on=dt.date(2025, 12, 1)) is None

@@ -178,6 +178,7 @@ def people_write(writer: Writer, gen: PeopleGen, *, t: int, extra: int, seed: in
                 phone=f"09{c.n + 1:08d}", email=f"{code.lower()}@demo.chidao.invalid",
                 address=f"Số {rng.randint(1, 200)}, {rng.choice(hometowns).name}", id_number=f"000{c.n + 1:09d}",
                 unit=c.unit, position=c.post, position_since=c.since, created_at=now, updated_at=now,
+                service_kind=people_demo.service_kind_for(c.unit.kind, c.post),
             )
             people.append(person)
             assignments.extend(_history_rows(rng, gen, c, person))
