@@ -41,8 +41,9 @@ ROUND_FIELDS = ("name", "year", "kind", "scope", "state", "as_of", "unit_cap_per
 ENTRY_FIELDS = ("person", "position", "status", "reasons", "basis", "due_on", "included", "added_reason")
 EDITABLE_STATES = (RoundState.DRAFT, RoundState.PROPOSED)
 # Flags that are signs of not completing duties (personnel/flags.py); a discipline flag is not one.
-DUTY_FLAG_CODES = frozenset({personnel_flags.FlagCode.NOT_COMPLETED_TWICE, personnel_flags.FlagCode.RATING_DROPPED,
-                             personnel_flags.FlagCode.OVERDUE_DELIVERABLES})
+DUTY_FLAG_CODES = frozenset({personnel_flags.FlagCode.NOT_COMPLETED_TWICE,
+                             personnel_flags.FlagCode.NOT_COMPLETED_TWICE_WITHIN,
+                             personnel_flags.FlagCode.RATING_DROPPED, personnel_flags.FlagCode.OVERDUE_DELIVERABLES})
 # The order in which the due list is shown and counted.
 STATUS_ORDER = [DueStatus.DUE, DueStatus.DEFERRED, DueStatus.NOT_YET, DueStatus.EXEMPT, DueStatus.NOT_TARGET]
 
