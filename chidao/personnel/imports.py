@@ -122,8 +122,7 @@ def _specs(units: Any = None) -> dict[str, list[ci.Column]]:
                 "cán bộ": DisciplineSystem.CADRE, "công chức": DisciplineSystem.CIVIL_SERVICE,
                 "viên chức": DisciplineSystem.PUBLIC_EMPLOYEE, "hành chính": DisciplineSystem.CIVIL_SERVICE,
                 "chính quyền": DisciplineSystem.CIVIL_SERVICE}),
-                messages={"choice": "Loại kỷ luật “%(v)s” không hợp lệ; ghi Đảng, cán bộ, công chức (hoặc hành "
-                                    "chính) hoặc viên chức."}),
+                messages={"choice": "Loại kỷ luật “%(v)s” không hợp lệ; ghi Đảng, cán bộ, công chức hoặc viên chức."}),
             ci.column(Discipline, "form", ["Hình thức", "Hình thức kỷ luật"], choice_names=forms,
                       messages={"choice": "Hình thức kỷ luật “%(v)s” không hợp lệ; chọn một trong: %(all)s."}),
             ci.column(Discipline, "decided_on", ["Ngày quyết định", "Ngày ký"], messages=date),
