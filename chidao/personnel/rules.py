@@ -111,15 +111,19 @@ def discipline_bars(*, system: str, form: str, decided_on: dt.date) -> Disciplin
     return DisciplineBars(planning=end, appointment=end, grade=end)
 
 
-_SYSTEM_FORMS_KEY = {DisciplineSystem.CADRE: "discipline_forms_cadre",
-                     DisciplineSystem.CIVIL_SERVICE: "discipline_forms_civil_servant",
-                     DisciplineSystem.PUBLIC_EMPLOYEE: "discipline_forms_public_employee"}
+_SYSTEM_FORMS_KEY: dict[str, str] = {DisciplineSystem.CADRE: "discipline_forms_cadre",
+                                     DisciplineSystem.CIVIL_SERVICE: "discipline_forms_civil_servant",
+                                     DisciplineSystem.PUBLIC_EMPLOYEE: "discipline_forms_public_employee"}
 # Who the forms are for, as the refusal names them.
 _SUBJECTS = {"discipline_forms_party_member": gettext_lazy("đảng viên"),
              "discipline_forms_party_probationary": gettext_lazy("đảng viên dự bị"),
              "discipline_forms_cadre": gettext_lazy("cán bộ"),
              "discipline_forms_civil_servant": gettext_lazy("công chức"),
              "discipline_forms_public_employee": gettext_lazy("viên chức")}
+
+
+def _dmy(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
 
 
 def _form_label(form: str) -> str:
@@ -169,43 +173,40 @@ def discipline_form_refusal(*, system: str, form: str, decided_on: dt.date, is_l
     `is_leader`: whether the person held a leading post on `decided_on` (`held_leading_post`).
     """
     book = rulebook_on(decided_on)
-    day = decided_on.strftime("%d/%m/%Y")
-    label = _form_label(form)
     if system == DisciplineSystem.PARTY:
         key = "discipline_forms_party_member"
         if party_joined_on is not None:
             if decided_on < party_joined_on:
                 return _("Ngày quyết định %(d)s trước ngày vào Đảng (%(j)s): chưa là đảng viên nên không thể kỷ luật "
-                         "đảng viên.") % {"d": day, "j": party_joined_on.strftime("%d/%m/%Y")}
+                         "đảng viên.") % {"d": _dmy(decided_on), "j": _dmy(party_joined_on)}
             last = party_probation_ends(party_joined_on=party_joined_on, book=book)
             if decided_on <= last:
-                key = "discipline_forms_party_probationary"
-                provision = getattr(book, key)
-                if form not in provision.value.forms:
-                    return _("Ngày %(d)s người này còn là đảng viên dự bị (vào Đảng ngày %(j)s, thời kỳ dự bị đến "
-                             "hết ngày %(l)s): đảng viên dự bị chỉ áp dụng hình thức %(forms)s, không có hình thức "
-                             "%(f)s (%(src)s).") % {
-                        "d": day, "j": party_joined_on.strftime("%d/%m/%Y"), "l": last.strftime("%d/%m/%Y"),
-                        "forms": _forms_list(provision.value.forms), "f": label, "src": provision.cite()}
-                return None
+                provision = book.discipline_forms_party_probationary
+                if form in provision.value.forms:
+                    return None
+                return _("Ngày %(d)s người này còn là đảng viên dự bị (vào Đảng ngày %(j)s, thời kỳ dự bị đến hết "
+                         "ngày %(l)s): đảng viên dự bị chỉ áp dụng hình thức %(forms)s, không có hình thức %(f)s "
+                         "(%(src)s).") % {
+                    "d": _dmy(decided_on), "j": _dmy(party_joined_on), "l": _dmy(last),
+                    "forms": _forms_list(provision.value.forms), "f": _form_label(form), "src": provision.cite()}
     elif system in _SYSTEM_FORMS_KEY:
-        key = _SYSTEM_FORMS_KEY[DisciplineSystem(system)]
+        key = _SYSTEM_FORMS_KEY[system]
     else:
         return _("Loại kỷ luật không hợp lệ.")
     provision = getattr(book, key)
-    subject = str(_SUBJECTS[key])
-    if form not in provision.value.forms:
-        earlier = [p for p in PROVISIONS if p.key == key and p.until is not None and p.until < decided_on]
-        if any(form in p.value.forms for p in earlier):
-            return _("Từ ngày %(since)s (%(src)s) %(who)s không còn hình thức kỷ luật %(f)s.") % {
-                "since": provision.since.strftime("%d/%m/%Y"), "src": provision.cite(), "who": subject, "f": label}
-        return _("Kỷ luật %(who)s không có hình thức %(f)s; các hình thức là: %(forms)s (%(src)s).") % {
-            "who": subject, "f": label, "forms": _forms_list(provision.value.forms), "src": provision.cite()}
-    if form in provision.value.leaders_only and not is_leader:
+    if form in provision.value.forms:
+        if form not in provision.value.leaders_only or is_leader:
+            return None
         return _("Hình thức %(f)s chỉ áp dụng với %(who)s giữ chức vụ lãnh đạo, quản lý (%(src)s); ngày %(d)s người "
                  "này không giữ chức vụ lãnh đạo, quản lý.") % {
-            "f": label, "who": subject, "src": provision.cite(), "d": day}
-    return None
+            "f": _form_label(form), "who": _SUBJECTS[key], "src": provision.cite(), "d": _dmy(decided_on)}
+    earlier = [p for p in PROVISIONS if p.key == key and p.until is not None and p.until < decided_on]
+    if any(form in p.value.forms for p in earlier):
+        return _("Từ ngày %(since)s (%(src)s) %(who)s không còn hình thức kỷ luật %(f)s.") % {
+            "since": _dmy(provision.since), "src": provision.cite(), "who": _SUBJECTS[key], "f": _form_label(form)}
+    return _("Kỷ luật %(who)s không có hình thức %(f)s; các hình thức là: %(forms)s (%(src)s).") % {
+        "who": _SUBJECTS[key], "f": _form_label(form), "forms": _forms_list(provision.value.forms),
+        "src": provision.cite()}
 
 
 def discipline_blocks_until(*, form: str, decided_on: dt.date, system: str = "civil_service") -> dt.date | None:
