@@ -409,8 +409,9 @@ def _snapshot() -> dict[str, list[tuple]]:
             "person__code", "position__unit__code", "position__title", "position__is_leader", "position__level",
             "kind", "start", "end", "decision")),
         "ratings": list(Rating.objects.order_by("person__code", "year").values_list("person__code", "year", "level")),
-        "disciplines": list(Discipline.objects.order_by("person__code").values_list(
-            "person__code", "system", "form", "decided_on", "decided_by", "reason", "blocks_until")),
+        "disciplines": list(Discipline.objects.order_by("person__code", "decided_on").values_list(
+            "person__code", "system", "form", "decided_on", "decided_by", "reason", "blocks_until",
+            "appointment_blocked_until", "grade_blocked_until")),
     }
 
 
@@ -429,6 +430,34 @@ class TestExport:
         result = excel.people_import(actor=users["admin"], file=io.BytesIO(content))
         assert result.errors == []
         assert result.counts == {"people": 3, "assignments": 5, "positions": 5, "ratings": 3, "disciplines": 1}
+        assert _snapshot() == before
+
+    def test_export_shows_each_system_and_the_three_bars_and_imports_back(self, users, posts, make_person):
+        person = make_person(post="snv_head")
+        for system, form, day in (("civil_service", "cach_chuc", dt.date(2025, 8, 1)),
+                                  ("public_employee", "khien_trach", dt.date(2024, 2, 1)),
+                                  ("party", "canh_cao", dt.date(2025, 11, 3)),
+                                  ("cadre", "bai_nhiem", dt.date(2023, 5, 2))):
+            services.discipline_add(actor=users["admin"], person=person, system=system, form=form, decided_on=day,
+                                    decided_by="Cơ quan có thẩm quyền")
+        before = _snapshot()
+        content = excel.people_export(user=users["admin"], qs=Person.objects.all())
+        ws = load_workbook(io.BytesIO(content))["Kỷ luật"]
+        assert [c.value for c in ws[4]][2:] == ["Loại", "Hình thức", "Ngày quyết định", "Cơ quan quyết định", "Lý do",
+                                               "Chưa quy hoạch đến", "Chưa bổ nhiệm chức vụ cao hơn đến",
+                                               "Chưa nâng ngạch, nâng lương đến"]
+        day = dt.datetime
+        assert [(r[2], r[3], *r[7:]) for r in ws.iter_rows(min_row=5, values_only=True)] == [
+            ("cán bộ", "bãi nhiệm", day(2025, 5, 1), day(2025, 5, 1), day(2025, 5, 1)),
+            ("viên chức", "khiển trách", day(2025, 1, 31), day(2025, 1, 31), day(2025, 1, 31)),
+            ("công chức", "cách chức", day(2027, 7, 31), day(2027, 7, 31), day(2027, 7, 31)),
+            ("Đảng", "cảnh cáo", day(2026, 11, 2), day(2028, 11, 2), None),
+        ]
+        for model in (Discipline, Assignment, Person, Position):
+            model.objects.all().delete()
+        result = excel.people_import(actor=users["admin"], file=io.BytesIO(content))
+        assert result.errors == []
+        assert result.counts["disciplines"] == 4
         assert _snapshot() == before
 
     def test_office_export_leaves_out_phone_and_email(self, users, posts):
