@@ -27,6 +27,7 @@ from chidao.personnel.models import (
     Assignment,
     AssignmentKind,
     DeferralKind,
+    Discipline,
     DisciplineForm,
     DisciplineSystem,
     Gender,
@@ -112,12 +113,18 @@ class RatingOut(Schema):
 
 
 class DisciplineOut(Schema):
+    """A disciplinary decision and its three bars, each its own last day (null: no such bar, or for khai trừ and
+    buộc thôi việc, none that lapses): planning (`blocks_until`), appointment or nomination to a higher post
+    (`appointment_blocked_until`), promotion in grade or salary (`grade_blocked_until`)."""
+
     id: int
     system: str
     form: str
     decided_on: dt.date
     decided_by: str
     blocks_until: dt.date | None
+    appointment_blocked_until: dt.date | None
+    grade_blocked_until: dt.date | None
 
 
 class DeferralOut(Schema):
@@ -190,6 +197,12 @@ def _assignment(a: Assignment) -> dict[str, Any]:
             "kind": a.kind, "start": a.start, "end": a.end, "decision": a.decision}
 
 
+def _discipline(d: Discipline) -> dict[str, Any]:
+    return {"id": d.pk, "system": d.system, "form": d.form, "decided_on": d.decided_on, "decided_by": d.decided_by,
+            "blocks_until": d.blocks_until, "appointment_blocked_until": d.appointment_blocked_until,
+            "grade_blocked_until": d.grade_blocked_until}
+
+
 def _flag(f: Flag) -> dict[str, Any]:
     return {"code": f.code, "label": f.label, "basis": f.basis, "detail": f.detail, "severity": f.severity}
 
@@ -210,9 +223,7 @@ def _record(request: AuthedRequest, person: Person) -> dict[str, Any]:
         **{name: (getattr(person, name) if shown else None) for name in people.SENSITIVE_FIELDS},
         "assignments": [_assignment(a) for a in record.assignments],
         "ratings": [{"id": r.pk, "year": r.year, "level": r.level} for r in record.ratings],
-        "disciplines": [
-            {"id": d.pk, "system": d.system, "form": d.form, "decided_on": d.decided_on, "decided_by": d.decided_by,
-             "blocks_until": d.blocks_until} for d in record.disciplines],
+        "disciplines": [_discipline(d) for d in record.disciplines],
         "deferrals": [{"id": d.pk, "kind": d.kind, "start": d.start, "end": d.end, "note": d.note}
                       for d in record.deferrals],
         "relatives": [_relative(r) for r in record.relatives],
@@ -402,13 +413,14 @@ class DisciplineIn(In):
 
 @router.post("/people/{person_id}/disciplines", response={201: DisciplineOut, **WRITE_ERRORS})
 def person_discipline_add(request: AuthedRequest, person_id: int, payload: DisciplineIn) -> Any:
-    """Record a disciplinary decision; the period it blocks planning follows from its form."""
+    """Record a disciplinary decision. The form must exist in that system on the decision's date (and the forms for
+    leaders need a leading post held that day): otherwise 422 with the reason and its source. Its three bars
+    (planning, appointment to a higher post, promotion in grade) follow from the system, form and date."""
     person = people.person_for_update(user=request.user, pk=person_id)
     choice_check("system", payload.system, DisciplineSystem.values)
     choice_check("form", payload.form, DisciplineForm.values)
     d = services.discipline_add(actor=request.user, person=person, **payload.dict())
-    return HttpStatus(201, {"id": d.pk, "system": d.system, "form": d.form, "decided_on": d.decided_on,
-                            "decided_by": d.decided_by, "blocks_until": d.blocks_until})
+    return HttpStatus(201, _discipline(d))
 
 
 class DeferralIn(In):

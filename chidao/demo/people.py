@@ -48,6 +48,7 @@ from chidao.personnel.models import (
     ServiceKind,
 )
 from chidao.personnel.planning import planning_entry_add, planning_term_create
+from chidao.personnel.rulebook import REG_377_FROM
 from chidao.personnel.services import INVERSE, person_derive
 
 from .program import DEMO_PASSWORD
@@ -386,33 +387,77 @@ def _ratings(g: Generator, people: list[Person], history: list[list[tuple[Positi
     return len(rows)
 
 
+STATE_IN_FORCE: list[tuple[str, str]] = [(DisciplineSystem.CIVIL_SERVICE, DisciplineForm.REPRIMAND),
+                  (DisciplineSystem.CIVIL_SERVICE, DisciplineForm.WARNING),
+                  (DisciplineSystem.CIVIL_SERVICE, DisciplineForm.DEMOTION),
+                  (DisciplineSystem.PUBLIC_EMPLOYEE, DisciplineForm.REPRIMAND)]
+REMOVAL: list[tuple[str, str]] = [(DisciplineSystem.CIVIL_SERVICE, DisciplineForm.REMOVAL)]
+MINOR: list[str] = [DisciplineForm.REPRIMAND, DisciplineForm.WARNING]
+
+
+def discipline_pick(rng: random.Random, options: list[tuple[str, str]], *, day: dt.date, is_leader: bool,
+                    party_joined_on: dt.date | None) -> tuple[str, str]:
+    """A (system, form) among `options` that exists on `day` for this person (`rules.discipline_form_refusal`: no
+    hạ bậc lương for công chức after 30/06/2025, no cách chức for someone without a leading post, only khiển trách
+    or cảnh cáo for a probationary Party member); a công chức's khiển trách, a form at every date, when none is."""
+    valid = [o for o in options if rules.discipline_form_refusal(
+        system=o[0], form=o[1], decided_on=day, is_leader=is_leader, party_joined_on=party_joined_on) is None]
+    return rng.choice(valid) if valid else (DisciplineSystem.CIVIL_SERVICE, DisciplineForm.REPRIMAND)
+
+
+def discipline_decided_by(system: str, unit_name: str) -> str:
+    if system == DisciplineSystem.PARTY:
+        return f"Đảng ủy {unit_name}" if unit_name else "Ủy ban Kiểm tra Thành ủy"
+    return f"Thủ trưởng {unit_name}" if unit_name else "Ủy ban nhân dân Thành phố"
+
+
 def _discipline(person: Person, system: str, form: str, decided_on: dt.date, by: str, reason: str) -> Discipline:
+    bars = rules.discipline_bars(system=system, form=form, decided_on=decided_on)
     return Discipline(person=person, system=system, form=form, decided_on=decided_on, decided_by=by, reason=reason,
-                      blocks_until=rules.discipline_blocks_until(form=form, decided_on=decided_on))
+                      blocks_until=bars.planning, appointment_blocked_until=bars.appointment,
+                      grade_blocked_until=bars.grade)
 
 
 def _disciplines(g: Generator, people: list[Person]) -> int:
-    """About 4 %: some expired (decided years ago), some in force, one khai trừ (permanent)."""
+    """About 4 %: some expired (decided years ago), some in force, one khai trừ (permanent); each a form that
+    exists in its system on its date for that person (`discipline_pick`), with its three bars."""
     rng, on = g.rng, g.on
     rows = []
     chosen = [p for i, p in enumerate(people) if i % 16 == 11]
+    stretches: dict[int, list[tuple[dt.date, dt.date | None, bool]]] = defaultdict(list)
+    for pid, start, end, lead in Assignment.objects.filter(person__in=chosen).values_list(
+            "person_id", "start", "end", "position__is_leader"):
+        stretches[pid].append((start, end, lead))
+    expelled = False
+    options: list[tuple[str, str]]
     for j, person in enumerate(chosen):
-        by = f"Đảng ủy {person.unit.name}" if person.unit else "Ủy ban Kiểm tra Thành ủy"
-        if j == 0:
-            rows.append(_discipline(person, DisciplineSystem.PARTY, DisciplineForm.EXPULSION,
-                                    on - dt.timedelta(days=400), "Ủy ban Kiểm tra Thành ủy",
+        unit = person.unit.name if person.unit else ""
+        expel_on = on - dt.timedelta(days=400)
+        if not expelled and (person.party_joined_on is None or
+                             rules.party_probation_ends(party_joined_on=person.party_joined_on) < expel_on):
+            expelled = True
+            rows.append(_discipline(person, DisciplineSystem.PARTY, DisciplineForm.EXPULSION, expel_on,
+                                    "Ủy ban Kiểm tra Thành ủy",
                                     "Vi phạm nghiêm trọng quy định về những điều đảng viên không được làm (mẫu)."))
-        elif j % 3 == 1:  # expired khiển trách or cảnh cáo: no longer blocks under Regulation 377
-            form = rng.choice([DisciplineForm.REPRIMAND, DisciplineForm.WARNING])
-            rows.append(_discipline(person, rng.choice(DisciplineSystem.values), form,
-                                    _day(rng, dt.date(2020, 1, 1), on - dt.timedelta(days=500)), by,
-                                    "Vi phạm quy chế làm việc (mẫu)."))
-        else:  # in force
-            form = rng.choice([DisciplineForm.REPRIMAND, DisciplineForm.WARNING, DisciplineForm.DEMOTION])
-            rows.append(_discipline(person, DisciplineSystem.CIVIL_SERVICE, form,
-                                    _day(rng, on - dt.timedelta(days=300), on - dt.timedelta(days=20)),
-                                    f"Thủ trưởng {person.unit.name}" if person.unit else by,
-                                    "Chậm thực hiện nhiệm vụ được giao (mẫu)."))
+            continue
+        if j % 3 == 1:  # expired khiển trách or cảnh cáo: no longer blocks under Regulation 377
+            day = _day(rng, dt.date(2020, 1, 1), on - dt.timedelta(days=500))
+            options = [(system, form) for system in DisciplineSystem.values for form in MINOR]
+            reason = "Vi phạm quy chế làm việc (mẫu)."
+        elif j % 6 == 5 and on - dt.timedelta(days=380) >= REG_377_FROM:
+            # Party khiển trách or cảnh cáo of 12 to 24 months ago under Regulation 377: planning is free again,
+            # appointment to a higher post still barred.
+            day = _day(rng, max(REG_377_FROM, on - dt.timedelta(days=700)), on - dt.timedelta(days=380))
+            options = [(DisciplineSystem.PARTY, form) for form in MINOR]
+            reason = "Vi phạm quy chế làm việc của cấp ủy (mẫu)."
+        else:  # in force: a state form (cách chức for one leader in ten), or a Party one
+            day = _day(rng, on - dt.timedelta(days=300), on - dt.timedelta(days=20))
+            options = STATE_IN_FORCE + (REMOVAL if rng.random() < 0.1 else []) + (
+                [(DisciplineSystem.PARTY, form) for form in MINOR] if j % 3 == 2 else [])
+            reason = "Chậm thực hiện nhiệm vụ được giao (mẫu)."
+        system, form = discipline_pick(rng, options, day=day, party_joined_on=person.party_joined_on,
+                                       is_leader=rules.held_leading_post(stretches=stretches[person.pk], on=day))
+        rows.append(_discipline(person, system, form, day, discipline_decided_by(system, unit), reason))
     Discipline.objects.bulk_create(rows, batch_size=5000)
     return len(rows)
 

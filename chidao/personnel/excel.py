@@ -9,21 +9,22 @@ merged header cells, dates as dates or as dd/mm/yyyy text):
 - "Quá trình công tác": Mã hồ sơ, Mã đơn vị, Chức danh, Lãnh đạo (x), Cấp chức vụ, Hình thức, Từ ngày,
   Đến ngày, Số quyết định;
 - "Xếp loại": Mã hồ sơ, Năm, Xếp loại;
-- "Kỷ luật": Mã hồ sơ, Loại, Hình thức, Ngày quyết định, Cơ quan quyết định, Lý do.
+- "Kỷ luật": Mã hồ sơ, Loại, Hình thức, Ngày quyết định, Cơ quan quyết định, Lý do (the export adds the three
+  bars it derives, which the import recomputes: Chưa quy hoạch đến, Chưa bổ nhiệm chức vụ cao hơn đến, Chưa nâng
+  ngạch, nâng lương đến).
 
-The import (`imports`: the row specs and personnel rules on `core.imports`) and the template and export
-(`exports`) live in their own modules; this one is their public face. The import is built for whole offices at
-once (150,000 people with 220,000 assignments in about 30 s, see bench/people_import.py): the workbook is read
-once, straight from its XML (`core.imports.Book`; openpyxl's read-only mode is the fallback), every row is
-validated in memory against units, posts and codes loaded once, and only when every row is valid is everything
-written in one transaction, as multi-row inserts (COPY on PostgreSQL, executemany on SQLite;
-`core.bulk.rows_insert`). It does not go through the per-record services (that would be a few queries per
-row); it applies the same rules itself: `services.person_derive` for the derived fields, the current
-unit/post/time in post as `services.person_refresh_current` computes it, `rules.discipline_blocks_until` for
-discipline. The audit trail is ONE ChangeRecord (action "import") with the counts, not one per row. After a
-large import the planner's statistics are refreshed (`core.bulk.tables_analyze`), so the person list is
-planned for the new size at once.
-"""
+The import (`imports`: the row specs and personnel rules on `core.imports`) and the template and export (`exports`)
+live in their own modules; this one is their public face. The import is built for whole offices at once (150,000
+people with 220,000 assignments in about 30 s, see bench/people_import.py): the workbook is read once, straight from
+its XML (`core.imports.Book`; openpyxl's read-only mode is the fallback), every row is validated in memory against
+units, posts and codes loaded once, and only when every row is valid is everything written in one transaction, as
+multi-row inserts (COPY on PostgreSQL, executemany on SQLite; `core.bulk.rows_insert`). It does not go through the
+per-record services (that would be a few queries per row); it applies the same rules itself:
+`services.person_derive` for the derived fields, the current unit/post/time in post as
+`services.person_refresh_current` computes it, `rules.discipline_form_refusal` and `rules.discipline_bars` for
+discipline. The audit trail is ONE ChangeRecord (action "import") with the counts, not one per row. After a large
+import the planner's statistics are refreshed (`core.bulk.tables_analyze`), so the person list is planned for the
+new size at once."""
 
 from django.core.exceptions import PermissionDenied
 

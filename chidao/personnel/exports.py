@@ -38,6 +38,12 @@ WIDTHS: dict[str, list[int]] = {
     RATINGS: [6, 14, 8, 34],
     DISCIPLINES: [6, 14, 14, 16, 14, 30, 40],
 }
+# The three bars of a discipline, derived from its system, form and date (`rules.discipline_bars`): the export shows
+# them after the columns the import reads; the import ignores them and derives them again.
+DISCIPLINE_BARS = ["Chưa quy hoạch đến", "Chưa bổ nhiệm chức vụ cao hơn đến", "Chưa nâng ngạch, nâng lương đến"]
+SYSTEM_WORDS: dict[str, str] = {
+    DisciplineSystem.PARTY: "Đảng", DisciplineSystem.CADRE: "cán bộ", DisciplineSystem.CIVIL_SERVICE: "công chức",
+    DisciplineSystem.PUBLIC_EMPLOYEE: "viên chức"}
 TITLE_LINES: dict[str, list[str]] = {
     PEOPLE: ["DANH SÁCH CÁN BỘ, CÔNG CHỨC, VIÊN CHỨC",
              "(Ngày ghi dd/mm/yyyy; Giới tính: Nam hoặc Nữ; Cán bộ/Công chức/Viên chức: ghi một trong ba, để trống "
@@ -46,7 +52,7 @@ TITLE_LINES: dict[str, list[str]] = {
                   "(Mã đơn vị theo Danh mục đơn vị; Lãnh đạo: x nếu là chức danh lãnh đạo, quản lý; "
                   "Cấp chức vụ: 0-5 hoặc tên cấp; Đến ngày để trống nếu đang giữ)"],
     RATINGS: ["KẾT QUẢ XẾP LOẠI CHẤT LƯỢNG HẰNG NĂM", "(Nghị định 90/2020/NĐ-CP, sửa đổi bởi Nghị định 48/2023/NĐ-CP)"],
-    DISCIPLINES: ["KỶ LUẬT", "(Loại: Đảng hoặc hành chính; Ngày quyết định ghi dd/mm/yyyy)"],
+    DISCIPLINES: ["KỶ LUẬT", "(Loại: Đảng, cán bộ, công chức hoặc viên chức; Ngày quyết định ghi dd/mm/yyyy)"],
 }
 
 
@@ -94,8 +100,8 @@ def people_import_template() -> bytes:
             help_sheet.append([title, f"{value} - {label}" if choices is PostLevel else label])
     for label in _kind_labels().values():
         help_sheet.append(["Cán bộ/Công chức/Viên chức", label])
-    help_sheet.append(["Loại kỷ luật", "Đảng"])
-    help_sheet.append(["Loại kỷ luật", "hành chính"])
+    for word in SYSTEM_WORDS.values():
+        help_sheet.append(["Loại kỷ luật", word])
     return _save(wb)
 
 
@@ -143,7 +149,7 @@ def people_export(*, user: User, qs: QuerySet[Person], via: str = "page") -> byt
     service_kinds = _kind_labels()
     kinds, levels = _labels(AssignmentKind), _labels(PostLevel)
     ratings, forms = _labels(RatingLevel), _labels(DisciplineForm)
-    systems: dict[str, str] = {DisciplineSystem.PARTY: "Đảng", DisciplineSystem.CIVIL_SERVICE: "hành chính"}
+    systems = SYSTEM_WORDS
     ids = [p.pk for p in people]
     codes = {p.pk: p.code for p in people}
     people_rows = []
@@ -170,7 +176,8 @@ def people_export(*, user: User, qs: QuerySet[Person], via: str = "page") -> byt
         for d in Discipline.objects.filter(person_id__in=chunk).order_by("person__sort_key", "person_id",
                                                                          "decided_on"):
             discipline_rows.append([len(discipline_rows) + 1, codes[d.person_id], systems.get(d.system, d.system),
-                                    forms.get(d.form, d.form), d.decided_on, d.decided_by, d.reason])
+                                    forms.get(d.form, d.form), d.decided_on, d.decided_by, d.reason, d.blocks_until,
+                                    d.appointment_blocked_until, d.grade_blocked_until])
     today = timezone.localdate().strftime("%d/%m/%Y")
     wb = Workbook()
     wb.remove(wb.active)
@@ -178,8 +185,11 @@ def people_export(*, user: User, qs: QuerySet[Person], via: str = "page") -> byt
                         (DISCIPLINES, discipline_rows)):
         ws = wb.create_sheet(sheet)
         headers = _headers(sheet, sensitive=sensitive)
+        widths = _widths(sheet, headers)
+        if sheet == DISCIPLINES:
+            headers, widths = headers + DISCIPLINE_BARS, widths + [14] * len(DISCIPLINE_BARS)
         write_table(ws, title_lines=[TITLE_LINES[sheet][0], f"(Số liệu đến ngày {today})"], headers=headers,
-                    rows=rows, widths=_widths(sheet, headers))
+                    rows=rows, widths=widths)
     detail = f"{len(people)} hồ sơ" if via == "page" else f"{via} {len(people)} hồ sơ"
     AccessLog.objects.create(user=user, person=None, action="export", detail=detail)
     return _save(wb)

@@ -17,11 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import rules
-from .models import Assignment, Discipline, Person, Rating, RatingLevel, ServiceKind
-from .rulebook import rulebook_on
+from .models import Assignment, Discipline, DisciplineSystem, Person, Rating, RatingLevel, ServiceKind
+from .rulebook import Provision, rulebook_on
 
 BASIS_NOT_COMPLETED = "Nghị định 90/2020/NĐ-CP, Điều 29 (sửa đổi bởi Nghị định 48/2023/NĐ-CP); Luật Cán bộ, công chức"
-BASIS_DISCIPLINE = "Quy định 377-QĐ/TW; Nghị định 172/2025/NĐ-CP"
 BASIS_SIGNS = "Kết luận Hội nghị tổng kết 2021: kịp thời luân chuyển khi có biểu hiện không hoàn thành nhiệm vụ"
 
 
@@ -71,14 +70,69 @@ def ratings_by_person(person_ids: Iterable[int], *, up_to_year: int) -> dict[int
     return result
 
 
+@dataclass(frozen=True)
+class DisciplineBlocks:
+    """Which of the three questions a discipline still answers "not yet" on a day: may the person be planned,
+    be appointed or nominated to a higher post, be promoted in grade or salary. Each has its own period."""
+
+    planning: bool
+    appointment: bool
+    grade: bool
+
+    def __bool__(self) -> bool:
+        return self.planning or self.appointment or self.grade
+
+
+def discipline_blocks(d: Discipline, *, on: dt.date) -> DisciplineBlocks:
+    """The questions `d` (decided by `on`) still blocks on `on` (`rules.discipline_blocks_planning`,
+    `rules.discipline_blocks_appointment`, `rules.discipline_blocks_grade` on its stored bars)."""
+    return DisciplineBlocks(
+        planning=rules.discipline_blocks_planning(form=d.form, planning_until=d.blocks_until, on=on),
+        appointment=rules.discipline_blocks_appointment(form=d.form, appointment_until=d.appointment_blocked_until,
+                                                        on=on),
+        grade=rules.discipline_blocks_grade(form=d.form, grade_until=d.grade_blocked_until, on=on))
+
+
+def blocks_planning(d: Discipline, *, on: dt.date) -> bool:
+    """Whether `d` (decided by `on`) still blocks planning on `on` (the planning question only)."""
+    return d.decided_on <= on and rules.discipline_blocks_planning(form=d.form, planning_until=d.blocks_until, on=on)
+
+
 def blocking_disciplines_by_person(person_ids: Iterable[int], *, on: dt.date) -> dict[int, list[Discipline]]:
-    """{person_id: [disciplines decided by `on` that still block on `on`]}, latest first (one query)."""
+    """{person_id: [disciplines decided by `on` that still block planning, appointment to a higher post or
+    promotion in grade on `on`]}, latest first (one query). Which of the three each blocks: `discipline_blocks`;
+    the planning checks keep only those that block planning (`blocks_planning`)."""
     result: dict[int, list[Discipline]] = defaultdict(list)
     for d in Discipline.objects.filter(person_id__in=list(person_ids), decided_on__lte=on).order_by(
             "person_id", "-decided_on", "-id"):
-        if rules.discipline_is_blocking(form=d.form, blocks_until=d.blocks_until, on=on):
+        if discipline_blocks(d, on=on):
             result[d.person_id].append(d)
     return result
+
+
+def discipline_basis(disciplines: Iterable[Discipline], *, on: dt.date, planning_only: bool = False) -> str:
+    """The sources in force on `on` of the bars the disciplines still hold (`Provision.cite()`, overrides shown):
+    the Party's planning and appointment periods, the state discipline periods, and whether a planning bar lapses."""
+    book = rulebook_on(on)
+    cited: list[str] = []
+    for d in disciplines:
+        blocks = discipline_blocks(d, on=on)
+        if planning_only:
+            blocks = DisciplineBlocks(planning=blocks.planning, appointment=False, grade=False)
+        provisions: list[Provision[Any]] = []
+        if d.system == DisciplineSystem.PARTY:
+            if blocks.planning:
+                provisions.append(book.party_planning_bar_months)
+            if blocks.appointment:
+                provisions.append(book.party_appointment_bar_months)
+        elif blocks:
+            provisions.append(book.state_discipline_bar_months)
+        if blocks.planning:
+            provisions.append(book.planning_bar_lapses)
+        for p in provisions:
+            if p.cite() not in cited:
+                cited.append(p.cite())
+    return "; ".join(cited)
 
 
 def current_not_completed_run(ratings: dict[int, str]) -> tuple[int, int] | None:
@@ -198,23 +252,62 @@ def _twice_within_flag(person_ratings: Mapping[int, str], *, on: dt.date, kind: 
                 data={"years": pair, "leading_since": leading_since, "service_kind": kind})
 
 
-def _discipline_flag(disciplines: list[Discipline]) -> Flag:
+def _bar(day: dt.date | None, on: dt.date, *, ends: str, endless: str) -> str:
+    """One bar as it holds on `on`: to its last day ("chưa được … đến hết ngày …"), or without end ("không
+    được …": a form that ends the service, or a planning bar that does not lapse under the law in force on `on`)."""
+    if day is None or day < on:
+        return endless
+    return ends % {"u": day.strftime("%d/%m/%Y")}
+
+
+def discipline_bars_text(d: Discipline, *, on: dt.date, planning_only: bool = False) -> str:
+    """What `d` still bars on `on`, each bar with its own end: "chưa được quy hoạch đến hết ngày …; chưa được bổ
+    nhiệm, giới thiệu ứng cử chức vụ cao hơn đến hết ngày …; chưa được nâng ngạch, nâng lương đến hết ngày …"
+    (only the bars that hold; never one bar's end for another)."""
+    blocks = discipline_blocks(d, on=on)
     parts = []
+    if blocks.planning:
+        parts.append(_bar(d.blocks_until, on, ends=_("chưa được quy hoạch đến hết ngày %(u)s"),
+                          endless=_("không được quy hoạch")))
+    if blocks.appointment and not planning_only:
+        parts.append(_bar(d.appointment_blocked_until, on,
+                          ends=_("chưa được bổ nhiệm, giới thiệu ứng cử chức vụ cao hơn đến hết ngày %(u)s"),
+                          endless=_("không được bổ nhiệm, giới thiệu ứng cử chức vụ cao hơn")))
+    if blocks.grade and not planning_only:
+        parts.append(_bar(d.grade_blocked_until, on, ends=_("chưa được nâng ngạch, nâng lương đến hết ngày %(u)s"),
+                          endless=_("không được nâng ngạch, nâng lương")))
+    return "; ".join(parts)
+
+
+def _latest(days: list[dt.date | None], on: dt.date) -> dt.date | None:
+    """The last day of the bars that hold (None when one of them has no end, or none holds)."""
+    if not days or any(u is None or u < on for u in days):
+        return None
+    return max(u for u in days if u is not None)
+
+
+def _discipline_flag(disciplines: list[Discipline], *, on: dt.date) -> Flag:
+    parts = []
+    planning: list[dt.date | None] = []
+    appointment: list[dt.date | None] = []
+    grade: list[dt.date | None] = []
     for d in disciplines:
-        if d.blocks_until is None:
-            parts.append(_("%(form)s theo quyết định ngày %(d)s (không hết hạn)") % {
-                "form": d.get_form_display(), "d": d.decided_on.strftime("%d/%m/%Y")})
-        else:
-            parts.append(_("%(form)s theo quyết định ngày %(d)s, còn hạn chế đến hết ngày %(u)s") % {
-                "form": d.get_form_display(), "d": d.decided_on.strftime("%d/%m/%Y"),
-                "u": d.blocks_until.strftime("%d/%m/%Y")})
-    until = [d.blocks_until for d in disciplines]
+        blocks = discipline_blocks(d, on=on)
+        parts.append(_("%(form)s (%(system)s) theo quyết định ngày %(d)s: %(bars)s.") % {
+            "form": str(d.get_form_display()).capitalize(), "system": d.get_system_display(),
+            "d": d.decided_on.strftime("%d/%m/%Y"), "bars": discipline_bars_text(d, on=on)})
+        if blocks.planning:
+            planning.append(d.blocks_until)
+        if blocks.appointment:
+            appointment.append(d.appointment_blocked_until)
+        if blocks.grade:
+            grade.append(d.grade_blocked_until)
+    held = [name for name, days in (("planning", planning), ("appointment", appointment), ("grade", grade)) if days]
     return Flag(
-        code=FlagCode.DISCIPLINE_BLOCKING, label=_("Đang trong thời hạn kỷ luật"), basis=BASIS_DISCIPLINE,
-        detail=_("%(list)s; chưa được quy hoạch, bổ nhiệm chức vụ cao hơn.") % {"list": "; ".join(parts)},
-        severity=Severity.HIGH,
-        data={"until": None if None in until else max(u for u in until if u is not None),
-              "forms": [d.form for d in disciplines]},
+        code=FlagCode.DISCIPLINE_BLOCKING, label=_("Đang trong thời hạn kỷ luật"),
+        basis=discipline_basis(disciplines, on=on), detail=" ".join(parts), severity=Severity.HIGH,
+        data={"blocks": held, "planning_until": _latest(planning, on), "appointment_until": _latest(appointment, on),
+              "grade_until": _latest(grade, on), "forms": [d.form for d in disciplines]},
     )
 
 
@@ -276,7 +369,7 @@ def _flags_of(person_ratings: dict[int, str], blocking: list[Discipline], overdu
     if twice is not None:
         flags.append(twice)
     if blocking:
-        flags.append(_discipline_flag(blocking))
+        flags.append(_discipline_flag(blocking, on=on))
     if person_ratings:
         latest = max(person_ratings)
         if rules.rating_dropped(person_ratings, latest):
@@ -316,6 +409,6 @@ def person_flags(*, person: Person, on: dt.date, ratings: Iterable[Rating] | Non
             leading_since = leading_run_start(
                 ((a.position_id, a.position.is_leader, a.start, a.end) for a in assignments), on=on)
     blocking = [d for d in sorted(disciplines, key=lambda d: (d.decided_on, d.pk), reverse=True)
-                if d.decided_on <= on and rules.discipline_is_blocking(form=d.form, blocks_until=d.blocks_until, on=on)]
+                if d.decided_on <= on and discipline_blocks(d, on=on)]
     return _flags_of(by_year, blocking, _overdue_by_person([person.pk], on=on).get(person.pk, []), on=on,
                      kind=person.service_kind, leading_since=leading_since)

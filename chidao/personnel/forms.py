@@ -103,7 +103,10 @@ class RatingForm(forms.Form):
 
 class DisciplineFormForm(forms.Form):
     system = forms.ChoiceField(label=_("Loại kỷ luật"), choices=DisciplineSystem.choices)
-    form = forms.ChoiceField(label=_("Hình thức"), choices=DisciplineForm.choices)
+    form = forms.ChoiceField(label=_("Hình thức"), choices=DisciplineForm.choices, help_text=_(
+        "Hình thức phải có trong loại kỷ luật đã chọn theo quy định tại ngày quyết định (từ 01/07/2025 công chức "
+        "không còn hạ bậc lương, giáng chức); giáng chức, cách chức công chức, viên chức chỉ áp dụng với người giữ "
+        "chức vụ lãnh đạo, quản lý."))
     decided_on = forms.DateField(label=_("Ngày quyết định"), widget=DATE_WIDGET)
     decided_by = forms.CharField(label=_("Cơ quan quyết định"), max_length=200)
     reason = forms.CharField(label=_("Lý do"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

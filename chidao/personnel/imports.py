@@ -1,16 +1,15 @@
 """The cadre-record import: the row specs of the four sheets and the personnel rules, on `core.imports`.
 
 The import is built for whole offices at once (150,000 people with 220,000 assignments in about 30 s, see
-bench/people_import.py): the workbook is read once, streamed (`core.imports.workbook_open`), every row is read
-by its column specs (type, required, choices and length from the model fields) and checked in memory against
-units, posts and codes loaded once, and only when every row is valid is everything written in one transaction,
-as multi-row inserts (`core.bulk`). It does not go through the per-record services (that would be a few queries
-per row); it applies the same rules itself: `services.person_derive` for the derived fields, the current
-unit/post/time in post as `services.person_refresh_current` computes it, `rules.discipline_blocks_until` for
-discipline, and the sensitive-field rule (phone and e-mail only by those who may see them). The audit trail is
-ONE change record (action "import") with the counts. After a large import the planner's statistics are refreshed
-(`core.bulk.tables_analyze`).
-"""
+bench/people_import.py): the workbook is read once, streamed (`core.imports.workbook_open`), every row is read by
+its column specs (type, required, choices and length from the model fields) and checked in memory against units,
+posts and codes loaded once, and only when every row is valid is everything written in one transaction, as multi-row
+inserts (`core.bulk`). It does not go through the per-record services (that would be a few queries per row); it
+applies the same rules itself: `services.person_derive` for the derived fields, the current unit/post/time in post
+as `services.person_refresh_current` computes it, `rules.discipline_form_refusal` and `rules.discipline_bars` for
+discipline, and the sensitive-field rule (phone and e-mail only by those who may see them). The audit trail is ONE
+change record (action "import") with the counts. After a large import the planner's statistics are refreshed
+(`core.bulk.tables_analyze`)."""
 
 import datetime as dt
 import time
@@ -125,9 +124,11 @@ def _specs(units: Any = None) -> dict[str, list[ci.Column]]:
         DISCIPLINES: [
             code,
             ci.column(Discipline, "system", ["Loại", "Loại kỷ luật"], choices=ci.choice_lookup(DisciplineSystem, {
-                "Đảng": DisciplineSystem.PARTY, "hành chính": DisciplineSystem.CIVIL_SERVICE,
+                "Đảng": DisciplineSystem.PARTY, "đảng viên": DisciplineSystem.PARTY,
+                "cán bộ": DisciplineSystem.CADRE, "công chức": DisciplineSystem.CIVIL_SERVICE,
+                "viên chức": DisciplineSystem.PUBLIC_EMPLOYEE, "hành chính": DisciplineSystem.CIVIL_SERVICE,
                 "chính quyền": DisciplineSystem.CIVIL_SERVICE}),
-                messages={"choice": "Loại kỷ luật “%(v)s” không hợp lệ; ghi Đảng hoặc hành chính."}),
+                messages={"choice": "Loại kỷ luật “%(v)s” không hợp lệ; ghi Đảng, cán bộ, công chức hoặc viên chức."}),
             ci.column(Discipline, "form", ["Hình thức", "Hình thức kỷ luật"], choice_names=forms,
                       messages={"choice": "Hình thức kỷ luật “%(v)s” không hợp lệ; chọn một trong: %(all)s."}),
             ci.column(Discipline, "decided_on", ["Ngày quyết định", "Ngày ký"], messages=date),
@@ -299,8 +300,10 @@ class _Importer:
             self.ref(s, r, code)
             if len(self.err) > n:
                 continue
+            bars = rules.discipline_bars(system=v["system"], form=v["form"], decided_on=v["decided_on"])
             self.disciplines.append((r, code, Discipline(
-                **v, blocks_until=rules.discipline_blocks_until(form=v["form"], decided_on=v["decided_on"]))))
+                **v, blocks_until=bars.planning, appointment_blocked_until=bars.appointment,
+                grade_blocked_until=bars.grade)))
 
     # Cross-sheet checks, with the few bulk queries they need
 
@@ -315,6 +318,7 @@ class _Importer:
                     self.err(PEOPLE, row, "code", _("Mã hồ sơ %(c)s chưa có quá trình công tác tại đơn vị thuộc phạm "
                                                     "vi quản lý của bạn.") % {"c": code})
         self._check_ratings()
+        self._check_disciplines()
 
     def _check_codes(self) -> None:
         codes = list(set(self.people_codes) | set(self.refs))
@@ -356,6 +360,35 @@ class _Importer:
                 if (pid, year) in pairs:
                     self.err(RATINGS, pairs[(pid, year)], "year", _(
                         "Năm %(y)s của mã hồ sơ %(c)s đã có xếp loại.") % {"y": year, "c": code})
+
+    def _check_disciplines(self) -> None:
+        """Each discipline row's form must exist in its system on its date, and a form for leaders needs a leading
+        post held that day (`rules.discipline_form_refusal`), judged from the service history in the file and in
+        the database (`rules.held_leading_post`) and the day the person joined the Party."""
+        if not self.disciplines:
+            return
+        leading = {key: p.is_leader for key, p in self.positions.items()}
+        leading |= {key: p.is_leader for key, (p, _r) in self.new_positions.items()}
+        stretches: dict[str, list[tuple[dt.date, dt.date | None, bool]]] = {}
+        for a in self.assignments:
+            stretches.setdefault(a.code, []).append((a.start, a.end, leading[a.position_key]))
+        joined = {code: p.party_joined_on for code, (p, _r) in self.people.items()}
+        codes = {c for _r, c, _d in self.disciplines if c in self.db_people and c not in self.people}
+        by_id = {self.db_people[c][0]: c for c in codes}
+        for chunk in chunks(sorted(by_id)):
+            for pid, day in Person.objects.filter(pk__in=chunk).values_list("pk", "party_joined_on"):
+                joined[by_id[pid]] = day
+            for pid, start, end, lead in Assignment.objects.filter(person_id__in=chunk).values_list(
+                    "person_id", "start", "end", "position__is_leader"):
+                stretches.setdefault(by_id[pid], []).append((start, end, lead))
+        for row, code, d in self.disciplines:
+            if code not in joined:
+                continue  # an unknown code, already reported
+            refusal = rules.discipline_form_refusal(
+                system=d.system, form=d.form, decided_on=d.decided_on, party_joined_on=joined[code],
+                is_leader=rules.held_leading_post(stretches=stretches.get(code, ()), on=d.decided_on))
+            if refusal:
+                self.err(DISCIPLINES, row, "form", refusal)
 
     # Write
 

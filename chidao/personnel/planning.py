@@ -68,7 +68,10 @@ def planning_term_create(*, actor: User, name: str, start_year: int, end_year: i
 
 
 def _blocking_disciplines(person: Person, on: dt.date) -> list[Discipline]:
-    return flags.blocking_disciplines_by_person([person.pk], on=on).get(person.pk, [])
+    """The person's disciplines that block planning on `on` (the planning question only: an appointment or grade
+    bar does not keep anyone out of planning)."""
+    return [d for d in flags.blocking_disciplines_by_person([person.pk], on=on).get(person.pk, [])
+            if flags.blocks_planning(d, on=on)]
 
 
 @transaction.atomic
@@ -80,7 +83,7 @@ def planning_entry_add(*, actor: User, term: PlanningTerm, person: Person, posit
     `planning_max_people_per_post` people; a person already planned for `planning_max_posts_per_person` posts
     of that level; a post not higher than the person's current post (or no current post); fewer than
     `planning_min_months_before_retirement` months to retirement (`rules.can_serve_full_term`);
-    a discipline blocking on `on` (`rules.discipline_is_blocking`).
+    a discipline blocking planning on `on` (`rules.discipline_blocks_planning` on its planning bar).
     """
     _require_person(actor, person)
     r = rulebook_on(on).values()
@@ -130,7 +133,7 @@ def planning_entry_add(*, actor: User, term: PlanningTerm, person: Person, posit
             "min": r["planning_min_months_before_retirement"]})
 
     for d in _blocking_disciplines(person, on):
-        if d.blocks_until is None:
+        if d.blocks_until is None or d.blocks_until < on:  # never lapses, or not under the law of `on`
             errors["person"].append(_("Đã bị kỷ luật %(form)s (quyết định ngày %(d)s): không được quy hoạch.") % {
                 "form": d.get_form_display(), "d": _d(d.decided_on)})
         else:
@@ -297,7 +300,7 @@ def planning_review(*, term: PlanningTerm, on: dt.date, user: User | None = None
                     disciplines: dict[int, list[Discipline]] | None = None) -> list[Proposal]:
     """The yearly review (Regulation 377-QĐ/TW): active entries whose conditions no longer hold on `on`.
 
-    Proposes removal when a discipline now blocks (`rules.discipline_is_blocking`), when the person can
+    Proposes removal when a discipline now blocks planning (`rules.discipline_blocks_planning`), when the person can
     no longer serve a full term before retirement (`rules.can_serve_full_term`), when the planned post is
     no longer higher than the current one, and when the person was rated "không hoàn thành nhiệm vụ" in the
     year reviewed, one year being enough from 08/10/2025 (Regulation 377-QĐ/TW) and two consecutive years
@@ -321,11 +324,13 @@ def planning_review(*, term: PlanningTerm, on: dt.date, user: User | None = None
     for e in entries:
         person = e.person
         for d in disciplines.get(person.pk, []):
-            until = (_("không hết hạn") if d.blocks_until is None
-                     else _("hạn chế đến hết ngày %(u)s") % {"u": _d(d.blocks_until)})
+            if not flags.blocks_planning(d, on=on):  # an appointment or grade bar alone keeps the entry
+                continue
             proposals.append(Proposal(e, ProposalCode.DISCIPLINE, _(
                 "Bị kỷ luật %(form)s theo quyết định ngày %(d)s (%(until)s).") % {
-                "form": d.get_form_display(), "d": _d(d.decided_on), "until": until}, flags.BASIS_DISCIPLINE))
+                "form": d.get_form_display(), "d": _d(d.decided_on),
+                "until": flags.discipline_bars_text(d, on=on, planning_only=True)},
+                flags.discipline_basis([d], on=on, planning_only=True)))
         retirement = person.retirement_date or rules.retirement_date(birth_date=person.birth_date,
                                                                      gender=person.gender)
         if not rules.can_serve_full_term(retirement_date=retirement, on=on):

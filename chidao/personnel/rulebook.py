@@ -13,6 +13,7 @@ Pure data and pure functions: only the overrides are read from Django's settings
 
 import datetime as dt
 import json
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, is_dataclass, replace
 from functools import lru_cache
@@ -290,8 +291,21 @@ def rulebook_on(on: dt.date) -> Rulebook:
     return _build(on, _overrides())
 
 
-@lru_cache(maxsize=512)
+# The days the law changes (a version starts, or the day after one ends): between two of them every rulebook is the
+# same but for its date, so it is built once per stretch (a question about any of thousands of days stays quick).
+_CHANGES: tuple[dt.date, ...] = tuple(sorted({p.since for p in PROVISIONS}
+                                             | {p.until + dt.timedelta(days=1) for p in PROVISIONS if p.until}))
+
+
+@lru_cache(maxsize=4096)
 def _build(on: dt.date, overrides_json: str) -> Rulebook:
+    i = bisect_right(_CHANGES, on)
+    book = _build_from(_CHANGES[i - 1] if i else on, overrides_json)
+    return book if book.on == on else replace(book, on=on)
+
+
+@lru_cache(maxsize=256)
+def _build_from(on: dt.date, overrides_json: str) -> Rulebook:
     overrides: dict[str, Any] = json.loads(overrides_json)
     chosen: dict[str, Provision[Any]] = {}
     for key in KEYS:

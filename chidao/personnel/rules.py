@@ -9,10 +9,13 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from chidao.core.text import fold
 
 from .models import RATING_ORDER, DisciplineForm, DisciplineSystem, Gender, PostLevel, RatingLevel
-from .rulebook import Rulebook, rulebook_on
+from .rulebook import PROVISIONS, Rulebook, rulebook_on
 
 # Forms that end the service: they never lapse.
 PERMANENT_DISCIPLINE_FORMS = frozenset({DisciplineForm.EXPULSION, DisciplineForm.DISMISSAL})
@@ -106,6 +109,104 @@ def discipline_bars(*, system: str, form: str, decided_on: dt.date) -> Disciplin
     months = book.state_discipline_bar_months.value.get("cach_chuc" if form == DisciplineForm.RECALL else form)
     end = _bar_end(decided_on, months)
     return DisciplineBars(planning=end, appointment=end, grade=end)
+
+
+_SYSTEM_FORMS_KEY: dict[str, str] = {DisciplineSystem.CADRE: "discipline_forms_cadre",
+                                     DisciplineSystem.CIVIL_SERVICE: "discipline_forms_civil_servant",
+                                     DisciplineSystem.PUBLIC_EMPLOYEE: "discipline_forms_public_employee"}
+# Who the forms are for, as the refusal names them.
+_SUBJECTS = {"discipline_forms_party_member": gettext_lazy("đảng viên"),
+             "discipline_forms_party_probationary": gettext_lazy("đảng viên dự bị"),
+             "discipline_forms_cadre": gettext_lazy("cán bộ"),
+             "discipline_forms_civil_servant": gettext_lazy("công chức"),
+             "discipline_forms_public_employee": gettext_lazy("viên chức")}
+
+
+def _dmy(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _form_label(form: str) -> str:
+    return str(DisciplineForm(form).label) if form in DisciplineForm.values else form
+
+
+def _forms_list(forms: Iterable[str]) -> str:
+    return ", ".join(_form_label(f) for f in forms)
+
+
+def party_probation_ends(*, party_joined_on: dt.date, book: Rulebook | None = None) -> dt.date:
+    """The last day of a Party member's probation (thời kỳ dự bị): `party_probation_months` (12) after the day
+    they joined, less a day (Statute of the Communist Party of Viet Nam, Art. 5(1))."""
+    months = (book or rulebook_on(party_joined_on)).party_probation_months.value
+    return add_months(party_joined_on, months) - dt.timedelta(days=1)
+
+
+def held_leading_post(*, stretches: Iterable[tuple[dt.date, dt.date | None, bool]], on: dt.date) -> bool:
+    """Whether someone held a leading post (chức vụ lãnh đạo, quản lý) on `on`, from their service history:
+    `stretches` are (start, end or None while open, whether the post is a leading one). A stretch covering `on`
+    answers; when none does (the history does not reach that day), the open stretch that started last (the
+    current post) does; with neither, no."""
+    stretches = list(stretches)
+    covering = [lead for start, end, lead in stretches if start <= on and (end is None or on <= end)]
+    if covering:
+        return any(covering)
+    current = max(((start, lead) for start, end, lead in stretches if end is None), default=None)
+    return current is not None and current[1]
+
+
+def discipline_form_refusal(*, system: str, form: str, decided_on: dt.date, is_leader: bool,
+                            party_joined_on: dt.date | None) -> str | None:
+    """Why a form of discipline cannot be decided in `system` on `decided_on`, or None when it can.
+
+    The forms are those of the law in force on the decision's date (a decision made before a change keeps its
+    effect):
+    - Party members (Statute of the Party, Art. 35(2)): khiển trách, cảnh cáo, cách chức, khai trừ; a probationary
+      member (within `party_probation_months` of joining, Art. 5(1)) only khiển trách, cảnh cáo. A decision before
+      the day the person joined is refused. Without a joining date recorded, the forms of a full member apply.
+    - Cán bộ (Law on Cadres and Civil Servants Art. 78(1); from 01/07/2025 Law 80/2025/QH15 and Decree
+      172/2025/NĐ-CP): khiển trách, cảnh cáo, cách chức, bãi nhiệm.
+    - Công chức: until 30/06/2025 (Art. 79(1)) khiển trách, cảnh cáo, hạ bậc lương, giáng chức, cách chức, buộc
+      thôi việc, giáng chức and cách chức only for those holding a leading post; from 01/07/2025 (Decree
+      172/2025/NĐ-CP) khiển trách, cảnh cáo, cách chức (leaders only), buộc thôi việc.
+    - Viên chức (Law on Public Employees Art. 52): khiển trách, cảnh cáo, cách chức (leaders only), buộc thôi
+      việc.
+    `is_leader`: whether the person held a leading post on `decided_on` (`held_leading_post`).
+    """
+    book = rulebook_on(decided_on)
+    if system == DisciplineSystem.PARTY:
+        key = "discipline_forms_party_member"
+        if party_joined_on is not None:
+            if decided_on < party_joined_on:
+                return _("Ngày quyết định %(d)s trước ngày vào Đảng (%(j)s): chưa là đảng viên nên không thể kỷ luật "
+                         "đảng viên.") % {"d": _dmy(decided_on), "j": _dmy(party_joined_on)}
+            last = party_probation_ends(party_joined_on=party_joined_on, book=book)
+            if decided_on <= last:
+                provision = book.discipline_forms_party_probationary
+                if form in provision.value.forms:
+                    return None
+                return _("Ngày %(d)s người này còn là đảng viên dự bị (vào Đảng ngày %(j)s, thời kỳ dự bị đến hết "
+                         "ngày %(l)s): đảng viên dự bị chỉ áp dụng hình thức %(forms)s, không có hình thức %(f)s "
+                         "(%(src)s).") % {
+                    "d": _dmy(decided_on), "j": _dmy(party_joined_on), "l": _dmy(last),
+                    "forms": _forms_list(provision.value.forms), "f": _form_label(form), "src": provision.cite()}
+    elif system in _SYSTEM_FORMS_KEY:
+        key = _SYSTEM_FORMS_KEY[system]
+    else:
+        return _("Loại kỷ luật không hợp lệ.")
+    provision = getattr(book, key)
+    if form in provision.value.forms:
+        if form not in provision.value.leaders_only or is_leader:
+            return None
+        return _("Hình thức %(f)s chỉ áp dụng với %(who)s giữ chức vụ lãnh đạo, quản lý (%(src)s); ngày %(d)s người "
+                 "này không giữ chức vụ lãnh đạo, quản lý.") % {
+            "f": _form_label(form), "who": _SUBJECTS[key], "src": provision.cite(), "d": _dmy(decided_on)}
+    earlier = [p for p in PROVISIONS if p.key == key and p.until is not None and p.until < decided_on]
+    if any(form in p.value.forms for p in earlier):
+        return _("Từ ngày %(since)s (%(src)s) %(who)s không còn hình thức kỷ luật %(f)s.") % {
+            "since": _dmy(provision.since), "src": provision.cite(), "who": _SUBJECTS[key], "f": _form_label(form)}
+    return _("Kỷ luật %(who)s không có hình thức %(f)s; các hình thức là: %(forms)s (%(src)s).") % {
+        "who": _SUBJECTS[key], "f": _form_label(form), "forms": _forms_list(provision.value.forms),
+        "src": provision.cite()}
 
 
 def discipline_blocks_until(*, form: str, decided_on: dt.date, system: str = "civil_service") -> dt.date | None:

@@ -175,9 +175,26 @@ def rating_set(*, actor: User, person: Person, year: int, level: str) -> Rating:
     return rating
 
 
+DISCIPLINE_FIELDS = ("system", "form", "decided_on", "decided_by", "blocks_until", "appointment_blocked_until",
+                     "grade_blocked_until")
+
+
+def held_leading_post_on(person: Person, on: dt.date) -> bool:
+    """Whether `person` held a leading post on `on`: the post of their service history on that day, else their
+    current post (`rules.held_leading_post`; one query)."""
+    stretches = list(person.assignments.values_list("start", "end", "position__is_leader"))
+    if not stretches and person.position_id is not None:
+        return bool(Position.objects.filter(pk=person.position_id).values_list("is_leader", flat=True).first())
+    return rules.held_leading_post(stretches=stretches, on=on)
+
+
 @transaction.atomic
 def discipline_add(*, actor: User, person: Person, system: str, form: str, decided_on: dt.date, decided_by: str,
                    reason: str = "") -> Discipline:
+    """Record a disciplinary decision with its three bars (`rules.discipline_bars`: planning, appointment to a
+    higher post, promotion in grade). A form that does not exist in that system on the decision's date, or one
+    for leaders given to someone who held no leading post that day, is refused with the reason and the source in
+    force (`rules.discipline_form_refusal`); nothing is written then."""
     _require_person(actor, person)
     from .models import DisciplineForm, DisciplineSystem
 
@@ -186,12 +203,17 @@ def discipline_add(*, actor: User, person: Person, system: str, form: str, decid
     if not decided_by.strip():
         raise ValidationError({"decided_by": _("Nhập cơ quan quyết định kỷ luật.")})
     lengths_check(Discipline, decided_by=decided_by.strip(), reason=reason)
+    refusal = rules.discipline_form_refusal(system=system, form=form, decided_on=decided_on,
+                                            is_leader=held_leading_post_on(person, decided_on),
+                                            party_joined_on=person.party_joined_on)
+    if refusal:
+        raise ValidationError({"form": refusal})
+    bars = rules.discipline_bars(system=system, form=form, decided_on=decided_on)
     discipline = Discipline.objects.create(
         person=person, system=system, form=form, decided_on=decided_on, decided_by=decided_by.strip(), reason=reason,
-        blocks_until=rules.discipline_blocks_until(form=form, decided_on=decided_on),
+        blocks_until=bars.planning, appointment_blocked_until=bars.appointment, grade_blocked_until=bars.grade,
     )
-    change_record_create(actor=actor, action="create", obj=discipline, after=snapshot(
-        discipline, ("system", "form", "decided_on", "decided_by", "blocks_until")))
+    change_record_create(actor=actor, action="create", obj=discipline, after=snapshot(discipline, DISCIPLINE_FIELDS))
     return discipline
 
 

@@ -346,7 +346,8 @@ def test_discipline_blocks_for_its_period(client, bearer, dung):
     assert response.status_code == 201
     d = Discipline.objects.get(person=dung)
     assert response.json() == {"id": d.pk, "system": "party", "form": "canh_cao", "decided_on": "2024-03-15",
-                               "decided_by": "Ủy ban Kiểm tra Thành ủy", "blocks_until": "2025-03-14"}
+                               "decided_by": "Ủy ban Kiểm tra Thành ủy", "blocks_until": "2025-03-14",
+                               "appointment_blocked_until": "2025-03-14", "grade_blocked_until": None}
     assert d.reason == "Vi phạm quy chế làm việc"
 
 
@@ -358,8 +359,13 @@ def test_discipline_refusals_change_nothing(client, users, bearer, dung):
     assert client.post(url, good, content_type=JSON, **bearer("snv_hr", "read")).status_code == 403
     form = client.post(url, {**good, "form": "phe_binh"}, content_type=JSON, **bearer("snv_hr"))
     assert form.json()["errors"] == {"form": [
-        "Giá trị “phe_binh” không hợp lệ; chọn một trong: khien_trach, canh_cao, ha_bac_luong, cach_chuc, khai_tru, "
-        "buoc_thoi_viec."]}
+        "Giá trị “phe_binh” không hợp lệ; chọn một trong: khien_trach, canh_cao, ha_bac_luong, giang_chuc, cach_chuc, "
+        "bai_nhiem, khai_tru, buoc_thoi_viec."]}
+    gone = client.post(url, {**good, "system": "civil_service", "form": "ha_bac_luong", "decided_on": "2025-07-01"},
+                       content_type=JSON, **bearer("snv_hr"))
+    assert (gone.status_code, gone.json()["errors"]) == (422, {"form": [
+        "Từ ngày 01/07/2025 (Luật Cán bộ, công chức 2025 (Luật 80/2025/QH15); Nghị định 172/2025/NĐ-CP) công chức "
+        "không còn hình thức kỷ luật hạ bậc lương."]})
     by = client.post(url, {**good, "decided_by": "  "}, content_type=JSON, **bearer("snv_hr"))
     assert by.json()["errors"] == {"decided_by": ["Nhập cơ quan quyết định kỷ luật."]}
     assert state() == before

@@ -16,7 +16,9 @@ from chidao.core.models import ChangeRecord, Notification, Role, User
 from chidao.demo import scale
 from chidao.demo.rotation import rounds_load
 from chidao.demo.scale import ScaleError, Sizes, scale_load
+from chidao.personnel import rules
 from chidao.personnel.models import Assignment, Deferral, Discipline, Person, Rating
+from chidao.personnel.services import held_leading_post_on
 from chidao.programs import permissions, selectors
 from chidao.programs.models import (
     Attachment,
@@ -156,6 +158,17 @@ class TestTinyLoad:
             assert (history[-1].position_id, history[-1].start) == (p.position_id, p.position_since)
             assert p.sort_key and p.search_text and p.retirement_date
 
+
+    def test_disciplines_are_forms_in_force_with_their_three_bars(self, loaded, db):
+        disciplines = list(Discipline.objects.select_related("person"))
+        assert disciplines
+        for d in disciplines:
+            assert rules.discipline_form_refusal(
+                system=d.system, form=d.form, decided_on=d.decided_on, party_joined_on=d.person.party_joined_on,
+                is_leader=held_leading_post_on(d.person, d.decided_on)) is None
+            bars = rules.discipline_bars(system=d.system, form=d.form, decided_on=d.decided_on)
+            assert (d.blocks_until, d.appointment_blocked_until, d.grade_blocked_until) == (
+                bars.planning, bars.appointment, bars.grade)
 
     def test_ratings_go_back_no_further_than_the_first_post(self, loaded, db):
         first = {p: min(a.start for a in Assignment.objects.filter(person_id=p)) for p in Person.objects.values_list(

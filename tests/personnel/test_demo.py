@@ -22,7 +22,7 @@ from chidao.personnel.models import (
     Rating,
     Relative,
 )
-from chidao.personnel.services import person_derive
+from chidao.personnel.services import held_leading_post_on, person_derive
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +68,14 @@ def test_demo_data_exercises_every_rule(demo_50):
     assert Discipline.objects.filter(blocks_until__gte=today).exists()
     assert Discipline.objects.filter(blocks_until__lt=today).exists()
     assert Discipline.objects.filter(form="khai_tru", blocks_until__isnull=True).count() == 1
+    # Each a form that exists in its system on its date for that person, with its three bars
+    for d in Discipline.objects.select_related("person"):
+        assert rules.discipline_form_refusal(
+            system=d.system, form=d.form, decided_on=d.decided_on, party_joined_on=d.person.party_joined_on,
+            is_leader=held_leading_post_on(d.person, d.decided_on)) is None
+        bars = rules.discipline_bars(system=d.system, form=d.form, decided_on=d.decided_on)
+        assert (d.blocks_until, d.appointment_blocked_until, d.grade_blocked_until) == (
+            bars.planning, bars.appointment, bars.grade)
     # Relatives both ways, one pair in the same agency
     assert Relative.objects.filter(person__unit=F("relative__unit")).exists()
     assert Relative.objects.count() % 2 == 0

@@ -135,9 +135,10 @@ class TestImport:
         assert list(Rating.objects.order_by("person__code", "year").values_list("person__code", "year", "level")) == [
             ("CB001", 2023, "good"), ("CB001", 2024, "excellent"), ("CB002", 2024, "completed")]
         d = Discipline.objects.get()
-        assert (d.person, d.system, d.form, d.decided_on, d.decided_by, d.reason, d.blocks_until) == (
+        assert (d.person, d.system, d.form, d.decided_on, d.decided_by, d.reason, d.blocks_until,
+                d.appointment_blocked_until, d.grade_blocked_until) == (
             cuong, "party", "khien_trach", dt.date(2023, 10, 10), "Ủy ban Kiểm tra Thành ủy", "Vi phạm quy chế",
-            dt.date(2024, 10, 9))
+            dt.date(2024, 10, 9), dt.date(2024, 10, 9), None)
         # the same current post as the per-record service computes
         for person in (an, binh, cuong):
             kept = (person.unit_id, person.position_id, person.position_since)
@@ -162,7 +163,50 @@ class TestImport:
         person.refresh_from_db()
         assert (person.position, person.position_since) == (posts["snv_head"], dt.date(2022, 6, 1))
         assert person.ratings.get().level == "good"
-        assert person.disciplines.get().blocks_until == dt.date(2025, 1, 1)
+        d = person.disciplines.get()
+        assert (d.system, d.blocks_until, d.appointment_blocked_until, d.grade_blocked_until) == (
+            "civil_service", dt.date(2025, 1, 1), dt.date(2025, 1, 1), dt.date(2025, 1, 1))
+
+    def test_discipline_forms_not_in_force_are_refused_row_by_row_and_nothing_is_written(self, users, posts,
+                                                                                       make_person):
+        # Given a person recorded earlier: head of division until 30/06/2025, then staff
+        person = make_person(name="Phạm Thu Dung", post="snv_head", since=dt.date(2018, 1, 1),
+                             party_joined_on=dt.date(2024, 3, 15))
+        services.assignment_add(actor=users["admin"], person=person, position=posts["snv_staff"],
+                                kind="transfer", start=dt.date(2025, 7, 1))
+        before = counts()
+        # When a file gives forms that do not exist on their dates, or not for this person then
+        result = excel.people_import(actor=users["admin"], file=workbook(
+            people=[["CB777", "Ngô Văn Hải", "05/03/1980", "Nam", "", "", "", "", ""]],
+            assignments=[["CB777", "SNV-TCBC", "Chuyên viên tổ chức cán bộ", "", 0, "tuyển dụng", "01/09/2005", "",
+                          ""]],
+            disciplines=[
+                [person.code, "công chức", "hạ bậc lương", "30/06/2025", "UBND Thành phố", ""],   # kept: before
+                [person.code, "công chức", "giáng chức", "30/06/2025", "UBND Thành phố", ""],     # a leader then
+                [person.code, "công chức", "hạ bậc lương", "01/07/2025", "UBND Thành phố", ""],
+                [person.code, "công chức", "cách chức", "01/07/2025", "UBND Thành phố", ""],      # staff by then
+                [person.code, "Đảng", "cách chức", "14/03/2025", "UBKT Thành ủy", ""],             # probationary
+                [person.code, "Đảng", "cách chức", "15/03/2025", "UBKT Thành ủy", ""],
+                ["CB777", "viên chức", "cách chức", "01/02/2024", "Sở Nội vụ", ""],               # never a leader
+                ["CB777", "cán bộ", "bãi nhiệm", "01/02/2024", "HĐND Thành phố", ""],
+            ]))
+        # Then each refused row is reported with its reason and source, and nothing is written
+        assert [(e.sheet, e.row, e.column, e.message) for e in result.errors] == [
+            ("Kỷ luật", 7, "Hình thức", "Từ ngày 01/07/2025 (Luật Cán bộ, công chức 2025 (Luật 80/2025/QH15); Nghị "
+                                        "định 172/2025/NĐ-CP) công chức không còn hình thức kỷ luật hạ bậc lương."),
+            ("Kỷ luật", 8, "Hình thức", "Hình thức cách chức chỉ áp dụng với công chức giữ chức vụ lãnh đạo, quản lý "
+                                        "(Luật Cán bộ, công chức 2025 (Luật 80/2025/QH15); Nghị định 172/2025/NĐ-CP); "
+                                        "ngày 01/07/2025 người này không giữ chức vụ lãnh đạo, quản lý."),
+            ("Kỷ luật", 9, "Hình thức", "Ngày 14/03/2025 người này còn là đảng viên dự bị (vào Đảng ngày 15/03/2024, "
+                                        "thời kỳ dự bị đến hết ngày 14/03/2025): đảng viên dự bị chỉ áp dụng hình thức "
+                                        "khiển trách, cảnh cáo, không có hình thức cách chức (Điều lệ Đảng Cộng sản "
+                                        "Việt Nam (2011), khoản 2, Điều 35)."),
+            ("Kỷ luật", 11, "Hình thức", "Hình thức cách chức chỉ áp dụng với viên chức giữ chức vụ lãnh đạo, quản lý "
+                                         "(Luật Viên chức 2010 (sửa đổi bởi Luật 52/2019/QH14), Điều 52); ngày "
+                                         "01/02/2024 người này không giữ chức vụ lãnh đạo, quản lý."),
+        ]
+        assert result.counts["disciplines"] == 8
+        assert counts() == before
 
     def test_every_error_is_reported_with_sheet_row_column_and_nothing_is_written(self, users, posts,
                                                                                    make_person):
@@ -237,12 +281,13 @@ class TestImport:
              "hoàn thành nhiệm vụ; không hoàn thành nhiệm vụ."),
             ("Xếp loại", 9, "Năm", f"Năm 2023 của mã hồ sơ {existing.code} đã có xếp loại."),
             ("Xếp loại", 10, "Năm", "Năm “năm ngoái” không hợp lệ."),
-            ("Kỷ luật", 5, "Loại", "Loại kỷ luật “công đoàn” không hợp lệ; ghi Đảng hoặc hành chính."),
+            ("Kỷ luật", 5, "Loại",
+             "Loại kỷ luật “công đoàn” không hợp lệ; ghi Đảng, cán bộ, công chức hoặc viên chức."),
             ("Kỷ luật", 6, "Ngày quyết định", "Thiếu ngày quyết định."),
             ("Kỷ luật", 6, "Cơ quan quyết định", "Thiếu cơ quan quyết định kỷ luật."),
             ("Kỷ luật", 7, "Hình thức",
              "Hình thức kỷ luật “phê bình” không hợp lệ; chọn một trong: khiển trách, cảnh cáo, hạ bậc lương, "
-             "cách chức, khai trừ, buộc thôi việc."),
+             "giáng chức, cách chức, bãi nhiệm, khai trừ, buộc thôi việc."),
         ]
         assert counts() == before
 
@@ -364,8 +409,9 @@ def _snapshot() -> dict[str, list[tuple]]:
             "person__code", "position__unit__code", "position__title", "position__is_leader", "position__level",
             "kind", "start", "end", "decision")),
         "ratings": list(Rating.objects.order_by("person__code", "year").values_list("person__code", "year", "level")),
-        "disciplines": list(Discipline.objects.order_by("person__code").values_list(
-            "person__code", "system", "form", "decided_on", "decided_by", "reason", "blocks_until")),
+        "disciplines": list(Discipline.objects.order_by("person__code", "decided_on").values_list(
+            "person__code", "system", "form", "decided_on", "decided_by", "reason", "blocks_until",
+            "appointment_blocked_until", "grade_blocked_until")),
     }
 
 
@@ -384,6 +430,34 @@ class TestExport:
         result = excel.people_import(actor=users["admin"], file=io.BytesIO(content))
         assert result.errors == []
         assert result.counts == {"people": 3, "assignments": 5, "positions": 5, "ratings": 3, "disciplines": 1}
+        assert _snapshot() == before
+
+    def test_export_shows_each_system_and_the_three_bars_and_imports_back(self, users, posts, make_person):
+        person = make_person(post="snv_head")
+        for system, form, day in (("civil_service", "cach_chuc", dt.date(2025, 8, 1)),
+                                  ("public_employee", "khien_trach", dt.date(2024, 2, 1)),
+                                  ("party", "canh_cao", dt.date(2025, 11, 3)),
+                                  ("cadre", "bai_nhiem", dt.date(2023, 5, 2))):
+            services.discipline_add(actor=users["admin"], person=person, system=system, form=form, decided_on=day,
+                                    decided_by="Cơ quan có thẩm quyền")
+        before = _snapshot()
+        content = excel.people_export(user=users["admin"], qs=Person.objects.all())
+        ws = load_workbook(io.BytesIO(content))["Kỷ luật"]
+        assert [c.value for c in ws[4]][2:] == ["Loại", "Hình thức", "Ngày quyết định", "Cơ quan quyết định", "Lý do",
+                                               "Chưa quy hoạch đến", "Chưa bổ nhiệm chức vụ cao hơn đến",
+                                               "Chưa nâng ngạch, nâng lương đến"]
+        day = dt.datetime
+        assert [(r[2], r[3], *r[7:]) for r in ws.iter_rows(min_row=5, values_only=True)] == [
+            ("cán bộ", "bãi nhiệm", day(2025, 5, 1), day(2025, 5, 1), day(2025, 5, 1)),
+            ("viên chức", "khiển trách", day(2025, 1, 31), day(2025, 1, 31), day(2025, 1, 31)),
+            ("công chức", "cách chức", day(2027, 7, 31), day(2027, 7, 31), day(2027, 7, 31)),
+            ("Đảng", "cảnh cáo", day(2026, 11, 2), day(2028, 11, 2), None),
+        ]
+        for model in (Discipline, Assignment, Person, Position):
+            model.objects.all().delete()
+        result = excel.people_import(actor=users["admin"], file=io.BytesIO(content))
+        assert result.errors == []
+        assert result.counts["disciplines"] == 4
         assert _snapshot() == before
 
     def test_office_export_leaves_out_phone_and_email(self, users, posts):

@@ -154,17 +154,43 @@ def test_exactly_sixty_months_before_retirement_is_enough_fifty_nine_is_not(user
 def test_blocking_discipline_refused_and_one_expired_yesterday_accepted(users, term, posts, make_person):
     person = make_person()
     services.discipline_add(actor=users["admin"], person=person, system=DisciplineSystem.CIVIL_SERVICE,
-                            form=DisciplineForm.REPRIMAND, decided_on=dt.date(2024, 3, 15), decided_by="UBND TP")
+                            form=DisciplineForm.REPRIMAND, decided_on=dt.date(2025, 11, 15), decided_by="UBND TP")
     before = _counts()
     with pytest.raises(ValidationError) as exc:
-        _add(users, term, person, posts["snv_director"], on=dt.date(2025, 3, 14))
+        _add(users, term, person, posts["snv_director"], on=dt.date(2026, 11, 14))
     assert _messages(exc) == {"person": [
-        "Đang trong thời hạn kỷ luật khiển trách (quyết định ngày 15/03/2024): chưa được quy hoạch đến hết ngày "
-        "14/03/2025."]}
+        "Đang trong thời hạn kỷ luật khiển trách (quyết định ngày 15/11/2025): chưa được quy hoạch đến hết ngày "
+        "14/11/2026."]}
     assert _counts() == before
 
-    entry = _add(users, term, person, posts["snv_director"], on=dt.date(2025, 3, 15))
+    entry = _add(users, term, person, posts["snv_director"], on=dt.date(2026, 11, 15))
     assert entry.pk is not None
+
+
+def test_before_377_an_expired_reprimand_still_blocks_planning(users, term, posts, make_person):
+    # Given a reprimand of 15/03/2024 whose 12 months ended on 14/03/2025
+    person = make_person()
+    services.discipline_add(actor=users["admin"], person=person, system=DisciplineSystem.CIVIL_SERVICE,
+                            form=DisciplineForm.REPRIMAND, decided_on=dt.date(2024, 3, 15), decided_by="UBND TP")
+    before = _counts()
+    # On 07/10/2025 (Regulation 50: the discipline does not lapse for planning) it is refused
+    with pytest.raises(ValidationError) as exc:
+        _add(users, term, person, posts["snv_director"], on=dt.date(2025, 10, 7))
+    assert _messages(exc) == {"person": ["Đã bị kỷ luật khiển trách (quyết định ngày 15/03/2024): không được quy "
+                                         "hoạch."]}
+    assert _counts() == before
+    # On 08/10/2025 (Regulation 377: an expired khiển trách no longer blocks) it is accepted
+    assert _add(users, term, person, posts["snv_director"], on=dt.date(2025, 10, 8)).pk is not None
+
+
+def test_an_appointment_bar_alone_does_not_keep_anyone_out_of_planning(users, term, posts, make_person):
+    # Given a Party reprimand of 15/11/2025: planning barred to 14/11/2026, appointment to 14/11/2027
+    person = make_person()
+    services.discipline_add(actor=users["admin"], person=person, system=DisciplineSystem.PARTY,
+                            form=DisciplineForm.REPRIMAND, decided_on=dt.date(2025, 11, 15), decided_by="UBKT")
+    entry = _add(users, term, person, posts["snv_director"], on=dt.date(2026, 11, 15))
+    assert entry.pk is not None
+    assert planning.planning_review(term=term, on=dt.date(2026, 11, 15)) == []
 
 
 def test_expulsion_refused_for_good(users, term, posts, make_person):
@@ -234,9 +260,10 @@ def test_review_proposes_removal_after_a_new_discipline(users, term, posts, make
     services.discipline_add(actor=users["admin"], person=person, system=DisciplineSystem.PARTY,
                             form=DisciplineForm.WARNING, decided_on=dt.date(2025, 6, 1), decided_by="UBKT Thành ủy")
     [proposal] = planning.planning_review(term=term, on=dt.date(2025, 7, 1))
-    assert (proposal.entry, proposal.code, proposal.basis) == (entry, "discipline",
-                                                               "Quy định 377-QĐ/TW; Nghị định 172/2025/NĐ-CP")
-    assert proposal.reason == "Bị kỷ luật cảnh cáo theo quyết định ngày 01/06/2025 (hạn chế đến hết ngày 31/05/2026)."
+    assert (proposal.entry, proposal.code, proposal.basis) == (
+        entry, "discipline", "Quy định 50-QĐ/TW ngày 27/12/2021 về công tác quy hoạch cán bộ, Điều 8")
+    assert proposal.reason == ("Bị kỷ luật cảnh cáo theo quyết định ngày 01/06/2025 (chưa được quy hoạch đến hết "
+                               "ngày 31/05/2026).")
     assert planning.planning_review(term=term, on=dt.date(2026, 6, 1)) == []   # expired: no longer blocks
 
 

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.text import vn_name_key
@@ -115,7 +116,12 @@ def test_detail_shows_the_record(login, users, make_person):
     other = make_person(name="Vũ Thị Hạnh", gender=Gender.FEMALE, post="snv_head")
     Rating.objects.create(person=p, year=2024, level="good")
     Discipline.objects.create(person=p, system="party", form="khien_trach", decided_on=dt.date(2022, 1, 10),
-                              decided_by="Đảng ủy Sở", blocks_until=dt.date(2023, 1, 9))
+                              decided_by="Đảng ủy Sở", blocks_until=dt.date(2023, 1, 9),
+                              appointment_blocked_until=dt.date(2023, 1, 9))
+    later = timezone.localdate() + dt.timedelta(days=100)  # bars still running
+    Discipline.objects.create(person=p, system="civil_service", form="canh_cao", decided_on=dt.date(2025, 12, 1),
+                              decided_by="UBND Thành phố", blocks_until=later, appointment_blocked_until=later,
+                              grade_blocked_until=later)
     Relative.objects.create(person=p, relative=other, relation="spouse")
     # When the admin opens it
     page = login(users["admin"]).get(f"/can-bo/{p.pk}/").content.decode()
@@ -125,6 +131,11 @@ def test_detail_shows_the_record(login, users, make_person):
     assert "Chuyên viên tổ chức cán bộ" in page
     assert "Hoàn thành tốt nhiệm vụ" in page
     assert "Khiển trách" in page and "10/01/2022" in page
+    # Each discipline shows its own bars with plain labels
+    assert "chưa quy hoạch đến 09/01/2023 (đã hết); chưa bổ nhiệm chức vụ cao hơn đến 09/01/2023 (đã hết)<" in page
+    day = later.strftime("%d/%m/%Y")
+    assert (f"chưa quy hoạch đến {day}; chưa bổ nhiệm chức vụ cao hơn đến {day}; chưa nâng ngạch, nâng lương đến "
+            f"{day}<") in page
     assert f'href="/can-bo/{other.pk}/"' in page
     assert "0912345678" in page
 
@@ -248,7 +259,17 @@ def test_assignment_discipline_deferral_relative_forms(login, users, posts, make
     assert "Đã có quá trình công tác bắt đầu từ 01/03/2024, sau ngày này." in bad.content.decode()
     assert client.post(url + "ky-luat/", {"kl-system": "party", "kl-form": "canh_cao", "kl-decided_on": "10/05/2025",
                                           "kl-decided_by": "Đảng ủy Sở"}).status_code == 302
-    assert Discipline.objects.get(person=p).blocks_until == dt.date(2026, 5, 9)
+    d = Discipline.objects.get(person=p)
+    assert (d.blocks_until, d.appointment_blocked_until, d.grade_blocked_until) == (
+        dt.date(2026, 5, 9), dt.date(2026, 5, 9), None)
+    # A form that no longer exists on the decision's date is refused on the form, with its reason
+    refused = client.post(url + "ky-luat/", {"kl-system": "civil_service", "kl-form": "ha_bac_luong",
+                                             "kl-decided_on": "01/07/2025", "kl-decided_by": "UBND Thành phố"},
+                          HTTP_HX_REQUEST="true")
+    assert refused.status_code == 422
+    assert "Từ ngày 01/07/2025" in refused.content.decode()
+    assert "công chức không còn hình thức kỷ luật hạ bậc lương." in refused.content.decode()
+    assert Discipline.objects.filter(person=p).count() == 1
     assert client.post(url + "chua-chuyen-doi/", {"cd-kind": "study", "cd-start": "01/09/2025"}).status_code == 302
     assert p.deferrals.get().kind == "study"
     linked = client.post(url + "quan-he-gia-dinh/", {"qh-relative": wife.code, "qh-relation": "spouse"})

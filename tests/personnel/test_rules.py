@@ -40,15 +40,15 @@ def test_retirement_date_matches_decree_135_appendix_i(gender, year, month, expe
 # --- discipline -----------------------------------------------------------------------------------
 
 def test_reprimand_blocks_on_its_last_day_but_not_the_day_after():
-    until = rules.discipline_blocks_until(form=DisciplineForm.REPRIMAND, decided_on=dt.date(2024, 3, 15))
-    assert until == dt.date(2025, 3, 14)
-    assert rules.discipline_is_blocking(form=DisciplineForm.REPRIMAND, blocks_until=until, on=dt.date(2025, 3, 14))
+    until = rules.discipline_blocks_until(form=DisciplineForm.REPRIMAND, decided_on=dt.date(2025, 11, 15))
+    assert until == dt.date(2026, 11, 14)
+    assert rules.discipline_is_blocking(form=DisciplineForm.REPRIMAND, blocks_until=until, on=dt.date(2026, 11, 14))
     assert not rules.discipline_is_blocking(form=DisciplineForm.REPRIMAND, blocks_until=until,
-                                            on=dt.date(2025, 3, 15))
+                                            on=dt.date(2026, 11, 15))
 
 
 def test_warning_that_expired_yesterday_no_longer_blocks():
-    on = dt.date(2025, 6, 1)
+    on = dt.date(2026, 6, 1)
     assert not rules.discipline_is_blocking(form=DisciplineForm.WARNING, blocks_until=on - dt.timedelta(days=1), on=on)
     assert rules.discipline_is_blocking(form=DisciplineForm.WARNING, blocks_until=on, on=on)
 

@@ -156,6 +156,7 @@ def people_write(writer: Writer, gen: PeopleGen, *, t: int, extra: int, seed: in
     person_fields = [f for f in Person._meta.concrete_fields]
     get = operator.attrgetter(*[f.attname for f in person_fields])
     tz = timezone.get_current_timezone()
+    leading = {p.pk for leaders, staff in gen.posts.values() for p in (*leaders, *staff) if p.is_leader}
     for chunk in gen.chunks:
         g.rng = rng = random.Random(seed * 104729 + chunk)
         people: list[Person] = []
@@ -181,7 +182,8 @@ def people_write(writer: Writer, gen: PeopleGen, *, t: int, extra: int, seed: in
                 service_kind=people_demo.service_kind_for(c.unit.kind, c.post),
             )
             people.append(person)
-            assignments.extend(_history_rows(rng, gen, c, person))
+            history = _history_rows(rng, gen, c, person)
+            assignments.extend(history)
             # Ratings for the most recent years the budget reaches.
             years = c.rated_years[:t]
             if bonus and len(c.rated_years) > t:
@@ -192,7 +194,8 @@ def people_write(writer: Writer, gen: PeopleGen, *, t: int, extra: int, seed: in
                 rating = usual if rng.random() < 0.8 else rng.choices(LEVELS, [15, 60, 22, 3])[0]
                 ratings.append((person.pk, year, rating))
             if c.disciplined:
-                disciplines.append(_discipline_row(rng, person, c.n, on))
+                disciplines.append(_discipline_row(rng, person, c.n, on, [
+                    (start, end, post_id in leading) for _p, post_id, _k, start, end, _d in history]))
         # Family pairs first: they may rename people (a child takes the family name, a spouse's gender).
         pairs = people_demo.relatives_prepare(g, people)
         deferrals.extend(_deferral_row(rng, c, person, on) for c, person in zip(careers, people, strict=True)
@@ -202,8 +205,8 @@ def people_write(writer: Writer, gen: PeopleGen, *, t: int, extra: int, seed: in
         writer.insert(Person, [f.name for f in person_fields], (get(p) for p in people))
         writer.insert(Assignment, ["person", "position", "kind", "start", "end", "decision"], assignments)
         writer.insert(Rating, ["person", "year", "level"], ratings)
-        writer.insert(Discipline, ["person", "system", "form", "decided_on", "decided_by", "reason", "blocks_until"],
-                      disciplines)
+        writer.insert(Discipline, ["person", "system", "form", "decided_on", "decided_by", "reason", "blocks_until",
+                                   "appointment_blocked_until", "grade_blocked_until"], disciplines)
         writer.insert(Deferral, ["person", "kind", "start", "end", "note"], deferrals)
         relatives = []
         for a, b, relation in pairs:
@@ -267,22 +270,32 @@ def _access_row(rng: random.Random, accounts: Accounts, person: Person, on: dt.d
     return (officer, person.pk, "view", "page", at)
 
 
-def _discipline_row(rng: random.Random, person: Person, n: int, on: dt.date) -> tuple[Any, ...]:
-    """As the people demo: one expulsion, a third expired, the rest in force."""
+def _discipline_row(rng: random.Random, person: Person, n: int, on: dt.date,
+                    stretches: list[tuple[dt.date, dt.date | None, bool]]) -> tuple[Any, ...]:
+    """As the people demo: one expulsion, a third expired, the rest in force; each a form that exists in its system
+    on its date for that person (`people_demo.discipline_pick`), with its three bars (computed here, no query)."""
     unit = person.unit.name if person.unit else ""
     j = n // 25
     system: str
-    if j == 0:
+    form: str
+    options: list[tuple[str, str]]
+    if j == 0 and (person.party_joined_on is None
+                   or rules.party_probation_ends(party_joined_on=person.party_joined_on) < on - span(400)):
         form, system, day = DisciplineForm.EXPULSION, DisciplineSystem.PARTY, on - span(400)
         by = "Ủy ban Kiểm tra Thành ủy"
         reason = "Vi phạm nghiêm trọng quy định về những điều đảng viên không được làm (mẫu)."
-    elif j % 3 == 1:
-        form = rng.choice([DisciplineForm.REPRIMAND, DisciplineForm.WARNING])
-        system, day = rng.choice(DisciplineSystem.values), random_day(rng, dt.date(2020, 1, 1), on - span(500))
-        by, reason = f"Đảng ủy {unit}", "Vi phạm quy chế làm việc (mẫu)."
     else:
-        form = rng.choice([DisciplineForm.REPRIMAND, DisciplineForm.WARNING, DisciplineForm.DEMOTION])
-        system, day = DisciplineSystem.CIVIL_SERVICE, random_day(rng, on - span(300), on - span(20))
-        by, reason = f"Thủ trưởng {unit}", "Chậm thực hiện nhiệm vụ được giao (mẫu)."
-    return (person.pk, system, form, day, by, reason, rules.discipline_blocks_until(form=form, decided_on=day))
-
+        if j % 3 == 1:
+            day = random_day(rng, dt.date(2020, 1, 1), on - span(500))
+            options = [(s, f) for s in DisciplineSystem.values for f in people_demo.MINOR]
+            reason = "Vi phạm quy chế làm việc (mẫu)."
+        else:
+            day = random_day(rng, on - span(300), on - span(20))
+            options = people_demo.STATE_IN_FORCE + (people_demo.REMOVAL if rng.random() < 0.1 else []) + (
+                [(DisciplineSystem.PARTY, f) for f in people_demo.MINOR] if j % 3 == 2 else [])
+            reason = "Chậm thực hiện nhiệm vụ được giao (mẫu)."
+        system, form = people_demo.discipline_pick(rng, options, day=day, party_joined_on=person.party_joined_on,
+                                                   is_leader=rules.held_leading_post(stretches=stretches, on=day))
+        by = people_demo.discipline_decided_by(system, unit)
+    bars = rules.discipline_bars(system=system, form=form, decided_on=day)
+    return (person.pk, system, form, day, by, reason, bars.planning, bars.appointment, bars.grade)
