@@ -87,7 +87,8 @@ def discipline_blocks(d: Discipline, *, on: dt.date) -> DisciplineBlocks:
     """The questions `d` (decided by `on`) still blocks on `on` (`rules.discipline_blocks_planning`,
     `rules.discipline_blocks_appointment`, `rules.discipline_blocks_grade` on its stored bars)."""
     return DisciplineBlocks(
-        planning=rules.discipline_blocks_planning(form=d.form, planning_until=d.blocks_until, on=on),
+        planning=rules.discipline_blocks_planning(form=d.form, planning_until=d.blocks_until, on=on,
+                                                  decided_on=d.decided_on),
         appointment=rules.discipline_blocks_appointment(form=d.form, appointment_until=d.appointment_blocked_until,
                                                         on=on),
         grade=rules.discipline_blocks_grade(form=d.form, grade_until=d.grade_blocked_until, on=on))
@@ -95,7 +96,13 @@ def discipline_blocks(d: Discipline, *, on: dt.date) -> DisciplineBlocks:
 
 def blocks_planning(d: Discipline, *, on: dt.date) -> bool:
     """Whether `d` (decided by `on`) still blocks planning on `on` (the planning question only)."""
-    return d.decided_on <= on and rules.discipline_blocks_planning(form=d.form, planning_until=d.blocks_until, on=on)
+    return d.decided_on <= on and rules.discipline_blocks_planning(form=d.form, planning_until=d.blocks_until, on=on,
+                                                                   decided_on=d.decided_on)
+
+
+def planning_bar_end(d: Discipline, *, on: dt.date) -> dt.date | None:
+    """The last day `d` keeps its person out of planning as judged on `on` (`rules.planning_bar_end`)."""
+    return rules.planning_bar_end(form=d.form, planning_until=d.blocks_until, decided_on=d.decided_on, on=on)
 
 
 def blocking_disciplines_by_person(person_ids: Iterable[int], *, on: dt.date) -> dict[int, list[Discipline]]:
@@ -267,7 +274,7 @@ def discipline_bars_text(d: Discipline, *, on: dt.date, planning_only: bool = Fa
     blocks = discipline_blocks(d, on=on)
     parts = []
     if blocks.planning:
-        parts.append(_bar(d.blocks_until, on, ends=_("chưa được quy hoạch đến hết ngày %(u)s"),
+        parts.append(_bar(planning_bar_end(d, on=on), on, ends=_("chưa được quy hoạch đến hết ngày %(u)s"),
                           endless=_("không được quy hoạch")))
     if blocks.appointment and not planning_only:
         parts.append(_bar(d.appointment_blocked_until, on,
@@ -297,7 +304,7 @@ def _discipline_flag(disciplines: list[Discipline], *, on: dt.date) -> Flag:
             "form": str(d.get_form_display()).capitalize(), "system": d.get_system_display(),
             "d": d.decided_on.strftime("%d/%m/%Y"), "bars": discipline_bars_text(d, on=on)})
         if blocks.planning:
-            planning.append(d.blocks_until)
+            planning.append(planning_bar_end(d, on=on))
         if blocks.appointment:
             appointment.append(d.appointment_blocked_until)
         if blocks.grade:

@@ -133,13 +133,14 @@ def planning_entry_add(*, actor: User, term: PlanningTerm, person: Person, posit
             "min": r["planning_min_months_before_retirement"]})
 
     for d in _blocking_disciplines(person, on):
-        if d.blocks_until is None or d.blocks_until < on:  # never lapses, or not under the law of `on`
+        end = flags.planning_bar_end(d, on=on)
+        if end is None:  # never lapses
             errors["person"].append(_("Đã bị kỷ luật %(form)s (quyết định ngày %(d)s): không được quy hoạch.") % {
                 "form": d.get_form_display(), "d": _d(d.decided_on)})
         else:
             errors["person"].append(_(
                 "Đang trong thời hạn kỷ luật %(form)s (quyết định ngày %(d)s): chưa được quy hoạch đến hết ngày "
-                "%(u)s.") % {"form": d.get_form_display(), "d": _d(d.decided_on), "u": _d(d.blocks_until)})
+                "%(u)s.") % {"form": d.get_form_display(), "d": _d(d.decided_on), "u": _d(end)})
 
     if errors:
         raise ValidationError(dict(errors))

@@ -214,20 +214,39 @@ def discipline_blocks_until(*, form: str, decided_on: dt.date, system: str = "ci
     return discipline_bars(system=system, form=form, decided_on=decided_on).planning
 
 
-def discipline_blocks_planning(*, form: str, planning_until: dt.date | None, on: dt.date) -> bool:
-    """Whether a discipline still blocks planning on `on`.
+def planning_bar_end(*, form: str, planning_until: dt.date | None, decided_on: dt.date | None,
+                     on: dt.date) -> dt.date | None:
+    """The last day a discipline keeps someone out of planning, as judged on `on` (None: it never lapses).
 
-    Regulation 377-QĐ/TW (from 08/10/2025): khai trừ and buộc thôi việc never lapse; any other form blocks
-    through its planning bar (`discipline_bars`) inclusive, and an expired khiển trách or cảnh cáo no longer
-    blocks. Under Regulation 50-QĐ/TW (before 08/10/2025) a discipline of khiển trách or above removed the
-    person from planning and did not lapse (`planning_bar_lapses` of the rulebook in force on `on`).
-    The caller only passes disciplines decided on or before `on`.
+    Regulation 377-QĐ/TW (from 08/10/2025): the planning bar of the decision (`discipline_bars`) and no more, so
+    an expired khiển trách or cảnh cáo no longer blocks. Regulation 50-QĐ/TW (until 07/10/2025): a discipline of
+    khiển trách or above took the person out of planning for the term (`planning_bar_lapses` false in the
+    rulebook in force on `on`), read as one full term (`rotation_term_months`, 60) from the decision when that is
+    longer than the bar; without the decision's date it does not lapse. khai trừ and buộc thôi việc never lapse.
+    """
+    if form in PERMANENT_DISCIPLINE_FORMS:
+        return None
+    book = rulebook_on(on)
+    if book.planning_bar_lapses.value:
+        return planning_until
+    if decided_on is None:
+        return None
+    term_end = add_months(decided_on, book.rotation_term_months.value) - dt.timedelta(days=1)
+    return max(term_end, planning_until) if planning_until else term_end
+
+
+def discipline_blocks_planning(*, form: str, planning_until: dt.date | None, on: dt.date,
+                               decided_on: dt.date | None = None) -> bool:
+    """Whether a discipline still blocks planning on `on`: through `planning_bar_end` inclusive (Regulation
+    377-QĐ/TW from 08/10/2025; Regulation 50-QĐ/TW before). The caller only passes disciplines decided on or
+    before `on`.
     """
     if form in PERMANENT_DISCIPLINE_FORMS:
         return True
-    if not rulebook_on(on).planning_bar_lapses.value:
+    if not rulebook_on(on).planning_bar_lapses.value and decided_on is None:
         return True
-    return planning_until is not None and on <= planning_until
+    end = planning_bar_end(form=form, planning_until=planning_until, decided_on=decided_on, on=on)
+    return end is not None and on <= end
 
 
 def discipline_blocks_appointment(*, form: str, appointment_until: dt.date | None, on: dt.date) -> bool:

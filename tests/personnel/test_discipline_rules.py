@@ -15,7 +15,7 @@ LONG_AGO = dt.date(2000, 5, 19)  # joined the Party long before: a full member
 BEFORE, AFTER = dt.date(2025, 6, 30), dt.date(2025, 7, 1)
 LAW_2008 = "Luật Cán bộ, công chức 2008 (sửa đổi bởi Luật 52/2019/QH14)"
 LAW_2025 = "Luật Cán bộ, công chức 2025 (Luật 80/2025/QH15); Nghị định 172/2025/NĐ-CP"
-STATUTE = "Điều lệ Đảng Cộng sản Việt Nam (2011), khoản 2, Điều 35"
+STATUTE = "Điều lệ Đảng Cộng sản Việt Nam (2011), khoản 2 Điều 35"
 
 
 def _refusal(system, form, day, *, leader=True, joined=LONG_AGO):
@@ -90,7 +90,7 @@ def test_forms_for_leaders_are_refused_to_someone_without_a_leading_post():
     assert _allowed(S.CIVIL_SERVICE, AFTER, leader=False) == {F.REPRIMAND, F.WARNING, F.DISMISSAL}
     assert _allowed(S.PUBLIC_EMPLOYEE, AFTER, leader=False) == {F.REPRIMAND, F.WARNING, F.DISMISSAL}
     assert _refusal(S.CIVIL_SERVICE, F.DEMOTION_POST, BEFORE, leader=False) == (
-        f"Hình thức giáng chức chỉ áp dụng với công chức giữ chức vụ lãnh đạo, quản lý ({LAW_2008}, khoản 1, Điều "
+        f"Hình thức giáng chức chỉ áp dụng với công chức giữ chức vụ lãnh đạo, quản lý ({LAW_2008}, khoản 1 Điều "
         "79); ngày 30/06/2025 người này không giữ chức vụ lãnh đạo, quản lý.")
     assert _refusal(S.CIVIL_SERVICE, F.REMOVAL, AFTER, leader=False) == (
         f"Hình thức cách chức chỉ áp dụng với công chức giữ chức vụ lãnh đạo, quản lý ({LAW_2025}); ngày 01/07/2025 "
@@ -175,3 +175,21 @@ def test_forms_that_end_the_service_bar_everything_for_good(system, form):
     assert rules.discipline_blocks_planning(form=form, planning_until=None, on=far)
     assert rules.discipline_blocks_appointment(form=form, appointment_until=None, on=far)
     assert rules.discipline_blocks_grade(form=form, grade_until=None, on=far)
+
+
+def test_under_regulation_50_a_discipline_keeps_someone_out_of_planning_for_one_term_not_for_ever():
+    # Given a reprimand of 15/03/2019 (12 months), judged under Regulation 50
+    end = rules.planning_bar_end(form="khien_trach", planning_until=dt.date(2020, 3, 14),
+                                 decided_on=dt.date(2019, 3, 15), on=dt.date(2024, 3, 14))
+    # Then the bar lasts one term from the decision: 14/03/2024 still, 15/03/2024 no more
+    assert end == dt.date(2024, 3, 14)
+    assert rules.discipline_blocks_planning(form="khien_trach", planning_until=dt.date(2020, 3, 14),
+                                            decided_on=dt.date(2019, 3, 15), on=dt.date(2024, 3, 14))
+    assert not rules.discipline_blocks_planning(form="khien_trach", planning_until=dt.date(2020, 3, 14),
+                                                decided_on=dt.date(2019, 3, 15), on=dt.date(2024, 3, 15))
+    # and under Regulation 377 only the bar itself counts
+    assert rules.planning_bar_end(form="khien_trach", planning_until=dt.date(2026, 3, 14),
+                                  decided_on=dt.date(2025, 3, 15), on=dt.date(2025, 10, 8)) == dt.date(2026, 3, 14)
+    # khai trừ never lapses
+    assert rules.planning_bar_end(form="khai_tru", planning_until=None, decided_on=dt.date(2019, 3, 15),
+                                  on=dt.date(2030, 1, 1)) is None

@@ -230,15 +230,16 @@ def test_party_reprimand_under_377_blocks_appointment_after_planning_is_free(use
 
 
 def test_before_377_a_reprimand_keeps_blocking_planning_after_its_period_and_not_appointment(users, make_person):
-    # Given a civil servant reprimanded on 15/03/2024 (12 months), judged under Regulation 50 (planning does not
-    # lapse) on 15/03/2025
+    # Given a civil servant reprimanded on 15/03/2024 (12 months), judged under Regulation 50 (out of planning for
+    # the term, read as 60 months from the decision) on 15/03/2025
     person = make_person()
     _discipline(users, person, DisciplineSystem.CIVIL_SERVICE, DisciplineForm.REPRIMAND, dt.date(2024, 3, 15))
     [flag] = person_flags(person=person, on=dt.date(2025, 3, 15))
-    # Then only planning is named, without end, and the basis is the law of that day
-    assert flag.data == {"blocks": ["planning"], "planning_until": None, "appointment_until": None,
+    # Then only planning is named, to the end of the term, and the basis is the law of that day
+    assert flag.data == {"blocks": ["planning"], "planning_until": dt.date(2029, 3, 14), "appointment_until": None,
                          "grade_until": None, "forms": ["khien_trach"]}
-    assert flag.detail == "Khiển trách (kỷ luật công chức) theo quyết định ngày 15/03/2024: không được quy hoạch."
+    assert flag.detail == ("Khiển trách (kỷ luật công chức) theo quyết định ngày 15/03/2024: chưa được quy hoạch đến "
+                           "hết ngày 14/03/2029.")
     book = rulebook_on(dt.date(2025, 3, 15))
     assert flag.basis == f"{book.state_discipline_bar_months.cite()}; {book.planning_bar_lapses.cite()}"
     assert "Quy định 50-QĐ/TW" in flag.basis

@@ -200,7 +200,7 @@ class TestImport:
             ("Kỷ luật", 9, "Hình thức", "Ngày 14/03/2025 người này còn là đảng viên dự bị (vào Đảng ngày 15/03/2024, "
                                         "thời kỳ dự bị đến hết ngày 14/03/2025): đảng viên dự bị chỉ áp dụng hình thức "
                                         "khiển trách, cảnh cáo, không có hình thức cách chức (Điều lệ Đảng Cộng sản "
-                                        "Việt Nam (2011), khoản 2, Điều 35)."),
+                                        "Việt Nam (2011), khoản 2 Điều 35)."),
             ("Kỷ luật", 11, "Hình thức", "Hình thức cách chức chỉ áp dụng với viên chức giữ chức vụ lãnh đạo, quản lý "
                                          "(Luật Viên chức 2010 (sửa đổi bởi Luật 52/2019/QH14), Điều 52); ngày "
                                          "01/02/2024 người này không giữ chức vụ lãnh đạo, quản lý."),

@@ -173,11 +173,11 @@ def test_before_377_an_expired_reprimand_still_blocks_planning(users, term, post
     services.discipline_add(actor=users["admin"], person=person, system=DisciplineSystem.CIVIL_SERVICE,
                             form=DisciplineForm.REPRIMAND, decided_on=dt.date(2024, 3, 15), decided_by="UBND TP")
     before = _counts()
-    # On 07/10/2025 (Regulation 50: the discipline does not lapse for planning) it is refused
+    # On 07/10/2025 (Regulation 50: out of planning for the term, read as 60 months) it is refused
     with pytest.raises(ValidationError) as exc:
         _add(users, term, person, posts["snv_director"], on=dt.date(2025, 10, 7))
-    assert _messages(exc) == {"person": ["Đã bị kỷ luật khiển trách (quyết định ngày 15/03/2024): không được quy "
-                                         "hoạch."]}
+    assert _messages(exc) == {"person": ["Đang trong thời hạn kỷ luật khiển trách (quyết định ngày 15/03/2024): chưa "
+                                         "được quy hoạch đến hết ngày 14/03/2029."]}
     assert _counts() == before
     # On 08/10/2025 (Regulation 377: an expired khiển trách no longer blocks) it is accepted
     assert _add(users, term, person, posts["snv_director"], on=dt.date(2025, 10, 8)).pk is not None
@@ -261,10 +261,15 @@ def test_review_proposes_removal_after_a_new_discipline(users, term, posts, make
                             form=DisciplineForm.WARNING, decided_on=dt.date(2025, 6, 1), decided_by="UBKT Thành ủy")
     [proposal] = planning.planning_review(term=term, on=dt.date(2025, 7, 1))
     assert (proposal.entry, proposal.code, proposal.basis) == (
-        entry, "discipline", "Quy định 50-QĐ/TW ngày 27/12/2021 về công tác quy hoạch cán bộ, Điều 8")
+        entry, "discipline", "Quy định 50-QĐ/TW ngày 27/12/2021 về công tác quy hoạch cán bộ")
+    # judged under Regulation 50 (before 08/10/2025): out of planning for the term, read as 60 months
     assert proposal.reason == ("Bị kỷ luật cảnh cáo theo quyết định ngày 01/06/2025 (chưa được quy hoạch đến hết "
-                               "ngày 31/05/2026).")
-    assert planning.planning_review(term=term, on=dt.date(2026, 6, 1)) == []   # expired: no longer blocks
+                               "ngày 31/05/2030).")
+    # under Regulation 377 its own 12 months count: on 31/05/2026 still, on 01/06/2026 expired, no longer blocks
+    [later] = planning.planning_review(term=term, on=dt.date(2026, 5, 31))
+    assert later.reason == ("Bị kỷ luật cảnh cáo theo quyết định ngày 01/06/2025 (chưa được quy hoạch đến hết "
+                            "ngày 31/05/2026).")
+    assert planning.planning_review(term=term, on=dt.date(2026, 6, 1)) == []
 
 
 def test_review_proposes_removal_for_retirement_post_reached_and_two_bad_years(users, term, posts, make_person):
@@ -291,7 +296,7 @@ def test_review_proposes_removal_for_retirement_post_reached_and_two_bad_years(u
 
 
 REG_377 = "Quy định 377-QĐ/TW ngày 08/10/2025 về phân cấp quản lý cán bộ và quy hoạch, bổ nhiệm, giới thiệu ứng cử"
-REG_50_ART_8 = "Quy định 50-QĐ/TW ngày 27/12/2021 về công tác quy hoạch cán bộ, Điều 8"
+REG_50_ART_8 = "Quy định 50-QĐ/TW ngày 27/12/2021 về công tác quy hoạch cán bộ"
 
 
 def _not_completed(term, on):
