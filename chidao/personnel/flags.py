@@ -85,24 +85,32 @@ class DisciplineBlocks:
 
 def discipline_blocks(d: Discipline, *, on: dt.date) -> DisciplineBlocks:
     """The questions `d` (decided by `on`) still blocks on `on` (`rules.discipline_blocks_planning`,
-    `rules.discipline_blocks_appointment`, `rules.discipline_blocks_grade` on its stored bars)."""
+    `rules.discipline_blocks_appointment`, `rules.discipline_blocks_grade` on its stored bars; a Party bar is that of
+    the regulation in force on `on`)."""
     return DisciplineBlocks(
         planning=rules.discipline_blocks_planning(form=d.form, planning_until=d.blocks_until, on=on,
-                                                  decided_on=d.decided_on),
+                                                  decided_on=d.decided_on, system=d.system),
         appointment=rules.discipline_blocks_appointment(form=d.form, appointment_until=d.appointment_blocked_until,
-                                                        on=on),
+                                                        on=on, decided_on=d.decided_on, system=d.system),
         grade=rules.discipline_blocks_grade(form=d.form, grade_until=d.grade_blocked_until, on=on))
 
 
 def blocks_planning(d: Discipline, *, on: dt.date) -> bool:
     """Whether `d` (decided by `on`) still blocks planning on `on` (the planning question only)."""
     return d.decided_on <= on and rules.discipline_blocks_planning(form=d.form, planning_until=d.blocks_until, on=on,
-                                                                   decided_on=d.decided_on)
+                                                                   decided_on=d.decided_on, system=d.system)
 
 
 def planning_bar_end(d: Discipline, *, on: dt.date) -> dt.date | None:
     """The last day `d` keeps its person out of planning as judged on `on` (`rules.planning_bar_end`)."""
-    return rules.planning_bar_end(form=d.form, planning_until=d.blocks_until, decided_on=d.decided_on, on=on)
+    return rules.planning_bar_end(form=d.form, planning_until=d.blocks_until, decided_on=d.decided_on, on=on,
+                                  system=d.system)
+
+
+def appointment_bar_end(d: Discipline, *, on: dt.date) -> dt.date | None:
+    """The last day `d` bars appointment to a higher post as judged on `on` (`rules.appointment_bar_end`)."""
+    return rules.appointment_bar_end(form=d.form, appointment_until=d.appointment_blocked_until,
+                                     decided_on=d.decided_on, on=on, system=d.system)
 
 
 def blocking_disciplines_by_person(person_ids: Iterable[int], *, on: dt.date) -> dict[int, list[Discipline]]:
@@ -132,8 +140,8 @@ def discipline_basis(disciplines: Iterable[Discipline], *, on: dt.date, planning
                 provisions.append(book.party_planning_bar_months)
             if blocks.appointment:
                 provisions.append(book.party_appointment_bar_months)
-        elif blocks:
-            provisions.append(book.state_discipline_bar_months)
+        elif blocks:  # the periods the law gave the decision when it was made
+            provisions.append(rules.state_bar_provision(rulebook_on(d.decided_on), d.system))
         if blocks.planning:
             provisions.append(book.planning_bar_lapses)
         for p in provisions:
@@ -277,7 +285,7 @@ def discipline_bars_text(d: Discipline, *, on: dt.date, planning_only: bool = Fa
         parts.append(_bar(planning_bar_end(d, on=on), on, ends=_("chưa được quy hoạch đến hết ngày %(u)s"),
                           endless=_("không được quy hoạch")))
     if blocks.appointment and not planning_only:
-        parts.append(_bar(d.appointment_blocked_until, on,
+        parts.append(_bar(appointment_bar_end(d, on=on), on,
                           ends=_("chưa được bổ nhiệm, giới thiệu ứng cử chức vụ cao hơn đến hết ngày %(u)s"),
                           endless=_("không được bổ nhiệm, giới thiệu ứng cử chức vụ cao hơn")))
     if blocks.grade and not planning_only:
@@ -306,7 +314,7 @@ def _discipline_flag(disciplines: list[Discipline], *, on: dt.date) -> Flag:
         if blocks.planning:
             planning.append(planning_bar_end(d, on=on))
         if blocks.appointment:
-            appointment.append(d.appointment_blocked_until)
+            appointment.append(appointment_bar_end(d, on=on))
         if blocks.grade:
             grade.append(d.grade_blocked_until)
     held = [name for name, days in (("planning", planning), ("appointment", appointment), ("grade", grade)) if days]

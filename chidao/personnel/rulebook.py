@@ -29,6 +29,8 @@ TWO_LEVEL_FROM = dt.date(2025, 7, 1)
 # 80-QĐ/TW (appointment).
 REG_377_FROM = dt.date(2025, 10, 8)
 REG_50_FROM = dt.date(2021, 12, 27)
+REG_65_FROM = dt.date(2022, 4, 28)
+REG_80_FROM = dt.date(2022, 8, 18)
 LAW_52_2019_FROM = dt.date(2020, 7, 1)
 DECREE_135_FROM = dt.date(2021, 1, 1)
 
@@ -117,6 +119,7 @@ class Rulebook:
     discipline_forms_public_employee: Provision[DisciplineForms]
     party_probation_months: Provision[int]
     state_discipline_bar_months: Provision[Mapping[str, int]]
+    public_employee_discipline_bar_months: Provision[Mapping[str, int]]
     party_planning_bar_months: Provision[Mapping[str, int]]
     party_appointment_bar_months: Provision[Mapping[str, int]]
     rotation_min_months_left_planned: Provision[int]
@@ -201,7 +204,10 @@ PROVISIONS: tuple[Provision[Any], ...] = (
       Source(_REG_377), REG_377_FROM),
     # Ratings.
     P("not_completed_consecutive_years", "Số năm liên tiếp \"không hoàn thành nhiệm vụ\" dẫn đến miễn nhiệm, "
-      "cho thôi việc", 2, Source(f"{_LAW_CBCC}, Điều 29 và Điều 58; {_DECREE_90}"), _EARLIEST),
+      "cho thôi việc", 2, Source(f"{_LAW_CBCC}, Điều 29 và Điều 58; {_LAW_VC}, Điều 29; {_DECREE_90}"), _EARLIEST,
+      TWO_LEVEL_FROM - dt.timedelta(1)),
+    P("not_completed_consecutive_years", "Số năm liên tiếp \"không hoàn thành nhiệm vụ\" dẫn đến miễn nhiệm, "
+      "cho thôi việc", 2, Source(f"{_LAW_CBCC_2025}; {_LAW_VC}, Điều 29; {_DECREE_90}"), TWO_LEVEL_FROM),
     P("not_completed_twice_within_years", "Hai năm không liên tiếp \"không hoàn thành nhiệm vụ\" trong số năm này "
       "(người không giữ chức vụ lãnh đạo): bố trí công tác có yêu cầu thấp hơn", 3, Source(_DECREE_90), _EARLIEST),
     # The appointment term a leader's two non-consecutive years are counted in (thời hạn giữ chức vụ bổ nhiệm).
@@ -243,6 +249,9 @@ PROVISIONS: tuple[Provision[Any], ...] = (
       "luật hành chính (tháng)", {"khien_trach": 12, "canh_cao": 12, "ha_bac_luong": 12, "giang_chuc": 12,
                                   "cach_chuc": 12}, Source("Luật Cán bộ, công chức 2008", "82", "2"), _EARLIEST,
       LAW_52_2019_FROM - dt.timedelta(1)),
+    P("public_employee_discipline_bar_months", "Thời hạn không thăng hạng, nâng lương, quy hoạch, bổ nhiệm sau kỷ "
+      "luật viên chức (tháng)", {"khien_trach": 12, "canh_cao": 12, "cach_chuc": 24}, Source(_LAW_VC, "56"),
+      _EARLIEST),
     P("party_planning_bar_months", "Thời hạn chưa quy hoạch sau kỷ luật đảng (tháng)",
       {"khien_trach": 12, "canh_cao": 12, "cach_chuc": 24}, Source(_REG_50), _EARLIEST,
       REG_377_FROM - dt.timedelta(1)),
@@ -276,6 +285,30 @@ PROVISIONS: tuple[Provision[Any], ...] = (
       Source("Luật Tổ chức chính quyền địa phương 2025 (Luật 72/2025/QH15)"), TWO_LEVEL_FROM),
 )
 del P
+
+# Texts older than the regulations the numbers are read from: the same numbers, cited to the text then in force
+# (a day before a regulation was issued never cites it).
+_PREDECESSORS: tuple[tuple[str, dt.date, str], ...] = (
+    (_REG_50, REG_50_FROM, "Hướng dẫn 15-HD/BTCTW ngày 15/11/2012 về công tác quy hoạch cán bộ"),
+    (_REG_65, REG_65_FROM, "Quy định 98-QĐ/TW ngày 07/10/2017 về luân chuyển cán bộ"),
+    (_REG_80, REG_80_FROM, "Quy định 105-QĐ/TW ngày 19/12/2017 về phân cấp quản lý cán bộ và bổ nhiệm, giới thiệu "
+                           "cán bộ ứng cử"),
+)
+
+
+def _with_predecessors(provisions: tuple[Provision[Any], ...]) -> tuple[Provision[Any], ...]:
+    result: list[Provision[Any]] = []
+    for p in provisions:
+        for document, issued, older in _PREDECESSORS:
+            if document in p.source.document and p.since < issued:
+                result.append(replace(p, source=Source(p.source.document.replace(document, older)),
+                                      until=issued - dt.timedelta(days=1)))
+                p = replace(p, since=issued)
+        result.append(p)
+    return tuple(result)
+
+
+PROVISIONS = _with_predecessors(PROVISIONS)
 
 KEYS: tuple[str, ...] = tuple(f.name for f in fields(Rulebook) if f.name != "on")
 
@@ -313,7 +346,9 @@ def _build_from(on: dt.date, overrides_json: str) -> Rulebook:
         found = next((p for p in versions if p.in_force(on)), None)
         # A day before the earliest version recorded: the earliest is the law the records know.
         chosen[key] = found or min(versions, key=lambda p: p.since)
-        if key in overrides:
+        # A local override is a choice made under the law in force now: it replaces the current version only, so a
+        # question about a day under an earlier text is answered by that text.
+        if key in overrides and chosen[key].until is None:
             value = _coerce(chosen[key].value, overrides[key])
             if value != chosen[key].value:
                 chosen[key] = replace(chosen[key], value=value, overridden=True, statutory=chosen[key].value)

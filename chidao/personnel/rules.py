@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from chidao.core.text import fold
 
 from .models import RATING_ORDER, DisciplineForm, DisciplineSystem, Gender, PostLevel, RatingLevel
-from .rulebook import PROVISIONS, Rulebook, rulebook_on
+from .rulebook import PROVISIONS, Provision, Rulebook, rulebook_on
 
 # Forms that end the service: they never lapse.
 PERMANENT_DISCIPLINE_FORMS = frozenset({DisciplineForm.EXPULSION, DisciplineForm.DISMISSAL})
@@ -84,6 +84,14 @@ def _bar_end(decided_on: dt.date, months: int | None) -> dt.date | None:
     return add_months(decided_on, months) - dt.timedelta(days=1) if months else None
 
 
+def state_bar_provision(book: Rulebook, system: str) -> Provision[Mapping[str, int]]:
+    """The periods of a state discipline: the Law on Public Employees Art. 56 (as amended by Law 52/2019/QH14) for
+    viên chức, the Law on Cadres and Civil Servants Art. 82(2) (then Law 80/2025/QH15) for cán bộ and công chức."""
+    if system == DisciplineSystem.PUBLIC_EMPLOYEE:
+        return book.public_employee_discipline_bar_months
+    return book.state_discipline_bar_months
+
+
 def discipline_bars(*, system: str, form: str, decided_on: dt.date) -> DisciplineBars:
     """How long a discipline blocks planning, appointment to a higher post and promotion in grade: three
     questions with three periods, under the law in force on the decision's date (a decision keeps the effect
@@ -106,7 +114,7 @@ def discipline_bars(*, system: str, form: str, decided_on: dt.date) -> Disciplin
         return DisciplineBars(planning=_bar_end(decided_on, book.party_planning_bar_months.value.get(form)),
                               appointment=_bar_end(decided_on, book.party_appointment_bar_months.value.get(form)),
                               grade=None)
-    months = book.state_discipline_bar_months.value.get("cach_chuc" if form == DisciplineForm.RECALL else form)
+    months = state_bar_provision(book, system).value.get("cach_chuc" if form == DisciplineForm.RECALL else form)
     end = _bar_end(decided_on, months)
     return DisciplineBars(planning=end, appointment=end, grade=end)
 
@@ -215,7 +223,7 @@ def discipline_blocks_until(*, form: str, decided_on: dt.date, system: str = "ci
 
 
 def planning_bar_end(*, form: str, planning_until: dt.date | None, decided_on: dt.date | None,
-                     on: dt.date) -> dt.date | None:
+                     on: dt.date, system: str = "") -> dt.date | None:
     """The last day a discipline keeps someone out of planning, as judged on `on` (None: it never lapses).
 
     Regulation 377-QĐ/TW (from 08/10/2025): the planning bar of the decision (`discipline_bars`) and no more, so
@@ -223,10 +231,14 @@ def planning_bar_end(*, form: str, planning_until: dt.date | None, decided_on: d
     khiển trách or above took the person out of planning for the term (`planning_bar_lapses` false in the
     rulebook in force on `on`), read as one full term (`rotation_term_months`, 60) from the decision when that is
     longer than the bar; without the decision's date it does not lapse. khai trừ and buộc thôi việc never lapse.
+    A Party discipline's own planning bar is that of the regulation in force on `on` (party_planning_bar_months).
     """
     if form in PERMANENT_DISCIPLINE_FORMS:
         return None
     book = rulebook_on(on)
+    if system == DisciplineSystem.PARTY and decided_on is not None:
+        # A Party bar is a condition of planning on the day judged: the regulation in force that day sets it.
+        planning_until = _bar_end(decided_on, book.party_planning_bar_months.value.get(form))
     if book.planning_bar_lapses.value:
         return planning_until
     if decided_on is None:
@@ -236,7 +248,7 @@ def planning_bar_end(*, form: str, planning_until: dt.date | None, decided_on: d
 
 
 def discipline_blocks_planning(*, form: str, planning_until: dt.date | None, on: dt.date,
-                               decided_on: dt.date | None = None) -> bool:
+                               decided_on: dt.date | None = None, system: str = "") -> bool:
     """Whether a discipline still blocks planning on `on`: through `planning_bar_end` inclusive (Regulation
     377-QĐ/TW from 08/10/2025; Regulation 50-QĐ/TW before). The caller only passes disciplines decided on or
     before `on`.
@@ -245,16 +257,35 @@ def discipline_blocks_planning(*, form: str, planning_until: dt.date | None, on:
         return True
     if not rulebook_on(on).planning_bar_lapses.value and decided_on is None:
         return True
-    end = planning_bar_end(form=form, planning_until=planning_until, decided_on=decided_on, on=on)
+    end = planning_bar_end(form=form, planning_until=planning_until, decided_on=decided_on, on=on, system=system)
     return end is not None and on <= end
 
 
-def discipline_blocks_appointment(*, form: str, appointment_until: dt.date | None, on: dt.date) -> bool:
-    """Whether a discipline still blocks appointment or nomination to a higher post on `on` (through its
-    appointment bar inclusive, `discipline_bars`; khai trừ and buộc thôi việc never lapse)."""
+def appointment_bar_end(*, form: str, appointment_until: dt.date | None, decided_on: dt.date | None,
+                        on: dt.date, system: str = "") -> dt.date | None:
+    """The last day a discipline bars appointment or nomination to a higher post, as judged on `on`.
+
+    State discipline: the bar the law gave the decision (`discipline_bars`, Art. 82(2)). Party discipline: the bar
+    of the regulation in force on `on` — Regulation 377-QĐ/TW from 08/10/2025 (24 months after khiển trách, 36
+    after cảnh cáo, 60 after cách chức) even for a decision made before, Regulation 80-QĐ/TW before that day.
+    None for khai trừ and buộc thôi việc (never lapse) or when there is no bar.
+    """
+    if form in PERMANENT_DISCIPLINE_FORMS:
+        return None
+    if system == DisciplineSystem.PARTY and decided_on is not None:
+        return _bar_end(decided_on, rulebook_on(on).party_appointment_bar_months.value.get(form))
+    return appointment_until
+
+
+def discipline_blocks_appointment(*, form: str, appointment_until: dt.date | None, on: dt.date,
+                                  decided_on: dt.date | None = None, system: str = "") -> bool:
+    """Whether a discipline still blocks appointment or nomination to a higher post on `on`: through
+    `appointment_bar_end` inclusive; khai trừ and buộc thôi việc never lapse."""
     if form in PERMANENT_DISCIPLINE_FORMS:
         return True
-    return appointment_until is not None and on <= appointment_until
+    end = appointment_bar_end(form=form, appointment_until=appointment_until, decided_on=decided_on, on=on,
+                              system=system)
+    return end is not None and on <= end
 
 
 def discipline_blocks_grade(*, form: str, grade_until: dt.date | None, on: dt.date) -> bool:

@@ -243,7 +243,7 @@ def test_review_proposes_removal_after_a_discipline_and_is_logged(client, bearer
     assert body == {"count": 1, "items": [{
         "entry_id": entry.pk, "person_id": person.pk, "full_name": "Hoàng Văn Em",
         "position_id": posts["snv_director"].pk, "position": "Giám đốc Sở Nội vụ", "kind": "discipline",
-        "reason": "Bị kỷ luật cảnh cáo theo quyết định ngày 01/06/2025 (chưa được quy hoạch đến hết ngày 31/05/2026).",
+        "reason": "Bị kỷ luật cảnh cáo theo quyết định ngày 01/06/2025 (chưa được quy hoạch đến hết ngày 31/05/2030).",
         "basis": "Quy định 50-QĐ/TW ngày 27/12/2021 về công tác quy hoạch cán bộ"}]}
     assert list(AccessLog.objects.values_list("action", "detail")) == [
         ("planning_view", "api Rà soát quy hoạch nhiệm kỳ 2025-2030")]

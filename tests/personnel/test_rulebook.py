@@ -80,9 +80,9 @@ def test_the_command_before_and_after_1_july_2025_differs_exactly_where_the_law_
     changed_keys = {p0.key for p0, p1 in zip(rulebook_on(D(2025, 6, 30)).provisions(),
                                              rulebook_on(D(2025, 7, 1)).provisions(), strict=True) if p0 != p1}
     assert changed_keys == {"discipline_forms_cadre", "discipline_forms_civil_servant",
-                            "state_discipline_bar_months", "key_leader_levels"}
+                            "state_discipline_bar_months", "key_leader_levels", "not_completed_consecutive_years"}
     assert len(items) == len(KEYS) + 5  # and the five house choices, printed apart
-    assert sum(1 for b in changed if b.startswith("  Căn cứ:")) == 4
+    assert sum(1 for b in changed if b.startswith("  Căn cứ:")) == 5
     assert ("- Hình thức kỷ luật công chức: khiển trách, cảnh cáo, cách chức, buộc thôi việc (cách chức chỉ áp "
             "dụng với người giữ chức vụ lãnh đạo, quản lý)") in after
 

@@ -242,7 +242,7 @@ def test_due_list_of_a_rotation_round(users, ward_posts, wards, make_person, mak
     assert reasons[planned_old.pk] == [
         "Cán bộ trong quy hoạch.",
         "Thời gian công tác còn lại 92 tháng, dưới 120 tháng (10 năm) đến tuổi nghỉ hưu (nghỉ hưu từ ngày 01/02/2033; "
-        "Quy định 65-QĐ/TW ngày 28/4/2022 về luân chuyển cán bộ, khoản 1 Điều 5)."]
+        "Quy định 65-QĐ/TW ngày 28/4/2022 về luân chuyển cán bộ)."]
     assert reasons[local.pk] == ["Lãnh đạo chủ chốt là người địa phương."]
     # ten years in the ward's leadership, but five of them as deputy: only the 60 months as chair count
     assert reasons[ten_years.pk] == [

@@ -121,7 +121,7 @@ def test_rotation_needs_36_months_left(tree, posts, users, make_person, make_rou
     assert old.retirement_date == dt.date(2028, 1, 1)
     assert index.no_candidate_reason[oid] == (
         "Còn 31 tháng công tác (nghỉ hưu ngày 01/01/2028), dưới thời gian luân chuyển tối "
-        "thiểu 36 tháng (Quy định 65-QĐ/TW ngày 28/4/2022 về luân chuyển cán bộ, Điều 8)")
+        "thiểu 36 tháng (Quy định 65-QĐ/TW ngày 28/4/2022 về luân chuyển cán bộ)")
     assert RotationRound.objects.get(pk=rnd.pk).state == "draft"
 
 
