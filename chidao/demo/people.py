@@ -396,13 +396,16 @@ MINOR: list[str] = [DisciplineForm.REPRIMAND, DisciplineForm.WARNING]
 
 
 def discipline_pick(rng: random.Random, options: list[tuple[str, str]], *, day: dt.date, is_leader: bool,
-                    party_joined_on: dt.date | None) -> tuple[str, str]:
+                    party_joined_on: dt.date | None, service_kind: str = "") -> tuple[str, str]:
     """A (system, form) among `options` that exists on `day` for this person (`rules.discipline_form_refusal`: no
     hạ bậc lương for công chức after 30/06/2025, no cách chức for someone without a leading post, only khiển trách
     or cảnh cáo for a probationary Party member); a công chức's khiển trách, a form at every date, when none is."""
+    own = rules.state_system_of(service_kind)  # a state discipline follows the person's kind of service
+    options = [(own if own and s != DisciplineSystem.PARTY else s, f) for s, f in options]
     valid = [o for o in options if rules.discipline_form_refusal(
-        system=o[0], form=o[1], decided_on=day, is_leader=is_leader, party_joined_on=party_joined_on) is None]
-    return rng.choice(valid) if valid else (DisciplineSystem.CIVIL_SERVICE, DisciplineForm.REPRIMAND)
+        system=o[0], form=o[1], decided_on=day, is_leader=is_leader, party_joined_on=party_joined_on,
+        service_kind=service_kind) is None]
+    return rng.choice(valid) if valid else (own or DisciplineSystem.CIVIL_SERVICE, DisciplineForm.REPRIMAND)
 
 
 def discipline_decided_by(system: str, unit_name: str) -> str:
@@ -456,6 +459,7 @@ def _disciplines(g: Generator, people: list[Person]) -> int:
                 [(DisciplineSystem.PARTY, form) for form in MINOR] if j % 3 == 2 else [])
             reason = "Chậm thực hiện nhiệm vụ được giao (mẫu)."
         system, form = discipline_pick(rng, options, day=day, party_joined_on=person.party_joined_on,
+                                       service_kind=person.service_kind,
                                        is_leader=rules.held_leading_post(stretches=stretches[person.pk], on=day))
         rows.append(_discipline(person, system, form, day, discipline_decided_by(system, unit), reason))
     Discipline.objects.bulk_create(rows, batch_size=5000)

@@ -20,7 +20,6 @@ from . import rules
 from .models import Assignment, Discipline, DisciplineSystem, Person, Rating, RatingLevel, ServiceKind
 from .rulebook import Provision, rulebook_on
 
-BASIS_NOT_COMPLETED = "Nghị định 90/2020/NĐ-CP, Điều 29 (sửa đổi bởi Nghị định 48/2023/NĐ-CP); Luật Cán bộ, công chức"
 BASIS_SIGNS = "Kết luận Hội nghị tổng kết 2021: kịp thời luân chuyển khi có biểu hiện không hoàn thành nhiệm vụ"
 
 
@@ -375,7 +374,7 @@ def _flags_of(person_ratings: dict[int, str], blocking: list[Discipline], overdu
     if run is not None:
         flags.append(Flag(
             code=FlagCode.NOT_COMPLETED_TWICE, label=_("Hai năm liên tiếp không hoàn thành nhiệm vụ"),
-            basis=BASIS_NOT_COMPLETED,
+            basis=rulebook_on(on).not_completed_consecutive_years.cite(),
             detail=_("Xếp loại “không hoàn thành nhiệm vụ” các năm %(a)s và %(b)s: %(then)s.") % {
                 "a": run[0], "b": run[1], "then": _consecutive_consequence(kind)},
             severity=Severity.HIGH, data={"years": run},

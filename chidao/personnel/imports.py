@@ -373,11 +373,14 @@ class _Importer:
         for a in self.assignments:
             stretches.setdefault(a.code, []).append((a.start, a.end, leading[a.position_key]))
         joined = {code: p.party_joined_on for code, (p, _r) in self.people.items()}
+        kinds = {code: p.service_kind for code, (p, _r) in self.people.items()}
         codes = {c for _r, c, _d in self.disciplines if c in self.db_people and c not in self.people}
         by_id = {self.db_people[c][0]: c for c in codes}
         for chunk in chunks(sorted(by_id)):
-            for pid, day in Person.objects.filter(pk__in=chunk).values_list("pk", "party_joined_on"):
+            for pid, day, kind in Person.objects.filter(pk__in=chunk).values_list("pk", "party_joined_on",
+                                                                                  "service_kind"):
                 joined[by_id[pid]] = day
+                kinds[by_id[pid]] = kind
             for pid, start, end, lead in Assignment.objects.filter(person_id__in=chunk).values_list(
                     "person_id", "start", "end", "position__is_leader"):
                 stretches.setdefault(by_id[pid], []).append((start, end, lead))
@@ -386,6 +389,7 @@ class _Importer:
                 continue  # an unknown code, already reported
             refusal = rules.discipline_form_refusal(
                 system=d.system, form=d.form, decided_on=d.decided_on, party_joined_on=joined[code],
+                service_kind=kinds.get(code, ""),
                 is_leader=rules.held_leading_post(stretches=stretches.get(code, ()), on=d.decided_on))
             if refusal:
                 self.err(DISCIPLINES, row, "form", refusal)

@@ -30,7 +30,10 @@ from .services import _require_person
 TERM_FIELDS = ("name", "start_year", "end_year")
 ENTRY_FIELDS = ("term", "person", "position", "added_on", "added_reason", "removed_on", "removed_reason")
 
-BASIS_PLANNING = "Quy định 377-QĐ/TW (2025) về quy hoạch cán bộ"
+def planning_basis(on: dt.date) -> str:
+    """The planning regulation in force on `on` (Regulation 377-QĐ/TW from 08/10/2025, Regulation 50-QĐ/TW
+    before): planning is only for higher posts, with the caps and the term it sets."""
+    return str(rulebook_on(on).planning_max_people_per_post.source)
 
 
 def _today_book() -> Rulebook:
@@ -339,18 +342,19 @@ def planning_review(*, term: PlanningTerm, on: dt.date, user: User | None = None
                 "Không còn đủ thời gian công tác một nhiệm kỳ: còn %(left)s tháng đến ngày nghỉ hưu %(r)s (cần "
                 "ít nhất %(min)s tháng).") % {
                 "left": rules.months_of_service_left(retirement_date=retirement, on=on), "r": _d(retirement),
-                "min": rulebook_on(on).planning_min_months_before_retirement.value}, BASIS_PLANNING))
+                "min": rulebook_on(on).planning_min_months_before_retirement.value},
+                rulebook_on(on).planning_min_months_before_retirement.cite()))
         current = person.position
         if current is None:
             proposals.append(Proposal(e, ProposalCode.NOT_HIGHER, _(
                 "Không còn giữ chức danh nào, nên “%(post)s” không còn là chức danh cao hơn.") % {
-                "post": e.position.title}, BASIS_PLANNING))
+                "post": e.position.title}, planning_basis(on)))
         elif e.position.level <= current.level:
             proposals.append(Proposal(e, ProposalCode.NOT_HIGHER, _(
                 "Chức danh quy hoạch “%(post)s” (%(level)s) không còn cao hơn chức danh hiện nay “%(current)s” "
                 "(%(current_level)s).") % {
                 "post": e.position.title, "level": _level_label(e.position.level), "current": current.title,
-                "current_level": _level_label(current.level)}, BASIS_PLANNING))
+                "current_level": _level_label(current.level)}, planning_basis(on)))
         proposal = _not_completed_proposal(e, ratings.get(person.pk, {}), on=on)
         if proposal is not None:
             proposals.append(proposal)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from chidao.core.text import fold
 
-from .models import RATING_ORDER, DisciplineForm, DisciplineSystem, Gender, PostLevel, RatingLevel
+from .models import RATING_ORDER, DisciplineForm, DisciplineSystem, Gender, PostLevel, RatingLevel, ServiceKind
 from .rulebook import PROVISIONS, Provision, Rulebook, rulebook_on
 
 # Forms that end the service: they never lapse.
@@ -119,6 +119,15 @@ def discipline_bars(*, system: str, form: str, decided_on: dt.date) -> Disciplin
     return DisciplineBars(planning=end, appointment=end, grade=end)
 
 
+_SYSTEM_OF_KIND: dict[str, str] = {"cadre": "cadre", "civil_servant": "civil_service",
+                                   "public_employee": "public_employee"}
+
+
+def state_system_of(service_kind: str) -> str | None:
+    """The state disciplinary system of a kind of service (cán bộ, công chức, viên chức); None when not recorded."""
+    return _SYSTEM_OF_KIND.get(service_kind)
+
+
 _SYSTEM_FORMS_KEY: dict[str, str] = {DisciplineSystem.CADRE: "discipline_forms_cadre",
                                      DisciplineSystem.CIVIL_SERVICE: "discipline_forms_civil_servant",
                                      DisciplineSystem.PUBLIC_EMPLOYEE: "discipline_forms_public_employee"}
@@ -163,7 +172,7 @@ def held_leading_post(*, stretches: Iterable[tuple[dt.date, dt.date | None, bool
 
 
 def discipline_form_refusal(*, system: str, form: str, decided_on: dt.date, is_leader: bool,
-                            party_joined_on: dt.date | None) -> str | None:
+                            party_joined_on: dt.date | None, service_kind: str = "") -> str | None:
     """Why a form of discipline cannot be decided in `system` on `decided_on`, or None when it can.
 
     The forms are those of the law in force on the decision's date (a decision made before a change keeps its
@@ -178,9 +187,16 @@ def discipline_form_refusal(*, system: str, form: str, decided_on: dt.date, is_l
       172/2025/NĐ-CP) khiển trách, cảnh cáo, cách chức (leaders only), buộc thôi việc.
     - Viên chức (Law on Public Employees Art. 52): khiển trách, cảnh cáo, cách chức (leaders only), buộc thôi
       việc.
-    `is_leader`: whether the person held a leading post on `decided_on` (`held_leading_post`).
+    `is_leader`: whether the person held a leading post on `decided_on` (`held_leading_post`). A state system
+    must be that of the person's recorded kind of service (`service_kind`; any when not recorded): a công chức is
+    not disciplined as a cán bộ.
     """
     book = rulebook_on(decided_on)
+    expected = _SYSTEM_OF_KIND.get(service_kind)
+    if expected is not None and system in _SYSTEM_FORMS_KEY and system != expected:
+        return _("Hồ sơ ghi người này là %(kind)s: áp dụng %(right)s, không áp dụng %(wrong)s.") % {
+            "kind": ServiceKind(service_kind).label, "right": DisciplineSystem(expected).label,
+            "wrong": DisciplineSystem(system).label}
     if system == DisciplineSystem.PARTY:
         key = "discipline_forms_party_member"
         if party_joined_on is not None:

@@ -205,7 +205,8 @@ def discipline_add(*, actor: User, person: Person, system: str, form: str, decid
     lengths_check(Discipline, decided_by=decided_by.strip(), reason=reason)
     refusal = rules.discipline_form_refusal(system=system, form=form, decided_on=decided_on,
                                             is_leader=held_leading_post_on(person, decided_on),
-                                            party_joined_on=person.party_joined_on)
+                                            party_joined_on=person.party_joined_on,
+                                            service_kind=person.service_kind)
     if refusal:
         raise ValidationError({"form": refusal})
     bars = rules.discipline_bars(system=system, form=form, decided_on=decided_on)

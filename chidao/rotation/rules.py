@@ -19,7 +19,8 @@ from chidao.personnel.rules import add_months, months_between, months_of_service
 from .models import DueStatus
 
 BASIS_PERIODIC_CHANGE = "Luật Phòng, chống tham nhũng 2018, Điều 24-25; Nghị định 59/2019/NĐ-CP, Điều 36-38"
-BASIS_ROTATION = "Quy định 65-QĐ/TW (2022) về luân chuyển cán bộ"
+# The rotation regulation in force since 28/04/2022 (`rotation_basis` gives the one of any day).
+BASIS_ROTATION = "Quy định 65-QĐ/TW ngày 28/4/2022 về luân chuyển cán bộ"
 BASIS_FLAGGED = ("Kịp thời luân chuyển khi có biểu hiện không hoàn thành nhiệm vụ "
                  "(Kết luận Hội nghị tổng kết năm 2021)")
 
@@ -120,6 +121,12 @@ def periodic_change_status(*, is_leader: bool, sector: str, change_period_months
         basis, due_on)
 
 
+def rotation_basis(on: dt.date) -> str:
+    """The rotation regulation in force on `on` (Regulation 65-QĐ/TW from 28/04/2022, Regulation 98-QĐ/TW
+    before), as the due list cites it."""
+    return str(rulebook_on(on).rotation_term_months.source)
+
+
 def rotation_status(*, is_key_post: bool, in_planning: bool, is_local: bool, months_as_head_in_same_place: int,
                     retirement_date: dt.date | None, on: dt.date) -> DueResult:
     """Whether a cadre is a candidate for rotation (luân chuyển) on `on`, under the rulebook in force on `on`.
@@ -139,7 +146,7 @@ def rotation_status(*, is_key_post: bool, in_planning: bool, is_local: bool, mon
     Precedence: `not_target`, then `exempt`, then `due`.
     """
     book = rulebook_on(on)
-    basis = BASIS_ROTATION
+    basis = rotation_basis(on)
     same_place = book.rotation_same_place_terms.value * book.rotation_term_months.value
     grounds: list[str] = []
     if in_planning:

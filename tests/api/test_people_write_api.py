@@ -12,7 +12,6 @@ from openpyxl import load_workbook
 
 from chidao.core.models import ChangeRecord
 from chidao.core.tokens import api_token_create
-from chidao.personnel import flags
 from chidao.personnel.models import (
     AccessLog,
     Assignment,
@@ -24,6 +23,7 @@ from chidao.personnel.models import (
     Rating,
     Relative,
 )
+from chidao.personnel.rulebook import rulebook_on
 from tests.personnel.test_import import GOOD_ASSIGNMENTS, GOOD_PEOPLE, good_file, workbook
 
 pytestmark = pytest.mark.django_db
@@ -258,7 +258,7 @@ def test_flags_with_their_legal_basis_are_logged(client, bearer, dung):
     assert response.status_code == 200
     assert response.json() == [{
         "code": "not_completed_twice", "label": "Hai năm liên tiếp không hoàn thành nhiệm vụ",
-        "basis": flags.BASIS_NOT_COMPLETED, "severity": "high",
+        "basis": rulebook_on(dt.date(2025, 3, 1)).not_completed_consecutive_years.cite(), "severity": "high",
         "detail": "Xếp loại “không hoàn thành nhiệm vụ” các năm 2023 và 2024: xem xét miễn nhiệm hoặc cho thôi làm "
                   "nhiệm vụ (đối với cán bộ), cho thôi việc (đối với công chức) hoặc chấm dứt hợp đồng làm việc (đối "
                   "với viên chức); hồ sơ chưa ghi là cán bộ, công chức hay viên chức."}]

@@ -193,3 +193,44 @@ def test_under_regulation_50_a_discipline_keeps_someone_out_of_planning_for_one_
     # khai trừ never lapses
     assert rules.planning_bar_end(form="khai_tru", planning_until=None, decided_on=dt.date(2019, 3, 15),
                                   on=dt.date(2030, 1, 1)) is None
+
+
+def test_a_party_appointment_bar_is_that_of_the_regulation_in_force_on_the_day_asked():
+    # Given a Party reprimand of 01/09/2025 (Regulation 80: 12 months; Regulation 377 from 08/10/2025: 24 months)
+    def end(on: dt.date) -> dt.date | None:
+        return rules.appointment_bar_end(form="khien_trach", appointment_until=dt.date(2026, 8, 31),
+                                         decided_on=dt.date(2025, 9, 1), on=on, system="party")
+
+    # When asked on 07/10/2025 Regulation 80 answers; from 08/10/2025 Regulation 377 does
+    assert end(dt.date(2025, 10, 7)) == dt.date(2026, 8, 31)
+    assert end(dt.date(2025, 10, 8)) == dt.date(2027, 8, 31)
+    assert rules.discipline_blocks_appointment(form="khien_trach", appointment_until=dt.date(2026, 8, 31),
+                                               decided_on=dt.date(2025, 9, 1), on=dt.date(2027, 8, 31), system="party")
+    assert not rules.discipline_blocks_appointment(form="khien_trach", appointment_until=dt.date(2026, 8, 31),
+                                                   decided_on=dt.date(2025, 9, 1), on=dt.date(2027, 9, 1),
+                                                   system="party")
+    # and a state bar keeps the period the law gave the decision
+    assert rules.appointment_bar_end(form="khien_trach", appointment_until=dt.date(2026, 8, 31),
+                                     decided_on=dt.date(2025, 9, 1), on=dt.date(2026, 1, 1),
+                                     system="civil_service") == dt.date(2026, 8, 31)
+
+
+def test_a_public_employee_bar_cites_the_law_on_public_employees():
+    from chidao.personnel.rulebook import rulebook_on
+
+    book = rulebook_on(dt.date(2026, 1, 1))
+    assert rules.state_bar_provision(book, "public_employee").cite() == (
+        "Luật Viên chức 2010 (sửa đổi bởi Luật 52/2019/QH14), Điều 56")
+    assert rules.discipline_bars(system="public_employee", form="canh_cao", decided_on=dt.date(2026, 1, 1)) == (
+        rules.DisciplineBars(dt.date(2026, 12, 31), dt.date(2026, 12, 31), dt.date(2026, 12, 31)))
+
+
+def test_a_state_system_must_match_the_recorded_kind_of_service():
+    # Given a person recorded as công chức, When a cán bộ discipline is decided, Then it is refused with the reason
+    assert rules.discipline_form_refusal(system="cadre", form="khien_trach", decided_on=dt.date(2026, 1, 5),
+                                         is_leader=False, party_joined_on=None, service_kind="civil_servant") == (
+        "Hồ sơ ghi người này là công chức: áp dụng kỷ luật công chức, không áp dụng kỷ luật cán bộ.")
+    # the right system, a Party discipline, or a kind not recorded pass
+    for system, kind in (("civil_service", "civil_servant"), ("party", "civil_servant"), ("cadre", "")):
+        assert rules.discipline_form_refusal(system=system, form="khien_trach", decided_on=dt.date(2026, 1, 5),
+                                             is_leader=False, party_joined_on=None, service_kind=kind) is None

@@ -7,7 +7,6 @@ import pytest
 
 from chidao.personnel import services
 from chidao.personnel.flags import (
-    BASIS_NOT_COMPLETED,
     BASIS_SIGNS,
     FlagCode,
     people_flagged,
@@ -35,7 +34,8 @@ def test_two_consecutive_not_completed_years_raise_the_flag(users, make_person):
     flags = person_flags(person=person, on=dt.date(2024, 3, 1))
     assert [f.code for f in flags] == [FlagCode.NOT_COMPLETED_TWICE]  # 2023 is no lower than 2022
     flag = flags[0]
-    assert flag.basis == BASIS_NOT_COMPLETED
+    assert flag.basis == rulebook_on(dt.date(2024, 3, 1)).not_completed_consecutive_years.cite()
+    assert flag.basis.startswith("Luật Cán bộ, công chức 2008 (sửa đổi bởi Luật 52/2019/QH14), Điều 29 và Điều 58")
     assert flag.severity == "high"
     assert flag.data == {"years": (2022, 2023)}
     # the record does not say whether they are a cán bộ, công chức or viên chức: every consequence is named

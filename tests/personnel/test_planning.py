@@ -284,7 +284,7 @@ def test_review_proposes_removal_for_retirement_post_reached_and_two_bad_years(u
         services.rating_set(actor=users["admin"], person=weak, year=year, level=RatingLevel.NOT_COMPLETED)
 
     proposals = planning.planning_review(term=term, on=dt.date(2026, 1, 15))
-    basis = "Quy định 377-QĐ/TW (2025) về quy hoạch cán bộ"
+    basis = "Quy định 377-QĐ/TW ngày 08/10/2025 về phân cấp quản lý cán bộ và quy hoạch, bổ nhiệm, giới thiệu ứng cử"
     assert [(p.entry.person.full_name, p.code, p.reason, p.basis) for p in proposals] == [
         ("Lê Văn Cao", "retirement", "Không còn đủ thời gian công tác một nhiệm kỳ: còn 29 tháng đến ngày nghỉ hưu "
                                      "01/07/2028 (cần ít nhất 60 tháng).", basis),

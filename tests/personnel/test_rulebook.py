@@ -179,3 +179,22 @@ def test_the_api_reads_the_rulebook_of_a_day(client, users):
     assert bar["value"] == "khiển trách: 24 tháng; cảnh cáo: 36 tháng; cách chức: 60 tháng"
     assert bar["since"] == "2025-10-08" and bar["until"] is None and bar["overridden"] is False
     assert len(body["provisions"]) == len(KEYS)
+
+
+def test_a_day_before_a_regulation_was_issued_never_cites_it():
+    # Regulation 65 (rotation) was issued on 28/04/2022, Regulation 50 (planning) on 27/12/2021
+    assert rulebook_on(D(2022, 4, 27)).rotation_term_months.cite() == (
+        "Quy định 98-QĐ/TW ngày 07/10/2017 về luân chuyển cán bộ")
+    assert rulebook_on(D(2022, 4, 28)).rotation_term_months.cite() == (
+        "Quy định 65-QĐ/TW ngày 28/4/2022 về luân chuyển cán bộ")
+    assert "Hướng dẫn 15-HD/BTCTW" in rulebook_on(D(2021, 12, 26)).planning_max_people_per_post.cite()
+    assert "Quy định 50-QĐ/TW" in rulebook_on(D(2021, 12, 27)).planning_max_people_per_post.cite()
+    assert "Quy định 105-QĐ/TW" in rulebook_on(D(2022, 8, 17)).party_appointment_bar_months.cite()
+
+
+def test_an_override_changes_only_the_law_in_force_now(settings):
+    # Given a local override of the review rule, When a day under an older text is asked, Then that text answers
+    settings.CHIDAO_RULE_OVERRIDES = {"planning_removal_not_completed_years": 2}
+    assert rulebook_on(D(2026, 1, 1)).planning_removal_not_completed_years.overridden
+    older = rulebook_on(D(2025, 1, 1)).planning_removal_not_completed_years
+    assert (older.value, older.overridden) == (2, False)

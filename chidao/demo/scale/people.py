@@ -295,6 +295,7 @@ def _discipline_row(rng: random.Random, person: Person, n: int, on: dt.date,
                 [(DisciplineSystem.PARTY, f) for f in people_demo.MINOR] if j % 3 == 2 else [])
             reason = "Chậm thực hiện nhiệm vụ được giao (mẫu)."
         system, form = people_demo.discipline_pick(rng, options, day=day, party_joined_on=person.party_joined_on,
+                                                   service_kind=person.service_kind,
                                                    is_leader=rules.held_leading_post(stretches=stretches, on=day))
         by = people_demo.discipline_decided_by(system, unit)
     bars = rules.discipline_bars(system=system, form=form, decided_on=day)
