@@ -430,12 +430,15 @@ def planning_coverage(*, term: PlanningTerm, on: dt.date, user: User | None = No
     ):
         people[position_id].append((gender, birth))
     start = term_start_day(term)
+    book = rulebook_on(on)  # the targets and caps in force on the day the coverage is asked for
     rows = []
     for p in posts_list:
         planned = people.get(p.pk, [])
         rows.append(CoverageRow(
             position=p, count=len(planned), women=sum(1 for g, _b in planned if g == Gender.FEMALE),
-            young=sum(1 for _g, b in planned if rules.is_young(birth_date=b, on=start, level=p.unit.level))))
+            young=sum(1 for _g, b in planned if rules.is_young(birth_date=b, on=start, level=p.unit.level)),
+            max_people=book.planning_max_people_per_post.value, women_target=book.planning_target_women_percent.value,
+            young_target=book.planning_target_young_percent.value))
     return rows
 
 
@@ -445,9 +448,13 @@ def term_start_day(term: PlanningTerm) -> dt.date:
 
 
 def planning_coverage_total(rows: list[CoverageRow]) -> CoverageRow:
-    """All key posts together (a person planned for two posts counts twice, once per post)."""
+    """All key posts together (a person planned for two posts counts twice, once per post), against the same
+    targets as the rows."""
+    if not rows:
+        return CoverageRow(position=None, count=0, women=0, young=0)
     return CoverageRow(position=None, count=sum(r.count for r in rows), women=sum(r.women for r in rows),
-                       young=sum(r.young for r in rows))
+                       young=sum(r.young for r in rows), max_people=rows[0].max_people,
+                       women_target=rows[0].women_target, young_target=rows[0].young_target)
 
 
 def planning_term_counted_get(*, user: User, pk: int) -> PlanningTerm:
