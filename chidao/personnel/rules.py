@@ -414,13 +414,16 @@ def planning_removal_not_completed(ratings: Mapping[int, str], *, on: dt.date) -
     ground for removal from planning; under Regulation 50-QĐ/TW (before) it took two consecutive years. How many is
     the rulebook's `planning_removal_not_completed_years` in force on `on`, the day of the review. The year reviewed
     is the latest rated year up to `on`'s year, and the years returned end with it; None when the rule does not
-    apply (the year reviewed rated better, or too few years rated "không hoàn thành nhiệm vụ" before it).
+    apply (the year reviewed rated better, or too few years rated "không hoàn thành nhiệm vụ" before it), or when the
+    latest rating is older than the year before `on` (an earlier year was reviewed at its own review already).
     """
     rated = [y for y in ratings if y <= on.year]
     if not rated:
         return None
     need = rulebook_on(on).planning_removal_not_completed_years.value
     reviewed = max(rated)
+    if reviewed < on.year - 1:
+        return None
     years = tuple(range(reviewed - need + 1, reviewed + 1))
     return years if all(ratings.get(y) == RatingLevel.NOT_COMPLETED for y in years) else None
 

@@ -141,3 +141,6 @@ def test_planning_review_removes_after_one_year_from_08_10_2025_and_two_before()
     assert rules.planning_removal_not_completed({2024: NC, 2025: GOOD}, on=dt.date(2025, 12, 1)) is None
     assert rules.planning_removal_not_completed({2024: NC, 2025: GOOD}, on=dt.date(2024, 12, 1)) is None  # Reg 50
     assert rules.planning_removal_not_completed({}, on=dt.date(2025, 12, 1)) is None
+    # a bad year older than the year before the review was reviewed at its own review: not proposed again
+    assert rules.planning_removal_not_completed({2024: NC}, on=dt.date(2025, 12, 31)) == (2024,)
+    assert rules.planning_removal_not_completed({2024: NC}, on=dt.date(2026, 1, 1)) is None
