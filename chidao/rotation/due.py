@@ -148,10 +148,12 @@ def _run_start(history: list[Assignment], current: Assignment, continues: Callab
     return since
 
 
-def _current_post(history: list[Assignment], on: dt.date) -> _Current:
+def _current_post(history: list[Assignment], on: dt.date,
+                  same_place: Callable[[int, int], bool] | None = None) -> _Current:
     """The post held on `on`; since when (an unbroken run of assignments to the same post counts as one);
-    for a head post (cấp trưởng, `is_head_post`), the months of the unbroken run of head posts in the same unit
-    (Regulation 65-QĐ/TW counts the two consecutive terms as head, not as deputy)."""
+    for a head post (cấp trưởng, `is_head_post`), the months of the unbroken run of head posts in the same place
+    (Regulation 65-QĐ/TW counts the two consecutive terms as head, not as deputy). `same_place(earlier, later)`
+    says whether an earlier unit is the same place as a later one (the same unit, or one merged into it)."""
     held = [a for a in history if a.start <= on and (a.end is None or a.end >= on)]
     if not held:
         return _Current(None, None, 0)
@@ -163,7 +165,10 @@ def _current_post(history: list[Assignment], on: dt.date) -> _Current:
 
     if not head(post):
         return _Current(post, since, 0)
-    place_since = _run_start(history, current, lambda a: a.position.unit_id == post.unit_id and head(a.position))
+    def place(unit_id: int) -> bool:
+        return unit_id == post.unit_id or (same_place is not None and same_place(unit_id, post.unit_id))
+
+    place_since = _run_start(history, current, lambda a: place(a.position.unit_id) and head(a.position))
     return _Current(post, since, max(months_between(place_since, on), 0))
 
 
@@ -181,6 +186,17 @@ class _Subtrees:
         for old, new in Unit.successors.through.objects.values_list("from_unit_id", "to_unit_id"):
             self.successors[old].append(new)
         self.cache: dict[int, set[int]] = {}
+
+    def same_place(self, earlier: int, later: int) -> bool:
+        """Whether `earlier` is `later` or merged into it, through every step of the lineage (a commune head who
+        stayed head of the ward that replaced it on 01/07/2025 has headed one place throughout)."""
+        seen, frontier = {earlier}, [earlier]
+        while frontier:
+            if later in frontier:
+                return True
+            frontier = [s for u in frontier for s in self.successors.get(u, ()) if s not in seen]
+            seen.update(frontier)
+        return False
 
     def is_local(self, hometown_id: int | None, unit_id: int) -> bool:
         return personnel_rules.hometown_is_local(hometown_id=hometown_id, successors=self.successors,
@@ -243,7 +259,7 @@ def _judged(rnd: RotationRound, people_qs: QuerySet[Person]
                   .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=on)).values_list("person_id", flat=True))
     subtrees = _Subtrees()
     for person in people:
-        cur = _current_post(history.get(person.pk, []), on)
+        cur = _current_post(history.get(person.pk, []), on, subtrees.same_place)
         post = cur.position
         is_key = bool(post and post.is_key_post
                       and personnel_rules.key_post_applies(unit_level=subtrees.level.get(post.unit_id, ""), on=on))

@@ -157,6 +157,25 @@ def test_a_hometown_in_a_former_district_is_local_to_its_successor_wards_and_pro
     assert _entry(rnd, other).status == DueStatus.NOT_TARGET
 
 
+def test_two_terms_as_head_run_on_through_a_commune_merged_into_a_new_ward(users, merged, commune, posts, wards,
+                                                                          make_person, make_round):
+    # given Phường Điện Biên (commune level, until 30/06/2025) merged into Phường Ba Đình, and a chair who headed
+    # Điện Biên from 01/08/2016 and then Phường Ba Đình from 01/07/2025 (hometown Tây Hồ: not local)
+    old = Unit.objects.create(code="P-DB", name="Phường Điện Biên", kind=UnitKind.COMMUNE, level=UnitLevel.COMMUNE,
+                              parent=merged["old"], valid_to=dt.date(2025, 6, 30))
+    old.successors.add(wards["ba_dinh"])
+    _post(posts, "db_chair", old, "Chủ tịch UBND phường Điện Biên", PostLevel.HEAD_DEPARTMENT)
+    chair = make_person(name="Ninh Văn Nhất", post="db_chair", since=dt.date(2016, 8, 1), hometown=merged["tay_ho"])
+    _move(users, chair, posts["bd_chair"], dt.date(2025, 7, 1))
+    # when the due list of 01/08/2026 is built
+    rnd = make_round(kind=RoundKind.ROTATION, scope="city", as_of=dt.date(2026, 8, 1))
+    due.due_list_build(actor=users["office"], round=rnd)
+    # then the months as head count across the merger: 120, two consecutive terms in one place
+    assert (_entry(rnd, chair).status, _entry(rnd, chair).reasons) == (DueStatus.DUE, [
+        "Lãnh đạo chủ chốt đã giữ chức cấp trưởng 120 tháng ở một địa phương, đơn vị (từ 120 tháng, tương đương 2 "
+        "nhiệm kỳ liên tiếp)."])
+
+
 # --- the two-level local government ---------------------------------------------------------------
 
 @pytest.fixture
