@@ -168,9 +168,9 @@ _STATE_BAR = {"khien_trach": 12, "canh_cao": 12, "ha_bac_luong": 12, "giang_chuc
 
 P = Provision
 PROVISIONS: tuple[Provision[Any], ...] = (
-    P("retirement", "Tuổi nghỉ hưu trong điều kiện lao động bình thường (tháng)",
+    P("retirement", "Tuổi nghỉ hưu trong điều kiện lao động bình thường",
       RetirementAges(2020, 720, 0, 720, 660, 0, 660), _LABOUR_CODE_2012, _EARLIEST, DECREE_135_FROM - dt.timedelta(1)),
-    P("retirement", "Tuổi nghỉ hưu trong điều kiện lao động bình thường (tháng)",
+    P("retirement", "Tuổi nghỉ hưu trong điều kiện lao động bình thường",
       RetirementAges(2020, 720, 3, 744, 660, 4, 720), _LABOUR_CODE_2019, DECREE_135_FROM),
     # Planning: Regulation 50 until 07/10/2025, Regulation 377 from 08/10/2025.
     P("planning_max_people_per_post", "Số người tối đa quy hoạch cho một chức danh", 3,

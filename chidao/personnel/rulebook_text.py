@@ -72,10 +72,13 @@ class ProvisionLine:
 
     @property
     def period(self) -> str:
-        since = format_date(self.since) if self.since.year > 1990 else _("trước khi có dữ liệu")
+        if self.since.year <= 1990:  # in force before any record the system holds: no start date to show
+            if self.until is None:
+                return _("đang có hiệu lực")
+            return _("có hiệu lực đến hết %(b)s") % {"b": format_date(self.until)}
         if self.until is None:
-            return _("hiệu lực từ %(a)s") % {"a": since}
-        return _("hiệu lực từ %(a)s đến hết %(b)s") % {"a": since, "b": format_date(self.until)}
+            return _("hiệu lực từ %(a)s") % {"a": format_date(self.since)}
+        return _("hiệu lực từ %(a)s đến hết %(b)s") % {"a": format_date(self.since), "b": format_date(self.until)}
 
 
 def provision_line(p: Provision[Any]) -> ProvisionLine:
