@@ -36,3 +36,14 @@ def test_a_bad_instance_exits_non_zero_with_the_message(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr == f"{src}: units[0].cap: must be an integer ≥ 0\n"
     assert not out.exists()
+
+
+def test_the_command_always_has_a_time_limit():
+    # Given no --time-limit, Then the default applies; a limit that is not a positive number is refused
+    from chidao.optimizer.__main__ import DEFAULT_TIME_LIMIT
+
+    assert DEFAULT_TIME_LIMIT == 60.0
+    assert "default 60" in run("solve", "--help").stdout
+    for bad in ("0", "-5", "abc"):
+        proc = run("solve", "x.json", "--time-limit", bad)
+        assert proc.returncode == 2 and "--time-limit" in proc.stderr
