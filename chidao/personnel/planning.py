@@ -22,7 +22,7 @@ from chidao.core.limits import length_errors
 from chidao.core.models import User
 
 from . import flags, rules
-from .models import AccessLog, Discipline, Gender, Person, PlanningEntry, PlanningTerm, Position, PostLevel
+from .models import AccessLog, Assignment, Discipline, Gender, Person, PlanningEntry, PlanningTerm, Position, PostLevel
 from .permissions import can_manage_people, is_unit_scoped, personnel_scope_ids
 from .rulebook import Rulebook, rulebook_on
 from .services import _require_person
@@ -298,6 +298,18 @@ class Proposal:
     basis: str
 
 
+def _posts_held_on(ids: set[int], *, on: dt.date) -> dict[int, Position] | None:
+    """{person_id: the post held on `on`} from the service history, for a review of a past day (one query); None
+    for today or later, when the stored current post is the one held."""
+    if on >= dt.date.today() or not ids:
+        return None
+    held: dict[int, Position] = {}
+    for a in (Assignment.objects.filter(person_id__in=ids, start__lte=on).filter(Q(end__isnull=True) | Q(end__gte=on))
+              .select_related("position").order_by("person_id", "-start", "-id")):
+        held.setdefault(a.person_id, a.position)
+    return held
+
+
 def planning_review(*, term: PlanningTerm, on: dt.date, user: User | None = None,
                     via: str | None = None, entries: list[PlanningEntry] | None = None,
                     ratings: dict[int, dict[int, str]] | None = None,
@@ -315,11 +327,13 @@ def planning_review(*, term: PlanningTerm, on: dt.date, user: User | None = None
     """
     if user is not None and via is not None:
         _log_planning_view(user=user, detail=_("Rà soát quy hoạch nhiệm kỳ %(t)s") % {"t": term.name}, via=via)
-    if entries is None:
-        entries = list(PlanningEntry.objects.filter(term=term, removed_on__isnull=True, person__in=_people(user))
+    if entries is None:  # the entries active on `on`
+        entries = list(PlanningEntry.objects.filter(term=term, person__in=_people(user), added_on__lte=on)
+                       .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=on))
                        .select_related("person", "person__position", "position"))
     entries = sorted(entries, key=lambda e: (-e.position.level, e.position.title, e.person.sort_key, e.pk))
     ids = {e.person_id for e in entries}
+    held = _posts_held_on(ids, on=on)
     if disciplines is None:
         disciplines = flags.blocking_disciplines_by_person(ids, on=on)
     if ratings is None:
@@ -344,7 +358,7 @@ def planning_review(*, term: PlanningTerm, on: dt.date, user: User | None = None
                 "left": rules.months_of_service_left(retirement_date=retirement, on=on), "r": _d(retirement),
                 "min": rulebook_on(on).planning_min_months_before_retirement.value},
                 rulebook_on(on).planning_min_months_before_retirement.cite()))
-        current = person.position
+        current = held.get(person.pk) if held is not None else person.position
         if current is None:
             proposals.append(Proposal(e, ProposalCode.NOT_HIGHER, _(
                 "Không còn giữ chức danh nào, nên “%(post)s” không còn là chức danh cao hơn.") % {

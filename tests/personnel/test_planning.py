@@ -293,6 +293,9 @@ def test_review_proposes_removal_for_retirement_post_reached_and_two_bad_years(u
                                         "giám đốc sở và tương đương).", basis),
         ("Hoàng Văn Em", "not_completed", "Năm 2025 xếp loại “không hoàn thành nhiệm vụ”.", REG_377),
     ]
+    # a review of 31/08/2025 reads the post held that day (before the appointment of 01/09/2025): still higher
+    before = planning.planning_review(term=term, on=dt.date(2025, 8, 31))
+    assert [p.code for p in before if p.entry.person == promoted] == []
 
 
 REG_377 = "Quy định 377-QĐ/TW ngày 08/10/2025 về phân cấp quản lý cán bộ và quy hoạch, bổ nhiệm, giới thiệu ứng cử"
