@@ -274,12 +274,14 @@ CHIDAO_INDICATORS = {
 # run `chidao rules rederive` to recompute the stored retirement dates and discipline periods.
 CHIDAO_RULE_OVERRIDES: dict = json.loads(os.environ.get("CHIDAO_RULE_OVERRIDES", "") or "{}")
 
-# Planning the moves (house choices an administrator may change, not law): a unit receives at most this share of
-# its staff in one round; a person is not sent back to a unit served within this many years; the alternatives shown
+# Planning the moves (house choices an administrator may change, not law): in a rotation round a unit receives at
+# most this share of its staff and a person is not sent back to a unit served within `recent_unit_years`; in a
+# periodic position change nobody goes back to a post held within `recent_post_years`; the alternatives shown
 # per person; the seconds the solver may search for a proof of optimality before returning its best lawful plan.
 CHIDAO_ROTATION = {
     "unit_cap_percent": 20,
     "recent_unit_years": 5,
+    "recent_post_years": 5,
     "alternatives_shown": 3,
     "solver_seconds": 60,
 }

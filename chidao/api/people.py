@@ -472,6 +472,7 @@ class PositionOut(Schema):
     is_key_post: bool
     sector: str
     change_period_months: int | None
+    headcount: int
 
     @staticmethod
     def resolve_unit(obj: Position) -> str:

@@ -21,11 +21,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from chidao.core.errors import ValidationError
 from chidao.core.models import Role, Unit, UnitKind, User
 from chidao.core.reference import units_load_reference
+from chidao.core.text import fold
 from chidao.personnel import rules
 from chidao.personnel.models import (
     Assignment,
@@ -93,6 +95,14 @@ class PostSpec:
     level: int
     key: bool = False
     sector: str = ""
+    department: str = ""  # the department (phòng) of the agency holding the post; "" for the agency itself
+
+
+# The departments (phòng, văn phòng) of a sở, ban, ngành: (code suffix, name, short name).
+DEPARTMENTS = [("VP", "Văn phòng", "VP"), ("TCCB", "Phòng Tổ chức cán bộ", "TCCB"),
+               ("KHTC", "Phòng Kế hoạch - Tài chính", "KHTC")]
+# Share of the staff seats left vacant by the demo (the city-scale data's 5-10 %).
+VACANCY_SHARE = 0.07
 
 
 # Units whose leaders are elected (Party committees, People's councils and committees, the Front and mass
@@ -124,19 +134,21 @@ def _department_posts(unit: Unit) -> tuple[list[PostSpec], list[PostSpec]]:
     leaders = [
         PostSpec(f"{head} {name}", PostLevel.HEAD_DEPARTMENT, key=True),
         PostSpec(f"Phó {head} {name}", PostLevel.DEPUTY_DEPARTMENT, key=True),
-        PostSpec("Trưởng phòng Tổ chức cán bộ", PostLevel.HEAD_DIVISION),
-        PostSpec("Phó Trưởng phòng Tổ chức cán bộ", PostLevel.DEPUTY_DIVISION),
-        PostSpec("Trưởng phòng Kế hoạch - Tài chính", PostLevel.HEAD_DIVISION),
-        PostSpec("Phó Trưởng phòng Kế hoạch - Tài chính", PostLevel.DEPUTY_DIVISION),
+        PostSpec("Trưởng phòng Tổ chức cán bộ", PostLevel.HEAD_DIVISION, department="TCCB"),
+        PostSpec("Phó Trưởng phòng Tổ chức cán bộ", PostLevel.DEPUTY_DIVISION, department="TCCB"),
+        PostSpec("Trưởng phòng Kế hoạch - Tài chính", PostLevel.HEAD_DIVISION, department="KHTC"),
+        PostSpec("Phó Trưởng phòng Kế hoạch - Tài chính", PostLevel.DEPUTY_DIVISION, department="KHTC"),
     ]
     staff = [
-        PostSpec("Kế toán", PostLevel.STAFF, sector=Sector.PUBLIC_FINANCE),
-        PostSpec("Chuyên viên tổ chức cán bộ", PostLevel.STAFF, sector=Sector.PERSONNEL),
-        PostSpec("Chuyên viên", PostLevel.STAFF),
-        PostSpec("Thủ quỹ", PostLevel.STAFF, sector=Sector.PUBLIC_ASSETS),
-        PostSpec("Chuyên viên quản lý đầu tư công", PostLevel.STAFF, sector=Sector.PUBLIC_INVESTMENT),
-        PostSpec("Chuyên viên tiếp nhận hồ sơ một cửa", PostLevel.STAFF, sector=Sector.CITIZEN_FACING),
-        PostSpec("Chuyên viên tổng hợp", PostLevel.STAFF),
+        PostSpec("Kế toán", PostLevel.STAFF, sector=Sector.PUBLIC_FINANCE, department="KHTC"),
+        PostSpec("Chuyên viên tổ chức cán bộ", PostLevel.STAFF, sector=Sector.PERSONNEL, department="TCCB"),
+        PostSpec("Chuyên viên", PostLevel.STAFF, department="TCCB"),
+        PostSpec("Thủ quỹ", PostLevel.STAFF, sector=Sector.PUBLIC_ASSETS, department="VP"),
+        PostSpec("Chuyên viên quản lý đầu tư công", PostLevel.STAFF, sector=Sector.PUBLIC_INVESTMENT,
+                 department="KHTC"),
+        PostSpec("Chuyên viên tiếp nhận hồ sơ một cửa", PostLevel.STAFF, sector=Sector.CITIZEN_FACING,
+                 department="VP"),
+        PostSpec("Chuyên viên tổng hợp", PostLevel.STAFF, department="VP"),
     ]
     return leaders, staff
 
@@ -169,6 +181,12 @@ class DemoPeopleResult:
     officers: list[str] = field(default_factory=list)
     planning_added: int = 0
     planning_refused: int = 0
+    vacancies: int = 0
+
+
+def in_agency(post: Position, agency: Unit) -> bool:
+    """Whether a post is the agency's own or one of its departments' (the post's unit loaded)."""
+    return post.unit_id == agency.pk or post.unit.parent_id == agency.pk
 
 
 def _day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
@@ -194,26 +212,67 @@ class Generator:
 
 
 def people_units(count: int) -> list[Unit]:
-    """The real departments, then the wards; as many units as suit `count` people (about 8 each)."""
-    departments = list(Unit.objects.filter(kind=UnitKind.DEPARTMENT, valid_to__isnull=True).order_by("code"))
+    """The real departments (agencies, not their own phòng), then the wards; as many units as suit `count` people
+    (about 8 each)."""
+    departments = list(Unit.objects.filter(kind=UnitKind.DEPARTMENT, valid_to__isnull=True)
+                       .exclude(parent__kind=UnitKind.DEPARTMENT).order_by("code"))
     wards = list(Unit.objects.filter(kind=UnitKind.COMMUNE, valid_to__isnull=True).order_by("code"))
     every = departments + wards
     return every[:max(3, min(len(every), count // 8))]
 
 
+def departments_create(agencies: list[Unit]) -> dict[tuple[int, str], int]:
+    """The departments (phòng) inside each sở, ban, ngành (`DEPARTMENTS`), created where missing:
+    {(agency id, code suffix): department id}."""
+    wanted = {f"{a.code}-{suffix}": (a, name, short) for a in agencies if a.kind == UnitKind.DEPARTMENT
+              for suffix, name, short in DEPARTMENTS}
+    have = set(Unit.objects.filter(code__in=wanted).values_list("code", flat=True))
+    Unit.objects.bulk_create([
+        Unit(code=code, name=f"{name} ({agency.name})", short_name=short, kind=UnitKind.DEPARTMENT,
+             level=agency.level, parent=agency, search_text=fold(f"{name} {agency.name} {short} {code}"))
+        for code, (agency, name, short) in wanted.items() if code not in have])
+    by_code = dict(Unit.objects.filter(code__in=wanted).values_list("code", "pk"))
+    return {(agency.pk, code.rsplit("-", 1)[1]): by_code[code] for code, (agency, _n, _s) in wanted.items()}
+
+
 def positions_create(units: list[Unit]) -> dict[int, tuple[list[Position], list[Position]]]:
-    """{unit id: (leading posts in fill order, staff posts)}, created where missing."""
+    """{agency id: (leading posts in fill order, staff posts)}, created where missing; a sở's division heads and
+    staff sit in its departments (`departments_create`)."""
     specs = {u.pk: (_department_posts(u) if u.kind == UnitKind.DEPARTMENT else _ward_posts(u)) for u in units}
-    existing = {(p.unit_id, p.title): p for p in Position.objects.filter(unit_id__in=specs)}
+    departments = departments_create(units)
+
+    def home(uid: int, spec: PostSpec) -> int:
+        return departments[(uid, spec.department)] if spec.department else uid
+
+    homes = {home(uid, s) for uid, (lead, staff) in specs.items() for s in lead + staff}
+    existing = {(p.unit_id, p.title): p for p in Position.objects.filter(unit_id__in=homes)}
     missing = [
-        Position(unit_id=uid, title=s.title, level=s.level, is_leader=s.level > PostLevel.STAFF, is_key_post=s.key,
-                 sector=s.sector, change_period_months=CHANGE_MONTHS.get(s.sector) if s.sector else None)
-        for uid, (leaders, staff) in specs.items() for s in leaders + staff if (uid, s.title) not in existing
+        Position(unit_id=home(uid, s), title=s.title, level=s.level, is_leader=s.level > PostLevel.STAFF,
+                 is_key_post=s.key, sector=s.sector,
+                 change_period_months=CHANGE_MONTHS.get(s.sector) if s.sector else None)
+        for uid, (leaders, staff) in specs.items() for s in leaders + staff if (home(uid, s), s.title) not in existing
     ]
     Position.objects.bulk_create(missing, batch_size=1000)
-    existing = {(p.unit_id, p.title): p for p in Position.objects.filter(unit_id__in=specs).select_related("unit")}
-    return {uid: ([existing[(uid, s.title)] for s in leaders], [existing[(uid, s.title)] for s in staff])
+    existing = {(p.unit_id, p.title): p for p in Position.objects.filter(unit_id__in=homes).select_related("unit")}
+    return {uid: ([existing[(home(uid, s), s.title)] for s in leaders],
+                  [existing[(home(uid, s), s.title)] for s in staff])
             for uid, (leaders, staff) in specs.items()}
+
+
+def headcounts_set(rng: random.Random, posts: dict[int, tuple[list[Position], list[Position]]]) -> int:
+    """Each post employs the people holding it; about `VACANCY_SHARE` more staff seats are left vacant, one per staff
+    post drawn at random (a post nobody holds keeps its single seat, vacant). Returns the vacancies."""
+    staff = [p for _leaders, st in posts.values() for p in st]
+    every = [p for leaders, st in posts.values() for p in leaders + st]
+    held = dict(Person.objects.filter(position__in=[p.pk for p in every]).values("position_id")
+                .annotate(n=Count("id")).values_list("position_id", "n"))
+    for post in every:
+        post.headcount = max(1, held.get(post.pk, 0))
+    seats = sum(held.get(p.pk, 0) for p in staff)
+    for post in rng.sample(staff, min(len(staff), round(seats * VACANCY_SHARE))):
+        post.headcount += 1
+    Position.objects.bulk_update(every, ["headcount"], batch_size=2000)
+    return sum(p.headcount - held.get(p.pk, 0) for p in every)
 
 
 def _officers(units: list[Unit]) -> list[str]:
@@ -301,12 +360,12 @@ def people_load(*, count: int = DEFAULT_PEOPLE, seed: int = SEED, on: dt.date | 
                 else:
                     prior = rng.choice(lower)
                 kind = AssignmentKind.RECRUITMENT if i == 0 else (
-                    AssignmentKind.TRANSFER if prior.unit_id != unit.pk else AssignmentKind.PERIODIC_CHANGE)
+                    AssignmentKind.TRANSFER if not in_agency(prior, unit) else AssignmentKind.PERIODIC_CHANGE)
                 steps.append((prior, start, kind))
         kind_now = AssignmentKind.RECRUITMENT if not steps else (
             AssignmentKind.APPOINTMENT if level else (
-                AssignmentKind.TRANSFER if steps[-1][0].unit_id != unit.pk else AssignmentKind.PERIODIC_CHANGE))
-        if level and steps and steps[-1][0].unit_id != unit.pk and rng.random() < 0.5:
+                AssignmentKind.TRANSFER if not in_agency(steps[-1][0], unit) else AssignmentKind.PERIODIC_CHANGE))
+        if level and steps and not in_agency(steps[-1][0], unit) and rng.random() < 0.5:
             kind_now = AssignmentKind.ROTATION
         steps.append((post, since, kind_now))
         party = (_day(rng, rules.add_months(born, 24 * 12), rules.add_months(born, 32 * 12))
@@ -317,7 +376,7 @@ def people_load(*, count: int = DEFAULT_PEOPLE, seed: int = SEED, on: dt.date | 
             party_joined_on=party if party and party < on else None,
             education=rng.choice(EDUCATION), phone=f"0900{n + 1:06d}", email=f"{code.lower()}@demo.chidao.invalid",
             address=f"Số {rng.randint(1, 200)}, {rng.choice(hometowns).name if hometowns else 'Hà Nội'}",
-            id_number=f"000{n + 1:09d}", unit=unit, position=post, position_since=since,
+            id_number=f"000{n + 1:09d}", unit=post.unit, position=post, position_since=since,
             service_kind=service_kind_for(unit.kind, post),
         )
         people.append(person)
@@ -332,6 +391,7 @@ def people_load(*, count: int = DEFAULT_PEOPLE, seed: int = SEED, on: dt.date | 
         for person in people:
             person.pk = ids[person.code]
     result.people = len(people)
+    result.vacancies = headcounts_set(rng, posts)
 
     assignments = []
     for person, steps in zip(people, history, strict=True):

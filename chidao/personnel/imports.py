@@ -13,6 +13,7 @@ change record (action "import") with the counts. After a large import the planne
 
 import datetime as dt
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
@@ -397,6 +398,11 @@ class _Importer:
     # Write
 
     def write(self) -> None:
+        # A post the file creates employs at least the people it puts in it now (its headcount; vacancies are
+        # then added on the post's page).
+        holding = Counter(a.position_key for a in self.assignments if a.end is None)
+        for key, (post, _r) in self.new_positions.items():
+            post.headcount = max(1, holding[key])
         new_positions = [p for p, _r in self.new_positions.values()]
         Position.objects.bulk_create(new_positions, batch_size=BATCH)
         if any(p.pk is None for p in new_positions):  # databases that do not return ids

@@ -61,6 +61,9 @@ class Position(models.Model):
                               blank=True)
     change_period_months = models.PositiveSmallIntegerField(_("thời hạn định kỳ chuyển đổi (tháng)"), null=True,
                                                             blank=True)
+    # How many people the post title employs (số người làm việc theo vị trí): a title of 12 with 11 holders has one
+    # vacancy, which a rotation or periodic change may fill.
+    headcount = models.PositiveSmallIntegerField(_("số người được giao"), default=1)
 
     class Meta:
         verbose_name = _("chức danh")

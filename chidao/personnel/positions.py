@@ -15,7 +15,8 @@ from .models import Position, PostLevel, Sector
 from .permissions import can_manage_posts
 from .rulebook import rulebook_on
 
-RECORDED = ("unit", "title", "is_leader", "level", "is_key_post", "sector", "change_period_months")
+RECORDED = ("unit", "title", "is_leader", "level", "is_key_post", "sector", "change_period_months", "headcount")
+MAX_HEADCOUNT = 1000
 
 
 def _check(position: Position) -> None:
@@ -38,18 +39,22 @@ def _check(position: Position) -> None:
     if position.change_period_months is not None and not low <= position.change_period_months <= high:
         errors["change_period_months"] = [_("Thời hạn định kỳ chuyển đổi từ %(low)s đến %(high)s tháng.") % {
             "low": low, "high": high}]
+    if not 1 <= position.headcount <= MAX_HEADCOUNT:
+        errors["headcount"] = [_("Số người được giao từ 1 đến %(n)s.") % {"n": MAX_HEADCOUNT}]
     if errors:
         raise ValidationError(errors)
 
 
 @transaction.atomic
 def position_create(*, actor: User, unit: Unit, title: str, is_leader: bool = False, level: int = PostLevel.STAFF,
-                    is_key_post: bool = False, sector: str = "", change_period_months: int | None = None) -> Position:
-    """A new post in a unit of the actor's reach."""
+                    is_key_post: bool = False, sector: str = "", change_period_months: int | None = None,
+                    headcount: int = 1) -> Position:
+    """A new post in a unit of the actor's reach, with the number of people it employs (its seats)."""
     if not can_manage_posts(actor, unit.pk):
         raise PermissionDenied(_("Bạn không có quyền quản lý chức danh của đơn vị này."))
     position = Position(unit=unit, title=" ".join(title.split()), is_leader=is_leader, level=level,
-                        is_key_post=is_key_post, sector=sector or "", change_period_months=change_period_months)
+                        is_key_post=is_key_post, sector=sector or "", change_period_months=change_period_months,
+                        headcount=headcount)
     _check(position)
     position.save()
     change_record_create(actor=actor, action="create", obj=position, after=snapshot(position, RECORDED))
@@ -59,15 +64,15 @@ def position_create(*, actor: User, unit: Unit, title: str, is_leader: bool = Fa
 @transaction.atomic
 def position_update(*, actor: User, position: Position, title: str, is_leader: bool = False,
                     level: int = PostLevel.STAFF, is_key_post: bool = False, sector: str = "",
-                    change_period_months: int | None = None) -> Position:
-    """Correct a post's title and description; its holders and their history keep it."""
+                    change_period_months: int | None = None, headcount: int = 1) -> Position:
+    """Correct a post's title, description and headcount; its holders and their history keep it."""
     if not can_manage_posts(actor, position.unit_id):
         raise PermissionDenied(_("Bạn không có quyền quản lý chức danh của đơn vị này."))
     position = Position.objects.select_for_update().select_related("unit").get(pk=position.pk)
     before = snapshot(position, RECORDED)
     position.title, position.is_leader, position.level = " ".join(title.split()), is_leader, level
     position.is_key_post, position.sector = is_key_post, sector or ""
-    position.change_period_months = change_period_months
+    position.change_period_months, position.headcount = change_period_months, headcount
     _check(position)
     position.save()
     change_record_create(actor=actor, action="update", obj=position, before=before, after=snapshot(position, RECORDED))

@@ -94,8 +94,9 @@ def house_choices() -> list[tuple[str, str]]:
     """Choices of this installation that are not law (shown apart from the rulebook)."""
     r, i = settings.CHIDAO_ROTATION, settings.CHIDAO_INDICATORS
     return [
-        (_("Tỷ lệ tối đa cán bộ một đơn vị tiếp nhận trong một đợt (%)"), str(r["unit_cap_percent"])),
-        (_("Không bố trí trở lại đơn vị đã công tác trong số năm"), str(r["recent_unit_years"])),
+        (_("Luân chuyển: tỷ lệ tối đa cán bộ một đơn vị tiếp nhận trong một đợt (%)"), str(r["unit_cap_percent"])),
+        (_("Luân chuyển: không bố trí trở lại đơn vị đã công tác trong số năm"), str(r["recent_unit_years"])),
+        (_("Chuyển đổi vị trí công tác: không trở lại vị trí đã giữ trong số năm"), str(r["recent_post_years"])),
         (_("Số phương án thay thế hiển thị cho mỗi người"), str(r["alternatives_shown"])),
         (_("Thời gian tối đa tìm phương án tối ưu (giây)"), str(r["solver_seconds"])),
         (_("Chỉ tiêu: mức chênh lệch còn chấp nhận (vàng, %)"), str(i["amber_tolerance_percent"])),

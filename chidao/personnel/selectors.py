@@ -301,11 +301,15 @@ def unit_post_counts(unit_ids: list[int]) -> dict[int, int]:
 
 
 def unit_posts(*, user: User, unit: Unit) -> list[Position]:
-    """The posts of one unit, most senior first, each with `holder_count` (people holding it now), for those who
+    """The posts of one unit, most senior first, each with `holder_count` (people holding it now) and `vacancies`
+    (its headcount less its holders), for those who
     manage them (`can_manage_posts`)."""
     if not can_manage_posts(user, unit.pk):
         raise PermissionDenied(_("Bạn không có quyền quản lý chức danh của đơn vị này."))
-    return list(Position.objects.filter(unit=unit).annotate(holder_count=Count("holders")).order_by("-level", "title"))
+    posts = list(Position.objects.filter(unit=unit).annotate(holder_count=Count("holders")).order_by("-level", "title"))
+    for post in posts:
+        post.vacancies = max(0, post.headcount - post.holder_count)  # type: ignore[attr-defined]
+    return posts
 
 
 def unit_post_get(*, user: User, pk: int) -> Position:

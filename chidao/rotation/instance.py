@@ -9,10 +9,16 @@ Who moves: the round's due entries with `included=True`.
 
 Where a mover may go (each is a named check below, with its basis):
 - a post in the round's scope (the scope unit and every unit below it);
-- a post that is free: nobody holds it, or only movers of this round hold it (they vacate it).
-  A post is one seat: a post held by several people is offered only when every holder moves;
-- not in the mover's current unit, and not in a unit they served in within
-  `CHIDAO_ROTATION["recent_unit_years"]` years (a house rule);
+- a post with a seat for them: a post title employs `Position.headcount` people, so it has
+  headcount − holders vacancies, and a seat another mover of the round leaves is free once that mover is
+  placed elsewhere (the solver keeps every seat count; the plan is then a set of chains and swaps);
+- by the kind of round:
+  - periodic position change (Law on Anti-Corruption 2018 Art. 24; Decree 59/2019/NĐ-CP Art. 36): inside the
+    agency (between its departments, or to a post of another sector) or to another agency of the same locality;
+    a post of the same department and sector is no change; never back to a post held within
+    `CHIDAO_ROTATION["recent_post_years"]` years (a house rule);
+  - rotation (Regulation 65-QĐ/TW): not in the mover's current unit, and not in a unit they served in within
+    `CHIDAO_ROTATION["recent_unit_years"]` years (a house rule);
 - an equivalent post (Regulation 65-QĐ/TW: "normally to an equivalent post"): the same level and
   the same leading / non-leading kind. For a periodic position change (Decree 59/2019/NĐ-CP
   Art. 36-37) the target must be a non-leading post of the same level, in any sector: the change
@@ -34,14 +40,15 @@ Where a mover may go (each is a named check below, with its basis):
 What a move costs (integers, lower is better; the solver minimises the sum):
 - COST_BASE (10) for every move, so placing people is always preferred to explaining why not;
 - COST_OTHER_PARENT (+20) when the target unit hangs under another parent than the current unit
-  (distance from current duties);
+  (distance from current duties); in a periodic change, when the target is in another agency;
 - COST_OTHER_DEPTH (+10) when the target unit sits at another depth of the tree;
 - COST_EXPERTISE_MISMATCH (+30) when the post belongs to a sector (Position.sector) and the
   person's expertise and education mention none of the sector's keywords (SECTOR_KEYWORDS);
   a match adds nothing: the plan rewards using a person's strengths.
 
-Units: a unit receives at most max(1, ⌊unit_cap_percent % × its staff⌋) movers in one round, staff
-being the people whose current unit it is.
+Units: in a rotation round a unit receives at most max(1, ⌊unit_cap_percent % × its staff⌋) movers, staff
+being the people whose current unit it is (a house rule against emptying a leadership). A periodic change has no
+such cap: its moves are mostly swaps and chains inside an agency, bounded by the seats themselves.
 """
 
 import datetime as dt
@@ -82,6 +89,7 @@ SECTOR_KEYWORDS: dict[str, tuple[str, ...]] = {
 # personnel, accounting, treasurer, storekeeper).
 SENSITIVE_SECTORS = frozenset({Sector.PERSONNEL, Sector.PUBLIC_FINANCE, Sector.PUBLIC_ASSETS})
 CLOSE_RELATIONS = frozenset({Relation.SPOUSE, Relation.PARENT, Relation.CHILD, Relation.SIBLING})
+LOCALITY_KINDS = frozenset({UnitKind.LOCALITY, UnitKind.DISTRICT, UnitKind.COMMUNE})
 
 
 def official_id(person_pk: int) -> str:
@@ -123,7 +131,7 @@ class InstanceIndex:
     excluded: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     # Each official's post before the round.
     from_positions: dict[str, Position | None] = field(default_factory=dict)
-    # Posts offered because movers hold them: free only if those movers are placed elsewhere.
+    # The movers holding each post: their seats are free only if they are placed elsewhere.
     vacated_by: dict[str, list[str]] = field(default_factory=dict)
 
     def candidate(self, official: str, position: str) -> Candidate | None:
@@ -173,12 +181,19 @@ class RoundContext:
         self.movers: dict[int, Person] = {e.person_id: e.person for e in entries}
         self._entry_position: dict[int, Position | None] = {e.person_id: e.position for e in entries}
         self.years = settings.CHIDAO_ROTATION["recent_unit_years"]
-        cutoff = rules.add_months(rnd.as_of, -12 * self.years)
+        self.post_years = settings.CHIDAO_ROTATION["recent_post_years"]
+        unit_cutoff = rules.add_months(rnd.as_of, -12 * self.years)
+        post_cutoff = rules.add_months(rnd.as_of, -12 * self.post_years)
         self.recent_units: dict[int, set[int]] = defaultdict(set)
-        for person_id, unit_pk in (Assignment.objects.filter(person_id__in=self.movers)
-                                   .filter(Q(end__isnull=True) | Q(end__gte=cutoff))
-                                   .values_list("person_id", "position__unit_id")):
-            self.recent_units[person_id].add(unit_pk)
+        self.recent_posts: dict[int, set[int]] = defaultdict(set)
+        for person_id, post_pk, unit_pk, end in (
+                Assignment.objects.filter(person_id__in=self.movers)
+                .filter(Q(end__isnull=True) | Q(end__gte=min(unit_cutoff, post_cutoff)))
+                .values_list("person_id", "position_id", "position__unit_id", "end")):
+            if end is None or end >= unit_cutoff:
+                self.recent_units[person_id].add(unit_pk)
+            if end is None or end >= post_cutoff:
+                self.recent_posts[person_id].add(post_pk)
         self.relatives: dict[int, list[tuple[Person, str]]] = defaultdict(list)
         for link in (Relative.objects.filter(person_id__in=self.movers, relation__in=CLOSE_RELATIONS)
                      .select_related("relative__position__unit")):
@@ -197,6 +212,26 @@ class RoundContext:
             parent = self.unit_parent.get(unit_pk)
             self._depth[unit_pk] = 0 if parent is None else self.depth(parent) + 1
         return self._depth[unit_pk]
+
+    def agency(self, unit_pk: int) -> int:
+        """The agency a unit belongs to: a department (phòng, ban) inside a department-kind agency (sở, ban,
+        ngành) belongs to the topmost one of that chain; any other unit is its own agency."""
+        unit = unit_pk
+        while (self.unit_kind.get(unit) == UnitKind.DEPARTMENT
+               and (parent := self.unit_parent.get(unit)) is not None
+               and self.unit_kind.get(parent) == UnitKind.DEPARTMENT):
+            unit = parent
+        return unit
+
+    def locality(self, unit_pk: int) -> int | None:
+        """The locality an agency serves: the nearest unit at or above it that is a province or city, a former
+        district or a commune (None when there is none)."""
+        unit: int | None = unit_pk
+        while unit is not None:
+            if self.unit_kind.get(unit) in LOCALITY_KINDS:
+                return unit
+            unit = self.unit_parent.get(unit)
+        return None
 
     def same_agency(self, a: int, b: int) -> bool:
         """The same unit, or a unit and one directly below it (not below a locality)."""
@@ -298,15 +333,61 @@ def in_scope(ctx: RoundContext, position: Position) -> Found:
 
 
 def other_unit(ctx: RoundContext, person: Person, current: Position | None, position: Position) -> Found:
-    """A move leaves the current unit (Law on Anti-Corruption 2018 Art. 24; Regulation 65-QĐ/TW)."""
+    """A rotation leaves the current unit (Regulation 65-QĐ/TW: luân chuyển is to another place). A periodic change
+    may stay inside the agency (`periodic_change_leaves_post`)."""
+    if ctx.round.kind != RoundKind.ROTATION:
+        return []
     unit_pk = current.unit_id if current else person.unit_id
     if unit_pk == position.unit_id:
         return [("same_unit", _("Cùng đơn vị đang công tác (%(u)s)") % {"u": position.unit.name})]
     return []
 
 
+def periodic_change_leaves_post(ctx: RoundContext, current: Position | None, position: Position) -> Found:
+    """A periodic change moves the person off the post (Law on Anti-Corruption 2018 Art. 24; Decree 59/2019/NĐ-CP
+    Art. 36): to another post, and inside the same department only to a post of another sector; a post of the same
+    department and the same sector (or none) is no change of position."""
+    if ctx.round.kind != RoundKind.PERIODIC_CHANGE or current is None:
+        return []
+    if position.pk == current.pk:
+        return [("same_post", _("Là vị trí đang giữ"))]
+    if position.unit_id == current.unit_id and position.sector == current.sector:
+        return [("same_post", _("Cùng phòng, cùng lĩnh vực với vị trí đang giữ (%(u)s): chưa phải chuyển đổi vị trí "
+                                "công tác") % {"u": position.unit.name})]
+    return []
+
+
+def periodic_change_place(ctx: RoundContext, person: Person, current: Position | None, position: Position) -> Found:
+    """Where a periodic change may go (Law on Anti-Corruption 2018 Art. 24; Decree 59/2019/NĐ-CP Art. 36): inside
+    the agency (between its departments and between posts of different sectors) or to another agency of the same
+    locality; an agency is a sở, ban, ngành with its departments, or any other unit by itself (`RoundContext.agency`),
+    its locality the province, former district or commune it serves (`RoundContext.locality`)."""
+    if ctx.round.kind != RoundKind.PERIODIC_CHANGE:
+        return []
+    from_unit = current.unit_id if current else person.unit_id
+    if from_unit is None:
+        return []
+    here, there = ctx.agency(from_unit), ctx.agency(position.unit_id)
+    if here == there or ctx.locality(here) == ctx.locality(there):
+        return []
+    return [("place", _("Ngoài cơ quan đang công tác và ngoài địa phương của cơ quan (%(u)s)") % {
+        "u": ctx.unit_name.get(there, "")})]
+
+
+def not_recent_post(ctx: RoundContext, person: Person, current: Position | None, position: Position) -> Found:
+    """House rule (CHIDAO_ROTATION["recent_post_years"]): a periodic change never goes back to a post held within that
+    many years (the post held now is judged by `periodic_change_leaves_post`)."""
+    if ctx.round.kind != RoundKind.PERIODIC_CHANGE or (current is not None and position.pk == current.pk):
+        return []
+    if position.pk in ctx.recent_posts.get(person.pk, set()):
+        return [("recent", _("Đã giữ vị trí này trong %(n)s năm gần đây") % {"n": ctx.post_years})]
+    return []
+
+
 def not_recent_unit(ctx: RoundContext, person: Person, position: Position) -> Found:
-    """House rule (CHIDAO_ROTATION["recent_unit_years"]): not back to a unit served in recently."""
+    """House rule (CHIDAO_ROTATION["recent_unit_years"]): a rotation does not go back to a unit served in recently."""
+    if ctx.round.kind != RoundKind.ROTATION:
+        return []
     current_unit = person.unit_id
     if position.unit_id != current_unit and position.unit_id in ctx.recent_units.get(person.pk, set()):
         return [("recent", _("Đã công tác tại %(u)s trong %(n)s năm gần đây") % {
@@ -373,6 +454,38 @@ def expertise_fit(person: Person, position: Position) -> bool | None:
     return any(k in text for k in keywords)
 
 
+def _rotation_place_cost(ctx: RoundContext, from_unit: int, position: Position) -> tuple[int, list[str]]:
+    """A rotation: another unit, not served in recently; dearer under another parent or at another depth."""
+    reasons = [_("Khác đơn vị hiện nay, chưa công tác tại %(u)s trong %(n)s năm gần đây") % {
+        "u": position.unit.name, "n": ctx.years}]
+    cost = 0
+    from_parent = ctx.unit_parent.get(from_unit)
+    to_parent = ctx.unit_parent.get(position.unit_id)
+    if from_parent == to_parent:
+        reasons.append(_("Cùng đơn vị cấp trên (%(u)s)") % {"u": ctx.unit_name.get(to_parent or 0, "—")})
+    else:
+        cost += COST_OTHER_PARENT
+        reasons.append(_("Khác đơn vị cấp trên (+%(c)s điểm khác biệt)") % {"c": COST_OTHER_PARENT})
+    if ctx.depth(from_unit) != ctx.depth(position.unit_id):
+        cost += COST_OTHER_DEPTH
+        reasons.append(_("Khác cấp trong hệ thống tổ chức (+%(c)s điểm khác biệt)") % {"c": COST_OTHER_DEPTH})
+    return cost, reasons
+
+
+def _periodic_place_cost(ctx: RoundContext, from_unit: int, position: Position) -> tuple[int, list[str]]:
+    """A periodic change: inside the agency is preferred; another agency of the locality costs more."""
+    here, there = ctx.agency(from_unit), ctx.agency(position.unit_id)
+    reasons = [_("Chưa giữ vị trí này trong %(n)s năm gần đây") % {"n": ctx.post_years}]
+    if here == there:
+        where = (_("sang %(u)s") % {"u": position.unit.name} if position.unit_id != from_unit
+                 else _("cùng phòng, khác lĩnh vực"))
+        reasons.append(_("Trong cùng cơ quan %(a)s (%(w)s)") % {"a": ctx.unit_name.get(here, ""), "w": where})
+        return 0, reasons
+    reasons.append(_("Sang cơ quan khác cùng địa phương: %(a)s (+%(c)s điểm khác biệt)") % {
+        "a": ctx.unit_name.get(there, ""), "c": COST_OTHER_PARENT})
+    return COST_OTHER_PARENT, reasons
+
+
 def evaluate(ctx: RoundContext, person: Person, position: Position,
              relative_position: Callable[[Person], Position | None] | None = None) -> Evaluation:
     """Every rule for one (person, post) pair, then its cost and the reasons it is a fit."""
@@ -380,26 +493,20 @@ def evaluate(ctx: RoundContext, person: Person, position: Position,
     where = relative_position or (lambda rel: None if rel.pk in ctx.movers else rel.position)
     violations = [
         *person_violations(ctx, person), *in_scope(ctx, position), *other_unit(ctx, person, current, position),
+        *periodic_change_leaves_post(ctx, current, position), *periodic_change_place(ctx, person, current, position),
+        *not_recent_post(ctx, person, current, position),
         *not_recent_unit(ctx, person, position), *equivalent_post(ctx, current, position),
         *non_local(ctx, person, current, position),
         *conflict_of_interest(ctx, person, position, where),
     ]
     cost = COST_BASE
     reasons = [_("Chức danh tương đương (%(l)s)") % {"l": level_label(position.level)}]
-    reasons.append(_("Khác đơn vị hiện nay, chưa công tác tại %(u)s trong %(n)s năm gần đây") % {
-        "u": position.unit.name, "n": ctx.years})
     from_unit = current.unit_id if current else person.unit_id
     if from_unit is not None:
-        from_parent = ctx.unit_parent.get(from_unit)
-        to_parent = ctx.unit_parent.get(position.unit_id)
-        if from_parent == to_parent:
-            reasons.append(_("Cùng đơn vị cấp trên (%(u)s)") % {"u": ctx.unit_name.get(to_parent or 0, "—")})
-        else:
-            cost += COST_OTHER_PARENT
-            reasons.append(_("Khác đơn vị cấp trên (+%(c)s điểm khác biệt)") % {"c": COST_OTHER_PARENT})
-        if ctx.depth(from_unit) != ctx.depth(position.unit_id):
-            cost += COST_OTHER_DEPTH
-            reasons.append(_("Khác cấp trong hệ thống tổ chức (+%(c)s điểm khác biệt)") % {"c": COST_OTHER_DEPTH})
+        extra, said = (_periodic_place_cost if ctx.round.kind == RoundKind.PERIODIC_CHANGE
+                       else _rotation_place_cost)(ctx, from_unit, position)
+        cost += extra
+        reasons += said
     fit = expertise_fit(person, position)
     sector = str(Sector(position.sector).label) if position.sector else ""
     if fit is True:
@@ -442,16 +549,31 @@ def unit_caps(*, unit_pks: Iterable[int], percent: int) -> dict[int, int]:
     return {pk: max(1, staff.get(pk, 0) * percent // 100) for pk in pks}
 
 
+def seats_free(position: Position, holders: int) -> int:
+    """Vacancies of a post title: its headcount less the people holding it now (never below 0)."""
+    return max(0, position.headcount - holders)
+
+
 def free_positions(ctx: RoundContext, stayers: set[int]) -> tuple[list[Position], dict[int, list[Person]]]:
-    """Posts of the scope nobody holds, or held only by movers of this round (vacated by the plan); a mover
-    who cannot move at all (`stayers`) vacates nothing."""
+    """Posts of the scope with a seat a mover could take: a vacancy, or a seat held by a mover of this round who
+    may be placed elsewhere (a mover who cannot move at all, `stayers`, frees nothing)."""
     positions = list(Position.objects.filter(unit_id__in=ctx.scope_ids).select_related("unit")
                      .order_by("unit__name", "-level", "title", "pk"))
     holders: dict[int, list[Person]] = defaultdict(list)
     for person in Person.objects.filter(position__in=[p.pk for p in positions]).only("pk", "full_name", "position"):
         holders[person.position_id].append(person)  # type: ignore[index]
-    free = [p for p in positions if all(h.pk in ctx.movers and h.pk not in stayers for h in holders.get(p.pk, []))]
+    free = [p for p in positions
+            if seats_free(p, len(holders.get(p.pk, []))) > 0
+            or any(h.pk in ctx.movers and h.pk not in stayers for h in holders.get(p.pk, []))]
     return free, holders
+
+
+def _seat_reason(position: Position, holders: list[Person], movers: dict[int, Person]) -> str:
+    vacant = seats_free(position, len(holders))
+    leaving = [h.full_name for h in holders if h.pk in movers]
+    if vacant:
+        return _("Còn %(n)s chỗ trống (%(h)s/%(c)s người)") % {"n": vacant, "h": len(holders), "c": position.headcount}
+    return _("Chỗ do %(n)s để lại khi chuyển đi (cùng đợt)") % {"n": ", ".join(leaving)}
 
 
 def instance_build(*, round: RotationRound) -> tuple[dict[str, Any], InstanceIndex]:  # noqa: A002
@@ -467,8 +589,12 @@ def instance_build(*, round: RotationRound) -> tuple[dict[str, Any], InstanceInd
         person = entry.person
         oid = official_id(person.pk)
         index.persons[oid] = person
-        officials.append({"id": oid})
-        index.from_positions[oid] = ctx.current_position(person)
+        official: dict[str, Any] = {"id": oid}
+        current = index.from_positions[oid] = ctx.current_position(person)
+        if current is not None and current.unit_id in ctx.scope_ids:
+            official["holds"] = position_id(current.pk)
+            used_positions.setdefault(official["holds"], current)
+        officials.append(official)
         allowed: list[Candidate] = []
         refused: dict[str, list[tuple[str, str]]] = {}
         if not person_level[person.pk]:
@@ -478,10 +604,7 @@ def instance_build(*, round: RotationRound) -> tuple[dict[str, Any], InstanceInd
                 if evaluation.violations:
                     refused[pid] = evaluation.violations
                     continue
-                vacated = [h.full_name for h in holders.get(position.pk, [])]
-                reasons = [*evaluation.reasons,
-                           _("Vị trí do %(n)s để lại (cùng đợt)") % {"n": ", ".join(vacated)} if vacated
-                           else _("Vị trí đang trống")]
+                reasons = [*evaluation.reasons, _seat_reason(position, holders.get(position.pk, []), ctx.movers)]
                 allowed.append(Candidate(official=oid, position=pid, cost=evaluation.cost, reasons=reasons))
                 used_positions[pid] = position
         allowed.sort(key=lambda c: (c.cost, c.position))
@@ -493,9 +616,11 @@ def instance_build(*, round: RotationRound) -> tuple[dict[str, Any], InstanceInd
     index.positions = used_positions
     for pid, position in used_positions.items():
         if holders.get(position.pk):
-            index.vacated_by[pid] = [official_id(h.pk) for h in holders[position.pk]]
+            index.vacated_by[pid] = [official_id(h.pk) for h in holders[position.pk] if h.pk in ctx.movers]
     unit_pks = sorted({p.unit_id for p in used_positions.values()})
-    caps = unit_caps(unit_pks=unit_pks, percent=round.unit_cap_percent)
+    # A unit's intake cap is a rotation's house rule (see the module docstring).
+    caps = (unit_caps(unit_pks=unit_pks, percent=round.unit_cap_percent) if round.kind == RoundKind.ROTATION
+            else {})
     for position in used_positions.values():
         index.units[unit_id(position.unit_id)] = position.unit
     conflicts: list[dict[str, Any]] = []
@@ -515,8 +640,9 @@ def instance_build(*, round: RotationRound) -> tuple[dict[str, Any], InstanceInd
             })
     instance = {
         "officials": officials,
-        "positions": [{"id": pid, "unit": unit_id(p.unit_id)} for pid, p in sorted(used_positions.items())],
-        "units": [{"id": unit_id(pk), "cap": caps[pk]} for pk in unit_pks],
+        "positions": [{"id": pid, "unit": unit_id(p.unit_id), "seats": seats_free(p, len(holders.get(p.pk, [])))}
+                      for pid, p in sorted(used_positions.items())],
+        "units": [{"id": unit_id(pk), "cap": caps[pk]} if pk in caps else {"id": unit_id(pk)} for pk in unit_pks],
         "candidates": candidates,
         "conflicts": conflicts,
     }

@@ -56,8 +56,6 @@ ROUND_FIELDS = ("state", "decision_number", "effective_on", "solver_status", "so
 MOVE_FIELDS = ("to_position", "cost", "source", "violations", "override_reason", "unplaced_reason")
 EDITABLE_STATES = (RoundState.DRAFT, RoundState.PROPOSED)
 DOCUMENT_STATES = (RoundState.APPROVED, RoundState.PUBLISHED, RoundState.APPLIED)
-# How many times the solver is run again when it fills a post whose holder it left in place.
-MAX_RESOLVES = 20
 
 
 # --- permission and reads ---------------------------------------------------------------------------
@@ -187,25 +185,13 @@ def plan_request(*, actor: User, round: RotationRound) -> RotationRound:  # noqa
     return round
 
 
-def _solve(instance: dict[str, Any], index: InstanceIndex) -> dict[str, Any]:
-    """Run the solver; when it fills a post whose holder it left unplaced (that post is not free after
-    all), take that post out and run again."""
+def _solve(instance: dict[str, Any]) -> dict[str, Any]:
+    """Run the solver. A mover's seat is free for another only if the mover is placed elsewhere, and the solver
+    keeps that (the instance's `holds`), so its plan is lawful as it stands. A round must finish: past the time
+    limit the solver returns its best lawful plan as "feasible", with its bound."""
     from chidao.optimizer import solve
 
-    plan: dict[str, Any] = {}
-    for _attempt in range(MAX_RESOLVES):
-        # A round must finish: past the limit the solver returns its best lawful plan as "feasible".
-        plan = solve(instance, time_limit=settings.CHIDAO_ROTATION["solver_seconds"])
-        placed = {a["official"] for a in plan["assignments"]}
-        blocked = {a["position"] for a in plan["assignments"]
-                   if any(o not in placed for o in index.vacated_by.get(a["position"], []))}
-        if not blocked:
-            return plan
-        instance = {**instance, "candidates": [c for c in instance["candidates"] if c["position"] not in blocked]}
-        for pid in blocked:
-            for official, cands in index.candidates.items():
-                index.candidates[official] = [c for c in cands if c.position != pid]
-    raise RuntimeError(_("Chưa lập được phương án ổn định sau %(n)s lần lập lại.") % {"n": MAX_RESOLVES})
+    return solve(instance, time_limit=settings.CHIDAO_ROTATION["solver_seconds"])
 
 
 def _alternative(index: InstanceIndex, cand: Any, taken_by: dict[str, str]) -> dict[str, Any]:
@@ -290,7 +276,7 @@ def plan_solve(*, round_id: int, actor_id: int, attempt: int = 1) -> None:
     progress(10, _("Đang chuẩn bị dữ liệu") if attempt == 1 else _("Đang thử lại (lần %(n)s)") % {"n": attempt})
     instance, index = instance_build(round=rnd)
     progress(40, _("Đang tìm phương án tốt nhất"))
-    plan = _solve(instance, index)
+    plan = _solve(instance)
     progress(80, _("Đang ghi phương án"))
     _plan_write(actor=actor, rnd=rnd, index=index, plan=plan)
 
@@ -332,24 +318,40 @@ def _move_check(ctx: RoundContext, moves: dict[int, Move], person: Person, to_po
     found = evaluate(ctx, person, to_position, relative_position=final).messages
     if person.pk not in ctx.movers:
         found.append(_("Người này không có trong danh sách đưa vào phương án"))
-    for holder in Person.objects.filter(position=to_position).exclude(pk=person.pk).only("pk", "full_name"):
-        move = moves.get(holder.pk)
-        if move is None or not move.to_position_id:
-            found.append(_("Chức danh đang do %(n)s đảm nhiệm (không chuyển đi trong đợt)") % {"n": holder.full_name})
-    for other in moves.values():
-        if other.person_id != person.pk and other.to_position_id == to_position.pk:
-            found.append(_("Chức danh đã bố trí cho %(n)s trong phương án") % {"n": other.person.full_name})
+    found += _seat_check(moves, person, to_position)
     for relative, relation in ctx.relative_links(person):
         where = final(relative)
         if relative.pk in moves and where is not None and where.unit_id == to_position.unit_id:
             found.append(_("Cùng đơn vị với %(r)s là %(n)s (Luật Phòng, chống tham nhũng 2018, Điều 20)") % {
                 "r": relation_label(relation), "n": relative.full_name})
-    cap = unit_caps(unit_pks=[to_position.unit_id], percent=ctx.round.unit_cap_percent)[to_position.unit_id]
-    incoming = 1 + sum(1 for m in moves.values() if m.person_id != person.pk and m.to_position is not None
-                       and m.to_position.unit_id == to_position.unit_id)
-    if incoming > cap:
-        found.append(_("Vượt giới hạn tiếp nhận của %(u)s: %(n)s người, tối đa %(c)s (%(p)s%% số người)") % {
-            "u": to_position.unit.name, "n": incoming, "c": cap, "p": ctx.round.unit_cap_percent})
+    if ctx.round.kind == RoundKind.ROTATION:
+        cap = unit_caps(unit_pks=[to_position.unit_id], percent=ctx.round.unit_cap_percent)[to_position.unit_id]
+        incoming = 1 + sum(1 for m in moves.values() if m.person_id != person.pk and m.to_position is not None
+                           and m.to_position.unit_id == to_position.unit_id)
+        if incoming > cap:
+            found.append(_("Vượt giới hạn tiếp nhận của %(u)s: %(n)s người, tối đa %(c)s (%(p)s%% số người)") % {
+                "u": to_position.unit.name, "n": incoming, "c": cap, "p": ctx.round.unit_cap_percent})
+    return found
+
+
+def _seat_check(moves: dict[int, Move], person: Person, to_position: Position) -> list[str]:
+    """The post's seats after the plan: its holders who stay (not moving, or not placed) and the others placed in it,
+    plus this person, may not exceed its headcount."""
+    staying = [h.full_name for h in Person.objects.filter(position=to_position).exclude(pk=person.pk)
+               .only("pk", "full_name").order_by("sort_key")
+               if (m := moves.get(h.pk)) is None or not m.to_position_id]
+    arriving = [m.person.full_name for m in moves.values()
+                if m.person_id != person.pk and m.to_position_id == to_position.pk]
+    if len(staying) + len(arriving) + 1 <= to_position.headcount:
+        return []
+    found = []
+    if to_position.headcount > 1:
+        found.append(_("Chức danh đã đủ %(c)s người được giao") % {"c": to_position.headcount})
+    if staying:
+        found.append(_("Chức danh đang do %(n)s đảm nhiệm (không chuyển đi trong đợt)") % {
+            "n": ", ".join(staying)})
+    if arriving:
+        found.append(_("Chức danh đã bố trí cho %(n)s trong phương án") % {"n": ", ".join(arriving)})
     return found
 
 
@@ -458,22 +460,54 @@ def plan_publish(*, actor: User, round: RotationRound, effective_on: dt.date) ->
     return round
 
 
+def plan_sequence(*, moves: list[Move]) -> list[tuple[Move, str]]:
+    """The placed moves in the order a personnel office carries them out, each with its step in words: a move into
+    a vacancy first, then whoever takes the seat it leaves (a chain); people taking each other's seats together on
+    one day (a swap); a move into a post with no seat left is said to wait (`chidao.optimizer.sequence`)."""
+    from chidao.optimizer.sequence import BLOCKED, CHAIN, SWAP, execution_order
+
+    placed = {str(m.pk): m for m in moves if m.to_position_id}
+    targets = {m.to_position_id for m in placed.values()}
+    holders = dict(Person.objects.filter(position_id__in=targets).values("position_id").annotate(n=Count("id"))
+                   .values_list("position_id", "n"))
+    free = {str(p.pk): max(0, p.headcount - holders.get(p.pk, 0))
+            for p in {m.to_position for m in placed.values() if m.to_position is not None}}
+    groups = execution_order([(key, str(m.from_position_id) if m.from_position_id else None, str(m.to_position_id))
+                              for key, m in placed.items()], free)
+    ordered: list[tuple[Move, str]] = []
+    for group in groups:
+        people = [placed[k] for k in group.officials]
+        for i, move in enumerate(people):
+            if group.kind == SWAP:
+                others = ", ".join(o.person.full_name for o in people if o is not move)
+                step = _("Hoán đổi, thực hiện cùng ngày với %(n)s") % {"n": others}
+            elif group.kind == BLOCKED:
+                step = _("Chờ: chức danh đến chưa có chỗ trống")
+            elif group.kind == CHAIN and i:
+                step = _("Bước %(i)s/%(k)s: nhận chỗ của %(n)s") % {
+                    "i": i + 1, "k": len(people), "n": people[i - 1].person.full_name}
+            elif group.kind == CHAIN:
+                step = _("Bước 1/%(k)s: nhận chỗ trống") % {"k": len(people)}
+            else:
+                step = _("Nhận chỗ trống")
+            ordered.append((move, step))
+    return ordered
+
+
 def _document_context(rnd: RotationRound, moves: list[Move]) -> dict[str, Any]:
-    """Every string the plan document prints (Vietnamese whatever the UI language: an official paper)."""
+    """Every string the plan document prints (Vietnamese whatever the UI language: an official paper). The moves
+    are listed in the order they can be carried out (`plan_sequence`)."""
     periodic = rnd.kind == RoundKind.PERIODIC_CHANGE
     parent = rnd.scope.parent
     why = {e.person_id: e.reasons for e in DueEntry.objects.filter(round=rnd, included=True)}
     rows: list[dict[str, Any]] = []
-    unplaced: list[str] = []
-    for m in moves:
-        if m.to_position is None:
-            unplaced.append(f"{m.person.full_name}: {m.unplaced_reason}")
-            continue
-        # Why the person moves (the due list), or the reason of a manual change.
+    unplaced = [f"{m.person.full_name}: {m.unplaced_reason}" for m in moves if m.to_position is None]
+    for m, step in plan_sequence(moves=moves):
+        # The step, then why the person moves (the due list), or the reason of a manual change.
         note = m.override_reason or "; ".join(why.get(m.person_id) or m.reasons[-1:])
         rows.append({"stt": len(rows) + 1, "name": m.person.full_name,
                      "from": str(m.from_position) if m.from_position else "",
-                     "to": str(m.to_position), "note": note})
+                     "to": str(m.to_position), "note": f"{step}. {note}"})
     year = rnd.year
     effective = rnd.effective_on.strftime("%d/%m/%Y") if rnd.effective_on else ""
     return {
@@ -490,8 +524,12 @@ def _document_context(rnd: RotationRound, moves: list[Move]) -> dict[str, Any]:
                                      "cán bộ;"),
                   _("Căn cứ %(d)s;") % {"d": _("Quyết định phê duyệt số %(n)s") % {"n": rnd.decision_number}}
                   if rnd.decision_number else _("Căn cứ phương án đã được phê duyệt;")],
-        "opening": (_("%(n)s người thực hiện chuyển đổi vị trí công tác, có hiệu lực từ ngày %(d)s, cụ thể:")
-                    if periodic else _("%(n)s cán bộ thực hiện luân chuyển, có hiệu lực từ ngày %(d)s, cụ thể:"))
+        "opening": (_("%(n)s người thực hiện chuyển đổi vị trí công tác, có hiệu lực từ ngày %(d)s, theo thứ tự "
+                      "trong bảng (người nhận chỗ trống trước, người nhận chỗ của người đã chuyển sau; các trường "
+                      "hợp hoán đổi thực hiện cùng ngày), cụ thể:")
+                    if periodic else _("%(n)s cán bộ thực hiện luân chuyển, có hiệu lực từ ngày %(d)s, theo thứ tự "
+                                       "trong bảng (người nhận chỗ trống trước, người nhận chỗ của người đã chuyển "
+                                       "sau; các trường hợp hoán đổi thực hiện cùng ngày), cụ thể:"))
         % {"n": len(rows), "d": effective},
         "rows": rows,
         "unplaced": unplaced,

@@ -4,6 +4,7 @@
 
 import datetime as dt
 import json
+import random
 import time
 from collections.abc import Callable
 
@@ -196,6 +197,7 @@ def scale_load(*, sizes: Sizes, seed: int = SEED, on: dt.date | None = None,
     writer.finish()
     before = PlanningEntry.objects.count(), ChangeRecord.objects.count()
     people_demo.planning_fill(g, candidates, posts, people_units[:PLANNING_UNITS])
+    people_demo.headcounts_set(random.Random(seed), posts)
     writer.note(PlanningEntry, PlanningEntry.objects.count() - before[0])
     writer.note(ChangeRecord, ChangeRecord.objects.count() - before[1])
     result = ScaleResult(counts=dict(writer.counts), seconds=time.monotonic() - started, rating_years=t)

@@ -178,7 +178,7 @@ def people_write(writer: Writer, gen: PeopleGen, *, t: int, extra: int, seed: in
                 party_joined_on=party if party and party < on else None, education=rng.choice(people_demo.EDUCATION),
                 phone=f"09{c.n + 1:08d}", email=f"{code.lower()}@demo.chidao.invalid",
                 address=f"Số {rng.randint(1, 200)}, {rng.choice(hometowns).name}", id_number=f"000{c.n + 1:09d}",
-                unit=c.unit, position=c.post, position_since=c.since, created_at=now, updated_at=now,
+                unit=c.post.unit, position=c.post, position_since=c.since, created_at=now, updated_at=now,
                 service_kind=people_demo.service_kind_for(c.unit.kind, c.post),
             )
             people.append(person)
@@ -236,12 +236,13 @@ def _history_rows(rng: random.Random, gen: PeopleGen, c: Any, person: Person) ->
         else:
             prior = rng.choice(lower)
         kind: str = AssignmentKind.RECRUITMENT if i == 0 else (
-            AssignmentKind.TRANSFER if prior.unit_id != c.unit.pk else AssignmentKind.PERIODIC_CHANGE)
+            AssignmentKind.TRANSFER if not people_demo.in_agency(prior, c.unit) else AssignmentKind.PERIODIC_CHANGE)
         steps.append((prior, start, kind))
     now_kind: str = AssignmentKind.RECRUITMENT if not steps else (
         AssignmentKind.APPOINTMENT if level else (
-            AssignmentKind.TRANSFER if steps[-1][0].unit_id != c.unit.pk else AssignmentKind.PERIODIC_CHANGE))
-    if level and steps and steps[-1][0].unit_id != c.unit.pk and rng.random() < 0.5:
+            AssignmentKind.TRANSFER if not people_demo.in_agency(steps[-1][0], c.unit)
+            else AssignmentKind.PERIODIC_CHANGE))
+    if level and steps and not people_demo.in_agency(steps[-1][0], c.unit) and rng.random() < 0.5:
         now_kind = AssignmentKind.ROTATION
     steps.append((c.post, c.since, now_kind))
     rows = []
