@@ -32,16 +32,23 @@ class AccountsDemo:
 
 @transaction.atomic
 def accounts_load() -> AccountsDemo | None:
-    """Load once (None, changing nothing, when the departments exist or Sở Nội vụ does not)."""
+    """Load once (None, changing nothing, when Sở Nội vụ has its headcount or does not exist). Departments the
+    cadre demo already made (`people.OWN_DEPARTMENTS`, which hold its posts) get their headcount."""
     snv = Unit.objects.filter(code="SNV").first()
-    if snv is None or Unit.objects.filter(code=SNV_DEPARTMENTS[0][0]).exists():
+    if snv is None or snv.headcount is not None:
         return None
     admin = demo_admin()
     unit_update(actor=admin, unit=snv, code=snv.code, name=snv.name, short_name=snv.short_name,
                 official_code=snv.official_code, headcount=SNV_HEADCOUNT)
+    have = {u.code: u for u in Unit.objects.filter(code__in=[c for c, _n, _h in SNV_DEPARTMENTS])}
     for code, name, headcount in SNV_DEPARTMENTS:
-        unit_create(actor=admin, code=code, name=name, kind=UnitKind.DEPARTMENT, level=snv.level, parent=snv,
-                    headcount=headcount)
+        if code in have:
+            unit = have[code]
+            unit_update(actor=admin, unit=unit, code=code, name=name, short_name=unit.short_name,
+                        official_code=unit.official_code, headcount=headcount)
+        else:
+            unit_create(actor=admin, code=code, name=name, kind=UnitKind.DEPARTMENT, level=snv.level, parent=snv,
+                        headcount=headcount)
     grants = 0
     username, role, unit_code = SECOND_GRANT
     user, unit = User.objects.filter(username=username).first(), Unit.objects.filter(code=unit_code).first()

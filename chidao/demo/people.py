@@ -98,9 +98,15 @@ class PostSpec:
     department: str = ""  # the department (phòng) of the agency holding the post; "" for the agency itself
 
 
-# The departments (phòng, văn phòng) of a sở, ban, ngành: (code suffix, name, short name).
+# The departments (phòng, văn phòng) of a sở, ban, ngành: (code suffix, name, short name); a unit's code is the
+# agency's, a dot and the suffix ("STC.KHTC").
 DEPARTMENTS = [("VP", "Văn phòng", "VP"), ("TCCB", "Phòng Tổ chức cán bộ", "TCCB"),
                ("KHTC", "Phòng Kế hoạch - Tài chính", "KHTC")]
+# Sở Nội vụ's own departments (chidao.demo.accounts gives them their approved headcounts): its Văn phòng also keeps
+# the plan and finance work.
+OWN_DEPARTMENTS = {"SNV": {"VP": ("SNV-VP", "Văn phòng Sở Nội vụ"),
+                           "TCCB": ("SNV-TCBC", "Phòng Tổ chức, biên chế và tổ chức phi chính phủ"),
+                           "KHTC": ("SNV-VP", "Văn phòng Sở Nội vụ")}}
 # Share of the staff seats left vacant by the demo (the city-scale data's 5-10 %).
 VACANCY_SHARE = 0.07
 
@@ -222,17 +228,28 @@ def people_units(count: int) -> list[Unit]:
 
 
 def departments_create(agencies: list[Unit]) -> dict[tuple[int, str], int]:
-    """The departments (phòng) inside each sở, ban, ngành (`DEPARTMENTS`), created where missing:
-    {(agency id, code suffix): department id}."""
-    wanted = {f"{a.code}-{suffix}": (a, name, short) for a in agencies if a.kind == UnitKind.DEPARTMENT
-              for suffix, name, short in DEPARTMENTS}
-    have = set(Unit.objects.filter(code__in=wanted).values_list("code", flat=True))
-    Unit.objects.bulk_create([
-        Unit(code=code, name=f"{name} ({agency.name})", short_name=short, kind=UnitKind.DEPARTMENT,
-             level=agency.level, parent=agency, search_text=fold(f"{name} {agency.name} {short} {code}"))
-        for code, (agency, name, short) in wanted.items() if code not in have])
-    by_code = dict(Unit.objects.filter(code__in=wanted).values_list("code", "pk"))
-    return {(agency.pk, code.rsplit("-", 1)[1]): by_code[code] for code, (agency, _n, _s) in wanted.items()}
+    """The departments (phòng) inside each sở, ban, ngành (`DEPARTMENTS`, or the agency's `OWN_DEPARTMENTS`),
+    created where missing: {(agency id, code suffix): department id}."""
+    wanted: dict[tuple[int, str], tuple[str, str, str]] = {}
+    for agency in agencies:
+        if agency.kind != UnitKind.DEPARTMENT:
+            continue
+        own = OWN_DEPARTMENTS.get(agency.code, {})
+        for suffix, name, short in DEPARTMENTS:
+            code, full = own.get(suffix, (f"{agency.code}.{suffix}", f"{name} ({agency.name})"))
+            wanted[(agency.pk, suffix)] = (code, full, short)
+    agency_of = {a.pk: a for a in agencies}
+    codes = {code for code, _n, _s in wanted.values()}
+    have = set(Unit.objects.filter(code__in=codes).values_list("code", flat=True))
+    new: dict[str, Unit] = {}
+    for (agency_pk, _suffix), (code, name, short) in wanted.items():
+        if code not in have and code not in new:
+            agency = agency_of[agency_pk]
+            new[code] = Unit(code=code, name=name, short_name=short, kind=UnitKind.DEPARTMENT, level=agency.level,
+                             parent=agency, search_text=fold(f"{name} {short} {code}"))
+    Unit.objects.bulk_create(new.values())
+    by_code = dict(Unit.objects.filter(code__in=codes).values_list("code", "pk"))
+    return {key: by_code[code] for key, (code, _n, _s) in wanted.items()}
 
 
 def positions_create(units: list[Unit]) -> dict[int, tuple[list[Position], list[Position]]]:

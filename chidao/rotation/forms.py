@@ -20,7 +20,10 @@ class RoundForm(forms.Form):
                                    widget=UnitPicker())
     as_of = date_field(_("Tính đến ngày"))
     unit_cap_percent = forms.IntegerField(label=_("Tỷ lệ tối đa tiếp nhận mỗi đơn vị (%)"), min_value=1,
-                                          max_value=100, required=False)
+                                          max_value=100, required=False,
+                                          help_text=_("Chỉ áp dụng với đợt luân chuyển cán bộ; chuyển đổi vị trí "
+                                                      "công tác bị giới hạn bởi số người được giao của từng chức "
+                                                      "danh."))
 
     def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -535,7 +535,7 @@ def _no_candidate_reason(person_level: list[tuple[str, str]], refused: Iterable[
             counts[code] += 1
             example.setdefault(code, message)
     if not total:
-        return _("Không có chức danh còn trống hoặc được để lại trong phạm vi đợt")
+        return _("Không có chức danh tương đương còn chỗ trống hoặc được để lại trong phạm vi đợt")
     parts = [f"{example[code]} ({n}/{total})" for code, n in counts.most_common(3)]
     return _("Không có vị trí hợp lệ trong %(n)s chức danh còn trống: %(p)s") % {"n": total, "p": "; ".join(parts)}
 
@@ -568,6 +568,39 @@ def free_positions(ctx: RoundContext, stayers: set[int]) -> tuple[list[Position]
     return free, holders
 
 
+class Pools:
+    """The posts each mover is weighed against, in turns: a periodic change looks inside the person's agency first
+    and at the other agencies of its locality only when the agency has no lawful post for them (Decree 59/2019/NĐ-CP
+    Art. 36: the change is mostly made inside the agency, by its own plan); a rotation looks at the whole scope.
+    Posts of another level, or of another leading kind, are not weighed at all (`equivalent_post` would refuse
+    them), which keeps a city-wide round to a few posts per person."""
+
+    def __init__(self, ctx: RoundContext, free: list[Position]) -> None:
+        self.ctx = ctx
+        self.by_key: dict[tuple[int, bool], list[Position]] = defaultdict(list)
+        self.by_agency: dict[tuple[int, bool, int], list[Position]] = defaultdict(list)
+        self.by_locality: dict[tuple[int, bool, int | None], list[Position]] = defaultdict(list)
+        for p in free:
+            key = (p.level, p.is_leader)
+            agency = ctx.agency(p.unit_id)
+            self.by_key[key].append(p)
+            self.by_agency[(*key, agency)].append(p)
+            self.by_locality[(*key, ctx.locality(agency))].append(p)
+
+    def offered(self, person: Person, current: Position | None) -> Iterable[list[Position]]:
+        ctx = self.ctx
+        if current is None:
+            return [[p for ps in self.by_key.values() for p in ps]]
+        key = (current.level, current.is_leader if ctx.round.kind == RoundKind.ROTATION else False)
+        if ctx.round.kind != RoundKind.PERIODIC_CHANGE:
+            return [self.by_key.get(key, [])]
+        agency = ctx.agency(current.unit_id)
+        inside = self.by_agency.get((*key, agency), [])
+        around = [p for p in self.by_locality.get((*key, ctx.locality(agency)), [])
+                  if ctx.agency(p.unit_id) != agency]
+        return [inside, around]
+
+
 def _seat_reason(position: Position, holders: list[Person], movers: dict[int, Person]) -> str:
     vacant = seats_free(position, len(holders))
     leaving = [h.full_name for h in holders if h.pk in movers]
@@ -582,6 +615,7 @@ def instance_build(*, round: RotationRound) -> tuple[dict[str, Any], InstanceInd
     index = InstanceIndex()
     person_level = {pk: person_violations(ctx, person) for pk, person in ctx.movers.items()}
     free, holders = free_positions(ctx, {pk for pk, found in person_level.items() if found})
+    pools = Pools(ctx, free)
     officials: list[dict[str, Any]] = []
     candidates: list[dict[str, Any]] = []
     used_positions: dict[str, Position] = {}
@@ -598,15 +632,18 @@ def instance_build(*, round: RotationRound) -> tuple[dict[str, Any], InstanceInd
         allowed: list[Candidate] = []
         refused: dict[str, list[tuple[str, str]]] = {}
         if not person_level[person.pk]:
-            for position in free:
-                evaluation = evaluate(ctx, person, position)
-                pid = position_id(position.pk)
-                if evaluation.violations:
-                    refused[pid] = evaluation.violations
-                    continue
-                reasons = [*evaluation.reasons, _seat_reason(position, holders.get(position.pk, []), ctx.movers)]
-                allowed.append(Candidate(official=oid, position=pid, cost=evaluation.cost, reasons=reasons))
-                used_positions[pid] = position
+            for pool in pools.offered(person, current):
+                for position in pool:
+                    evaluation = evaluate(ctx, person, position)
+                    pid = position_id(position.pk)
+                    if evaluation.violations:
+                        refused[pid] = evaluation.violations
+                        continue
+                    reasons = [*evaluation.reasons, _seat_reason(position, holders.get(position.pk, []), ctx.movers)]
+                    allowed.append(Candidate(official=oid, position=pid, cost=evaluation.cost, reasons=reasons))
+                    used_positions[pid] = position
+                if allowed:
+                    break
         allowed.sort(key=lambda c: (c.cost, c.position))
         index.candidates[oid] = allowed
         index.excluded[oid] = {pid: [m for _c, m in v] for pid, v in refused.items()}

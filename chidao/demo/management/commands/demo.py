@@ -101,10 +101,15 @@ class Command(BaseCommand):
 
     def _round(self) -> None:
         rnd = rounds_load()
-        if rnd is not None:
-            self.stdout.write(self.style.SUCCESS(
-                f"Đã tạo đợt “{rnd.name}”: {rnd.due_entries.filter(included=True).count()} người đến hạn, "
-                f"{rnd.moves.exclude(to_position=None).count()} đề xuất điều chuyển."))
+        if rnd is None:
+            return
+        due = rnd.due_entries.filter(included=True).count()
+        placed = rnd.moves.exclude(to_position=None).count()
+        share = f"{100 * placed / due:.1f}".replace(".", ",") if due else "0"
+        proven = "phương án tốt nhất, đã được kiểm chứng" if rnd.solver_status == "optimal" else "phương án khả thi"
+        self.stdout.write(self.style.SUCCESS(
+            f"Đã tạo đợt “{rnd.name}”: {vn_number(due)} người đến hạn, bố trí được {vn_number(placed)} người "
+            f"({share} %), {proven}; {vn_number(due - placed)} người chưa bố trí, mỗi người có lý do."))
 
     def _indicators(self) -> None:
         indicators = indicators_load()
