@@ -18,6 +18,12 @@ from chidao.rotation.rules import BASIS_FLAGGED, BASIS_PERIODIC_CHANGE
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"
+# Why Ban Tổ chức's vacant post fits Bình (the reasons an alternative carries).
+BTC_REASONS = ["Chức danh tương đương (chuyên viên)",
+               "Khác đơn vị hiện nay, chưa công tác tại Ban Tổ chức Thành ủy trong 5 năm gần đây",
+               "Cùng đơn vị cấp trên (Thành phố Hà Nội)",
+               "Chuyên môn chưa phù hợp lĩnh vực tổ chức cán bộ (+30 điểm khác biệt)", "Vị trí đang trống"]
+
 
 
 @pytest.fixture
@@ -260,9 +266,14 @@ def test_solve_queues_the_task_and_the_plan_shows_reasons_and_alternatives(clien
     assert binh["reasons"][-1] == "Vị trí phù hợp nhất trong 3 vị trí hợp lệ (40 điểm khác biệt)"
     assert binh["alternatives"] == [
         {"position_id": posts["btc_staff"].pk, "title": "Chuyên viên Ban Tổ chức", "unit": "Ban Tổ chức Thành ủy",
-         "cost": 40, "taken_by": "Nguyễn Văn An"},
+         "cost": 40, "taken_by": "Nguyễn Văn An", "reasons": BTC_REASONS},
         {"position_id": posts["snv_staff"].pk, "title": "Chuyên viên tổ chức cán bộ",
-         "unit": "Phòng Tổ chức, biên chế", "cost": 70, "taken_by": "Lê Văn Cường"}]
+         "unit": "Phòng Tổ chức, biên chế", "cost": 70, "taken_by": "Lê Văn Cường", "reasons": [
+             "Chức danh tương đương (chuyên viên)",
+             "Khác đơn vị hiện nay, chưa công tác tại Phòng Tổ chức, biên chế trong 5 năm gần đây",
+             "Khác đơn vị cấp trên (+20 điểm khác biệt)", "Khác cấp trong hệ thống tổ chức (+10 điểm khác biệt)",
+             "Chuyên môn chưa phù hợp lĩnh vực tổ chức cán bộ (+30 điểm khác biệt)",
+             "Vị trí do Nguyễn Văn An để lại (cùng đợt)"]}]
     ha = moves["Phạm Thu Hà"]
     assert (ha["to_position_id"], ha["cost"]) == (None, None)
     assert ha["unplaced_reason"].startswith("Không có vị trí hợp lệ trong 8 chức danh còn trống")
