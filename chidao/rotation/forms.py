@@ -64,7 +64,7 @@ class PostPicker(_RoundPicker):
     default_placeholder = _("Gõ tên chức danh hoặc đơn vị, không cần dấu")
 
     def picker_url(self) -> str:
-        return f"{reverse('lookup_positions')}?{urlencode({'dot': self.round_pk, 'de-xuat': self.move_pk})}"
+        return f"{reverse('lookup_positions', args=[self.round_pk])}?{urlencode({'de-xuat': self.move_pk})}"
 
 
 class MoverPicker(_RoundPicker):

@@ -1,7 +1,7 @@
 """Type-ahead searches of a hand edit of a round's plan (/tra-cuu/...), as JSON for `static/chidao/picker.js`
 (the answer shape of `core.lookup_views.lookup_answer`):
 
-- posts (/tra-cuu/chuc-danh/?q=&dot=<round>&de-xuat=<move>): by title, unit or parent unit, diacritics ignored,
+- posts (/tra-cuu/luan-chuyen/<pk>/chuc-danh/?q=&de-xuat=<move>): by title, unit or parent unit, diacritics ignored,
   inside the round's scope and the user's reach (a personnel officer: their subtree), each saying whether the
   plan leaves it free (`selectors.plan_position_search`);
 - the other people of the round's plan (/tra-cuu/luan-chuyen/<pk>/nguoi/?q=&tru=<move>), to swap places with.
@@ -30,10 +30,10 @@ def _digits(request: AuthedRequest, name: str) -> int | None:
 
 @login_required
 @require_GET
-def position_lookup(request: AuthedRequest) -> JsonResponse:
-    """Posts for a hand edit of round `dot` (of move `de-xuat`, whose own choice is not "taken"): id, "title —
+def position_lookup(request: AuthedRequest, pk: int) -> JsonResponse:
+    """Posts for a hand edit of round `pk` (of move `de-xuat`, whose own choice is not "taken"): id, "title —
     unit, parent unit", and the plan's word on it (free, given to whom, held by whom)."""
-    rnd = plan.plan_round_get(user=request.user, pk=_digits(request, "dot") or 0)
+    rnd = plan.plan_round_get(user=request.user, pk=pk)
     move_pk = _digits(request, "de-xuat")
     move = Move.objects.filter(round=rnd, pk=move_pk).first() if move_pk else None
     hits, more = selectors.plan_position_search(user=request.user, round=rnd, q=lookup_query(request), move=move,
@@ -60,6 +60,6 @@ def mover_lookup(request: AuthedRequest, pk: int) -> JsonResponse:
 
 
 urlpatterns = [
-    path("chuc-danh/", position_lookup, name="lookup_positions"),
+    path("luan-chuyen/<int:pk>/chuc-danh/", position_lookup, name="lookup_positions"),
     path("luan-chuyen/<int:pk>/nguoi/", mover_lookup, name="lookup_round_movers"),
 ]
