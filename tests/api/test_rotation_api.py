@@ -25,7 +25,6 @@ BTC_REASONS = ["Chức danh tương đương (chuyên viên)",
                "Chuyên môn chưa phù hợp lĩnh vực tổ chức cán bộ (+30 điểm khác biệt)", "Vị trí đang trống"]
 
 
-
 @pytest.fixture
 def bearer(users, hr):
     everyone = {**users, "snv_hr": hr["snv"], "stc_hr": hr["stc"]}
@@ -345,6 +344,41 @@ def test_move_edit_to_none_and_outside_the_officers_reach(client, bearer, propos
     assert none.status_code == 200
     ha = _moves(none.json())["Phạm Thu Hà"]
     assert (ha["to_position_id"], ha["source"], ha["unplaced_reason"]) == (None, MoveSource.MANUAL, "Giữ nguyên")
+
+
+def test_post_search_check_and_swap(client, bearer, proposed):
+    # Given the proposed plan (An → BTC, Bình → STP) and the office's tokens
+    posts, rnd = proposed.posts, proposed.round
+    an = Move.objects.get(round=rnd, person=proposed.people["an"])
+    binh = Move.objects.get(round=rnd, person=proposed.people["binh"])
+    base = f"/api/v1/rotation/rounds/{rnd.pk}/plan"
+
+    # When a post is searched without diacritics for An's move
+    found = client.get(f"{base}/positions?q=chuyen+vien+phap+luat&move_id={an.pk}", **bearer("office", "read"))
+
+    # Then it comes with its unit, parent unit and where it stands in the plan
+    assert found.json() == {"more": False, "results": [{
+        "id": posts["stp_staff"].pk, "title": "Chuyên viên phổ biến pháp luật", "unit": "Sở Tư pháp",
+        "parent_unit": "Thành phố Hà Nội", "label": "Chuyên viên phổ biến pháp luật — Sở Tư pháp, Thành phố Hà Nội",
+        "status": "taken", "note": "đã bố trí cho Trần Thị Bình", "taken_by": "Trần Thị Bình"}]}
+    # And the check names the rules the edit would break, before it is made
+    check = client.get(f"{base}/moves/{an.pk}/check?position_id={posts['stp_staff'].pk}", **bearer("office", "read"))
+    assert check.json() == {"violations": ["Chức danh đã bố trí cho Trần Thị Bình trong phương án"]}
+
+    # When An and Bình are swapped (a read token may not; then the office's write token)
+    body = {"first_move_id": an.pk, "second_move_id": binh.pk}
+    before = _state()
+    assert client.post(f"{base}/swap", body, content_type=JSON, **bearer("office", "read")).status_code == 403
+    assert _state() == before
+    done = client.post(f"{base}/swap", body, content_type=JSON, **bearer("office"))
+
+    # Then each has the other's post, with no rule broken
+    assert done.status_code == 200
+    moves = _moves(done.json())
+    assert {n: (moves[n]["to_position_id"], moves[n]["violations"], moves[n]["source"])
+            for n in ("Nguyễn Văn An", "Trần Thị Bình")} == {
+        "Nguyễn Văn An": (posts["stp_staff"].pk, [], "manual"),
+        "Trần Thị Bình": (posts["btc_staff"].pk, [], "manual")}
 
 
 def test_approve_publish_download_apply(client, bearer, proposed, hr):

@@ -24,7 +24,6 @@ BTC_REASONS = ["Chức danh tương đương (chuyên viên)",
                "Chuyên môn chưa phù hợp lĩnh vực tổ chức cán bộ (+30 điểm khác biệt)", "Vị trí đang trống"]
 
 
-
 def _moves(rnd):
     return {m.person.full_name: m for m in Move.objects.filter(round=rnd).select_related("person", "to_position")}
 
