@@ -465,7 +465,6 @@ def move_swap(*, actor: User, round: RotationRound, first: Move, second: Move,  
     a_target, b_target = b.to_position, a.to_position
     # Both new posts in place before either is checked: the pair is judged together.
     a.to_position, b.to_position = a_target, b_target
-    a.to_position_id, b.to_position_id = (a_target.pk if a_target else None), (b_target.pk if b_target else None)
     found = {m.pk: _move_check(ctx, moves, m.person, m.to_position) for m in (a, b)}
     reason = reason.strip()
     broken = [f"{m.person.full_name}: {v}" for m in (a, b) for v in found[m.pk]]
