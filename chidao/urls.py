@@ -18,9 +18,10 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("chidao.core.urls")),
     path("", include("chidao.core.audit_urls")),
-    # Type-ahead searches of the unit and person pickers (core.widgets, static/chidao/picker.js).
+    # Type-ahead searches of the pickers (core.widgets, static/chidao/picker.js): units, people, posts of a plan.
     path("tra-cuu/", include("chidao.core.lookup_views")),
     path("tra-cuu/", include("chidao.personnel.lookup_views")),
+    path("tra-cuu/", include("chidao.rotation.lookup_views")),
     path("", include("chidao.reports.urls")),
     path("", include("chidao.personnel.urls")),
     path("", include("chidao.rotation.urls")),

@@ -142,6 +142,8 @@ class AlternativeOut(Schema):
     unit: str
     cost: int
     taken_by: str
+    reasons: list[str] = Field(default_factory=list, description="why the post fits (level, unit, expertise, free "
+                                                                  "or left by whom); empty for plans made before")
 
 
 class MoveOut(Schema):
@@ -220,6 +222,43 @@ class PlanPaging(In):
 class MoveEditIn(In):
     position_id: Id | None = Field(description="the post to move to; null: not placed")
     reason: str = Field("", max_length=2000)
+
+
+class MoveSwapIn(In):
+    first_move_id: Id
+    second_move_id: Id
+    reason: str = Field("", max_length=2000, description="required when the swap breaks a rule")
+
+
+class PostSearch(In):
+    q: str = Field("", max_length=200, description="words of the post's title, unit or parent unit (no diacritics "
+                                                   "needed)")
+    move_id: Id | None = Field(None, description="the move being edited: its own post is not reported as taken")
+
+
+class PostHitOut(Schema):
+    id: int
+    title: str
+    unit: str
+    parent_unit: str | None
+    label: str = Field(description='"title — unit, parent unit"')
+    status: str = Field(description="free (nobody holds it, or a mover leaves it), taken (the plan gives it to "
+                                    "someone), held (its holder stays)")
+    note: str = Field(description="the status in words")
+    taken_by: str
+
+
+class PostSearchOut(Schema):
+    results: list[PostHitOut]
+    more: bool
+
+
+class MoveCheckIn(In):
+    position_id: Id | None = Field(None, description="the post to check; none: not placed")
+
+
+class MoveCheckOut(Schema):
+    violations: list[str] = Field(description="every rule the edit would break; empty: none")
 
 
 class ApproveIn(In):
@@ -369,6 +408,45 @@ def move_edit(request: AuthedRequest, round_id: int, move_id: int, payload: Move
         if position is None:
             raise ValidationError({"position_id": _("Không có chức danh mã %(p)s.") % {"p": payload.position_id}})
     plan.move_edit(actor=request.user, move=move, to_position=position, reason=payload.reason)
+    return _plan(request, rnd)
+
+
+@router.get("/rotation/rounds/{round_id}/plan/positions", response={200: PostSearchOut, **READ_ERRORS})
+def plan_position_search(request: AuthedRequest, round_id: int, filters: Query[PostSearch]) -> Any:
+    """Posts a hand edit of the round may name, by words of the title, unit or parent unit (diacritics ignored; at
+    most 20, `more` when there are others): inside the round's scope and the caller's reach (a personnel officer:
+    their subtree), each with where it stands in the plan (free, taken by whom, held by whom)."""
+    rnd = plan.plan_round_get(user=request.user, pk=round_id)
+    move = rotation_selectors.plan_move_get(round=rnd, pk=filters.move_id) if filters.move_id else None
+    hits, more = rotation_selectors.plan_position_search(user=request.user, round=rnd, q=filters.q, move=move)
+    return {"more": more, "results": [{
+        "id": h.position.pk, "title": h.position.title, "unit": h.position.unit.name,
+        "parent_unit": h.position.unit.parent.name if h.position.unit.parent else None, "label": h.label,
+        "status": h.status, "note": h.note, "taken_by": h.taken_by} for h in hits]}
+
+
+@router.get("/rotation/rounds/{round_id}/plan/moves/{move_id}/check", response={200: MoveCheckOut, **READ_ERRORS})
+def move_check(request: AuthedRequest, round_id: int, move_id: int, filters: Query[MoveCheckIn]) -> Any:
+    """Every rule moving this move's person to `position_id` (none: not placed) would break, before the edit is
+    made; empty when it breaks none."""
+    rnd = plan.plan_round_get(user=request.user, pk=round_id)
+    move = rotation_selectors.plan_move_get(round=rnd, pk=move_id)
+    position = None
+    if filters.position_id is not None:
+        position = rotation_selectors.move_target_find(pk=filters.position_id)
+        if position is None:
+            raise ValidationError({"position_id": _("Không có chức danh mã %(p)s.") % {"p": filters.position_id}})
+    return {"violations": plan.move_check(user=request.user, move=move, to_position=position)}
+
+
+@router.post("/rotation/rounds/{round_id}/plan/swap", response={200: PlanOut, **WRITE_ERRORS})
+def move_swap(request: AuthedRequest, round_id: int, payload: MoveSwapIn) -> Any:
+    """Swap the proposed posts of two people of the plan (a side not placed passes "not placed" over); both are
+    re-checked together, and a swap that breaks a rule needs a written `reason` (422 naming the rules otherwise)."""
+    rnd = plan.plan_round_get(user=request.user, pk=round_id)
+    first = rotation_selectors.plan_move_get(round=rnd, pk=payload.first_move_id)
+    second = rotation_selectors.plan_move_get(round=rnd, pk=payload.second_move_id)
+    plan.move_swap(actor=request.user, round=rnd, first=first, second=second, reason=payload.reason)
     return _plan(request, rnd)
 
 

@@ -21,7 +21,7 @@ from chidao.core.errors import PermissionDenied
 from chidao.core.models import Unit, User
 from chidao.core.reference import unit_subtree_ids
 from chidao.core.selectors import user_ids_matching
-from chidao.core.text import search_terms
+from chidao.core.text import fold, search_terms
 
 from . import rules
 from .models import (
@@ -125,6 +125,36 @@ def person_positions(*, user: User) -> QuerySet[Position]:
     if is_unit_scoped(user):
         return qs.filter(unit_id__in=personnel_scope_ids(user))
     return qs.none()
+
+
+def position_search(*, user: User, q: str, unit_ids: set[int] | None = None,
+                    limit: int = 20) -> tuple[list[Position], bool]:
+    """Posts of the user's scope (`person_positions`; inside `unit_ids` when given) whose title, unit name or
+    parent unit's name hold every word of `q`, diacritics ignored ("truong phong" finds "Trưởng phòng"): at most
+    `limit` (with their unit and its parent), and whether there are more. Two queries whatever the number of
+    posts: the candidates' titles and unit names, then the posts shown. An empty query finds nothing."""
+    terms = search_terms(q)
+    if not terms:
+        return [], False
+    qs = person_positions(user=user)
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=unit_ids)
+    folded: dict[str, str] = {}  # many posts share a title, many a unit: each text folded once
+
+    def f(text: str) -> str:
+        if text not in folded:
+            folded[text] = fold(text)
+        return folded[text]
+
+    found: list[int] = []
+    for pk, title, unit_name, parent_name in qs.values_list("pk", "title", "unit__name", "unit__parent__name"):
+        text = f"{f(title)} {f(unit_name)} {f(parent_name or '')}"
+        if all(t in text for t in terms):
+            found.append(pk)
+            if len(found) > limit:
+                break
+    shown = {p.pk: p for p in Position.objects.select_related("unit__parent").filter(pk__in=found[:limit])}
+    return [shown[pk] for pk in found[:limit] if pk in shown], len(found) > limit
 
 
 def person_get(*, user: User, pk: int, via: str = "page") -> Person:

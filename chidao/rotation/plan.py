@@ -95,6 +95,8 @@ class MoveRow:
     # The posts the edit form offers: the current target, then the alternatives.
     options: list[dict[str, Any]]
     errors: list[str] = field(default_factory=list)
+    # What the page adds to the row (the pickers of its edit area, rendered by the view).
+    widgets: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -148,13 +150,22 @@ def plan_get(*, user: User, round: RotationRound, page: int | str | None = None,
         and rnd.effective_on <= timezone.localdate(),
         page=shown,
     )
+    # Who the plan gives each alternative of the page to now (hand edits may have changed it since the solve).
+    wanted = {alt["position_id"] for m in moves for alt in m.alternatives}
+    taken: dict[int, list[tuple[int, str]]] = {}
+    for target, move_pk, name in Move.objects.filter(round=rnd, to_position_id__in=wanted).values_list(
+            "to_position_id", "pk", "person__full_name"):
+        taken.setdefault(target, []).append((move_pk, name))
     for m in moves:
         opts = []
         if m.to_position_id:
-            opts.append({"position_id": m.to_position_id, "label": str(m.to_position), "cost": m.cost, "taken_by": ""})
+            opts.append({"position_id": m.to_position_id, "label": str(m.to_position), "cost": m.cost, "taken_by": "",
+                         "reasons": [], "current": True})
         for alt in m.alternatives:
             if alt["position_id"] != m.to_position_id:
-                opts.append({**alt, "label": f"{alt['title']}, {alt['unit']}"})
+                by = ", ".join(name for pk, name in taken.get(alt["position_id"], []) if pk != m.pk)
+                opts.append({**alt, "label": f"{alt['title']}, {alt['unit']}", "taken_by": by,
+                             "reasons": alt.get("reasons", []), "current": False})
         view.rows.append(MoveRow(move=m, options=opts))
     return view
 
@@ -195,9 +206,10 @@ def _solve(instance: dict[str, Any]) -> dict[str, Any]:
 
 
 def _alternative(index: InstanceIndex, cand: Any, taken_by: dict[str, str]) -> dict[str, Any]:
+    """A ranked next candidate of a move, with why it fits (level, unit, expertise, free or left by whom)."""
     position = index.positions[cand.position]
     return {"position_id": position.pk, "title": position.title, "unit": position.unit.name, "cost": cand.cost,
-            "taken_by": taken_by.get(cand.position, "")}
+            "taken_by": taken_by.get(cand.position, ""), "reasons": index.reasons(cand.official, cand.position)}
 
 
 @transaction.atomic
@@ -386,6 +398,20 @@ def move_edit(*, actor: User, move: Move, to_position: Position | None, reason: 
     if violations and not reason:
         raise ValidationError({"reason": _("Thay đổi vi phạm: %(v)s; cần nêu lý do.") % {"v": "; ".join(violations)}})
     before = snapshot(move, MOVE_FIELDS)
+    _move_set(ctx, move, to_position, violations=violations, reason=reason, note=_("Điều chỉnh thủ công"),
+              unplaced=_("Điều chỉnh thủ công: không bố trí"))
+    move.save()
+    _others_recheck(ctx, moves, done={move.pk})
+    change_record_create(actor=actor, action="move_edit", obj=move, before=before,
+                         after=snapshot(move, MOVE_FIELDS), reason=reason)
+    _touch(rnd)
+    return move
+
+
+def _move_set(ctx: RoundContext, move: Move, to_position: Position | None, *, violations: list[str], reason: str,
+              note: str, unplaced: str) -> None:
+    """Write a hand-made destination on a move (not saved): the rules it breaks, the reason, its figure and
+    reasons (`note` says how it was made), or why the person is not placed."""
     move.to_position = to_position
     move.source = MoveSource.MANUAL
     move.violations = violations
@@ -393,22 +419,79 @@ def move_edit(*, actor: User, move: Move, to_position: Position | None, reason: 
     if to_position is not None:
         evaluation = evaluate(ctx, move.person, to_position)
         move.cost = evaluation.cost
-        move.reasons = [*evaluation.reasons, _("Điều chỉnh thủ công")]
+        move.reasons = [*evaluation.reasons, note]
         move.unplaced_reason = ""
     else:
-        move.cost, move.reasons = None, [_("Điều chỉnh thủ công")]
-        move.unplaced_reason = reason or _("Điều chỉnh thủ công: không bố trí")
-    move.save()
+        move.cost, move.reasons = None, [note]
+        move.unplaced_reason = reason or unplaced
+
+
+def _others_recheck(ctx: RoundContext, moves: dict[int, Move], *, done: set[int]) -> None:
+    """Re-check the other placed moves after a hand edit (it may take their post or fill their unit)."""
     for other in moves.values():
-        if other.pk != move.pk and other.to_position_id:
+        if other.pk not in done and other.to_position_id:
             again = _move_check(ctx, moves, other.person, other.to_position)
             if again != other.violations:
                 other.violations = again
                 other.save(update_fields=["violations"])
-    change_record_create(actor=actor, action="move_edit", obj=move, before=before,
-                         after=snapshot(move, MOVE_FIELDS), reason=reason)
+
+
+@transaction.atomic
+def move_swap(*, actor: User, round: RotationRound, first: Move, second: Move,  # noqa: A002
+              reason: str = "") -> tuple[Move, Move]:
+    """Exchange the proposed destinations of two moves of one round: the first person gets the second's post and
+    the second the first's (a side not placed passes "not placed" over). Both are checked with the rules of a hand
+    edit (`_move_check`) with the pair's new posts together, so neither is "taken" by the other; a swap that
+    breaks a rule needs a written reason. The other moves are re-checked; one change record per move
+    ("move_swap"). Same permission and state as `move_edit`."""
+    _require_manager(actor, round)
+    if first.round_id != round.pk or second.round_id != round.pk:
+        raise ValidationError({"second": _("Hai đề xuất phải thuộc cùng một đợt.")})
+    if first.pk == second.pk:
+        raise ValidationError({"second": _("Chọn một người khác để đổi chỗ.")})
+    too_long = length_errors(Move, override_reason=reason)
+    if too_long:
+        raise ValidationError({"reason": too_long["override_reason"]})
+    rnd = _fresh(round)
+    if rnd.state != RoundState.PROPOSED:
+        raise ValidationError({"state": _("Chỉ điều chỉnh khi đợt đã có phương án và chưa phê duyệt.")})
+    ctx = RoundContext(rnd)
+    moves = _moves_by_person(rnd)
+    a, b = moves[first.person_id], moves[second.person_id]
+    if a.to_position is None and b.to_position is None:
+        raise ValidationError({"second": _("Cả hai người đều chưa được bố trí: không có chức danh nào để đổi.")})
+    for target in (a.to_position, b.to_position):
+        if target is not None and not can_move_to_position(actor, target):
+            raise PermissionDenied(_("Chức danh này ngoài phạm vi quản lý của bạn."))
+    before = {m.pk: snapshot(m, MOVE_FIELDS) for m in (a, b)}
+    a_target, b_target = b.to_position, a.to_position
+    # Both new posts in place before either is checked: the pair is judged together.
+    a.to_position, b.to_position = a_target, b_target
+    found = {m.pk: _move_check(ctx, moves, m.person, m.to_position) for m in (a, b)}
+    reason = reason.strip()
+    broken = [f"{m.person.full_name}: {v}" for m in (a, b) for v in found[m.pk]]
+    if broken and not reason:
+        raise ValidationError({"reason": _("Đổi chỗ vi phạm: %(v)s; cần nêu lý do.") % {"v": "; ".join(broken)}})
+    for mine, other in ((a, b), (b, a)):
+        said = _("Đổi chỗ với %(n)s") % {"n": other.person.full_name}
+        _move_set(ctx, mine, mine.to_position, violations=found[mine.pk], reason=reason, note=said,
+                  unplaced=_("%(s)s: không bố trí") % {"s": said})
+        mine.save()
+    _others_recheck(ctx, moves, done={a.pk, b.pk})
+    for m in (a, b):
+        change_record_create(actor=actor, action="move_swap", obj=m, before=before[m.pk],
+                             after=snapshot(m, MOVE_FIELDS), reason=reason)
     _touch(rnd)
-    return move
+    return a, b
+
+
+def move_check(*, user: User, move: Move, to_position: Position | None) -> list[str]:
+    """What the page shows before a hand edit is saved: every rule moving the person of `move` to `to_position`
+    would break (`plan_check`), or that the post lies outside the user's reach."""
+    rnd = plan_round_get(user=user, pk=move.round_id)
+    if to_position is not None and not can_move_to_position(user, to_position):
+        return [_("Chức danh này ngoài phạm vi quản lý của bạn.")]
+    return plan_check(round=rnd, move_person=move.person, to_position=to_position)
 
 
 # --- approve, publish, document, apply -------------------------------------------------------------------

@@ -13,12 +13,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from chidao.core.errors import ValidationError
 from chidao.core.forms import date_field
@@ -27,9 +27,11 @@ from chidao.core.http import DOCX, PDF, AuthedRequest, file_response
 from chidao.personnel.models import Position
 
 from . import plan, selectors
-from .models import RotationRound
+from .forms import MoverPicker, PostPicker
+from .models import Move, RotationRound
 
 PARTIAL = "rotation/plan_partial.html"
+CHECK = "rotation/_move_check.html"
 PLAN_PAGE_SIZE = 50  # moves per page (a city-wide round proposes tens of thousands)
 DOCUMENT_TYPES = {"docx": DOCX, "pdf": PDF}
 
@@ -43,10 +45,29 @@ class PublishForm(forms.Form):
 
 
 class MoveEditForm(forms.Form):
-    # An option's position id, "other" (then position_id), or "none" (not placed).
+    # An option's position id, "other" (then position_id: the post picker's value), or "none" (not placed).
     choice = forms.CharField(max_length=20)
     position_id = forms.IntegerField(required=False, min_value=1)
     reason = forms.CharField(max_length=2000, required=False)
+
+
+class MoveSwapForm(forms.Form):
+    other = forms.IntegerField(min_value=1)  # the other move's id (the person picker's value)
+    reason = forms.CharField(max_length=2000, required=False)
+
+
+def _target(form: MoveEditForm) -> tuple[Position | None, list[str]]:
+    """The post a valid edit form names (None: not placed), or why it names none."""
+    choice = form.cleaned_data["choice"]
+    raw = form.cleaned_data["position_id"] if choice == "other" else (None if choice == "none" else choice)
+    if choice == "other" and raw is None:
+        return None, [_("Gõ tên chức danh để tìm rồi chọn.")]
+    if raw is None:
+        return None, []
+    position = selectors.move_target_find(pk=raw)
+    if position is None:
+        return None, [_("Không có chức danh mã %(p)s.") % {"p": raw or ""}]
+    return position, []
 
 
 def _render(request: AuthedRequest, rnd: RotationRound, *, errors: list[str] | None = None,
@@ -55,6 +76,13 @@ def _render(request: AuthedRequest, rnd: RotationRound, *, errors: list[str] | N
     view = plan.plan_get(user=request.user, round=rnd, page=request.GET.get("page"), per_page=PLAN_PAGE_SIZE)
     for row in view.rows:
         row.errors = (edit_errors or {}).get(row.move.pk, [])
+        if view.can_edit:
+            pk = row.move.pk
+            row.widgets = {
+                "post": PostPicker(round_pk=rnd.pk, move_pk=pk).render(
+                    "position_id", None, attrs={"id": f"post-{pk}", "data-show-when": "choice=other"}),
+                "swap": MoverPicker(round_pk=rnd.pk, move_pk=pk).render("other", None, attrs={"id": f"swap-{pk}"}),
+            }
     return form_failure(request, PARTIAL, {
         "round": view.round, "plan": view, "errors": errors or [],
         "approve_form": ApproveForm(), "publish_form": PublishForm(),
@@ -103,13 +131,7 @@ def rotation_move_edit(request: AuthedRequest, pk: int, move_pk: int) -> HttpRes
     if not form.is_valid():
         errors = [_("Chọn chức danh đến.")]
     else:
-        choice = form.cleaned_data["choice"]
-        raw = form.cleaned_data["position_id"] if choice == "other" else (None if choice == "none" else choice)
-        position: Position | None = None
-        if raw is not None:
-            position = selectors.move_target_find(pk=raw)
-            if position is None:
-                errors = [_("Không có chức danh mã %(p)s.") % {"p": raw or ""}]
+        position, errors = _target(form)
         if not errors:
             try:
                 plan.move_edit(actor=request.user, move=move, to_position=position,
@@ -119,6 +141,50 @@ def rotation_move_edit(request: AuthedRequest, pk: int, move_pk: int) -> HttpRes
     if request.htmx:
         return _render(request, rnd, edit_errors={move.pk: errors} if errors else None)
     return _answer(request, rnd, errors=errors, done=_("Đã điều chỉnh đề xuất."))
+
+
+@login_required
+@require_GET
+def rotation_move_check(request: AuthedRequest, pk: int, move_pk: int) -> HttpResponse:
+    """Before a hand edit is saved (htmx GET when a post is chosen): every rule it would break
+    (`plan.move_check`), or that it breaks none."""
+    rnd = plan.plan_round_get(user=request.user, pk=pk)
+    move = selectors.plan_move_get(round=rnd, pk=move_pk)
+    form = MoveEditForm(request.GET)
+    violations: list[str] = []
+    prompt: list[str] = []
+    if not form.is_valid():
+        prompt = [_("Chọn chức danh đến.")]
+    else:
+        position, prompt = _target(form)
+        if not prompt:
+            violations = plan.move_check(user=request.user, move=move, to_position=position)
+    return render(request, CHECK, {"move": move, "violations": violations, "prompt": prompt})
+
+
+@login_required
+@require_POST
+def rotation_move_swap(request: AuthedRequest, pk: int, move_pk: int) -> HttpResponse:
+    """Swap the proposed posts of this move's person and another person of the plan (`plan.move_swap`)."""
+    rnd = plan.plan_round_get(user=request.user, pk=pk)
+    move = selectors.plan_move_get(round=rnd, pk=move_pk)
+    form = MoveSwapForm(request.POST)
+    errors: list[str] = []
+    if not form.is_valid():
+        errors = [_("Chọn người để đổi chỗ.")]
+    else:
+        other = Move.objects.filter(round=rnd, pk=form.cleaned_data["other"]).first()
+        if other is None:
+            errors = [_("Người này không có trong phương án của đợt.")]
+        else:
+            try:
+                plan.move_swap(actor=request.user, round=rnd, first=move, second=other,
+                               reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                errors = error_messages(exc)
+    if request.htmx:
+        return _render(request, rnd, edit_errors={move.pk: errors} if errors else None)
+    return _answer(request, rnd, errors=errors, done=_("Đã đổi chỗ hai người trong phương án."))
 
 
 @login_required
@@ -182,6 +248,8 @@ urlpatterns: list[Any] = [
     path("luan-chuyen/<int:pk>/phuong-an/", rotation_plan, name="rotation_plan"),
     path("luan-chuyen/<int:pk>/phuong-an/lap/", rotation_plan_request, name="rotation_plan_request"),
     path("luan-chuyen/<int:pk>/phuong-an/<int:move_pk>/sua/", rotation_move_edit, name="rotation_move_edit"),
+    path("luan-chuyen/<int:pk>/phuong-an/<int:move_pk>/kiem-tra/", rotation_move_check, name="rotation_move_check"),
+    path("luan-chuyen/<int:pk>/phuong-an/<int:move_pk>/doi-cho/", rotation_move_swap, name="rotation_move_swap"),
     path("luan-chuyen/<int:pk>/phuong-an/phe-duyet/", rotation_plan_approve, name="rotation_plan_approve"),
     path("luan-chuyen/<int:pk>/phuong-an/cong-khai/", rotation_plan_publish, name="rotation_plan_publish"),
     path("luan-chuyen/<int:pk>/phuong-an/thuc-hien/", rotation_plan_apply, name="rotation_plan_apply"),

@@ -18,6 +18,11 @@ from chidao.rotation.rules import BASIS_FLAGGED, BASIS_PERIODIC_CHANGE
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"
+# Why Ban Tổ chức's vacant post fits Bình (the reasons an alternative carries).
+BTC_REASONS = ["Chức danh tương đương (chuyên viên)",
+               "Khác đơn vị hiện nay, chưa công tác tại Ban Tổ chức Thành ủy trong 5 năm gần đây",
+               "Cùng đơn vị cấp trên (Thành phố Hà Nội)",
+               "Chuyên môn chưa phù hợp lĩnh vực tổ chức cán bộ (+30 điểm khác biệt)", "Vị trí đang trống"]
 
 
 @pytest.fixture
@@ -260,9 +265,14 @@ def test_solve_queues_the_task_and_the_plan_shows_reasons_and_alternatives(clien
     assert binh["reasons"][-1] == "Vị trí phù hợp nhất trong 3 vị trí hợp lệ (40 điểm khác biệt)"
     assert binh["alternatives"] == [
         {"position_id": posts["btc_staff"].pk, "title": "Chuyên viên Ban Tổ chức", "unit": "Ban Tổ chức Thành ủy",
-         "cost": 40, "taken_by": "Nguyễn Văn An"},
+         "cost": 40, "taken_by": "Nguyễn Văn An", "reasons": BTC_REASONS},
         {"position_id": posts["snv_staff"].pk, "title": "Chuyên viên tổ chức cán bộ",
-         "unit": "Phòng Tổ chức, biên chế", "cost": 70, "taken_by": "Lê Văn Cường"}]
+         "unit": "Phòng Tổ chức, biên chế", "cost": 70, "taken_by": "Lê Văn Cường", "reasons": [
+             "Chức danh tương đương (chuyên viên)",
+             "Khác đơn vị hiện nay, chưa công tác tại Phòng Tổ chức, biên chế trong 5 năm gần đây",
+             "Khác đơn vị cấp trên (+20 điểm khác biệt)", "Khác cấp trong hệ thống tổ chức (+10 điểm khác biệt)",
+             "Chuyên môn chưa phù hợp lĩnh vực tổ chức cán bộ (+30 điểm khác biệt)",
+             "Vị trí do Nguyễn Văn An để lại (cùng đợt)"]}]
     ha = moves["Phạm Thu Hà"]
     assert (ha["to_position_id"], ha["cost"]) == (None, None)
     assert ha["unplaced_reason"].startswith("Không có vị trí hợp lệ trong 8 chức danh còn trống")
@@ -334,6 +344,41 @@ def test_move_edit_to_none_and_outside_the_officers_reach(client, bearer, propos
     assert none.status_code == 200
     ha = _moves(none.json())["Phạm Thu Hà"]
     assert (ha["to_position_id"], ha["source"], ha["unplaced_reason"]) == (None, MoveSource.MANUAL, "Giữ nguyên")
+
+
+def test_post_search_check_and_swap(client, bearer, proposed):
+    # Given the proposed plan (An → BTC, Bình → STP) and the office's tokens
+    posts, rnd = proposed.posts, proposed.round
+    an = Move.objects.get(round=rnd, person=proposed.people["an"])
+    binh = Move.objects.get(round=rnd, person=proposed.people["binh"])
+    base = f"/api/v1/rotation/rounds/{rnd.pk}/plan"
+
+    # When a post is searched without diacritics for An's move
+    found = client.get(f"{base}/positions?q=chuyen+vien+phap+luat&move_id={an.pk}", **bearer("office", "read"))
+
+    # Then it comes with its unit, parent unit and where it stands in the plan
+    assert found.json() == {"more": False, "results": [{
+        "id": posts["stp_staff"].pk, "title": "Chuyên viên phổ biến pháp luật", "unit": "Sở Tư pháp",
+        "parent_unit": "Thành phố Hà Nội", "label": "Chuyên viên phổ biến pháp luật — Sở Tư pháp, Thành phố Hà Nội",
+        "status": "taken", "note": "đã bố trí cho Trần Thị Bình", "taken_by": "Trần Thị Bình"}]}
+    # And the check names the rules the edit would break, before it is made
+    check = client.get(f"{base}/moves/{an.pk}/check?position_id={posts['stp_staff'].pk}", **bearer("office", "read"))
+    assert check.json() == {"violations": ["Chức danh đã bố trí cho Trần Thị Bình trong phương án"]}
+
+    # When An and Bình are swapped (a read token may not; then the office's write token)
+    body = {"first_move_id": an.pk, "second_move_id": binh.pk}
+    before = _state()
+    assert client.post(f"{base}/swap", body, content_type=JSON, **bearer("office", "read")).status_code == 403
+    assert _state() == before
+    done = client.post(f"{base}/swap", body, content_type=JSON, **bearer("office"))
+
+    # Then each has the other's post, with no rule broken
+    assert done.status_code == 200
+    moves = _moves(done.json())
+    assert {n: (moves[n]["to_position_id"], moves[n]["violations"], moves[n]["source"])
+            for n in ("Nguyễn Văn An", "Trần Thị Bình")} == {
+        "Nguyễn Văn An": (posts["stp_staff"].pk, [], "manual"),
+        "Trần Thị Bình": (posts["btc_staff"].pk, [], "manual")}
 
 
 def test_approve_publish_download_apply(client, bearer, proposed, hr):

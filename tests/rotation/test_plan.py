@@ -17,6 +17,11 @@ from chidao.rotation import plan
 from chidao.rotation.models import Move, MoveSource, RotationRound, RoundState
 
 EFFECTIVE = dt.date(2025, 7, 1)
+# Why Ban Tổ chức's vacant post fits Bình (the reasons an alternative carries).
+BTC_REASONS = ["Chức danh tương đương (chuyên viên)",
+               "Khác đơn vị hiện nay, chưa công tác tại Ban Tổ chức Thành ủy trong 5 năm gần đây",
+               "Cùng đơn vị cấp trên (Thành phố Hà Nội)",
+               "Chuyên môn chưa phù hợp lĩnh vực tổ chức cán bộ (+30 điểm khác biệt)", "Vị trí đang trống"]
 
 
 def _moves(rnd):
@@ -69,13 +74,23 @@ def test_plan_request_solves_in_the_background_and_writes_the_moves(world, users
     # And the next-best posts, with who got them
     assert moves["Trần Thị Bình"].alternatives == [
         {"position_id": posts["btc_staff"].pk, "title": "Chuyên viên Ban Tổ chức", "unit": "Ban Tổ chức Thành ủy",
-         "cost": 40, "taken_by": "Nguyễn Văn An"},
+         "cost": 40, "taken_by": "Nguyễn Văn An", "reasons": BTC_REASONS},
         {"position_id": posts["snv_staff"].pk, "title": "Chuyên viên tổ chức cán bộ",
-         "unit": "Phòng Tổ chức, biên chế", "cost": 70, "taken_by": "Lê Văn Cường"},
+         "unit": "Phòng Tổ chức, biên chế", "cost": 70, "taken_by": "Lê Văn Cường", "reasons": [
+             "Chức danh tương đương (chuyên viên)",
+             "Khác đơn vị hiện nay, chưa công tác tại Phòng Tổ chức, biên chế trong 5 năm gần đây",
+             "Khác đơn vị cấp trên (+20 điểm khác biệt)", "Khác cấp trong hệ thống tổ chức (+10 điểm khác biệt)",
+             "Chuyên môn chưa phù hợp lĩnh vực tổ chức cán bộ (+30 điểm khác biệt)",
+             "Vị trí do Nguyễn Văn An để lại (cùng đợt)"]},
     ]
     assert moves["Nguyễn Văn An"].alternatives == [
         {"position_id": posts["stp_staff"].pk, "title": "Chuyên viên phổ biến pháp luật", "unit": "Sở Tư pháp",
-         "cost": 70, "taken_by": "Trần Thị Bình"}]
+         "cost": 70, "taken_by": "Trần Thị Bình", "reasons": [
+             "Chức danh tương đương (chuyên viên)",
+             "Khác đơn vị hiện nay, chưa công tác tại Sở Tư pháp trong 5 năm gần đây",
+             "Khác đơn vị cấp trên (+20 điểm khác biệt)", "Khác cấp trong hệ thống tổ chức (+10 điểm khác biệt)",
+             "Chuyên môn chưa phù hợp lĩnh vực trực tiếp tiếp xúc, giải quyết công việc của cơ quan, tổ chức, cá nhân "
+             "(+30 điểm khác biệt)", "Vị trí do Lê Văn Cường để lại (cùng đợt)"]}]
     assert moves["Phạm Thu Hà"].unplaced_reason == (
         "Không có vị trí hợp lệ trong 8 chức danh còn trống: Không tương đương chức danh hiện nay (cấp phó trưởng "
         "phòng và tương đương → chuyên viên) (7/8); Chuyển đổi vị trí công tác định kỳ chỉ giữa các vị trí không "
