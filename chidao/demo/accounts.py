@@ -51,8 +51,8 @@ def accounts_load() -> AccountsDemo | None:
                         headcount=headcount)
     grants = 0
     username, role, unit_code = SECOND_GRANT
-    user, unit = User.objects.filter(username=username).first(), Unit.objects.filter(code=unit_code).first()
-    if user is not None and unit is not None:
-        role_grant_add(actor=admin, user=user, role=role, unit=unit)
+    user, second = User.objects.filter(username=username).first(), Unit.objects.filter(code=unit_code).first()
+    if user is not None and second is not None:
+        role_grant_add(actor=admin, user=user, role=role, unit=second)
         grants += 1
     return AccountsDemo(departments=len(SNV_DEPARTMENTS), grants=grants)

@@ -73,22 +73,22 @@ def _rings(pending: dict[str, tuple[str | None, str]], groups: list[Group]) -> N
     a ring of people taking each other's seats, carried out at once (a swap; the seats balance, so nothing else is
     freed); a path that ends at a post nobody leaves ends in a blocked move (those waiting on it stay blocked)."""
     leaving: dict[str, list[str]] = defaultdict(list)
-    for official, (src, _dst) in pending.items():
+    for who, (src, _dst) in pending.items():
         if src is not None:
-            leaving[src].append(official)
+            leaving[src].append(who)
     path: list[str] = []
     seen: dict[str, int] = {}
-    official: str | None = next(iter(pending))
-    while official is not None and official not in seen:
-        seen[official] = len(path)
-        path.append(official)
-        dst = pending[official][1]
-        official = leaving[dst][0] if leaving.get(dst) else None
-    if official is None:
+    nxt: str | None = next(iter(pending))
+    while nxt is not None and nxt not in seen:
+        seen[nxt] = len(path)
+        path.append(nxt)
+        dst = pending[nxt][1]
+        nxt = leaving[dst][0] if leaving.get(dst) else None
+    if nxt is None:
         pending.pop(path[-1])
         groups.append(Group(BLOCKED, [path[-1]]))
         return
-    ring = path[seen[official]:]
+    ring = path[seen[nxt]:]
     for member in ring:
         pending.pop(member)
     groups.append(Group(SWAP, ring))

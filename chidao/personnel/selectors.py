@@ -336,7 +336,8 @@ def unit_posts(*, user: User, unit: Unit) -> list[Position]:
     manage them (`can_manage_posts`)."""
     if not can_manage_posts(user, unit.pk):
         raise PermissionDenied(_("Bạn không có quyền quản lý chức danh của đơn vị này."))
-    posts = list(Position.objects.filter(unit=unit).annotate(holder_count=Count("holders")).order_by("-level", "title"))
+    posts: list[Position] = list(Position.objects.filter(unit=unit).annotate(holder_count=Count("holders"))
+                                 .order_by("-level", "title"))
     for post in posts:
         post.vacancies = max(0, post.headcount - post.holder_count)  # type: ignore[attr-defined]
     return posts

@@ -37,8 +37,8 @@ def test_the_plan_page_speaks_plainly_and_keeps_the_figures_in_the_technical_sec
 
     # Then the page says what the plan means and how many people it places
     text = _visible_text(html)
-    assert ("Phương án tốt nhất theo các tiêu chí, đã được kiểm chứng: bố trí được nhiều người nhất, vào các vị trí phù hợp "
-            "nhất với công việc và chuyên môn hiện tại của từng người.") in text
+    assert ("Phương án tốt nhất theo các tiêu chí, đã được kiểm chứng: bố trí được nhiều người nhất, vào các vị trí "
+            "phù hợp nhất với công việc và chuyên môn hiện tại của từng người.") in text
     assert "Số người được bố trí: 3; chưa bố trí: 1." in text
     # And no solver word outside the technical section (case-insensitive for the lower-case words)
     found = [w for w in FORBIDDEN if (w in text if w[0].isupper() else w in text.lower())]
