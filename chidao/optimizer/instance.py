@@ -3,8 +3,13 @@
 Ids are mapped to integers in sorted order, and candidates and conflicts are sorted, so the solver sees the same
 arrays whatever order the lists came in: that is what makes the plan deterministic. The first bad field is named,
 checking the lists in the order officials, units, positions, candidates, conflicts (positions name units, so units
-come first), each list from index 0. Unknown fields are refused: a misspelt `cap` would otherwise silently mean
-"no cap".
+come first), each list from index 0; an official's `holds` names a position, so it is looked up once the positions
+are read (its type is checked with the officials). Unknown fields are refused: a misspelt `cap` would otherwise
+silently mean "no cap".
+
+Seats and holders (both optional, so an instance without them means what it always meant): `positions[i].seats`
+is the number of vacant seats of that post (default 1), `officials[i].holds` the post the official holds now. A post
+can take as many arrivals as its vacant seats plus the number of its holders who are placed elsewhere.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ IntArray = npt.NDArray[np.int64]
 
 MAX_COST = 1_000_000_000  # keeps every total well inside int64 for the flow solver
 NO_CAP = -1
+NO_HOLD = -1
+MAX_SEATS = 1_000_000
 
 
 class InstanceError(ValueError):
@@ -34,6 +41,8 @@ class Instance:
     position_ids: list[str]
     unit_ids: list[str]
     position_unit: IntArray  # unit index of each position
+    position_seats: IntArray  # vacant seats of each position (1 when not given)
+    official_holds: IntArray  # position index each official holds now, NO_HOLD (-1) when none
     unit_cap: IntArray  # NO_CAP (-1) when the unit has no cap
     cand_official: IntArray  # candidates sorted by (official, position)
     cand_position: IntArray
@@ -44,6 +53,10 @@ class Instance:
     @property
     def n_candidates(self) -> int:
         return int(self.cand_official.size)
+
+    @property
+    def has_holders(self) -> bool:
+        return bool((self.official_holds >= 0).any())
 
 
 def _is_int(value: object) -> bool:
@@ -158,6 +171,14 @@ def _conflicts(items: list[Any], off_index: dict[str, int]) -> tuple[IntArray, I
     return (np.array([p[0] for p in ordered], dtype=np.int64), np.array([p[1] for p in ordered], dtype=np.int64))
 
 
+def _refuse_own_seat(candidates: list[Any], holds: dict[str, str]) -> None:
+    """Name the first candidate (in input order) that offers an official the post they already hold."""
+    for i, c in enumerate(candidates):
+        if holds.get(c["official"]) == c["position"]:
+            raise InstanceError(f"candidates[{i}].position: {c['position']!r} is the post official "
+                                f"{c['official']!r} holds now")
+
+
 def validate(instance: object) -> Instance:
     """Check an instance (a parsed JSON object) and return it as sorted integer arrays; raise InstanceError."""
     if not isinstance(instance, dict):
@@ -171,7 +192,10 @@ def validate(instance: object) -> Instance:
     candidates = _list(instance, "candidates")
     conflicts = _list(instance, "conflicts", required=False)
 
-    official_ids = _ids(officials, "officials")
+    official_ids = _ids(officials, "officials", ("holds",))
+    for i, official in enumerate(officials):
+        if "holds" in official and (not isinstance(official["holds"], str) or not official["holds"]):
+            raise InstanceError(f"officials[{i}].holds: must be a non-empty string")
     unit_list = _ids(units, "units", ("cap",))
     caps: dict[str, int] = {}
     for i, unit in enumerate(units):
@@ -183,24 +207,38 @@ def validate(instance: object) -> Instance:
         caps[unit_list[i]] = cap
     unit_ids = sorted(unit_list)
     unit_index = {u: i for i, u in enumerate(unit_ids)}
-    position_list = _ids(positions, "positions", ("unit",))
+    position_list = _ids(positions, "positions", ("unit", "seats"))
     position_unit_raw: dict[str, int] = {}
+    seats_raw: dict[str, int] = {}
     for i, position in enumerate(positions):
         if "unit" not in position:
             raise InstanceError(f"positions[{i}].unit: required")
         position_unit_raw[position_list[i]] = _ref(position["unit"], f"positions[{i}].unit", unit_index, "unit")
+        seats = position.get("seats", 1)
+        if not _is_int(seats) or not 0 <= seats <= MAX_SEATS:
+            raise InstanceError(f"positions[{i}].seats: must be an integer from 0 to {MAX_SEATS}")
+        seats_raw[position_list[i]] = seats
 
     official_ids.sort()
     position_ids = sorted(position_list)
     off_index = {o: i for i, o in enumerate(official_ids)}
     pos_index = {p: i for i, p in enumerate(position_ids)}
+    holds = np.full(len(official_ids), NO_HOLD, np.int64)
+    for i, official in enumerate(officials):
+        if "holds" in official:
+            holds[off_index[official["id"]]] = _ref(official["holds"], f"officials[{i}].holds", pos_index, "position")
     c_off, c_pos, c_cost = _candidates(candidates, off_index, pos_index)
+    own = np.flatnonzero(holds[c_off] == c_pos) if c_off.size else np.zeros(0, np.int64)
+    if own.size:
+        _refuse_own_seat(candidates, {o["id"]: o["holds"] for o in officials if "holds" in o})
     conflict_a, conflict_b = _conflicts(conflicts, off_index)
     return Instance(
         official_ids=official_ids,
         position_ids=position_ids,
         unit_ids=unit_ids,
         position_unit=np.array([position_unit_raw[p] for p in position_ids], dtype=np.int64),
+        position_seats=np.array([seats_raw[p] for p in position_ids], dtype=np.int64),
+        official_holds=holds,
         unit_cap=np.array([caps.get(u, NO_CAP) for u in unit_ids], dtype=np.int64),
         cand_official=c_off,
         cand_position=c_pos,

@@ -7,7 +7,8 @@ then the one who takes their seat, and so on). What is left when no move can go 
 each other's seats (a swap, two or more people, carried out by decisions with the same effective date) or a move
 into a post with no seat and nobody leaving it ("blocked": a hand edit that overfills a post).
 
-Pure function of plain values (no Django): `execution_order(moves, free_seats)`.
+Pure function of plain values (no Django): `execution_order(moves, free_seats)`; `sequence(inst, chosen)` gives the
+solver's plan the same way.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+
+from chidao.optimizer.instance import Instance, IntArray
 
 SINGLE, CHAIN, SWAP, BLOCKED = "single", "chain", "swap", "blocked"
 
@@ -89,6 +92,17 @@ def _rings(pending: dict[str, tuple[str | None, str]], groups: list[Group]) -> N
         groups.append(Group(BLOCKED, [path[-1]]))
         return
     ring = path[seen[nxt]:]
+    ring = ring[:1] + ring[:0:-1]  # each followed by whoever takes their seat, as in a chain
     for member in ring:
         pending.pop(member)
     groups.append(Group(SWAP, ring))
+
+
+def sequence(inst: Instance, chosen: IntArray) -> list[dict[str, object]]:
+    """The solver's plan (candidate indices of a checked instance) as `execution_order` groups, for its JSON."""
+    ids, pos = inst.official_ids, inst.position_ids
+    moves = [(ids[o], pos[h] if h >= 0 else None, pos[p])
+             for o, p, h in zip(inst.cand_official[chosen].tolist(), inst.cand_position[chosen].tolist(),
+                                inst.official_holds[inst.cand_official[chosen]].tolist(), strict=True)]
+    free = {pos[i]: int(n) for i, n in enumerate(inst.position_seats.tolist()) if n}
+    return [g.as_dict() for g in execution_order(moves, free)]

@@ -37,9 +37,29 @@ def random_instance(rng: random.Random, n: int, n_pos: int, n_units: int, *, per
     }
 
 
+def with_holders(rng: random.Random, instance: dict[str, Any], *, share: float = 0.5,
+                 max_seats: int = 1) -> dict[str, Any]:
+    """The same instance where about `share` of the officials hold a post (never one they are a candidate for) and
+    posts have 0..max_seats vacant seats."""
+    out = dict(instance)
+    wanted: dict[str, set[str]] = {}
+    for c in instance["candidates"]:
+        wanted.setdefault(c["official"], set()).add(c["position"])
+    positions = [p["id"] for p in instance["positions"]]
+    officials = []
+    for o in instance["officials"]:
+        free = [p for p in positions if p not in wanted.get(o["id"], set())]
+        officials.append({**o, "holds": rng.choice(free)} if free and rng.random() < share else dict(o))
+    out["officials"] = officials
+    out["positions"] = [{**p, "seats": rng.randint(0, max_seats)} for p in instance["positions"]]
+    return out
+
+
 def check_plan(instance: dict[str, Any], plan: dict[str, Any]) -> None:
     """Every constraint of the problem, and the plan's own bookkeeping."""
     unit_of = {p["id"]: p["unit"] for p in instance["positions"]}
+    seats = {p["id"]: p.get("seats", 1) for p in instance["positions"]}
+    holds = {o["id"]: o["holds"] for o in instance["officials"] if "holds" in o}
     cap = {u["id"]: u.get("cap") for u in instance["units"]}
     cost = {(c["official"], c["position"]): c["cost"] for c in instance["candidates"]}
     assigned = plan["assignments"]
@@ -48,7 +68,9 @@ def check_plan(instance: dict[str, Any], plan: dict[str, Any]) -> None:
     officials = [a["official"] for a in assigned]
     assert officials == sorted(officials) and len(set(officials)) == len(officials)
     positions = [a["position"] for a in assigned]
-    assert len(set(positions)) == len(positions)
+    departures = Counter(holds[o] for o in officials if o in holds)
+    for position, count in Counter(positions).items():
+        assert count <= seats[position] + departures[position], position
     per_unit = Counter(unit_of[p] for p in positions)
     for unit, count in per_unit.items():
         assert cap[unit] is None or count <= cap[unit]
@@ -62,3 +84,5 @@ def check_plan(instance: dict[str, Any], plan: dict[str, Any]) -> None:
     unplaced = [u["official"] for u in plan["unplaced"]]
     assert unplaced == sorted(unplaced)
     assert sorted(unplaced + officials) == sorted(o["id"] for o in instance["officials"])
+    in_groups = [o for g in plan["sequence"] for o in g["officials"]]
+    assert sorted(in_groups) == officials

@@ -25,6 +25,7 @@ def test_the_command_writes_the_plan_file(tmp_path):
         "status": "optimal", "placed": 2, "objective": 4, "lower_bound": 4,
         "assignments": [{"official": "a", "position": "p1", "cost": 3}, {"official": "b", "position": "p2", "cost": 1}],
         "unplaced": [],
+        "sequence": [{"kind": "single", "officials": ["a"]}, {"kind": "single", "officials": ["b"]}],
     }
     assert json.loads(run("solve", str(src)).stdout)["assignments"] == plan["assignments"]  # stdout without -o
 

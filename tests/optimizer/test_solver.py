@@ -215,4 +215,4 @@ def test_empty_instance():
     plan = solve({"officials": [], "positions": [], "units": [], "candidates": []})
     plan.pop("seconds")
     assert plan == {"status": "optimal", "placed": 0, "objective": 0, "lower_bound": 0, "assignments": [],
-                    "unplaced": []}
+                    "unplaced": [], "sequence": []}
