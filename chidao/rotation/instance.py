@@ -588,14 +588,16 @@ class Pools:
             self.by_locality[(*key, ctx.locality(agency))].append(p)
 
     def offered(self, person: Person, current: Position | None) -> Iterable[list[Position]]:
+        """The pools to weigh in turn (the next only when the one before gave no lawful post); the post held now
+        is never one of them."""
         ctx = self.ctx
         if current is None:
             return [[p for ps in self.by_key.values() for p in ps]]
         key = (current.level, current.is_leader if ctx.round.kind == RoundKind.ROTATION else False)
         if ctx.round.kind != RoundKind.PERIODIC_CHANGE:
-            return [self.by_key.get(key, [])]
+            return [[p for p in self.by_key.get(key, []) if p.pk != current.pk]]
         agency = ctx.agency(current.unit_id)
-        inside = self.by_agency.get((*key, agency), [])
+        inside = [p for p in self.by_agency.get((*key, agency), []) if p.pk != current.pk]
         around = [p for p in self.by_locality.get((*key, ctx.locality(agency)), [])
                   if ctx.agency(p.unit_id) != agency]
         return [inside, around]
@@ -604,6 +606,8 @@ class Pools:
 def _seat_reason(position: Position, holders: list[Person], movers: dict[int, Person]) -> str:
     vacant = seats_free(position, len(holders))
     leaving = [h.full_name for h in holders if h.pk in movers]
+    if vacant and position.headcount == 1:
+        return _("Vị trí đang trống")
     if vacant:
         return _("Còn %(n)s chỗ trống (%(h)s/%(c)s người)") % {"n": vacant, "h": len(holders), "c": position.headcount}
     return _("Chỗ do %(n)s để lại khi chuyển đi (cùng đợt)") % {"n": ", ".join(leaving)}

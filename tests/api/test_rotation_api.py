@@ -19,9 +19,8 @@ from chidao.rotation.rules import BASIS_FLAGGED, BASIS_PERIODIC_CHANGE
 pytestmark = pytest.mark.django_db
 JSON = "application/json"
 # Why Ban Tổ chức's vacant post fits Bình (the reasons an alternative carries).
-BTC_REASONS = ["Chức danh tương đương (chuyên viên)",
-               "Khác đơn vị hiện nay, chưa công tác tại Ban Tổ chức Thành ủy trong 5 năm gần đây",
-               "Cùng đơn vị cấp trên (Thành phố Hà Nội)",
+BTC_REASONS = ["Chức danh tương đương (chuyên viên)", "Chưa giữ vị trí này trong 5 năm gần đây",
+               "Sang cơ quan khác cùng địa phương: Ban Tổ chức Thành ủy (+20 điểm khác biệt)",
                "Chuyên môn chưa phù hợp lĩnh vực tổ chức cán bộ (+30 điểm khác biệt)", "Vị trí đang trống"]
 
 
@@ -260,22 +259,21 @@ def test_solve_queues_the_task_and_the_plan_shows_reasons_and_alternatives(clien
     assert client.get(f"{plan_url}?page_size=201", **bearer("office", "read")).status_code == 422
     binh = moves["Trần Thị Bình"]
     assert (binh["to_position_id"], binh["to_position"], binh["cost"], binh["source"], binh["from_position"]) == (
-        posts["stp_staff"].pk, "Chuyên viên phổ biến pháp luật, Sở Tư pháp", 40, "solver",
+        posts["stp_staff"].pk, "Chuyên viên phổ biến pháp luật, Sở Tư pháp", 60, "solver",
         "Chuyên viên quản lý ngân sách, Sở Tài chính")
-    assert binh["reasons"][-1] == "Vị trí phù hợp nhất trong 3 vị trí hợp lệ (40 điểm khác biệt)"
+    assert binh["reasons"][-1] == "Vị trí phù hợp nhất trong 3 vị trí hợp lệ (60 điểm khác biệt)"
     assert binh["alternatives"] == [
-        {"position_id": posts["btc_staff"].pk, "title": "Chuyên viên Ban Tổ chức", "unit": "Ban Tổ chức Thành ủy",
-         "cost": 40, "taken_by": "Nguyễn Văn An", "reasons": BTC_REASONS},
         {"position_id": posts["snv_staff"].pk, "title": "Chuyên viên tổ chức cán bộ",
-         "unit": "Phòng Tổ chức, biên chế", "cost": 70, "taken_by": "Lê Văn Cường", "reasons": [
-             "Chức danh tương đương (chuyên viên)",
-             "Khác đơn vị hiện nay, chưa công tác tại Phòng Tổ chức, biên chế trong 5 năm gần đây",
-             "Khác đơn vị cấp trên (+20 điểm khác biệt)", "Khác cấp trong hệ thống tổ chức (+10 điểm khác biệt)",
+         "unit": "Phòng Tổ chức, biên chế", "cost": 60, "taken_by": "Lê Văn Cường", "reasons": [
+             "Chức danh tương đương (chuyên viên)", "Chưa giữ vị trí này trong 5 năm gần đây",
+             "Sang cơ quan khác cùng địa phương: Sở Nội vụ (+20 điểm khác biệt)",
              "Chuyên môn chưa phù hợp lĩnh vực tổ chức cán bộ (+30 điểm khác biệt)",
-             "Vị trí do Nguyễn Văn An để lại (cùng đợt)"]}]
+             "Chỗ do Nguyễn Văn An để lại khi chuyển đi (cùng đợt)"]},
+        {"position_id": posts["btc_staff"].pk, "title": "Chuyên viên Ban Tổ chức", "unit": "Ban Tổ chức Thành ủy",
+         "cost": 60, "taken_by": "Nguyễn Văn An", "reasons": BTC_REASONS}]
     ha = moves["Phạm Thu Hà"]
     assert (ha["to_position_id"], ha["cost"]) == (None, None)
-    assert ha["unplaced_reason"].startswith("Không có vị trí hợp lệ trong 8 chức danh còn trống")
+    assert ha["unplaced_reason"] == "Không có chức danh tương đương còn chỗ trống hoặc được để lại trong phạm vi đợt"
 
 
 def test_solve_refusals_change_nothing(client, bearer, world, hr):  # noqa: F811

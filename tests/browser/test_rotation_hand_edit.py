@@ -64,7 +64,7 @@ def test_personnel_officer_edits_and_swaps_by_hand(page: Page, world, users, tre
     # Then the rule it breaks shows before saving
     check = page.get_by_test_id(f"check-{an.pk}")
     expect(check).to_contain_text("Điều chỉnh này vi phạm quy định:")
-    expect(check).to_contain_text("Đã công tác tại Sở Tài chính trong 5 năm gần đây")
+    expect(check).to_contain_text("Đã giữ vị trí này trong 5 năm gần đây")
     page.screenshot(path=str(results_dir / "plan-hand-edit-check.png"), full_page=True)
 
     # When they save it with the reason
@@ -75,7 +75,7 @@ def test_personnel_officer_edits_and_swaps_by_hand(page: Page, world, users, tre
     row = page.get_by_test_id(f"move-{an.pk}")
     expect(row.locator("td").nth(3)).to_contain_text("Chuyên viên quản lý ngân sách, Sở Tài chính")
     expect(page.get_by_test_id(f"violations-{an.pk}")).to_have_text(
-        "Đã công tác tại Sở Tài chính trong 5 năm gần đây")
+        "Đã giữ vị trí này trong 5 năm gần đây")
     moved = Move.objects.get(round=world.round, person=an)
     assert (moved.to_position_id, moved.source, moved.override_reason) == (
         posts["stc_staff"].pk, MoveSource.MANUAL, "Cần người am hiểu ngân sách")

@@ -3,8 +3,9 @@
 import datetime as dt
 
 from chidao.personnel.models import Position, PostLevel
-from chidao.rotation.instance import instance_build, official_id, position_id, unit_id
+from chidao.rotation.instance import instance_build, official_id, position_id
 from chidao.rotation.models import DueEntry, DueStatus, RotationRound, RoundKind
+from chidao.rotation.plan import plan_check
 
 from .plan_world import ON, include
 
@@ -22,24 +23,27 @@ def test_candidates_exclude_same_unit_recent_unit_other_level_and_conflict_of_in
     # When the instance is built
     instance, index = instance_build(round=world.round)
 
-    # Then every included person is an official and the allowed moves are exactly these (costs per the docstring)
-    assert instance["officials"] == [{"id": o["an"]}, {"id": o["binh"]}, {"id": o["cuong"]}, {"id": o["ha"]}]
-    # An: BTC personnel post fits his expertise (10 + other parent 20 + other depth 10); STP legal post does not (+30);
-    # STC is a unit he left in 2021 (recent), his own post is his unit.
-    assert sorted(_cands(instance, o["an"])) == sorted([(c["btc_staff"], 40), (c["stp_staff"], 70)])
+    # Then every included person is an official holding their post, and the allowed moves are exactly these (costs
+    # per the docstring). Nobody's own agency has another post of their level, so each looks at the other agencies of
+    # the city (+20).
+    assert instance["officials"] == [
+        {"id": o["an"], "holds": c["snv_staff"]}, {"id": o["binh"], "holds": c["stc_staff"]},
+        {"id": o["cuong"], "holds": c["stp_staff"]}, {"id": o["ha"], "holds": c["stp_senior"]}]
+    # An: the BTC personnel post fits his expertise (10 + 20); the STP legal post does not (+30); he held the STC post
+    # until 2021 (recent).
+    assert sorted(_cands(instance, o["an"])) == sorted([(c["btc_staff"], 30), (c["stp_staff"], 60)])
     # Bình (STC, "Kế toán"): nothing in her sector is free, so every post costs the mismatch.
-    assert sorted(_cands(instance, o["binh"])) == sorted([(c["btc_staff"], 40), (c["stp_staff"], 40),
-                                                          (c["snv_staff"], 70)])
+    assert sorted(_cands(instance, o["binh"])) == sorted([(c["btc_staff"], 60), (c["stp_staff"], 60),
+                                                          (c["snv_staff"], 60)])
     # Cường: the STC finance post is refused (his sibling heads STC: rule 6).
-    assert sorted(_cands(instance, o["cuong"])) == sorted([(c["btc_staff"], 40), (c["snv_staff"], 70)])
+    assert sorted(_cands(instance, o["cuong"])) == sorted([(c["btc_staff"], 60), (c["snv_staff"], 60)])
     # Hà: nobody else's post has her level.
     assert _cands(instance, o["ha"]) == []
-    # Posts offered: the vacant BTC post and two posts vacated by movers; units with caps of 50 % of their staff.
-    assert sorted(x["id"] for x in instance["positions"]) == sorted([c["btc_staff"], c["stp_staff"], c["snv_staff"]])
-    caps = {u["id"]: u["cap"] for u in instance["units"]}
-    assert caps == {unit_id(posts["btc_staff"].unit_id): 1,  # no staff: at least 1
-                    unit_id(posts["snv_staff"].unit_id): 1,  # 1 person: ⌊0.5⌋ → 1
-                    unit_id(posts["stp_staff"].unit_id): 2}  # Cường, Hà and two more: ⌊2⌋
+    # Posts: the vacant BTC seat and the posts the movers hold (their seats free only if they move); a periodic
+    # change caps no unit.
+    assert {x["id"]: x["seats"] for x in instance["positions"]} == {
+        c["btc_staff"]: 1, c["stp_staff"]: 0, c["snv_staff"]: 0, c["stc_staff"]: 0, c["stp_senior"]: 0}
+    assert all("cap" not in u for u in instance["units"])
     # The spouses are a conflict pair.
     assert instance["conflicts"] == [{
         "officials": sorted([o["binh"], o["cuong"]], key=lambda s: int(s[1:])),
@@ -47,27 +51,33 @@ def test_candidates_exclude_same_unit_recent_unit_other_level_and_conflict_of_in
                   "tham nhũng 2018, Điều 20)",
     }]
     # And the refusals are explained.
-    assert index.excluded[o["an"]][c["stc_staff"]] == ["Đã công tác tại Sở Tài chính trong 5 năm gần đây"]
-    assert index.excluded[o["an"]][c["snv_staff"]] == ["Cùng đơn vị đang công tác (Phòng Tổ chức, biên chế)"]
-    assert index.excluded[o["an"]][c["stp_senior"]] == [
-        "Không tương đương chức danh hiện nay (cấp chuyên viên → phó trưởng phòng và tương đương)"]
+    assert index.excluded[o["an"]] == {c["stc_staff"]: ["Đã giữ vị trí này trong 5 năm gần đây"]}
     assert index.excluded[o["cuong"]][c["stc_staff"]] == [
         "Xung đột lợi ích (Luật Phòng, chống tham nhũng 2018, Điều 20 khoản 2 điểm e): anh, chị, em ruột là "
         "Lê Văn Dũng giữ chức vụ Giám đốc Sở Tài chính, Sở Tài chính"]
-    assert "Chuyển đổi vị trí công tác định kỳ chỉ giữa các vị trí không giữ chức vụ lãnh đạo, quản lý" in \
-        index.excluded[o["an"]][position_id(posts["snv_director"].pk)]
     # Reasons are kept per candidate.
     assert index.reasons(o["an"], c["btc_staff"]) == [
         "Chức danh tương đương (chuyên viên)",
-        "Khác đơn vị hiện nay, chưa công tác tại Ban Tổ chức Thành ủy trong 5 năm gần đây",
-        "Khác đơn vị cấp trên (+20 điểm khác biệt)",
-        "Khác cấp trong hệ thống tổ chức (+10 điểm khác biệt)",
+        "Chưa giữ vị trí này trong 5 năm gần đây",
+        "Sang cơ quan khác cùng địa phương: Ban Tổ chức Thành ủy (+20 điểm khác biệt)",
         "Chuyên môn phù hợp lĩnh vực tổ chức cán bộ",
         "Vị trí đang trống",
     ]
-    assert index.reasons(o["binh"], c["snv_staff"])[-1] == "Vị trí do Nguyễn Văn An để lại (cùng đợt)"
-    assert index.no_candidate_reason[o["ha"]].startswith("Không có vị trí hợp lệ trong 8 chức danh còn trống: ")
+    assert index.reasons(o["binh"], c["snv_staff"])[-1] == "Chỗ do Nguyễn Văn An để lại khi chuyển đi (cùng đợt)"
+    assert index.no_candidate_reason[o["ha"]] == (
+        "Không có chức danh tương đương còn chỗ trống hoặc được để lại trong phạm vi đợt")
     assert index.persons[o["an"]] == p["an"] and index.positions[c["btc_staff"]] == posts["btc_staff"]
+
+
+def test_the_hand_edit_refuses_a_leading_post_and_another_level_in_a_periodic_change(world):  # noqa: F811
+    # Given the world's periodic round
+    an, posts = world.people["an"], world.posts
+    # When a hand edit weighs the SNV director's post and the STP senior post for An
+    director = plan_check(round=world.round, move_person=an, to_position=posts["snv_director"])
+    senior = plan_check(round=world.round, move_person=an, to_position=posts["stp_senior"])
+    # Then both are refused with the rule named
+    assert "Chuyển đổi vị trí công tác định kỳ chỉ giữa các vị trí không giữ chức vụ lãnh đạo, quản lý" in director
+    assert "Không tương đương chức danh hiện nay (cấp chuyên viên → phó trưởng phòng và tương đương)" in senior
 
 
 def test_a_post_held_by_someone_staying_is_not_offered(world):  # noqa: F811

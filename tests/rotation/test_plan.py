@@ -18,9 +18,8 @@ from chidao.rotation.models import Move, MoveSource, RotationRound, RoundState
 
 EFFECTIVE = dt.date(2025, 7, 1)
 # Why Ban Tổ chức's vacant post fits Bình (the reasons an alternative carries).
-BTC_REASONS = ["Chức danh tương đương (chuyên viên)",
-               "Khác đơn vị hiện nay, chưa công tác tại Ban Tổ chức Thành ủy trong 5 năm gần đây",
-               "Cùng đơn vị cấp trên (Thành phố Hà Nội)",
+BTC_REASONS = ["Chức danh tương đương (chuyên viên)", "Chưa giữ vị trí này trong 5 năm gần đây",
+               "Sang cơ quan khác cùng địa phương: Ban Tổ chức Thành ủy (+20 điểm khác biệt)",
                "Chuyên môn chưa phù hợp lĩnh vực tổ chức cán bộ (+30 điểm khác biệt)", "Vị trí đang trống"]
 
 
@@ -55,46 +54,44 @@ def test_plan_request_solves_in_the_background_and_writes_the_moves(world, users
     assert (rnd.state, rnd.progress, rnd.solver_status, rnd.solver_objective, rnd.solver_lower_bound) == (
         RoundState.PROPOSED, 100, "optimal", 150, 150)
     assert rnd.message == "Đã lập phương án: bố trí 3/4 người"
-    # And the three swap into the posts of the cheapest complete plan; Hà stays, with the reason
+    # And the three form a chain (An into the vacant BTC seat, Cường into An's, Bình into Cường's), the cheapest
+    # complete plan; Hà stays, with the reason
     moves = _moves(rnd)
     assert {n: (m.to_position_id, m.cost, m.source) for n, m in moves.items()} == {
-        "Nguyễn Văn An": (posts["btc_staff"].pk, 40, MoveSource.SOLVER),
-        "Trần Thị Bình": (posts["stp_staff"].pk, 40, MoveSource.SOLVER),
-        "Lê Văn Cường": (posts["snv_staff"].pk, 70, MoveSource.SOLVER),
+        "Nguyễn Văn An": (posts["btc_staff"].pk, 30, MoveSource.SOLVER),
+        "Trần Thị Bình": (posts["stp_staff"].pk, 60, MoveSource.SOLVER),
+        "Lê Văn Cường": (posts["snv_staff"].pk, 60, MoveSource.SOLVER),
         "Phạm Thu Hà": (None, None, MoveSource.SOLVER),
     }
     assert moves["Nguyễn Văn An"].from_position_id == posts["snv_staff"].pk
-    assert moves["Trần Thị Bình"].reasons[-1] == "Vị trí phù hợp nhất trong 3 vị trí hợp lệ (40 điểm khác biệt)"
-    assert moves["Lê Văn Cường"].reasons[-1] == (
-        "Chọn để cả đợt bố trí được nhiều người nhất, phù hợp nhất: vị trí này 70 điểm khác biệt; vị trí phù hợp "
-        "hơn (40 điểm) đã dành cho người khác hoặc vướng giới hạn tiếp nhận của đơn vị; 2 vị trí hợp lệ")
-    assert moves["Lê Văn Cường"].reasons[:2] == ["Chức danh tương đương (chuyên viên)",
-                                                 "Khác đơn vị hiện nay, chưa công tác tại Phòng Tổ chức, biên chế "
-                                                 "trong 5 năm gần đây"]
+    assert moves["Trần Thị Bình"].reasons[-2:] == ["Chỗ do Lê Văn Cường để lại khi chuyển đi (cùng đợt)",
+                                                   "Vị trí phù hợp nhất trong 3 vị trí hợp lệ (60 điểm khác biệt)"]
+    assert moves["Lê Văn Cường"].reasons[:3] == [
+        "Chức danh tương đương (chuyên viên)", "Chưa giữ vị trí này trong 5 năm gần đây",
+        "Sang cơ quan khác cùng địa phương: Sở Nội vụ (+20 điểm khác biệt)"]
     # And the next-best posts, with who got them
     assert moves["Trần Thị Bình"].alternatives == [
-        {"position_id": posts["btc_staff"].pk, "title": "Chuyên viên Ban Tổ chức", "unit": "Ban Tổ chức Thành ủy",
-         "cost": 40, "taken_by": "Nguyễn Văn An", "reasons": BTC_REASONS},
         {"position_id": posts["snv_staff"].pk, "title": "Chuyên viên tổ chức cán bộ",
-         "unit": "Phòng Tổ chức, biên chế", "cost": 70, "taken_by": "Lê Văn Cường", "reasons": [
-             "Chức danh tương đương (chuyên viên)",
-             "Khác đơn vị hiện nay, chưa công tác tại Phòng Tổ chức, biên chế trong 5 năm gần đây",
-             "Khác đơn vị cấp trên (+20 điểm khác biệt)", "Khác cấp trong hệ thống tổ chức (+10 điểm khác biệt)",
+         "unit": "Phòng Tổ chức, biên chế", "cost": 60, "taken_by": "Lê Văn Cường", "reasons": [
+             "Chức danh tương đương (chuyên viên)", "Chưa giữ vị trí này trong 5 năm gần đây",
+             "Sang cơ quan khác cùng địa phương: Sở Nội vụ (+20 điểm khác biệt)",
              "Chuyên môn chưa phù hợp lĩnh vực tổ chức cán bộ (+30 điểm khác biệt)",
-             "Vị trí do Nguyễn Văn An để lại (cùng đợt)"]},
+             "Chỗ do Nguyễn Văn An để lại khi chuyển đi (cùng đợt)"]},
+        {"position_id": posts["btc_staff"].pk, "title": "Chuyên viên Ban Tổ chức", "unit": "Ban Tổ chức Thành ủy",
+         "cost": 60, "taken_by": "Nguyễn Văn An", "reasons": [
+             "Chức danh tương đương (chuyên viên)", "Chưa giữ vị trí này trong 5 năm gần đây",
+             "Sang cơ quan khác cùng địa phương: Ban Tổ chức Thành ủy (+20 điểm khác biệt)",
+             "Chuyên môn chưa phù hợp lĩnh vực tổ chức cán bộ (+30 điểm khác biệt)", "Vị trí đang trống"]},
     ]
     assert moves["Nguyễn Văn An"].alternatives == [
         {"position_id": posts["stp_staff"].pk, "title": "Chuyên viên phổ biến pháp luật", "unit": "Sở Tư pháp",
-         "cost": 70, "taken_by": "Trần Thị Bình", "reasons": [
-             "Chức danh tương đương (chuyên viên)",
-             "Khác đơn vị hiện nay, chưa công tác tại Sở Tư pháp trong 5 năm gần đây",
-             "Khác đơn vị cấp trên (+20 điểm khác biệt)", "Khác cấp trong hệ thống tổ chức (+10 điểm khác biệt)",
+         "cost": 60, "taken_by": "Trần Thị Bình", "reasons": [
+             "Chức danh tương đương (chuyên viên)", "Chưa giữ vị trí này trong 5 năm gần đây",
+             "Sang cơ quan khác cùng địa phương: Sở Tư pháp (+20 điểm khác biệt)",
              "Chuyên môn chưa phù hợp lĩnh vực trực tiếp tiếp xúc, giải quyết công việc của cơ quan, tổ chức, cá nhân "
-             "(+30 điểm khác biệt)", "Vị trí do Lê Văn Cường để lại (cùng đợt)"]}]
+             "(+30 điểm khác biệt)", "Chỗ do Lê Văn Cường để lại khi chuyển đi (cùng đợt)"]}]
     assert moves["Phạm Thu Hà"].unplaced_reason == (
-        "Không có vị trí hợp lệ trong 8 chức danh còn trống: Không tương đương chức danh hiện nay (cấp phó trưởng "
-        "phòng và tương đương → chuyên viên) (7/8); Chuyển đổi vị trí công tác định kỳ chỉ giữa các vị trí không "
-        "giữ chức vụ lãnh đạo, quản lý (3/8); Cùng đơn vị đang công tác (Sở Tư pháp) (2/8)")
+        "Không có chức danh tương đương còn chỗ trống hoặc được để lại trong phạm vi đợt")
     # And both steps are recorded
     assert [r.action for r in change_records_for(rnd).order_by("id")] == ["create", "plan_request", "plan_solve"]
 
@@ -147,11 +144,10 @@ def test_plan_check_lists_every_broken_rule(proposed):
     into_own = plan.plan_check(round=proposed.round, move_person=p["binh"], to_position=posts["stc_director"])
 
     # Then the broken rules are named
-    assert into_stc == ["Đã công tác tại Sở Tài chính trong 5 năm gần đây"]
-    assert into_btc == ["Chức danh đã bố trí cho Nguyễn Văn An trong phương án",
-                        "Vượt giới hạn tiếp nhận của Ban Tổ chức Thành ủy: 2 người, tối đa 1 (50% số người)"]
+    assert into_stc == ["Đã giữ vị trí này trong 5 năm gần đây"]
+    # (a periodic change caps no unit's intake: the post's single seat is what is full)
+    assert into_btc == ["Chức danh đã bố trí cho Nguyễn Văn An trong phương án"]
     assert into_own == [
-        "Cùng đơn vị đang công tác (Sở Tài chính)",
         "Chuyển đổi vị trí công tác định kỳ chỉ giữa các vị trí không giữ chức vụ lãnh đạo, quản lý",
         "Không tương đương chức danh hiện nay (cấp chuyên viên → giám đốc sở và tương đương)",
         "Chức danh đang do Lê Văn Dũng đảm nhiệm (không chuyển đi trong đợt)",
@@ -170,7 +166,7 @@ def test_move_edit_breaking_a_rule_needs_a_reason(proposed, users):
 
     # Then it is refused with the rule, and nothing changed
     assert err.value.message_dict == {"reason": [
-        "Thay đổi vi phạm: Đã công tác tại Sở Tài chính trong 5 năm gần đây; cần nêu lý do."]}
+        "Thay đổi vi phạm: Đã giữ vị trí này trong 5 năm gần đây; cần nêu lý do."]}
     move.refresh_from_db()
     assert (move.to_position_id, move.source, move.violations) == (proposed.posts["btc_staff"].pk,
                                                                    MoveSource.SOLVER, [])
@@ -182,15 +178,15 @@ def test_move_edit_breaking_a_rule_needs_a_reason(proposed, users):
     # Then it is saved with the broken rule and the reason, and recorded
     move.refresh_from_db()
     assert (move.to_position_id, move.source, move.violations, move.override_reason, move.cost) == (
-        stc_staff.pk, MoveSource.MANUAL, ["Đã công tác tại Sở Tài chính trong 5 năm gần đây"],
-        "Cần người am hiểu ngân sách", 70)
+        stc_staff.pk, MoveSource.MANUAL, ["Đã giữ vị trí này trong 5 năm gần đây"],
+        "Cần người am hiểu ngân sách", 60)
     record = change_records_for(move).get()
     assert (record.action, record.reason, record.actor) == ("move_edit", "Cần người am hiểu ngân sách",
                                                             users["office"])
     # And a clean change needs no reason
     plan.move_edit(actor=users["office"], move=move, to_position=proposed.posts["btc_staff"])
     move.refresh_from_db()
-    assert (move.violations, move.override_reason, move.cost) == ([], "", 40)
+    assert (move.violations, move.override_reason, move.cost) == ([], "", 30)
 
 
 def test_move_edit_refuses_a_post_outside_the_officers_subtree(proposed, hr):
@@ -299,7 +295,8 @@ def test_documents_list_the_moved_people(published, users):
         assert "Số: 125/QĐ-SNV" in content
         assert "Đủ thời hạn định kỳ chuyển đổi" in content
     assert "Chuyên viên Ban Tổ chức, Ban Tổ chức Thành ủy" in text
-    assert "Phạm Thu Hà: Không có vị trí hợp lệ" in text
+    assert "Phạm Thu Hà: Không có chức danh tương đương còn chỗ trống" in text
+    assert "Nhận chỗ trống" in text or "Bước 1/" in text or "Hoán đổi" in text
     y, pk = published.round.year, published.round.pk
     assert (docx_name, pdf_name) == (f"ke-hoach-chuyen-doi-{y}_{pk}.docx", f"ke-hoach-chuyen-doi-{y}_{pk}.pdf")
     assert AccessLog.objects.filter(user=users["office"], action="export").count() == 2
@@ -349,7 +346,7 @@ def test_move_edit_page_shows_the_broken_rule_and_changes_nothing(proposed, clie
                            {"choice": "other", "position_id": proposed.posts["stc_staff"].pk, "reason": ""},
                            HTTP_HX_REQUEST="true")
     assert response.status_code == 422
-    assert "Thay đổi vi phạm: Đã công tác tại Sở Tài chính trong 5 năm gần đây; cần nêu lý do." in \
+    assert "Thay đổi vi phạm: Đã giữ vị trí này trong 5 năm gần đây; cần nêu lý do." in \
         response.content.decode()
     move.refresh_from_db()
     assert move.to_position_id == proposed.posts["btc_staff"].pk

@@ -52,9 +52,9 @@ def test_swap_exchanges_the_two_posts_and_records_each_move(proposed, users):
     an.refresh_from_db()
     binh.refresh_from_db()
     assert (an.to_position_id, an.source, an.violations, an.cost, an.reasons[-1]) == (
-        posts["stp_staff"].pk, MoveSource.MANUAL, [], 70, "Đổi chỗ với Trần Thị Bình")
+        posts["stp_staff"].pk, MoveSource.MANUAL, [], 60, "Đổi chỗ với Trần Thị Bình")
     assert (binh.to_position_id, binh.source, binh.violations, binh.cost, binh.reasons[-1]) == (
-        posts["btc_staff"].pk, MoveSource.MANUAL, [], 40, "Đổi chỗ với Nguyễn Văn An")
+        posts["btc_staff"].pk, MoveSource.MANUAL, [], 60, "Đổi chỗ với Nguyễn Văn An")
     # And the others are untouched
     assert (_move(proposed, "cuong").to_position_id, _move(proposed, "ha").to_position_id) == (
         posts["snv_staff"].pk, None)
@@ -197,7 +197,7 @@ def test_check_page_lists_the_broken_rules_before_saving(proposed, client, users
     an = _move(proposed, "an")
     url = reverse("rotation_move_check", args=[proposed.round.pk, an.pk])
     broken = client.get(url, {"choice": "other", "position_id": proposed.posts["stc_staff"].pk}).content.decode()
-    assert "Đã công tác tại Sở Tài chính trong 5 năm gần đây" in broken
+    assert "Đã giữ vị trí này trong 5 năm gần đây" in broken
     clean = client.get(url, {"choice": proposed.posts["btc_staff"].pk}).content.decode()
     assert "Không vi phạm quy định nào" in clean
     # And nothing was saved

@@ -44,7 +44,7 @@ def test_the_plan_page_speaks_plainly_and_keeps_the_figures_in_the_technical_sec
     found = [w for w in FORBIDDEN if (w in text if w[0].isupper() else w in text.lower())]
     assert found == [], f"the plan page shows {found}"
     # And the reasons say why a post was chosen in the reader's terms
-    assert "Vị trí phù hợp nhất trong 3 vị trí hợp lệ (40 điểm khác biệt)" in text
+    assert "Vị trí phù hợp nhất trong 3 vị trí hợp lệ (60 điểm khác biệt)" in text
     # While the technical section, collapsed, holds the solver's figures
     technical = re.search(r'<details class="technical".*?</details>', html, flags=re.S)
     assert technical is not None and " open" not in technical.group(0).split(">", 1)[0]
