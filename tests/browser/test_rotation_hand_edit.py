@@ -54,7 +54,7 @@ def test_personnel_officer_edits_and_swaps_by_hand(page: Page, world, users, tre
     choices = row.locator("ol.choices")
     expect(choices).to_contain_text("Chuyên viên phổ biến pháp luật, Sở Tư pháp")
     expect(choices).to_contain_text("đang bố trí cho Trần Thị Bình")
-    expect(choices).to_contain_text("Vị trí do Lê Văn Cường để lại (cùng đợt)")
+    expect(choices).to_contain_text("Chỗ do Lê Văn Cường để lại khi chuyển đi (cùng đợt)")
 
     # When they search another post by part of its name, without diacritics, and pick it
     row.get_by_label("Chức danh khác (tìm theo tên)").check()
