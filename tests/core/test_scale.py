@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from chidao.core.models import ChangeRecord, Notification, Role, User
+from chidao.core.models import ChangeRecord, Notification, Role, UnitKind, User
 from chidao.demo import scale
 from chidao.demo.rotation import rounds_load
 from chidao.demo.scale import ScaleError, Sizes, scale_load
@@ -218,8 +218,9 @@ class TestTinyLoad:
             200, entries.filter(status=DueStatus.DUE).count(), entries.filter(included=True).count())
 
     def test_a_scoped_record_page_reads_the_unit_subtree_once(self, loaded, db, client):
-        # given a personnel officer, when they open a record of their unit, then the unit tree is read once
-        # (it was read on each scope check) and the user's unit comes with the user
+        # given a personnel officer, when they open a record of their unit, then the unit tree is read once, one
+        # query per level (the agency, then its departments; it was read on each scope check) and the user's unit
+        # comes with the user
         officer = User.objects.filter(role=Role.PERSONNEL).order_by("pk").first()
         person = Person.objects.filter(unit_id=officer.unit_id).order_by("pk").first()
         client.force_login(officer)
@@ -227,7 +228,7 @@ class TestTinyLoad:
             response = client.get(f"/can-bo/{person.pk}/")
         assert response.status_code == 200
         tree = [q["sql"] for q in queries.captured_queries if '"core_unit"."parent_id" IN' in q["sql"]]
-        assert len(tree) == 1
+        assert len(tree) == 2
         assert not [q for q in queries.captured_queries if q["sql"].startswith('SELECT "core_unit"."id", "core_unit"')]
 
     def test_units_have_lead_and_personnel_officers(self, loaded, db):
@@ -235,7 +236,11 @@ class TestTinyLoad:
         led = set(Deliverable.objects.values_list("lead_unit_id", flat=True))
         assert all(officers[u] == 2 for u in led)
         personnel = Counter(User.objects.filter(role=Role.PERSONNEL).values_list("unit_id", flat=True))
-        assert all(personnel[u] == 2 for u in set(Person.objects.values_list("unit_id", flat=True)))
+        # people of a sở sit in its departments: their agency is the department's parent
+        agencies = {unit if kind != UnitKind.DEPARTMENT or parent_kind != UnitKind.DEPARTMENT else parent
+                    for unit, kind, parent, parent_kind in Person.objects.values_list(
+                        "unit_id", "unit__kind", "unit__parent_id", "unit__parent__kind")}
+        assert agencies and all(personnel[u] == 2 for u in agencies)
 
 
     def test_a_second_run_changes_nothing(self, loaded, db):

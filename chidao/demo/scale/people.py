@@ -216,9 +216,9 @@ def people_write(writer: Writer, gen: PeopleGen, *, t: int, extra: int, seed: in
         # The access log: personnel officers opened about one record in ten of their unit.
         logs = [_access_row(rng, accounts, person, on, tz) for person in people[::10]]
         writer.insert(AccessLog, ["user", "person", "action", "detail", "at"], logs)
-        for person in people:
-            if person.unit_id in planning_units and per_unit[person.unit_id] < 150:  # type: ignore[operator]
-                per_unit[person.unit_id] += 1  # type: ignore[index]
+        for c, person in zip(careers, people, strict=True):
+            if c.unit.pk in planning_units and per_unit[c.unit.pk] < 150:  # counted per agency
+                per_unit[c.unit.pk] += 1
                 candidates.append(person)
     return candidates
 
@@ -264,8 +264,10 @@ def _deferral_row(rng: random.Random, c: Any, person: Person, on: dt.date) -> tu
 
 
 def _access_row(rng: random.Random, accounts: Accounts, person: Person, on: dt.date, tz: Any) -> tuple[Any, ...]:
-    """The access log: personnel officers opened about one record in ten of their unit."""
-    officer = rng.choice(accounts.personnel[person.unit_id])  # type: ignore[index]
+    """The access log: personnel officers opened about one record in ten of their agency (a person of a department
+    belongs to the agency above it)."""
+    officers = accounts.personnel.get(person.unit_id) or accounts.personnel[person.unit.parent_id]  # type: ignore
+    officer = rng.choice(officers)
     day = on - span(rng.randint(1, 90))
     at = dt.datetime.combine(day, dt.time(rng.randint(8, 16), rng.randint(0, 59)), tzinfo=tz)
     return (officer, person.pk, "view", "page", at)
