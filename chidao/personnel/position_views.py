@@ -35,8 +35,14 @@ class PositionForm(forms.Form):
     change_period_months = forms.IntegerField(label=gettext_lazy("Thời hạn định kỳ chuyển đổi (tháng)"),
                                               required=False, min_value=1, max_value=600)
     headcount = forms.IntegerField(label=gettext_lazy("Số người được giao"), min_value=1, max_value=1000, initial=1,
+                                   required=False,
                                    help_text=gettext_lazy("Số người làm việc theo chức danh này; số chỗ còn trống là "
                                                           "số người được giao trừ số người đang giữ."))
+
+
+    def clean_headcount(self) -> int:
+        """Left empty, a post employs one person."""
+        return self.cleaned_data.get("headcount") or 1
 
 
 def _initial(position: Position) -> dict[str, Any]:

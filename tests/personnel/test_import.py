@@ -118,6 +118,10 @@ class TestImport:
         binh = Person.objects.get(code="CB002")
         assert (binh.birth_date, binh.gender, binh.hometown, binh.party_joined_on) == (
             dt.date(1980, 7, 15), "female", tree["city"], dt.date(2001, 1, 1))
+        # the two posts the file creates employ the people it puts in them now (one each)
+        created = Position.objects.filter(title__in=["Phó Trưởng phòng Ngân sách", "Chuyên viên pháp chế"])
+        assert sorted(created.values_list("title", "headcount")) == [
+            ("Chuyên viên pháp chế", 1), ("Phó Trưởng phòng Ngân sách", 1)]
         new_post = Position.objects.get(unit=tree["stc"], title="Phó Trưởng phòng Ngân sách")
         assert (new_post.is_leader, new_post.level) == (True, 1)
         # two open assignments: the one that started last is current
@@ -680,3 +684,16 @@ class TestReader:
         person = Person.objects.get()
         assert (person.code, person.full_name, person.birth_date, person.gender) == (
             "CB001", "Nguyễn Văn An", dt.date(1975, 3, 10), "male")
+
+
+def test_a_post_the_file_creates_employs_everyone_it_puts_in_it(users, tree):
+    # Given three people placed now in one new post, and a fourth who left it
+    people = [[f"CB10{i}", f"Nguyễn Văn {name}", "01/01/1985", "Nam", "", "", "", "", ""]
+              for i, name in enumerate(["An", "Bình", "Cường", "Dũng"])]
+    assignments = [[f"CB10{i}", "STP", "Chuyên viên hộ tịch", "", 0, "tuyển dụng", "01/01/2010",
+                    "31/12/2015" if i == 3 else None, ""] for i in range(4)]
+    # When the administrator imports them
+    result = excel.people_import(actor=users["admin"], file=workbook(people, assignments))
+    # Then the post employs the three holding it
+    assert result.errors == []
+    assert Position.objects.get(unit=tree["stp"], title="Chuyên viên hộ tịch").headcount == 3

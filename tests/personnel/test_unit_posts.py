@@ -70,3 +70,29 @@ def test_the_posts_page_lists_counts_and_adds(client, hr, tree, posts, make_pers
     assert client.post(reverse("position_edit", args=[posts["stc_staff"].pk]), {"title": "X", "level": "0"}
                        ).status_code == 404
     assert _state() == before
+
+
+def test_a_post_has_a_headcount_and_the_page_shows_its_vacancies(client, users, hr, tree, posts, make_person):
+    # Given the staff post of SNV's division employs 3 and one person holds it
+    make_person(post="snv_staff")
+    post = positions.position_update(actor=users["admin"], position=posts["snv_staff"],
+                                     title="Chuyên viên tổ chức cán bộ", sector="personnel", change_period_months=36,
+                                     headcount=3)
+    assert post.headcount == 3
+    assert ChangeRecord.objects.filter(action="update", object_id=str(post.pk)).last().after["headcount"] == 3
+    # When the officer opens the division's posts
+    client.force_login(hr["snv"])
+    page = client.get(reverse("unit_posts", args=[tree["snv_division"].pk]))
+    # Then the post shows 3 employed, 1 holding, 2 vacant
+    row = next(p for p in page.context["posts"] if p.pk == post.pk)
+    assert (row.headcount, row.holder_count, row.vacancies) == (3, 1, 2)
+    assert f'data-testid="post-{post.pk}"' in page.content.decode()
+
+
+@pytest.mark.parametrize("headcount", [0, 1001])
+def test_a_headcount_out_of_range_is_refused_and_nothing_changes(users, tree, headcount):
+    before = _state()
+    with pytest.raises(ValidationError) as exc:
+        positions.position_create(actor=users["admin"], unit=tree["snv"], title="Chuyên viên", headcount=headcount)
+    assert exc.value.message_dict["headcount"] == ["Số người được giao từ 1 đến 1000."]
+    assert _state() == before
