@@ -277,17 +277,19 @@ def positions_create(units: list[Unit]) -> dict[int, tuple[list[Position], list[
 
 
 def headcounts_set(rng: random.Random, posts: dict[int, tuple[list[Position], list[Position]]]) -> int:
-    """Each post employs the people holding it; about `VACANCY_SHARE` more staff seats are left vacant, one per staff
-    post drawn at random (a post nobody holds keeps its single seat, vacant). Returns the vacancies."""
-    staff = [p for _leaders, st in posts.values() for p in st]
+    """Each post employs the people holding it; a staff post employs 5-10 % more (rounded at random, so a post of
+    three holders has a vacancy about one time in five), leaving about `VACANCY_SHARE` of the staff seats vacant;
+    a post nobody holds keeps its single seat, vacant. Returns the vacancies."""
+    staff = {p.pk for _leaders, st in posts.values() for p in st}
     every = [p for leaders, st in posts.values() for p in leaders + st]
     held = dict(Person.objects.filter(position__in=[p.pk for p in every]).values("position_id")
                 .annotate(n=Count("id")).values_list("position_id", "n"))
     for post in every:
-        post.headcount = max(1, held.get(post.pk, 0))
-    seats = sum(held.get(p.pk, 0) for p in staff)
-    for post in rng.sample(staff, min(len(staff), round(seats * VACANCY_SHARE))):
-        post.headcount += 1
+        holders = held.get(post.pk, 0)
+        post.headcount = max(1, holders)
+        if post.pk in staff and holders:
+            extra = holders * rng.uniform(VACANCY_SHARE - 0.02, VACANCY_SHARE + 0.03)
+            post.headcount += int(extra) + (rng.random() < extra - int(extra))
     Position.objects.bulk_update(every, ["headcount"], batch_size=2000)
     return sum(p.headcount - held.get(p.pk, 0) for p in every)
 
