@@ -55,11 +55,12 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext
 
 from chidao.core.models import Unit, UnitKind
 from chidao.core.reference import unit_subtree_ids
@@ -90,6 +91,22 @@ SECTOR_KEYWORDS: dict[str, tuple[str, ...]] = {
 SENSITIVE_SECTORS = frozenset({Sector.PERSONNEL, Sector.PUBLIC_FINANCE, Sector.PUBLIC_ASSETS})
 CLOSE_RELATIONS = frozenset({Relation.SPOUSE, Relation.PARENT, Relation.CHILD, Relation.SIBLING})
 LOCALITY_KINDS = frozenset({UnitKind.LOCALITY, UnitKind.DISTRICT, UnitKind.COMMUNE})
+SEAT_NAMES_SHOWN = 3  # a seat left by more movers than this is said with their number
+
+
+@lru_cache(maxsize=1024)
+def _translated(language: str | None, message: str) -> str:
+    return gettext(message)
+
+
+def _(message: str) -> str:
+    """gettext, remembered per language: a city-wide round says the same few reasons for each of 100,000 pairs."""
+    return _translated(get_language(), message)
+
+
+class Holder(NamedTuple):
+    pk: int
+    full_name: str
 
 
 def official_id(person_pk: int) -> str:
@@ -294,6 +311,11 @@ def relation_label(relation: str) -> str:
 
 
 def level_label(level: int) -> str:
+    return _level_label(get_language(), level)
+
+
+@lru_cache(maxsize=64)
+def _level_label(language: str | None, level: int) -> str:
     return str(PostLevel(level).label) if level in PostLevel.values else str(level)
 
 
@@ -554,14 +576,15 @@ def seats_free(position: Position, holders: int) -> int:
     return max(0, position.headcount - holders)
 
 
-def free_positions(ctx: RoundContext, stayers: set[int]) -> tuple[list[Position], dict[int, list[Person]]]:
+def free_positions(ctx: RoundContext, stayers: set[int]) -> tuple[list[Position], dict[int, list[Holder]]]:
     """Posts of the scope with a seat a mover could take: a vacancy, or a seat held by a mover of this round who
     may be placed elsewhere (a mover who cannot move at all, `stayers`, frees nothing)."""
     positions = list(Position.objects.filter(unit_id__in=ctx.scope_ids).select_related("unit")
                      .order_by("unit__name", "-level", "title", "pk"))
-    holders: dict[int, list[Person]] = defaultdict(list)
-    for person in Person.objects.filter(position__in=[p.pk for p in positions]).only("pk", "full_name", "position"):
-        holders[person.position_id].append(person)  # type: ignore[index]
+    holders: dict[int, list[Holder]] = defaultdict(list)
+    for pk, name, post in Person.objects.filter(position__in=[p.pk for p in positions]).values_list(
+            "pk", "full_name", "position_id"):
+        holders[post].append(Holder(pk, name))
     free = [p for p in positions
             if seats_free(p, len(holders.get(p.pk, []))) > 0
             or any(h.pk in ctx.movers and h.pk not in stayers for h in holders.get(p.pk, []))]
@@ -603,13 +626,15 @@ class Pools:
         return [inside, around]
 
 
-def _seat_reason(position: Position, holders: list[Person], movers: dict[int, Person]) -> str:
-    vacant = seats_free(position, len(holders))
-    leaving = [h.full_name for h in holders if h.pk in movers]
+def _seat_reason(position: Position, held: int, leaving: list[str]) -> str:
+    """Where the mover's seat comes from: a vacancy, or the seat a mover of the round leaves (named when few)."""
+    vacant = seats_free(position, held)
     if vacant and position.headcount == 1:
         return _("Vị trí đang trống")
     if vacant:
-        return _("Còn %(n)s chỗ trống (%(h)s/%(c)s người)") % {"n": vacant, "h": len(holders), "c": position.headcount}
+        return _("Còn %(n)s chỗ trống (%(h)s/%(c)s người)") % {"n": vacant, "h": held, "c": position.headcount}
+    if len(leaving) > SEAT_NAMES_SHOWN:
+        return _("Chỗ do một trong %(n)s người cùng đợt để lại khi chuyển đi") % {"n": len(leaving)}
     return _("Chỗ do %(n)s để lại khi chuyển đi (cùng đợt)") % {"n": ", ".join(leaving)}
 
 
@@ -620,6 +645,7 @@ def instance_build(*, round: RotationRound) -> tuple[dict[str, Any], InstanceInd
     person_level = {pk: person_violations(ctx, person) for pk, person in ctx.movers.items()}
     free, holders = free_positions(ctx, {pk for pk, found in person_level.items() if found})
     pools = Pools(ctx, free)
+    leaving = {p.pk: [h.full_name for h in holders.get(p.pk, []) if h.pk in ctx.movers] for p in free}
     officials: list[dict[str, Any]] = []
     candidates: list[dict[str, Any]] = []
     used_positions: dict[str, Position] = {}
@@ -643,7 +669,8 @@ def instance_build(*, round: RotationRound) -> tuple[dict[str, Any], InstanceInd
                     if evaluation.violations:
                         refused[pid] = evaluation.violations
                         continue
-                    reasons = [*evaluation.reasons, _seat_reason(position, holders.get(position.pk, []), ctx.movers)]
+                    reasons = [*evaluation.reasons, _seat_reason(position, len(holders.get(position.pk, [])),
+                                                                  leaving.get(position.pk, []))]
                     allowed.append(Candidate(official=oid, position=pid, cost=evaluation.cost, reasons=reasons))
                     used_positions[pid] = position
                 if allowed:
