@@ -102,6 +102,7 @@ ACTION_LABELS = {
     "plan_solve": _("lập phương án"),
     "plan_solve_failed": _("lập phương án không thành công"),
     "move_edit": _("điều chỉnh phương án"),
+    "move_swap": _("đổi chỗ hai người trong phương án"),
     "plan_approve": _("phê duyệt phương án"),
     "plan_publish": _("công khai phương án"),
     "plan_apply": _("thực hiện phương án"),

@@ -501,7 +501,7 @@ def test_positions_in_scope_filtered_and_paged(client, bearer, tree, posts):
     head = mine["items"][0]
     assert head == {"id": posts["snv_head"].pk, "unit_id": tree["snv_division"].pk, "unit": "Phòng Tổ chức, biên chế",
                     "title": "Trưởng phòng Tổ chức, biên chế", "is_leader": True, "level": 2, "is_key_post": False,
-                    "sector": "", "change_period_months": None}
+                    "sector": "", "change_period_months": None, "headcount": 1}
     everyone = client.get("/api/v1/positions?page_size=2&page=3", **bearer("office", "read")).json()
     assert (everyone["count"], [p["title"] for p in everyone["items"]]) == (
         6, ["Giám đốc Sở Tài chính", "Chuyên viên quản lý ngân sách"])

@@ -81,7 +81,7 @@ def test_the_command_before_and_after_1_july_2025_differs_exactly_where_the_law_
                                              rulebook_on(D(2025, 7, 1)).provisions(), strict=True) if p0 != p1}
     assert changed_keys == {"discipline_forms_cadre", "discipline_forms_civil_servant",
                             "state_discipline_bar_months", "key_leader_levels", "not_completed_consecutive_years"}
-    assert len(items) == len(KEYS) + 5  # and the five house choices, printed apart
+    assert len(items) == len(KEYS) + 6  # and the six house choices, printed apart
     assert sum(1 for b in changed if b.startswith("  Căn cứ:")) == 5
     assert ("- Hình thức kỷ luật công chức: khiển trách, cảnh cáo, cách chức, buộc thôi việc (cách chức chỉ áp "
             "dụng với người giữ chức vụ lãnh đạo, quản lý)") in after
