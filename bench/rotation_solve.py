@@ -39,9 +39,9 @@ def generate(n: int, *, seed: int, per_official: int = 30, conflicts: int = 300,
 
     Conflict pairs join two officials who both have a candidate in the same unit (relatives who could land
     together). With `biting`, two officials that the optimum without conflicts places in the same unit: every pair
-    then clashes in the relaxation and must be resolved. With `holders`, half the officials hold a post (never one they are a candidate for; a post
-    has at most one holder) and a held post has no vacant seat, the others have one with probability 0.08
-    (so about 8 % of the posts are vacant): every placement then needs a vacancy or a holder who moves.
+    then clashes in the relaxation and must be resolved. With `holders`, half the officials hold a post (never one
+    they are a candidate for; a post has at most one holder) and a held post has no vacant seat, the others have
+    one with probability 0.08 (about 5 % of the posts vacant): a placement needs a vacancy or a holder who moves.
     """
     rng = np.random.default_rng(seed)
     n_pos = int(n * 1.1)
@@ -97,7 +97,8 @@ def generate(n: int, *, seed: int, per_official: int = 30, conflicts: int = 300,
             by_unit.setdefault(u, []).append(i)
     pool = [i for i, u in enumerate(home) if u >= 0 and len(by_unit[u]) > 1]
     pairs: set[tuple[int, int]] = set()
-    while len(pairs) < min(conflicts, len(pool) // 2):
+    possible = sum(len(g) * (len(g) - 1) // 2 for g in by_unit.values())
+    while len(pairs) < min(conflicts, possible):
         i = pool[int(rng.integers(len(pool)))]
         others = [j for j in by_unit[home[i]] if j != i]
         j = others[int(rng.integers(len(others)))]
