@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from chidao.optimizer.bans import ban_search
 from chidao.optimizer.instance import Instance, IntArray, validate
 from chidao.optimizer.mip import MipResult, solve_mip
 from chidao.optimizer.network import Network, Relaxation
@@ -31,6 +32,9 @@ SCALE = 8  # costs are multiplied by this inside the Lagrangian, so integer mult
 LAGRANGE_ROUNDS = 40  # at most; the ascent stops earlier once the bound stalls
 STALL_ROUNDS = 6
 CORE_START_DIVISOR = 2  # the first core: arcs with a reduced cost up to half the gap (measured: 4, 8 need two cores)
+FEW_BROKEN_ROWS = 8  # up to this many clashing rows at the root, first try branching on bans
+BAN_SOLVES = 24  # flow solves the ban search may spend before the Lagrangian method takes over
+DIRECT_CORE_ARCS = 20_000  # skip the Lagrangian ascent when the root's reduced costs leave at most this many arcs
 REPAIR_EVERY = 5  # rounds between greedy repairs of the relaxation (the best-bound one is repaired too)
 
 __all__ = ["greedy", "solve", "unplaced_reasons", "violations"]
@@ -279,6 +283,13 @@ def _core_loop(net: Network, rows: Rows, relax: Relaxation, pen: IntArray, best_
         threshold = gap
 
 
+def _direct_core_fits(net: Network, root: Relaxation, incumbent: IntArray) -> bool:
+    inst = net.inst
+    gap = (int(inst.cand_cost[incumbent].sum()) - root.cost) * SCALE
+    reduced = net.reduced_costs(_scaled(net, root), inst.cand_cost * (SCALE - 1))
+    return int((reduced <= gap).sum()) <= DIRECT_CORE_ARCS
+
+
 def search(inst: Instance, deadline: float | None) -> Outcome:
     """Relaxation; if it breaks a side row, Lagrangian bound, reduced-cost fixing and a MIP on the arcs left."""
     net = Network(inst)
@@ -289,8 +300,18 @@ def search(inst: Instance, deadline: float | None) -> Outcome:
     x[root.chosen] = 1
     if not (rows.activity(x) > rows.rhs).any():
         return Outcome(root.chosen, True, root.cost, {"flow_solves": net.solves})
+    broken = int((rows.activity(x) > rows.rhs).sum())
+    if not net.side_cap_units.size and broken <= FEW_BROKEN_ROWS:
+        node = ban_search(net, root, deadline, BAN_SOLVES)
+        if node is not None:
+            return Outcome(node.chosen, True, node.cost, {"flow_solves": net.solves, "ban_search": True})
     incumbent = greedy(inst, root.chosen)
-    best_lb, relax, pen, incumbent = _lagrange(net, rows, root, incumbent, deadline, stats)
+    if incumbent.size == root.placed and _direct_core_fits(net, root, incumbent):
+        # few rows broken and a repair close to the bound: the root's reduced costs already leave a small core
+        best_lb, relax, pen = root.cost * SCALE, _scaled(net, root), np.zeros(inst.n_candidates, np.int64)
+        stats["lagrange_rounds"] = 0
+    else:
+        best_lb, relax, pen, incumbent = _lagrange(net, rows, root, incumbent, deadline, stats)
     lb = -(-best_lb // SCALE)
     same_count = incumbent.size == root.placed
     inc_cost = int(inst.cand_cost[incumbent].sum())
@@ -325,7 +346,8 @@ def solve(instance: Mapping[str, Any] | Instance, *, time_limit: float | None = 
     """
     started = time.monotonic()
     inst = instance if isinstance(instance, Instance) else validate(instance)
-    deadline = None if time_limit is None else started + time_limit
+    # writing the plan (reasons, sequence) comes after the search: keep a little of the limit for it
+    deadline = None if time_limit is None else started + time_limit - min(1.0, 0.05 * time_limit)
     outcome = search(inst, deadline)
     chosen = outcome.chosen
     reasons = unplaced_reasons(inst, chosen)
