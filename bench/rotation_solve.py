@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import subprocess
 import sys
 import tempfile
@@ -39,9 +40,9 @@ def generate(n: int, *, seed: int, per_official: int = 30, conflicts: int = 300,
 
     Conflict pairs join two officials who both have a candidate in the same unit (relatives who could land
     together). With `biting`, two officials that the optimum without conflicts places in the same unit: every pair
-    then clashes in the relaxation and must be resolved. With `holders`, half the officials hold a post (never one they are a candidate for; a post
-    has at most one holder) and a held post has no vacant seat, the others have one with probability 0.08
-    (so about 8 % of the posts are vacant): every placement then needs a vacancy or a holder who moves.
+    then clashes in the relaxation and must be resolved. With `holders`, half the officials hold a post (never one
+    they are a candidate for; a post has at most one holder) and a held post has no vacant seat, the others have
+    one with probability 0.08 (about 5 % of the posts vacant): a placement needs a vacancy or a holder who moves.
     """
     rng = np.random.default_rng(seed)
     n_pos = int(n * 1.1)
@@ -97,7 +98,8 @@ def generate(n: int, *, seed: int, per_official: int = 30, conflicts: int = 300,
             by_unit.setdefault(u, []).append(i)
     pool = [i for i, u in enumerate(home) if u >= 0 and len(by_unit[u]) > 1]
     pairs: set[tuple[int, int]] = set()
-    while len(pairs) < min(conflicts, len(pool) // 2):
+    possible = sum(len(g) * (len(g) - 1) // 2 for g in by_unit.values())
+    while len(pairs) < min(conflicts, possible):
         i = pool[int(rng.integers(len(pool)))]
         others = [j for j in by_unit[home[i]] if j != i]
         j = others[int(rng.integers(len(others)))]
@@ -145,11 +147,11 @@ def model_matrix(inst: Instance) -> tuple[sparse.csr_matrix, np.ndarray, np.ndar
     return matrix, np.concatenate(rhs), inst.cand_cost - float(big), big
 
 
-def lp_highs(inst: Instance) -> tuple[float, int, int, str]:
+def lp_highs(inst: Instance, time_limit: float) -> tuple[float, int, int, str]:
     """The LP relaxation of the standard model by HiGHS (matrix building included in the time)."""
     started = time.perf_counter()
     matrix, b_ub, c, _big = model_matrix(inst)
-    res = linprog(c, A_ub=matrix, b_ub=b_ub, bounds=(0, 1), method="highs")
+    res = linprog(c, A_ub=matrix, b_ub=b_ub, bounds=(0, 1), method="highs", options={"time_limit": time_limit})
     seconds = time.perf_counter() - started
     x = res.x if res.x is not None else np.zeros(inst.n_candidates)
     integral = "integral" if np.all(np.minimum(x, 1 - x) < 1e-6) else "fractional"
@@ -157,6 +159,22 @@ def lp_highs(inst: Instance) -> tuple[float, int, int, str]:
 
 
 def mip_highs(inst: Instance, time_limit: float) -> tuple[float, int | None, int | None, bool, str]:
+    """HiGHS's MIP in a child process, killed 30 s after its own time limit (at 20,000 officials HiGHS was seen
+    running 10 minutes past a 200 s limit, inside its root LP)."""
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    started = time.perf_counter()
+    child = ctx.Process(target=lambda: queue.put(_mip_highs(inst, time_limit)))
+    child.start()
+    child.join(time_limit + 30)
+    if child.is_alive():
+        child.kill()
+        child.join()
+        return time.perf_counter() - started, None, None, False, f"killed {time_limit + 30:g} s after the start"
+    return queue.get()
+
+
+def _mip_highs(inst: Instance, time_limit: float) -> tuple[float, int | None, int | None, bool, str]:
     """The standard model as a MIP by HiGHS (scipy.optimize.milp), gap 0, with a time limit."""
     started = time.perf_counter()
     matrix, b_ub, c, _big = model_matrix(inst)
@@ -231,11 +249,12 @@ def run_case(label: str, n: int, seed: int, rows: list[list[str]], *, conflicts:
             rows.append([label, "HiGHS MIP time / ours", f"≥ {ratio:.1f}x (HiGHS did not finish in {mip_limit:g} s; "
                          f"ours {ours:.2f} s)", "≥ 5x", "PASS" if ok else "MISS", ""])
     if lp:
-        lp_s, lp_placed, lp_cost, lp_state = lp_highs(inst)
+        lp_s, lp_placed, lp_cost, lp_state = lp_highs(inst, mip_limit)
         ratio = lp_s / ours
         print(f"HiGHS LP: {lp_s:.2f} s, placed {lp_placed:,}, cost {lp_cost:,} ({lp_state}); ratio {ratio:.1f}x",
               flush=True)
-        rows.append([label, "HiGHS LP time / ours", f"{ratio:.1f}x ({lp_s:.2f} s)", "≥ 5x",
+        cut = "" if lp_state.startswith("0 ") else f", HiGHS LP did not finish in {mip_limit:g} s"
+        rows.append([label, "HiGHS LP time / ours", f"{'≥ ' if cut else ''}{ratio:.1f}x ({lp_s:.2f} s{cut})", "≥ 5x",
                      "PASS" if ratio >= 5 and proven else "MISS", f"{ratio / 5:.1f}x the target"])
     if command:
         cmd_s, same, size_mb = _command(instance, plan, limit)
@@ -269,7 +288,7 @@ def main() -> None:
     parser.add_argument("--only", default=",".join(CASES), help=f"comma-separated cases of {', '.join(CASES)}")
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--no-lp-large", action="store_true", help="skip the HiGHS LP at 100,000 (it is slow)")
-    parser.add_argument("--mip-limit", type=float, default=300.0, help="HiGHS MIP time limit, seconds (300)")
+    parser.add_argument("--mip-limit", type=float, default=300.0, help="HiGHS MIP and LP time limit, seconds (300)")
     parser.add_argument("--limit", type=float, default=60.0, help="our time limit, seconds (60, the default)")
     args = parser.parse_args()
     rows: list[list[str]] = []

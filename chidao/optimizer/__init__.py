@@ -1,30 +1,38 @@
 """Rotation plan optimizer: who goes to which post, as a pure function of a JSON instance (no Django here).
 
-The problem. Each official gets at most one of its candidate positions, each position at most one official, each
-unit at most `cap` officials, and no conflict pair shares a unit; first place as many officials as possible, then
-minimize the total cost.
+The problem. Each official gets at most one of its candidate positions. A position takes at most its vacant seats
+(`seats`, default 1) plus the number of its holders (officials whose `holds` names it) who are placed elsewhere, so
+plans are chains (X into a vacancy, Y into X's seat, ...) and swaps (cycles); an unplaced holder keeps their seat.
+Each unit takes at most `cap` arrivals, and no conflict pair is placed in the same unit. First place as many
+officials as possible, then minimize the total cost. The plan lists its moves as groups (`sequence`: single moves,
+chains from the vacancy on, swaps).
 
-The method. Without conflicts this is a min-cost max-flow, source → official (capacity 1) → position (1, the
-candidate's cost) → unit (1) → sink (the unit's cap). Its LP is integral, so OR-Tools' `SimpleMinCostFlow`
-(`solve_max_flow_with_min_cost`: maximum flow first, then least cost among maximum flows, which is exactly the
-lexicographic objective) gives a proven optimum at C++ speed; the arcs are added as numpy arrays in one call.
+The method (docs/adr/0012-rotation-solver.md). The relaxation without conflicts is a network flow solved by OR-Tools'
+`SimpleMinCostFlow` (arcs added as numpy arrays): without holders source → official → position → unit → sink with
+the caps on the unit arcs, maximum flow then least cost (the lexicographic objective); with holders a min-cost
+circulation where a position passes flow on to its holders (the seat a departure frees) and a placement weighs more
+than any total cost. Caps of units whose posts have holders cannot sit in that network and join the side rows.
+If the relaxation's optimum breaks no side row (conflict pair in a shared unit, such a cap), it is optimal. Otherwise:
+1. Lagrangian ascent: multipliers on the broken rows are added to the arcs' costs (costs scaled by 8, integer
+   multipliers), each round one flow solve; the best value is a proven bound for plans placing the relaxation's
+   maximum; relaxations are repaired greedily into lawful plans (the incumbent).
+2. Reduced-cost fixing: node potentials of the best round's flow (Bellman-Ford on its residual graph) give every
+   candidate arc a reduced cost; an arc whose reduced cost exceeds the gap (incumbent − bound) is in no better plan.
+3. CP-SAT (one worker, the LP at every node) solves the model on the arcs left, starting from arcs up to half the
+   gap and growing the set until it holds every arc up to the gap left: the optimum of that core is the optimum.
+If the incumbent places fewer than the relaxation's maximum (holders with binding caps), CP-SAT gets the whole model
+with a placement weight instead. A time limit cuts any step; the best lawful plan is then "feasible", with a proven
+lower bound on the cost of any plan placing as many (0 when none is known).
 
-Conflicts are handled by branch-and-bound on that relaxation. If no conflict pair shares a unit in the relaxed
-optimum, it is optimal. Otherwise, for the first violated pair (a, b) in unit u, every conflict-free plan either
-keeps a out of u or keeps b out of u, so the node splits into those two branches (the arcs closed, the flow solved
-again). Nodes are explored best-first by (placed desc, cost asc), a child being solved only when popped, so the
-first conflict-free relaxation popped is optimal and the open nodes give the lower bound. A time limit stops the
-search between flow solves: the best plan found (or the best relaxation, with the second official of each
-clashing pair dropped) is completed greedily and reported as "feasible", with a bound still proven.
-
-Determinism: ids are mapped to integers in sorted order, candidates and conflicts are sorted, branching and ties
-follow fixed orders, so the same instance (in any list order) gives the same plan; only `seconds` varies, and a
-`time_limit` that cuts the search may cut it at a different point.
+Determinism: ids are mapped to integers in sorted order, candidates and conflicts are sorted, repairs and ties
+follow fixed orders and CP-SAT runs one worker with a fixed seed, so the same instance (in any list order) gives
+the same plan; only `seconds` varies, and a `time_limit` that cuts the search may cut it at a different point.
 
 Use `solve(instance_dict)` or `python -m chidao.optimizer solve INSTANCE.json [-o PLAN.json]`.
 """
 
 from chidao.optimizer.instance import Instance, InstanceError, validate
+from chidao.optimizer.sequence import sequence
 from chidao.optimizer.solver import greedy, solve
 
-__all__ = ["Instance", "InstanceError", "greedy", "solve", "validate"]
+__all__ = ["Instance", "InstanceError", "greedy", "sequence", "solve", "validate"]

@@ -9,6 +9,7 @@ with at least that many placed; otherwise the weighted sum (cost − BIG per pla
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -74,6 +75,7 @@ def _constraints(model: cp_model.CpModel, x: list[cp_model.IntVar], inst: Instan
 def solve_mip(inst: Instance, rows: Rows, keep: IntArray, *, placed: int | None, hint: IntArray | None,
               time_limit: float | None) -> MipResult:
     """Solve the problem restricted to the candidate arcs `keep` (ascending indices)."""
+    deadline = None if time_limit is None else time.monotonic() + time_limit
     k = int(keep.size)
     model = cp_model.CpModel()
     x = [model.new_bool_var(f"x{i}") for i in range(k)]
@@ -92,8 +94,8 @@ def solve_mip(inst: Instance, rows: Rows, keep: IntArray, *, placed: int | None,
     solver.parameters.num_workers = WORKERS
     solver.parameters.random_seed = 0
     solver.parameters.linearization_level = 2  # the LP relaxation at every node: the gap left is small
-    if time_limit is not None:
-        solver.parameters.max_time_in_seconds = max(time_limit, 0.01)
+    if deadline is not None:  # building the model took part of the time
+        solver.parameters.max_time_in_seconds = max(deadline - time.monotonic(), 0.01)
     status = solver.solve(model)
     chosen = None
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -101,3 +103,4 @@ def solve_mip(inst: Instance, rows: Rows, keep: IntArray, *, placed: int | None,
         chosen = keep[values]
     bound = float(solver.best_objective_bound) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else -math.inf
     return MipResult(chosen, status == cp_model.OPTIMAL, bound, big)
+

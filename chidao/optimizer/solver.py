@@ -14,8 +14,9 @@ from typing import Any
 
 import numpy as np
 
+from chidao.optimizer.bans import ban_search
 from chidao.optimizer.instance import Instance, IntArray, validate
-from chidao.optimizer.mip import solve_mip
+from chidao.optimizer.mip import MipResult, solve_mip
 from chidao.optimizer.network import Network, Relaxation
 from chidao.optimizer.rows import Rows, is_lawful, official_units, room, side_rows, unit_arrivals, violations
 from chidao.optimizer.sequence import sequence
@@ -28,7 +29,13 @@ REASON_CONFLICT = "xung đột lợi ích với {}"
 REASON_SEAT_NOT_FREED = "các vị trí phù hợp chưa có chỗ trống (người đang giữ không chuyển đi)"
 
 SCALE = 8  # costs are multiplied by this inside the Lagrangian, so integer multipliers can be fine-grained
-LAGRANGE_ROUNDS = 60
+LAGRANGE_ROUNDS = 40  # at most; the ascent stops earlier once the bound stalls
+STALL_ROUNDS = 6
+CORE_START_DIVISOR = 2  # the first core: arcs with a reduced cost up to half the gap (measured: 4, 8 need two cores)
+FEW_BROKEN_ROWS = 8  # up to this many clashing rows at the root, first try branching on bans
+BAN_SOLVES = 24  # flow solves the ban search may spend before the Lagrangian method takes over
+DIRECT_CORE_ARCS = 20_000  # skip the Lagrangian ascent when the root's reduced costs leave at most this many arcs
+REPAIR_EVERY = 5  # rounds between greedy repairs of the relaxation (the best-bound one is repaired too)
 
 __all__ = ["greedy", "solve", "unplaced_reasons", "violations"]
 
@@ -199,8 +206,8 @@ def _lagrange(net: Network, rows: Rows, root: Relaxation, incumbent: IntArray, d
     scaled = inst.cand_cost * SCALE
     best_lb, best_relax, best_pen = root.cost * SCALE, root, np.zeros(m, np.int64)
     step_scale = 1.0
-    stale = 0
-    for _ in range(LAGRANGE_ROUNDS):
+    stale = since_best = 0
+    for round_ in range(LAGRANGE_ROUNDS):
         if deadline is not None and time.monotonic() > deadline:
             break
         ub = int(inst.cand_cost[incumbent].sum()) * SCALE if incumbent.size == root.placed else None
@@ -212,21 +219,22 @@ def _lagrange(net: Network, rows: Rows, root: Relaxation, incumbent: IntArray, d
             raise RuntimeError("a penalized relaxation changed the number placed")
         lb = relax.value - int(lam @ rows.rhs)
         if lb > best_lb:
-            best_lb, best_relax, best_pen, stale = lb, relax, pen, 0
+            best_lb, best_relax, best_pen, stale, since_best = lb, relax, pen, 0, 0
         else:
             stale += 1
+            since_best += 1
             if stale >= 3:
                 step_scale /= 2
                 stale = 0
+            if since_best >= STALL_ROUNDS:
+                break
         x = np.zeros(m, np.int64)
         x[relax.chosen] = 1
         g = rows.activity(x) - rows.rhs
-        if not (g > 0).any() and is_lawful(inst, relax.chosen):
-            plan = relax.chosen
-        else:
+        if round_ % REPAIR_EVERY == REPAIR_EVERY - 1 or not (g > 0).any():
             plan = greedy(inst, relax.chosen)
-        if _key(inst, plan) < _key(inst, incumbent):
-            incumbent = plan
+            if _key(inst, plan) < _key(inst, incumbent):
+                incumbent = plan
         g = np.where((lam == 0) & (g < 0), 0, g)
         norm = float(g @ g)
         if norm == 0:
@@ -235,12 +243,51 @@ def _lagrange(net: Network, rows: Rows, root: Relaxation, incumbent: IntArray, d
         t = step_scale * max(target - lb, SCALE) / norm
         lam = np.maximum(0, lam + np.round(t * g).astype(np.int64))
         stats["lagrange_rounds"] = stats.get("lagrange_rounds", 0) + 1
+    plan = greedy(inst, best_relax.chosen)
+    if _key(inst, plan) < _key(inst, incumbent):
+        incumbent = plan
     return best_lb, best_relax, best_pen, incumbent
 
 
 def _scaled(net: Network, root: Relaxation) -> Relaxation:
     """The root relaxation seen with scaled costs (same optimum: scaling does not change the argmin)."""
     return Relaxation(root.placed, root.cost, root.cost * SCALE, root.chosen, root.flows)
+
+
+def _core_loop(net: Network, rows: Rows, relax: Relaxation, pen: IntArray, best_lb: int, incumbent: IntArray,
+               deadline: float | None, stats: dict[str, Any]) -> tuple[IntArray, MipResult]:
+    """Solve the MIP on the arcs whose reduced cost is at most a threshold, growing it until it covers the gap.
+
+    Any plan cheaper than the incumbent uses only arcs whose reduced cost is below the gap (incumbent − bound,
+    scaled), so once the core holds every arc up to the gap left after its solve, the core's optimum is the optimum.
+    A small first threshold keeps the first core small; its solution usually closes most of the gap.
+    """
+    inst = net.inst
+    reduced = net.reduced_costs(relax, inst.cand_cost * (SCALE - 1) + pen)
+    threshold = max(SCALE, (int(inst.cand_cost[incumbent].sum()) * SCALE - best_lb) // CORE_START_DIVISOR)
+    cores = 0
+    while True:
+        keep = np.flatnonzero(reduced <= threshold)
+        cores += 1
+        stats.update(kept_arcs=int(keep.size), cores=cores)
+        left = None if deadline is None else deadline - time.monotonic()
+        result = solve_mip(inst, rows, keep, placed=relax.placed, hint=incumbent, time_limit=left)
+        found = result.chosen
+        if found is not None and is_lawful(inst, found) and _key(inst, found) < _key(inst, incumbent):
+            incumbent = found
+        gap = int(inst.cand_cost[incumbent].sum()) * SCALE - best_lb
+        if not result.optimal or gap <= threshold:
+            # cut by the time limit, or the core covers the gap: its bound is the bound of the whole problem
+            # only in the second case, so the caller takes the Lagrangian bound when the core was not proven
+            return incumbent, result if result.optimal else MipResult(result.chosen, False, -math.inf, 0)
+        threshold = gap
+
+
+def _direct_core_fits(net: Network, root: Relaxation, incumbent: IntArray) -> bool:
+    inst = net.inst
+    gap = (int(inst.cand_cost[incumbent].sum()) - root.cost) * SCALE
+    reduced = net.reduced_costs(_scaled(net, root), inst.cand_cost * (SCALE - 1))
+    return int((reduced <= gap).sum()) <= DIRECT_CORE_ARCS
 
 
 def search(inst: Instance, deadline: float | None) -> Outcome:
@@ -253,8 +300,18 @@ def search(inst: Instance, deadline: float | None) -> Outcome:
     x[root.chosen] = 1
     if not (rows.activity(x) > rows.rhs).any():
         return Outcome(root.chosen, True, root.cost, {"flow_solves": net.solves})
+    broken = int((rows.activity(x) > rows.rhs).sum())
+    if not net.side_cap_units.size and broken <= FEW_BROKEN_ROWS:
+        node = ban_search(net, root, deadline, BAN_SOLVES)
+        if node is not None:
+            return Outcome(node.chosen, True, node.cost, {"flow_solves": net.solves, "ban_search": True})
     incumbent = greedy(inst, root.chosen)
-    best_lb, relax, pen, incumbent = _lagrange(net, rows, root, incumbent, deadline, stats)
+    if incumbent.size == root.placed and _direct_core_fits(net, root, incumbent):
+        # few rows broken and a repair close to the bound: the root's reduced costs already leave a small core
+        best_lb, relax, pen = root.cost * SCALE, _scaled(net, root), np.zeros(inst.n_candidates, np.int64)
+        stats["lagrange_rounds"] = 0
+    else:
+        best_lb, relax, pen, incumbent = _lagrange(net, rows, root, incumbent, deadline, stats)
     lb = -(-best_lb // SCALE)
     same_count = incumbent.size == root.placed
     inc_cost = int(inst.cand_cost[incumbent].sum())
@@ -262,17 +319,15 @@ def search(inst: Instance, deadline: float | None) -> Outcome:
     if same_count and inc_cost <= lb:
         return Outcome(incumbent, True, inc_cost, stats)
     if same_count:
-        reduced = net.reduced_costs(relax, inst.cand_cost * (SCALE - 1) + pen)
-        keep = np.flatnonzero(reduced <= (inc_cost * SCALE - best_lb))
+        incumbent, result = _core_loop(net, rows, relax, pen, best_lb, incumbent, deadline, stats)
         placed: int | None = root.placed
     else:
-        keep, placed = np.arange(inst.n_candidates), None
-    stats.update(kept_arcs=int(keep.size))
-    left = None if deadline is None else deadline - time.monotonic()
-    result = solve_mip(inst, rows, keep, placed=placed, hint=incumbent, time_limit=left)
-    found = result.chosen
-    if found is not None and is_lawful(inst, found) and _key(inst, found) < _key(inst, incumbent):
-        incumbent = found
+        placed = None
+        left = None if deadline is None else deadline - time.monotonic()
+        result = solve_mip(inst, rows, np.arange(inst.n_candidates), placed=None, hint=incumbent, time_limit=left)
+        found = result.chosen
+        if found is not None and is_lawful(inst, found) and _key(inst, found) < _key(inst, incumbent):
+            incumbent = found
     n_placed, cost = int(incumbent.size), int(inst.cand_cost[incumbent].sum())
     mip_bound = result.bound + result.big * n_placed
     bound = max(lb if n_placed == root.placed else 0, math.ceil(mip_bound - 1e-6) if math.isfinite(mip_bound) else 0)
@@ -291,7 +346,8 @@ def solve(instance: Mapping[str, Any] | Instance, *, time_limit: float | None = 
     """
     started = time.monotonic()
     inst = instance if isinstance(instance, Instance) else validate(instance)
-    deadline = None if time_limit is None else started + time_limit
+    # writing the plan (reasons, sequence) comes after the search: keep a little of the limit for it
+    deadline = None if time_limit is None else started + time_limit - min(1.0, 0.05 * time_limit)
     outcome = search(inst, deadline)
     chosen = outcome.chosen
     reasons = unplaced_reasons(inst, chosen)
