@@ -8,7 +8,8 @@ officials as possible, then minimize the total cost. The plan lists its moves as
 chains from the vacancy on, swaps).
 
 The method (docs/adr/0012-rotation-solver.md). First the instance is cut into independent parts (`components`: no
-shared post, held seat, capped unit or conflict pair), each searched alone. The relaxation without conflicts is a network flow solved by OR-Tools'
+shared post, held seat, capped unit or conflict pair), each searched alone. The relaxation without conflicts is a
+network flow solved by OR-Tools'
 `SimpleMinCostFlow` (arcs added as numpy arrays): without holders source → official → position → unit → sink with
 the caps on the unit arcs, maximum flow then least cost (the lexicographic objective); with holders a min-cost
 circulation where a position passes flow on to its holders (the seat a departure frees) and a placement weighs more
