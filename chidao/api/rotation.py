@@ -15,6 +15,7 @@ from ninja.pagination import paginate
 from chidao.core import selectors as core_selectors
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.http import AuthedRequest
+from chidao.personnel.models import Position
 from chidao.personnel.services import can_manage_people
 from chidao.rotation import due, plan
 from chidao.rotation import selectors as rotation_selectors
@@ -396,17 +397,23 @@ def plan_solve(request: AuthedRequest, round_id: int) -> Any:
     return HttpStatus(202, _plan(request, plan.plan_round_get(user=request.user, pk=round_id)))
 
 
+def _target(position_id: int | None) -> Position | None:
+    """The post a hand edit names (None: not placed); 422 when there is no such post."""
+    if position_id is None:
+        return None
+    position = rotation_selectors.move_target_find(pk=position_id)
+    if position is None:
+        raise ValidationError({"position_id": _("Không có chức danh mã %(p)s.") % {"p": position_id}})
+    return position
+
+
 @router.patch("/rotation/rounds/{round_id}/plan/moves/{move_id}", response={200: PlanOut, **WRITE_ERRORS})
 def move_edit(request: AuthedRequest, round_id: int, move_id: int, payload: MoveEditIn) -> Any:
     """Change one move by hand (`position_id` null: not placed). A change that breaks a rule needs a written
     `reason` (422 naming the rules otherwise); the rules it breaks are kept on the move."""
     rnd = plan.plan_round_get(user=request.user, pk=round_id)
     move = rotation_selectors.plan_move_get(round=rnd, pk=move_id)
-    position = None
-    if payload.position_id is not None:
-        position = rotation_selectors.move_target_find(pk=payload.position_id)
-        if position is None:
-            raise ValidationError({"position_id": _("Không có chức danh mã %(p)s.") % {"p": payload.position_id}})
+    position = _target(payload.position_id)
     plan.move_edit(actor=request.user, move=move, to_position=position, reason=payload.reason)
     return _plan(request, rnd)
 
@@ -431,11 +438,7 @@ def move_check(request: AuthedRequest, round_id: int, move_id: int, filters: Que
     made; empty when it breaks none."""
     rnd = plan.plan_round_get(user=request.user, pk=round_id)
     move = rotation_selectors.plan_move_get(round=rnd, pk=move_id)
-    position = None
-    if filters.position_id is not None:
-        position = rotation_selectors.move_target_find(pk=filters.position_id)
-        if position is None:
-            raise ValidationError({"position_id": _("Không có chức danh mã %(p)s.") % {"p": filters.position_id}})
+    position = _target(filters.position_id)
     return {"violations": plan.move_check(user=request.user, move=move, to_position=position)}
 
 

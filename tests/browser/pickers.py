@@ -18,3 +18,14 @@ def pick(page: Any, name: str, text: str, option: str, *, within: Any = None) ->
     choice.click()
     expect(root.locator(f"[data-picker]:has([data-testid='picker-{name}']) .chip").filter(has_text=option)
            ).to_have_count(1)
+
+
+def sign_in(page: Any, username: str, password: str = "pw") -> None:
+    """Sign in through the login page as a test user (password "pw") and wait for the top bar's name."""
+    from playwright.sync_api import expect
+
+    page.goto("/dang-nhap/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    page.locator("form:has(#id_username) button[type=submit]").click()
+    expect(page.get_by_test_id("who")).to_be_visible()

@@ -10,24 +10,16 @@ from playwright.sync_api import Page, expect
 from chidao.programs.models import Deliverable
 from chidao.rotation import plan
 from chidao.rotation.models import RoundState
-from tests.browser.pickers import pick
+from tests.browser.pickers import pick, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page: Page, username: str) -> None:
-    page.goto("/dang-nhap/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill("pw")
-    page.locator("form:has(#id_username) button[type=submit]").click()
-    expect(page.get_by_test_id("who")).to_be_visible()
 
 
 def test_pickers_and_the_plan_confirmation(page: Page, world, users, units, program, make_person, settings,
                                            results_dir):
     settings.CHIDAO_OTP_REQUIRED_ROLES = []
     dung = make_person(name="Đinh Tiến Dũng", post="snv_head")
-    _sign_in(page, users["office"].username)
+    sign_in(page, users["office"].username)
 
     # --- A person picker: "dinh tien" finds Đinh Tiến Dũng; picking puts his record code in the form.
     page.goto(f"/luan-chuyen/{world.round.pk}/")

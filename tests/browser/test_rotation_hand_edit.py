@@ -12,17 +12,9 @@ from playwright.sync_api import Page, expect
 from chidao.core.models import Role, User
 from chidao.rotation import plan
 from chidao.rotation.models import Move, MoveSource
-from tests.browser.pickers import pick
+from tests.browser.pickers import pick, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page: Page, username: str) -> None:
-    page.goto("/dang-nhap/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill("pw")
-    page.locator("form:has(#id_username) button[type=submit]").click()
-    expect(page.get_by_test_id("who")).to_be_visible()
 
 
 def _row(page: Page, person) -> object:  # type: ignore[no-untyped-def]
@@ -43,7 +35,7 @@ def test_personnel_officer_edits_and_swaps_by_hand(page: Page, world, users, tre
     officer.save()
     an, binh = world.people["an"], world.people["binh"]
     posts = world.posts
-    _sign_in(page, officer.username)
+    sign_in(page, officer.username)
 
     # When they open the round and An's row
     page.goto(f"/luan-chuyen/{world.round.pk}/")
