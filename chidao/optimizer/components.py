@@ -1,7 +1,7 @@
 """Splitting an instance into independent parts, solved one by one.
 
 Two officials interact only through a post both may take (or one holds), a capped unit both may enter, or a conflict
-pair. A city-wide periodic change round is mostly made inside each agency, so its instance falls apart into one part
+pair whose two officials may both land in one unit. A city-wide periodic change round is mostly made inside each agency, so its instance falls apart into one part
 per agency: each part is a small flow solved at once, where the whole needs a long one (the city's 21,399 due people:
 one flow of about 50 s). The parts' plans together are the plan of the whole, optimal when every part is, and the
 bounds add up.
@@ -51,8 +51,13 @@ def _labels(inst: Instance) -> IntArray:
     for p, u in enumerate(inst.position_unit.tolist()):
         if capped[u]:
             union(n + p, n + n_pos + u)
+    # A conflict pair matters only where both may land in one unit.
+    cand_unit = inst.position_unit[inst.cand_position]
+    starts = np.searchsorted(inst.cand_official, np.arange(n + 1))
     for a, b in zip(inst.conflict_a.tolist(), inst.conflict_b.tolist(), strict=True):
-        union(a, b)
+        units_a = set(cand_unit[starts[a]:starts[a + 1]].tolist())
+        if not units_a.isdisjoint(cand_unit[starts[b]:starts[b + 1]].tolist()):
+            union(a, b)
     return np.array([find(o) for o in range(n)], dtype=np.int64)
 
 
@@ -85,7 +90,7 @@ def _part(inst: Instance, officials: IntArray) -> Part:
     pos_map[positions] = np.arange(positions.size)
     unit_map = np.full(len(inst.unit_ids), -1, np.int64)
     unit_map[units] = np.arange(units.size)
-    keep = in_part[inst.conflict_a] & in_part[inst.conflict_b]
+    keep = in_part[inst.conflict_a] & in_part[inst.conflict_b]  # a pair split across parts can never meet
     sub = Instance(
         official_ids=[inst.official_ids[o] for o in officials.tolist()],
         position_ids=[inst.position_ids[p] for p in positions.tolist()],

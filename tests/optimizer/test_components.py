@@ -40,9 +40,14 @@ def test_two_agencies_are_two_parts_and_the_plan_is_theirs_together():
 
 def test_a_conflict_pair_or_a_capped_unit_joins_the_parts():
     whole = _join(_agency("A", 10), _agency("B", 20))
-    # Given a conflict pair across the two agencies
+    # Given a conflict pair across the two agencies: they can never meet, so the parts stay apart
     paired = {**whole, "conflicts": [{"officials": ["A1", "B1"]}]}
-    assert len(split(validate(paired))) == 1
+    assert len(split(validate(paired))) == 2
+    # But when A1 may also land in B's unit (a post of its own there), only the pair joins the parts
+    meeting = {**paired, "positions": [*whole["positions"], {"id": "X", "unit": "UB"}],
+               "candidates": [*whole["candidates"], {"official": "A1", "position": "X", "cost": 50}]}
+    assert len(split(validate(meeting))) == 1
+    assert len(split(validate({**meeting, "conflicts": []}))) == 2
     # Given instead the two agencies' vacancies in one capped unit
     capped = {**whole, "positions": [{**p, "unit": "U"} if p["id"].endswith("-v") else p for p in whole["positions"]],
               "units": [*whole["units"], {"id": "U", "cap": 1}]}
