@@ -1,13 +1,13 @@
 """Splitting an instance into independent parts, solved one by one.
 
 Two officials interact only through a post both may take (or one holds), a capped unit both may enter, or a conflict
-pair whose two officials may both land in one unit. A city-wide periodic change round is mostly made inside each agency, so its instance falls apart into one part
-per agency: each part is a small flow solved at once, where the whole needs a long one (the city's 21,399 due people:
-one flow of about 50 s). The parts' plans together are the plan of the whole, optimal when every part is, and the
-bounds add up.
+pair whose two officials may both land in one unit. A city-wide periodic change round is mostly made inside each
+agency, so its instance falls apart into one part per agency: each part is a small flow solved at once, where the
+whole needed a long search (the city's 21,399 due people: 42 s whole, 0.3 s in 136 parts). The parts' plans
+together are the plan of the whole, optimal when every part is, and the bounds add up.
 
-`split(inst)` returns the parts as (sub-instance, official indices, position indices, candidate indices) in the
-whole; ids keep their sorted order, so each part is a checked `Instance` the search takes as it is.
+`split(inst)` returns the parts (`Part`: the sub-instance, its officials' and candidates' indices in the whole); ids
+keep their sorted order, so each part is a checked `Instance` the search takes as it is.
 """
 
 from __future__ import annotations
