@@ -12,8 +12,9 @@ if [ "${1:-}" != "--app" ]; then
   command -v npm >/dev/null 2>&1 || need+=(npm)
 fi
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
-# Liberation Serif has Times New Roman's metrics: reports print as the Word originals do.
-[ -e /usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf ] || need+=(fonts-liberation)
+# Liberation Serif has Times New Roman's metrics: reports print as the Word originals do. Version 2
+# (fonts-liberation2) has every Vietnamese glyph; version 1 (fonts-liberation) lacks ế, ộ, ữ...
+[ -e /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need+=(fonts-liberation2)
 # WeasyPrint renders PDFs through Pango (Chromium usually brings it; a bare machine may not have it).
 ldconfig -p | grep -q libpangoft2-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 if [ ${#need[@]} -gt 0 ]; then

@@ -11,9 +11,10 @@ import matplotlib
 from matplotlib.figure import Figure
 
 matplotlib.use("Agg")
+# Liberation Serif (Times New Roman's metrics; version 2, fonts-liberation2, has every Vietnamese glyph), then DejaVu
+# Serif: a family list, not the generic "serif", so a glyph missing from the first is drawn from the next.
 matplotlib.rcParams.update({
-    "font.family": "serif",
-    "font.serif": ["Times New Roman", "Liberation Serif", "DejaVu Serif"],
+    "font.family": ["Liberation Serif", "DejaVu Serif"],
     "font.size": 9,
     "svg.fonttype": "none",
     "axes.spines.top": False,
