@@ -273,3 +273,19 @@ def test_the_command_maps_a_scale_name_to_its_sizes(db, monkeypatch):
     assert sum(m.objects.count() for m in HISTORY) - demo_history == 1500
     assert "programs_statuschange" in text
     assert f"  {'dòng lịch sử (*)':<42} {'1.500':>10}" in text
+
+
+def test_the_scale_posts_sit_in_departments_with_vacant_seats(loaded, db):
+    # Given the tiny load, Then the staff of a sở hold posts of its departments, and the staff posts employ 5-10 %
+    # more than their holders (rounded at random per post, so a small load is only near it)
+    from django.db.models import Count, F, Sum
+
+    from chidao.personnel.models import Position
+
+    staff = Position.objects.filter(level=0, holders__isnull=False).distinct()
+    in_departments = staff.filter(unit__kind=UnitKind.DEPARTMENT, unit__parent__kind=UnitKind.DEPARTMENT)
+    assert in_departments.exists()
+    seats = staff.aggregate(s=Sum("headcount"))["s"]
+    held = Person.objects.filter(position__in=staff).count()
+    assert (seats, held) == (129, 118)  # 11 vacant: 8,5 % of the seats
+    assert not Position.objects.annotate(n=Count("holders")).filter(n__gt=F("headcount")).exists()
