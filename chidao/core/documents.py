@@ -14,3 +14,26 @@ def vn_long_date(day: dt.date) -> str:
     (Decree 30/2020/NĐ-CP, Appendix I, on the place and date of a document)."""
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+PARTY = "party"
+STATE = "state"
+# Units whose documents follow the Party's format (Hướng dẫn 36-HD/VPTW of 03/4/2018): Party committees, their
+# boards and offices (a board under a committee, e.g. a steering committee of the Thành ủy, counts as one), cells.
+PARTY_KINDS = frozenset({"party_committee", "party_body", "party_cell"})
+
+
+def document_format(unit_kind: str) -> str:
+    """"party" for a Party body (Hướng dẫn 36-HD/VPTW: "ĐẢNG CỘNG SẢN VIỆT NAM", the number as "Số 12-BC/BCĐ"),
+    "state" for a State body (Decree 30/2020/NĐ-CP: the national motto, the number as "Số: 12/BC-UBND"). A committee
+    with no unit of its own is judged by the body it works under (its superior)."""
+    return PARTY if unit_kind in PARTY_KINDS else STATE
+
+
+def number_text(fmt: str, number: int | None, type_code: str, issuer_code: str) -> str:
+    """The document's number line: Party "Số 12-BC/BCĐ" (Hướng dẫn 36-HD/VPTW, Part II), State "Số: 12/BC-UBND"
+    (Decree 30/2020/NĐ-CP, Appendix I); an unissued draft leaves the number blank ("Số       -BC/BCĐ")."""
+    shown = str(number) if number else "\u00a0" * 6
+    if fmt == PARTY:
+        return f"Số {shown}-{type_code}/{issuer_code}"
+    return f"Số: {shown}/{type_code}-{issuer_code}"
