@@ -341,13 +341,24 @@ def _lp_core(net: Network, rows: Rows, root: Relaxation, incumbent: IntArray, de
     stats.update(lp_bound=round(bound_f, 3), lp_repair_cost=int(inst.cand_cost[plan].sum()))
     if cost <= lb:
         return incumbent, MipResult(incumbent, True, float(cost), 0), lb
-    keep = np.union1d(np.flatnonzero(reduced <= cost - 1 - bound_f + 1e-6), incumbent)
-    stats.update(kept_arcs=int(keep.size), cores=1)
-    left = None if deadline is None else deadline - time.monotonic()
-    result = solve_mip(inst, rows, keep, placed=root.placed, hint=incumbent, time_limit=left)
-    found_plan = result.chosen
-    if found_plan is not None and is_lawful(inst, found_plan) and _key(inst, found_plan) < _key(inst, incumbent):
-        incumbent = found_plan
+    threshold = 0.0  # first the arcs of the LP's optimal face: their optimum is usually the optimum or close
+    cores = 0
+    while True:
+        keep = np.union1d(np.flatnonzero(reduced <= threshold + 1e-6), incumbent)
+        cores += 1
+        stats.update(kept_arcs=int(keep.size), cores=cores)
+        left = None if deadline is None else deadline - time.monotonic()
+        result = solve_mip(inst, rows, keep, placed=root.placed, hint=incumbent, time_limit=left, presolve=False)
+        found_plan = result.chosen
+        if found_plan is not None and is_lawful(inst, found_plan) and _key(inst, found_plan) < _key(inst, incumbent):
+            incumbent = found_plan
+        cost = int(inst.cand_cost[incumbent].sum())
+        need = cost - 1 - bound_f  # a better plan uses only arcs with reduced cost up to this
+        if cost <= lb or not result.optimal or threshold + 1e-6 >= need:
+            break
+        threshold = need
+    if cost <= lb:
+        return incumbent, MipResult(incumbent, True, float(cost), 0), lb
     return incumbent, result if result.optimal else MipResult(result.chosen, False, -math.inf, 0), lb
 
 
