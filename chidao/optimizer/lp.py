@@ -2,7 +2,7 @@
 
 Rows: each official at most one move; each post's arrivals minus its placed holders at most its vacant seats; each
 capped unit's arrivals at most its cap; each (conflict pair, shared unit) at most one; at least `placed` moves.
-The LP is solved on a subset of the arcs (`keep`); its duals then price every arc exactly in integers-free numpy,
+The LP is solved on a subset of the arcs (`keep`); its duals then price every arc (numpy, all arcs at once),
 and the bound is recomputed from the duals by weak duality over all arcs (0 ≤ x ≤ 1), so it holds whatever the
 LP solver's accuracy: for duals μ ≥ 0 on the ≤ rows and ν ≥ 0 on the count row, any plan placing `placed` costs
 at least −μ·b + ν·placed + Σ min(0, rc), with rc = c + Aᵀμ − ν.
@@ -94,7 +94,7 @@ def solve_lp(inst: Instance, rows: Rows, keep: IntArray, *, placed: int,
     if time_limit is not None:
         solver.set_time_limit_in_seconds(max(time_limit, 0.01))
     solver.solve(model)
-    if solver.status() != 0 or not solver.has_solution():  # 0: optimal
+    if solver.status() != mbh.SolveStatus.OPTIMAL or not solver.has_solution():
         return None
     duals = np.asarray(solver.dual_values(), float)
     mu = np.maximum(-duals[:n_rows], 0.0)
