@@ -2,12 +2,15 @@
 State's (Decree 30/2020/NĐ-CP) for one of the people's committee; in Word and PDF, with the number, the draft mark
 and the signing block the register gives, and one embedded face (Liberation Serif) for all the PDF's text."""
 
-import pytest
+from pathlib import Path
 
-from chidao.core.models import Unit, UnitKind, UnitLevel
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from chidao.core.models import Role, Unit, UnitKind, UnitLevel, User
 from chidao.demo.program import demo_load
 from chidao.programs.models import Program
-from chidao.reports import builders
+from chidao.reports import builders, services
 from chidao.reports.services import report_compute
 from tests.documents_check import BLANK, assert_liberation_serif_only, docx_lines, pdf_text
 
@@ -99,3 +102,18 @@ def test_a_draft_keeps_its_number_blank_even_when_one_is_given():
     assert "DỰ THẢO" in out and f"Số: {BLANK}/BCĐ" in out and "Số: 12/BCĐ" not in out
     assert "V/v đôn đốc thực hiện các nội dung quá hạn" in out
 
+
+
+def test_a_template_replaced_before_the_formats_still_renders_its_heading_and_signer():
+    # Given the administrator's replacement is the old single-format template (the default before the two formats)
+    program = _program("party")
+    old = (Path(__file__).parent / "data" / "program_report_single_format.docx").read_bytes()
+    admin = User.objects.create(username="admin_tpl", role=Role.ADMIN, is_active=True)
+    services.report_template_replace(actor=admin, kind="program_report", upload=SimpleUploadedFile("cu.docx", old))
+    # When the year-end review is built with a number and signer from the register
+    out = _build(program, "year_end", "docx", document=SIGNED)
+    # Then its fields still print: the bodies, the register's number and the signing block
+    for line in ("THÀNH ỦY HÀ NỘI", "BAN CHỈ ĐẠO CHƯƠNG TRÌNH SỐ 01-CTr/TU", "Số 12-BC/BCĐ", "K/T TRƯỞNG BAN",
+                 "PHÓ TRƯỞNG BAN", "Nguyễn Văn A", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"):
+        assert line in out, line
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" not in out
