@@ -46,3 +46,15 @@ def assert_liberation_serif_only(content: bytes) -> None:
     for name, embedded in fonts:
         assert embedded, name
         assert name.split("+")[-1].replace("-", "").startswith("LiberationSerif"), name
+
+
+def docx_heading(content: bytes) -> tuple[list[str], list[str]]:
+    """The paragraphs of the heading table's left (bodies, number) and right (heading, place and date) cells."""
+    left, right = Document(io.BytesIO(content)).tables[0].rows[0].cells
+    return [p.text for p in left.paragraphs], [p.text for p in right.paragraphs]
+
+
+def docx_signature(content: bytes) -> tuple[list[str], list[str]]:
+    """The paragraphs of the last table: "Nơi nhận:" and its list (left), the signing block (right)."""
+    left, right = Document(io.BytesIO(content)).tables[-1].rows[0].cells
+    return [p.text for p in left.paragraphs], [p.text for p in right.paragraphs]

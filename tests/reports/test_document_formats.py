@@ -12,7 +12,14 @@ from chidao.demo.program import demo_load
 from chidao.programs.models import Program
 from chidao.reports import builders, services
 from chidao.reports.services import report_compute
-from tests.documents_check import BLANK, assert_liberation_serif_only, docx_lines, pdf_text
+from tests.documents_check import (
+    BLANK,
+    assert_liberation_serif_only,
+    docx_heading,
+    docx_lines,
+    docx_signature,
+    pdf_text,
+)
 
 from .test_documents import READER
 
@@ -46,10 +53,14 @@ def _build(program: Program, kind: str, fmt: str, document=None) -> str | list[s
         params["unit"] = Unit.objects.get(code="STC").pk
     report = report_compute(user=READER, program=program, kind=kind, params=params)
     content, _name = builders.build(report, fmt, document=document)
+    BUILT[kind, fmt] = content
     if fmt == "pdf":
         assert_liberation_serif_only(content)
         return pdf_text(content)
     return docx_lines(content)
+
+
+BUILT: dict[tuple[str, str], bytes] = {}
 
 
 def _has(out: str | list[str], line: str) -> bool:
@@ -67,8 +78,13 @@ def test_a_thanh_uy_program_writes_in_the_party_format_an_unnumbered_draft(kind,
         assert _has(out, line), line
     assert not _has(out, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") and not _has(out, "T/M")
     if fmt == "docx":
-        assert f"Số {BLANK}-{code}/BCĐ" in out and "*" in out
-        assert out[out.index("TRƯỞNG BAN") - 1] != "T/M BAN CHỈ ĐẠO"
+        left, right = docx_heading(BUILT[kind, fmt])
+        subject = ["V/v đôn đốc thực hiện các nội dung quá hạn"] if kind == "dispatch" else []
+        assert left == ["THÀNH ỦY HÀ NỘI", "BAN CHỈ ĐẠO CHƯƠNG TRÌNH SỐ 01-CTr/TU", "*", f"Số {BLANK}-{code}/BCĐ",
+                        *subject]
+        assert right == ["ĐẢNG CỘNG SẢN VIỆT NAM", DATES[kind]]
+        to, by = docx_signature(BUILT[kind, fmt])
+        assert to[0] == "Nơi nhận:" and by == ["TRƯỞNG BAN", "", "", "", ""]
     else:
         assert f"-{code}/BCĐ" in out and "Số 12" not in out
 
@@ -84,6 +100,15 @@ def test_a_peoples_committee_program_writes_in_the_state_format(kind, fmt):
         assert _has(out, line), line
     for line in ("ĐẢNG CỘNG SẢN VIỆT NAM", "DỰ THẢO", "K/T"):
         assert not _has(out, line), line
+    if fmt == "docx":
+        left, right = docx_heading(BUILT[kind, fmt])
+        subject = ["V/v đôn đốc thực hiện các nội dung quá hạn"] if kind == "dispatch" else []
+        # the short line under the issuer is an empty bordered paragraph
+        assert left == ["ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI", "BAN CHỈ ĐẠO CHƯƠNG TRÌNH SỐ 01-CTr/TU", "",
+                        "Số: 12/BC-BCĐ", *subject]
+        assert right == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", DATES[kind]]
+        _to, by = docx_signature(BUILT[kind, fmt])
+        assert by == ["KT. TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "", "", "", "Nguyễn Văn A"]
 
 
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
