@@ -2,10 +2,12 @@
 State's (Decree 30/2020/NĐ-CP) for one of the people's committee; in Word and PDF, with the number, the draft mark
 and the signing block the register gives, and one embedded face (Liberation Serif) for all the PDF's text."""
 
+import io
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from docx import Document
 
 from chidao.core.models import Role, Unit, UnitKind, UnitLevel, User
 from chidao.demo.program import demo_load
@@ -142,3 +144,23 @@ def test_a_template_replaced_before_the_formats_still_renders_its_heading_and_si
                  "PHÓ TRƯỞNG BAN", "Nguyễn Văn A", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"):
         assert line in out, line
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" not in out
+
+
+DATE_RUN = ("Hà Nội, ngày 28 tháng 12 năm 2021", False, True, False, 14.0)
+HEADING_RUNS = {
+    # Hướng dẫn 36-HD/VPTW: the Party's heading 15 pt bold underlined
+    "party": [("ĐẢNG CỘNG SẢN VIỆT NAM", True, False, True, 15.0), DATE_RUN],
+    # Decree 30/2020: the national name 12 pt bold, the motto 13 pt bold underlined
+    "state": [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True, False, False, 12.0),
+              ("Độc lập - Tự do - Hạnh phúc", True, False, True, 13.0), DATE_RUN],
+}
+
+
+@pytest.mark.parametrize("fmt", ["party", "state"])
+def test_the_word_heading_takes_its_guides_type(fmt):
+    # Given the year-end review in each format
+    _build(_program(fmt), "year_end", "docx")
+    # Then the heading's runs have the guide's weight, slant, underline and size; place and date 14 pt italic
+    cell = Document(io.BytesIO(BUILT["year_end", "docx"])).tables[0].rows[0].cells[1]
+    runs = [(r.text, r.bold, r.italic, r.underline, r.font.size.pt) for p in cell.paragraphs for r in p.runs]
+    assert runs == HEADING_RUNS[fmt]
