@@ -11,8 +11,9 @@ The method (docs/adr/0012-rotation-solver.md). First the instance is cut into in
 shared post, held seat or capped unit, no conflict pair that can meet), each searched alone. The relaxation without
 conflicts is a network flow solved by OR-Tools' `SimpleMinCostFlow` (arcs added as numpy arrays): without holders
 source → official → position → unit → sink with the caps on the unit arcs, maximum flow then least cost (the
-lexicographic objective); with holders a min-cost circulation where a position passes flow on to its holders (the seat a departure frees) and a placement weighs more
-than any total cost. Caps of units whose posts have holders cannot sit in that network and join the side rows.
+lexicographic objective); with holders a min-cost circulation where a position passes flow on to its holders (the
+seat a departure frees) and a placement weighs more than any total cost. Caps of units whose posts have holders
+cannot sit in that network and join the side rows.
 If the relaxation's optimum breaks no side row (conflict pair in a shared unit, such a cap), it is optimal. With up to
 8 broken rows, a branch-and-bound on bans (`bans`). When no cap is a side row and a greedy repair places the maximum,
 the exact LP of the standard model (`lp`: GLOP with column generation from the root's reduced costs, its bound taken
