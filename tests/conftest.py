@@ -23,6 +23,7 @@ pytest_plugins = [
     "tests.rotation.fixtures",
     "tests.rotation.plan_world",
     "tests.core.accounts_fixtures",
+    "tests.core.pki",
 ]
 
 

@@ -1,8 +1,12 @@
-"""A throwaway certificate authority for the signature tests: made in memory, no network."""
+"""A throwaway certificate authority for the signature tests: made in memory, no network.
+
+Fixtures `pki` (a root, a signer and its PKCS#12 file) and `signing_key` (that file configured as the signing key).
+"""
 
 import datetime as dt
 from dataclasses import dataclass
 
+import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -61,3 +65,18 @@ def make_signer(ca: Issued, cn: str) -> Issued:
 def pkcs12_bytes(signer: Issued, ca: Issued, password: bytes) -> bytes:
     return pkcs12.serialize_key_and_certificates(
         b"signer", signer.key, signer.cert, [ca.cert], serialization.BestAvailableEncryption(password))
+
+
+@pytest.fixture
+def pki(tmp_path):
+    ca = make_ca("Test Root CA")
+    signer = make_signer(ca, "Ủy ban nhân dân tỉnh Thử")
+    p12 = tmp_path / "key.p12"
+    p12.write_bytes(pkcs12_bytes(signer, ca, b"mat-khau"))
+    return {"ca": ca, "signer": signer, "p12": p12}
+
+
+@pytest.fixture
+def signing_key(settings, pki):
+    settings.CHIDAO_SIGNING = {"pkcs12": str(pki["p12"]), "password": "mat-khau"}
+    return pki

@@ -11,25 +11,10 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from chidao.core import signing
 from chidao.core.signing import SignatureState, SigningConfigError
 
-from .pki import make_ca, make_signer, pkcs12_bytes
+from .pki import make_ca
 
 HTML = "<html><body><h1>Báo cáo tiến độ</h1><p>Xin chào Việt Nam</p></body></html>"
 ISSUER = "BAN CHỈ ĐẠO CHƯƠNG TRÌNH SỐ 12"
-
-
-@pytest.fixture
-def pki(tmp_path):
-    ca = make_ca("Test Root CA")
-    signer = make_signer(ca, "Ủy ban nhân dân tỉnh Thử")
-    p12 = tmp_path / "key.p12"
-    p12.write_bytes(pkcs12_bytes(signer, ca, b"mat-khau"))
-    return {"ca": ca, "signer": signer, "p12": p12}
-
-
-@pytest.fixture
-def signing_key(settings, pki):
-    settings.CHIDAO_SIGNING = {"pkcs12": str(pki["p12"]), "password": "mat-khau"}
-    return pki
 
 
 def _signed() -> bytes:
