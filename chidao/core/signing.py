@@ -17,9 +17,12 @@ fetched.
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import io
 import logging
+import os
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,19 +169,37 @@ def signer_open() -> Iterator[Any]:
         session.close()
 
 
+@functools.cache
+def _stamp_font() -> str | None:
+    """A font with every Vietnamese glyph, rescaled to 1,000 units per em: pyHanko's text shaping assumes that
+    scale (TrueType fonts use 2,048, which would double the spacing of the letters). Made once per process."""
+    source = next((f for f in STAMP_FONTS if Path(f).is_file()), None)
+    if source is None:
+        return None
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.scaleUpem import scale_upem
+
+    font = TTFont(source)
+    if font["head"].unitsPerEm != 1000:
+        scale_upem(font, 1000)
+    target = Path(tempfile.gettempdir()) / f"chidao-stamp-{os.getpid()}-{Path(source).name}"
+    font.save(str(target))
+    return str(target)
+
+
 def _stamp_style(signer_name: str) -> Any:
     from pyhanko import stamp
     from pyhanko.pdf_utils import text
 
-    lines = [_("Ký bởi: %(who)s") % {"who": signer_name or "%(signer)s"}, _("Thời gian: %(ts)s")]
-    font = next((f for f in STAMP_FONTS if Path(f).is_file()), None)
+    lines = [_("Ký bởi:"), signer_name or "%(signer)s", _("Thời gian: %(ts)s")]
+    font = _stamp_font()
     box_style = text.TextBoxStyle(font_size=8)
     if font is not None:
         from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 
         box_style = text.TextBoxStyle(font=GlyphAccumulatorFactory(font, font_size=8), font_size=8)
     return stamp.TextStampStyle(stamp_text="\n".join(lines), text_box_style=box_style,
-                                timestamp_format="%H:%M:%S %d/%m/%Y %z", border_width=1)
+                                timestamp_format="%H:%M %d/%m/%Y", border_width=1)
 
 
 def _sign_with(signer: Any, pdf_bytes: bytes, *, signer_name: str, reason: str, location: str) -> bytes:

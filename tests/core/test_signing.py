@@ -155,3 +155,12 @@ def test_trust_root_add_twice_keeps_one_file(settings):
     first = signing.trust_root_add(pem_bytes=ca.pem())
     assert signing.trust_root_add(pem_bytes=ca.pem()) == first
     assert list(settings.CHIDAO_TRUST_ROOTS.glob("*.pem")) == [first]
+
+
+def test_the_stamp_font_is_rescaled_to_a_thousand_units_per_em():
+    # pyHanko lays text out in 1/1000 em; Liberation Serif's 2,048 units would double the letter spacing
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(signing._stamp_font())
+    assert font["head"].unitsPerEm == 1000
+    assert ord("ạ") in font.getBestCmap()
