@@ -16,6 +16,7 @@ from chidao.core.audit import change_record_create, snapshot
 from chidao.core.errors import ConflictError, PermissionDenied, ValidationError
 from chidao.core.limits import TITLE_MAX, length_errors, lengths_check, too_long_message
 from chidao.core.models import ChangeRecord, Unit, User
+from chidao.core.signing import SignatureState, pdf_verify
 from chidao.core.text import fold
 from chidao.core.uploads import upload_check
 
@@ -337,6 +338,34 @@ def validate_upload(file: UploadedFile) -> None:
     upload_check(file, extensions=settings.CHIDAO_UPLOAD_EXTENSIONS)
 
 
+def _signature_check(attachment: Attachment) -> None:
+    """Check the digital signatures of a PDF attachment and keep the result on it (not saved here)."""
+    if not attachment.original_name.lower().endswith(".pdf"):
+        return
+    with attachment.file.open("rb") as f:
+        check = pdf_verify(f.read())
+    attachment.signature_state = check.state
+    attachment.signature_signer = check.signer[:255]
+    attachment.signature_signed_at = check.signed_at
+    attachment.signature_checked_at = timezone.now()
+
+
+def attachment_signatures_recheck() -> int:
+    """Check again every stored PDF attachment whose signature was not found valid (after a trust root is
+    installed, a signature reported untrusted may now be valid); the number of attachments checked."""
+    checked = 0
+    for attachment in Attachment.objects.filter(original_name__iendswith=".pdf").exclude(
+            signature_state=SignatureState.VALID):
+        try:
+            _signature_check(attachment)
+        except OSError:  # the stored file is gone: nothing to check
+            continue
+        attachment.save(update_fields=["signature_state", "signature_signer", "signature_signed_at",
+                                       "signature_checked_at"])
+        checked += 1
+    return checked
+
+
 @transaction.atomic
 def attachment_upload(
     *, actor: User, deliverable: Deliverable, file: UploadedFile, purpose: str = Attachment.Purpose.OTHER,
@@ -350,6 +379,7 @@ def attachment_upload(
         purpose=purpose, uploaded_by=actor, uploaded_at=at or timezone.now(),
     )
     attachment.file.save(os.path.basename(file.name or "tep"), file, save=False)
+    _signature_check(attachment)
     attachment.save()
     change_record_create(
         actor=actor, action="attach", obj=deliverable,  # keys labelled by core.audit.EXTRA_LABELS
