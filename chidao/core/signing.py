@@ -121,6 +121,17 @@ def signing_notice() -> str:
     return _("Văn bản PDF chưa được ký số: máy chủ chưa cài chứng thư số của cơ quan ban hành.")
 
 
+def pdf_signed(pdf_bytes: bytes) -> bool:
+    """The PDF carries at least one digital signature (not checked: see pdf_verify)."""
+    from pyhanko.pdf_utils.misc import PdfReadError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        return bool(PdfFileReader(io.BytesIO(pdf_bytes), strict=False).embedded_signatures)
+    except (PdfReadError, ValueError, KeyError, TypeError):
+        return False
+
+
 def _pkcs12_signer(conf: dict[str, Any]) -> Any:
     from pyhanko.sign import signers
 
