@@ -164,3 +164,14 @@ def test_the_stamp_font_is_rescaled_to_a_thousand_units_per_em():
     font = TTFont(signing._stamp_font())
     assert font["head"].unitsPerEm == 1000
     assert ord("ạ") in font.getBestCmap()
+
+
+def test_a_pkcs11_module_that_cannot_be_loaded_is_a_configuration_error(settings, tmp_path):
+    # given a "module" that is no PKCS#11 library
+    fake = tmp_path / "libfake-pkcs11.so"
+    fake.write_bytes(b"not a library")
+    settings.CHIDAO_SIGNING = {"pkcs11_module": str(fake), "token_label": "Chidao", "key_label": "ky", "pin": "1234"}
+    with pytest.raises(SigningConfigError, match="PKCS#11 token 'Chidao' cannot be opened"), signing.signer_open():
+        pass
+    pdf = signing.pdf_render(HTML)
+    assert signing.pdf_sign(pdf, signer_name=ISSUER, reason="", location="") == pdf
