@@ -129,3 +129,29 @@ def test_another_root_leaves_the_signature_untrusted(users, make_deliverable, si
     signing.trust_root_add(pem_bytes=make_ca("Other Root").pem())
     d = make_deliverable(lead="snv")
     assert _approve(users, d, signed_pdf).signature_state == "untrusted"
+
+
+def test_an_administrator_installs_a_root_on_the_page(client, users, make_deliverable, signed_pdf, signing_key):
+    # given a signed approval uploaded before its root was installed
+    a = _approve(users, make_deliverable(lead="snv"), signed_pdf)
+    client.force_login(users["admin"])
+    empty = client.get("/quan-tri/chung-thu-goc/").content.decode()
+    assert "Chưa cài chứng thư số gốc nào" in empty
+    # when the administrator uploads the root
+    pem = SimpleUploadedFile("root.pem", signing_key["ca"].pem())
+    response = client.post("/quan-tri/chung-thu-goc/", {"file": pem}, follow=True)
+    # then it is listed, the stored check is redone and the page says so
+    page = " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+    assert "Đã cài chứng thư số gốc; đã kiểm tra lại 1 tệp PDF." in page
+    assert "Common Name: Test Root CA" in page
+    a.refresh_from_db()
+    assert a.signature_state == "valid"
+
+
+def test_the_trust_page_refuses_others_and_bad_files(client, users, settings):
+    client.force_login(users["office"])
+    assert client.get("/quan-tri/chung-thu-goc/").status_code == 403
+    client.force_login(users["admin"])
+    response = client.post("/quan-tri/chung-thu-goc/", {"file": SimpleUploadedFile("x.pem", b"hello")})
+    assert "Tệp không chứa chứng thư số dạng PEM." in response.content.decode()
+    assert not settings.CHIDAO_TRUST_ROOTS.exists()
