@@ -6,7 +6,9 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from cryptography import x509
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +18,8 @@ from chidao.core.audit import change_record_create, snapshot
 from chidao.core.errors import ConflictError, PermissionDenied, ValidationError
 from chidao.core.limits import TITLE_MAX, length_errors, lengths_check, too_long_message
 from chidao.core.models import ChangeRecord, Unit, User
-from chidao.core.signing import SignatureState, pdf_verify
+from chidao.core.permissions import can_manage_users
+from chidao.core.signing import SignatureState, pdf_verify, trust_root_add
 from chidao.core.text import fold
 from chidao.core.uploads import upload_check
 
@@ -363,6 +366,23 @@ def attachment_signatures_recheck() -> int:
         attachment.save(update_fields=["signature_state", "signature_signer", "signature_signed_at",
                                        "signature_checked_at"])
         checked += 1
+    return checked
+
+
+@transaction.atomic
+def trust_root_install(*, actor: User | None, pem_bytes: bytes) -> int:
+    """Install a trust root (chidao.core.signing.trust_root_add), check again the stored PDFs not yet found
+    valid, and record who installed which root; the number of PDFs checked again. ValueError: not a PEM
+    certificate (nothing installed, nothing recorded). No actor: the operator at the server (`chidao trust`)."""
+    if actor is not None and not can_manage_users(actor):
+        raise PermissionDenied(_("Chỉ quản trị hệ thống được cài chứng thư số gốc."))
+    path = trust_root_add(pem_bytes=pem_bytes)
+    checked = attachment_signatures_recheck()
+    subjects = [c.subject.rfc4514_string() for c in x509.load_pem_x509_certificates(pem_bytes)]
+    ChangeRecord.objects.create(
+        actor=actor if actor is not None and actor.pk else None, action="trust_root_add",
+        content_type=ContentType.objects.get_for_model(Attachment), object_id="",
+        object_repr="; ".join(subjects)[:300], after={"file": path.name, "rechecked": checked})
     return checked
 
 

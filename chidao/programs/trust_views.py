@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy
 from chidao.core.errors import PermissionDenied
 from chidao.core.http import AuthedRequest
 from chidao.core.permissions import can_manage_users
-from chidao.core.signing import trust_root_add, trust_roots
+from chidao.core.signing import trust_roots
 
-from .services import attachment_signatures_recheck
+from .services import trust_root_install
 
 PEM_MAX_BYTES = 256 * 1024
 
@@ -37,11 +37,10 @@ def trust_roots_view(request: AuthedRequest) -> HttpResponse:
     form = TrustRootForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            trust_root_add(pem_bytes=form.cleaned_data["file"])
+            checked = trust_root_install(actor=request.user, pem_bytes=form.cleaned_data["file"])
         except ValueError as exc:
             form.add_error("file", str(exc))
         else:
-            checked = attachment_signatures_recheck()
             messages.success(request, _("Đã cài chứng thư số gốc; đã kiểm tra lại %(n)s tệp PDF.") % {"n": checked})
             return redirect("trust_roots")
     roots = [{"subject": r.subject.human_friendly, "until": r.not_valid_after,

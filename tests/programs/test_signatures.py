@@ -11,6 +11,7 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 from chidao.core import signing
+from chidao.core.models import ChangeRecord
 from chidao.core.tokens import api_token_create
 from chidao.programs import services
 from chidao.programs.models import Attachment, Status
@@ -146,6 +147,10 @@ def test_an_administrator_installs_a_root_on_the_page(client, users, make_delive
     assert "Common Name: Test Root CA" in page
     a.refresh_from_db()
     assert a.signature_state == "valid"
+    # and the change log says who installed which root
+    record = ChangeRecord.objects.get(action="trust_root_add")
+    assert (record.actor, record.object_repr, record.after["rechecked"]) == (
+        users["admin"], "CN=Test Root CA,O=Chidao Test,C=VN", 1)
 
 
 def test_the_trust_page_refuses_others_and_bad_files(client, users, settings):
@@ -155,3 +160,4 @@ def test_the_trust_page_refuses_others_and_bad_files(client, users, settings):
     response = client.post("/quan-tri/chung-thu-goc/", {"file": SimpleUploadedFile("x.pem", b"hello")})
     assert "Tệp không chứa chứng thư số dạng PEM." in response.content.decode()
     assert not settings.CHIDAO_TRUST_ROOTS.exists()
+    assert not ChangeRecord.objects.filter(action="trust_root_add").exists()

@@ -3,8 +3,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from chidao.core.signing import trust_root_add, trust_roots, trust_roots_dir
-from chidao.programs.services import attachment_signatures_recheck
+from chidao.core.signing import trust_roots, trust_roots_dir
+from chidao.programs.services import trust_root_install
 
 
 class Command(BaseCommand):
@@ -26,9 +26,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"Không có tệp “{path}”.")
         try:
-            target = trust_root_add(pem_bytes=path.read_bytes())
+            checked = trust_root_install(actor=None, pem_bytes=path.read_bytes())
         except ValueError as exc:
             raise CommandError(str(exc)) from None
-        checked = attachment_signatures_recheck()
-        self.stdout.write(f"Đã cài chứng thư gốc vào {target} (thư mục {trust_roots_dir()}); "
-                          f"đã kiểm tra lại {checked} tệp PDF.")
+        self.stdout.write(f"Đã cài chứng thư gốc vào thư mục {trust_roots_dir()}; đã kiểm tra lại {checked} tệp PDF.")
