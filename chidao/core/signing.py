@@ -2,7 +2,8 @@
 
 Issuing: `pdf_render` writes an HTML document as PDF/A-3b (WeasyPrint; plain PDF when the archival variant
 cannot be written) and `pdf_sign` signs it (PAdES, pyHanko) with the issuing body's key, drawing a visible
-stamp (signer name, time) on the last page. The key is a PKCS#12 file or a key on a hardware token (PKCS#11),
+stamp (signer name, time) on the last page; `pdf_issue` does both for an issued document and leaves a draft
+("DỰ THẢO", no number yet) unsigned. The key is a PKCS#12 file or a key on a hardware token (PKCS#11),
 both from settings.CHIDAO_SIGNING (the environment: CHIDAO_SIGNING_PKCS12 + CHIDAO_SIGNING_PASSWORD, or
 CHIDAO_SIGNING_PKCS11_MODULE + _TOKEN_LABEL + _KEY_LABEL + _PIN). With no key configured the PDF is left
 unsigned; a key that cannot be used is logged for the operator and the PDF is left unsigned too: issuing a
@@ -117,7 +118,8 @@ def signing_configured() -> bool:
 def signing_notice() -> str:
     """What the page and the API say about the signature of the PDFs Chidao issues."""
     if signing_configured():
-        return _("Văn bản PDF được ký số bằng chứng thư số của cơ quan ban hành.")
+        return _("Văn bản PDF đã ban hành (có số) được ký số bằng chứng thư số của cơ quan ban hành; bản dự thảo "
+                 "không ký số.")
     return _("Văn bản PDF chưa được ký số: máy chủ chưa cài chứng thư số của cơ quan ban hành.")
 
 
@@ -226,6 +228,12 @@ def _sign_with(signer: Any, pdf_bytes: bytes, *, signer_name: str, reason: str, 
         meta, signer=signer, stamp_style=_stamp_style(signer_name),
         new_field_spec=fields.SigFieldSpec(FIELD_NAME, on_page=last_page, box=STAMP_BOX))
     return pdf_signer.sign_pdf(writer).getvalue()
+
+
+def pdf_issue(html: str, *, draft: bool, signer_name: str, reason: str, location: str) -> bytes:
+    """The document as PDF/A, signed when it is issued; a draft ("DỰ THẢO", no number yet) is never signed."""
+    pdf = pdf_render(html)
+    return pdf if draft else pdf_sign(pdf, signer_name=signer_name, reason=reason, location=location)
 
 
 def pdf_sign(pdf_bytes: bytes, *, signer_name: str, reason: str, location: str) -> bytes:

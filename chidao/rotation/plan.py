@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,11 +30,18 @@ from django.utils.translation import gettext as _
 from docxtpl import DocxTemplate, Listing
 
 from chidao.core.audit import change_record_create, snapshot
-from chidao.core.documents import DEFAULT_TEMPLATES, vn_long_date
+from chidao.core.documents import (
+    DEFAULT_TEMPLATES,
+    GENERIC_HEAD,
+    HEAD_TITLES,
+    document_fields,
+    document_format,
+    vn_long_date,
+)
 from chidao.core.docx import docx_render
 from chidao.core.limits import length_errors
 from chidao.core.models import User
-from chidao.core.signing import pdf_render, pdf_sign
+from chidao.core.signing import pdf_issue
 from chidao.personnel import services as personnel_services
 from chidao.personnel.models import AccessLog, AssignmentKind, Person, Position
 from chidao.personnel.permissions import can_manage_people
@@ -578,9 +586,12 @@ def plan_sequence(*, moves: list[Move]) -> list[tuple[Move, str]]:
     return ordered
 
 
-def _document_context(rnd: RotationRound, moves: list[Move]) -> dict[str, Any]:
+def _document_context(rnd: RotationRound, moves: list[Move],
+                      document: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Every string the plan document prints (Vietnamese whatever the UI language: an official paper). The moves
-    are listed in the order they can be carried out (`plan_sequence`)."""
+    are listed in the order they can be carried out (`plan_sequence`). The plan is the scope's own document, in
+    its format (core.documents): it carries its own number (`document`, from the register), never the approving
+    decision's, which it cites among its grounds."""
     periodic = rnd.kind == RoundKind.PERIODIC_CHANGE
     parent = rnd.scope.parent
     why = {e.person_id: e.reasons for e in DueEntry.objects.filter(round=rnd, included=True)}
@@ -597,8 +608,6 @@ def _document_context(rnd: RotationRound, moves: list[Move]) -> dict[str, Any]:
     return {
         "issuing_body": parent.name.upper() if parent else "",
         "issuer": rnd.scope.name.upper(),
-        "number": (_("Số: %(n)s") % {"n": rnd.decision_number}) if rnd.decision_number
-        else _("Số: %(blank)s") % {"blank": "\u00a0" * 10},
         "place_date": f"{settings.CHIDAO_REPORT_PLACE}, {vn_long_date(timezone.localdate())}",
         "title": _("KẾ HOẠCH") if periodic else _("QUYẾT ĐỊNH"),
         "subtitle": (_("Chuyển đổi vị trí công tác năm %(y)s") if periodic
@@ -617,16 +626,18 @@ def _document_context(rnd: RotationRound, moves: list[Move]) -> dict[str, Any]:
         % {"n": len(rows), "d": effective},
         "rows": rows,
         "unplaced": unplaced,
-        "signer_for": "",
-        "signer_title": _("THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"),
-        "signer_name": "",
+        **document_fields(doc_format=document_format(rnd.scope.kind), type_code="KH" if periodic else "QĐ",
+                          issuer_code=rnd.scope.short_name or rnd.scope.code,
+                          head_title=HEAD_TITLES.get(rnd.scope.kind, GENERIC_HEAD), given=document),
         "recipients": _("- Các cơ quan, đơn vị có liên quan;\n- Các cá nhân có tên trên;\n- Lưu VT, TCCB."),
     }
 
 
-def plan_publish_document(*, user: User, round: RotationRound, fmt: str) -> tuple[bytes, str]:  # noqa: A002
-    """The plan as a Word or PDF document (Decree 30/2020/NĐ-CP layout, like chidao.reports); the export
-    is logged (ADR 0005: every export of personnel data writes an AccessLog row)."""
+def plan_publish_document(*, user: User, round: RotationRound, fmt: str,  # noqa: A002
+                          document: Mapping[str, Any] | None = None) -> tuple[bytes, str]:
+    """The plan as a Word or PDF document in the scope's format (Party or State, like chidao.reports); `document`
+    gives its number, draft state and signer. The export is logged (ADR 0005: every export of personnel data
+    writes an AccessLog row)."""
     rnd = plan_round_get(user=user, pk=round.pk)
     if fmt not in ("docx", "pdf"):
         raise ValidationError({"format": _("Định dạng không hợp lệ.")})
@@ -634,7 +645,7 @@ def plan_publish_document(*, user: User, round: RotationRound, fmt: str) -> tupl
         raise ValidationError({"state": _("Chỉ tải văn bản của phương án đã phê duyệt.")})
     moves = list(Move.objects.filter(round=rnd).select_related(
         "person", "from_position__unit", "to_position__unit").order_by("person__sort_key", "pk"))
-    context = _document_context(rnd, moves)
+    context = _document_context(rnd, moves, document)
     if fmt == "docx":
         tpl = DocxTemplate(str(DEFAULT_TEMPLATES / "rotation_plan.docx"))
         docx_render(tpl, {**context, "recipients": Listing(context["recipients"])})
@@ -642,9 +653,9 @@ def plan_publish_document(*, user: User, round: RotationRound, fmt: str) -> tupl
         tpl.save(out)
         content = out.getvalue()
     else:
-        content = pdf_sign(pdf_render(render_to_string("rotation/plan_pdf.html", context)),
-                           signer_name=context["issuer"], reason=_("Ban hành văn bản"),
-                           location=settings.CHIDAO_REPORT_PLACE)
+        content = pdf_issue(render_to_string("rotation/plan_pdf.html", context), draft=bool(context.get("draft")),
+                            signer_name=context["issuer"], reason=_("Ban hành văn bản"),
+                            location=settings.CHIDAO_REPORT_PLACE)
     AccessLog.objects.create(user=user, person=None, action="export",
                              detail=f"{_('Phương án')} {rnd.name} (.{fmt})"[:300])
     stem = "ke-hoach-chuyen-doi" if rnd.kind == RoundKind.PERIODIC_CHANGE else "quyet-dinh-luan-chuyen"

@@ -88,13 +88,14 @@ def test_a_pdf_job_says_whether_the_issued_pdf_is_signed(client, program, bearer
                        **bearer("office")).json()
     assert body["signature_notice"] == (
         "Văn bản PDF chưa được ký số: máy chủ chưa cài chứng thư số của cơ quan ban hành.")
-    # given a key: the job says it is signed, and the file is
+    # given a key: the job says issued PDFs are signed, drafts not (a job builds a draft: no number yet)
     settings.CHIDAO_SIGNING = {"pkcs12": str(signing_key["p12"]), "password": "mat-khau"}
     body = client.post(url, {"kind": "stocktake", "format": "pdf", "as_of": "2021-12-28"}, content_type=JSON,
                        **bearer("office")).json()
-    assert body["signature_notice"] == "Văn bản PDF được ký số bằng chứng thư số của cơ quan ban hành."
+    assert body["signature_notice"] == ("Văn bản PDF đã ban hành (có số) được ký số bằng chứng thư số của cơ quan "
+                                        "ban hành; bản dự thảo không ký số.")
     download = client.get(f"/api/v1/report-jobs/{body['id']}/file", **bearer("office", "read"))
-    assert signing.pdf_signed(b"".join(download.streaming_content))
+    assert not signing.pdf_signed(b"".join(download.streaming_content))
 
 
 def test_a_dispatch_goes_to_a_lead_unit_of_the_program(client, program, units, bearer, two_items):

@@ -17,8 +17,8 @@ from chidao.demo.program import demo_load
 from chidao.programs import selectors
 from chidao.programs.models import Program
 from chidao.programs.workflow import AWAITING_APPROVAL
-from chidao.reports.builders import vn_long_date
-from chidao.reports.services import report_render
+from chidao.reports.builders import build, vn_long_date
+from chidao.reports.services import report_compute, report_render
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -63,7 +63,8 @@ def test_year_end_docx_holds_the_summary_paragraph_and_the_administrative_layout
     paragraphs, tables = _docx_text(content)
     assert paragraph in paragraphs
     assert "16 nội dung đã hoàn thành, 8 nội dung đã hoàn thành dự thảo" in paragraph
-    for line in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "THÀNH ỦY HÀ NỘI",
+    # (the Thành ủy's program: the Party's heading, Hướng dẫn 36-HD/VPTW)
+    for line in ("ĐẢNG CỘNG SẢN VIỆT NAM", "THÀNH ỦY HÀ NỘI", "*", "Số \u00a0\u00a0\u00a0\u00a0\u00a0\u00a0-BC/BCĐ",
                  "BAN CHỈ ĐẠO CHƯƠNG TRÌNH SỐ 01-CTr/TU", "Hà Nội, ngày 28 tháng 12 năm 2021", "BÁO CÁO",
                  "I. KẾT QUẢ THỰC HIỆN", "II. BÀI HỌC KINH NGHIỆM", "IV. NHIỆM VỤ NĂM 2022",
                  "- Việc phân cấp còn chưa rõ đầu mối, cơ quan kiểm soát."):
@@ -88,7 +89,7 @@ def test_year_end_pdf_text_keeps_the_diacritics(demo):
     content, name = report_render(user=READER, program=demo, kind="year_end", fmt="pdf", params={"year": 2021})
     assert content.startswith(b"%PDF") and name.endswith(".pdf")
     text = _pdf_text(content)
-    for words in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+    for words in ("ĐẢNG CỘNG SẢN VIỆT NAM", "THÀNH ỦY HÀ NỘI",
                   "có 16 nội dung đã hoàn thành, 8 nội dung đã hoàn thành dự thảo", "Ủy ban Kiểm tra Thành ủy",
                   "Kiểm tra, xử lý ngay cán bộ, công chức có biểu hiện sai phạm"):
         assert words in text, words
@@ -221,8 +222,9 @@ def test_the_command_line_refuses_bad_input_in_words(demo, tmp_path, args, messa
 def test_report_pdf_is_signed_with_a_visible_stamp_when_a_key_is_configured(demo, signing_key):
     # given a signing key and its root installed
     signing.trust_root_add(pem_bytes=signing_key["ca"].pem())
-    # when a report is rendered as PDF
-    content, _name = report_render(user=READER, program=demo, kind="year_end", fmt="pdf", params={"year": 2021})
+    # when an issued report (numbered, not a draft) is built as PDF
+    report = report_compute(user=READER, program=demo, kind="year_end", params={"year": 2021})
+    content, _name = build(report, "pdf", document={"number": "Số 12-BC/BCĐ", "draft": False})
     # then it is signed, valid, in the name of the issuing body, with a stamp drawn on the last page
     check = signing.pdf_verify(content)
     assert (check.state, check.signer) == (SignatureState.VALID, "Ủy ban nhân dân tỉnh Thử")
@@ -230,3 +232,9 @@ def test_report_pdf_is_signed_with_a_visible_stamp_when_a_key_is_configured(demo
     widget = next(a.get_object() for a in reader.pages[-1]["/Annots"] if a.get_object().get("/FT") == "/Sig")
     assert widget["/V"].get_object()["/Name"] == f"BAN CHỈ ĐẠO CHƯƠNG TRÌNH SỐ {demo.number}"
     assert widget["/AP"]["/N"].get_object().get_data()  # the stamp's drawing is not empty
+
+
+def test_a_draft_report_pdf_is_not_signed(demo, signing_key):
+    # given a signing key / when a draft report (no number yet) is built as PDF / then it carries no signature
+    content, _name = report_render(user=READER, program=demo, kind="year_end", fmt="pdf", params={"year": 2021})
+    assert signing.pdf_verify(content).state == SignatureState.NONE

@@ -201,4 +201,5 @@ def test_the_reports_page_says_whether_issued_pdfs_are_signed(office, program, s
             'số của cơ quan ban hành.</p>') in unsigned
     settings.CHIDAO_SIGNING = {"pkcs12": str(signing_key["p12"]), "password": "mat-khau"}
     signed = office.get(f"/chuong-trinh/{program.pk}/bao-cao/").content.decode()
-    assert "Văn bản PDF được ký số bằng chứng thư số của cơ quan ban hành." in signed
+    assert ("Văn bản PDF đã ban hành (có số) được ký số bằng chứng thư số của cơ quan ban hành; bản dự thảo không ký "
+            "số.") in signed
