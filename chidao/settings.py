@@ -336,6 +336,21 @@ CHIDAO_BACKUP_SIGNING_KEY = os.environ.get("CHIDAO_BACKUP_SIGNING_KEY", "")
 CHIDAO_BACKUP_RECIPIENTS = [r.strip() for r in os.environ.get("CHIDAO_BACKUP_RECIPIENTS", "").split(",") if r.strip()]
 CHIDAO_BACKUP_IDENTITY_FILE = os.environ.get("CHIDAO_BACKUP_IDENTITY_FILE", "")
 
+# Digital signatures (issue 18, chidao/core/signing.py). The PDFs Chidao issues (reports, rotation plans) are signed
+# with the issuing body's key: a PKCS#12 file (CHIDAO_SIGNING_PKCS12 + CHIDAO_SIGNING_PASSWORD) or a key on a
+# hardware token (CHIDAO_SIGNING_PKCS11_MODULE, the token and key labels, CHIDAO_SIGNING_PIN). Unset: unsigned.
+# Uploaded PDFs are checked against the trust roots (PEM) in CHIDAO_TRUST_ROOTS (`chidao trust add FILE.pem`).
+CHIDAO_SIGNING = {
+    "pkcs12": os.environ.get("CHIDAO_SIGNING_PKCS12", ""),
+    "password": os.environ.get("CHIDAO_SIGNING_PASSWORD", ""),
+    "pkcs11_module": os.environ.get("CHIDAO_SIGNING_PKCS11_MODULE", ""),
+    "token_label": os.environ.get("CHIDAO_SIGNING_TOKEN_LABEL", ""),
+    "key_label": os.environ.get("CHIDAO_SIGNING_KEY_LABEL", ""),
+    "cert_label": os.environ.get("CHIDAO_SIGNING_CERT_LABEL", ""),
+    "pin": os.environ.get("CHIDAO_SIGNING_PIN", ""),
+}
+CHIDAO_TRUST_ROOTS = Path(os.environ.get("CHIDAO_TRUST_ROOTS", VAR_DIR / "trust"))
+
 # Mail (password links, reminders): the SMTP server from the environment; with no CHIDAO_EMAIL_HOST mail is printed
 # to the console (demo). CHIDAO_EMAIL_USE_TLS=1 for STARTTLS (port 587), CHIDAO_EMAIL_USE_SSL=1 for port 465.
 EMAIL_HOST = os.environ.get("CHIDAO_EMAIL_HOST", "")

@@ -23,6 +23,7 @@ pytest_plugins = [
     "tests.rotation.fixtures",
     "tests.rotation.plan_world",
     "tests.core.accounts_fixtures",
+    "tests.core.pki",
 ]
 
 
@@ -31,6 +32,9 @@ def fast_settings(media_root) -> dict[str, object]:
     return {
         "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
         "MEDIA_ROOT": media_root,
+        # No signing key and no trust root unless a test installs one (chidao.core.signing).
+        "CHIDAO_SIGNING": {},
+        "CHIDAO_TRUST_ROOTS": media_root.parent / "trust",
         "LANGUAGE_CODE": "vi",
         # Background tasks run in-process, so a test sees their result at once.
         "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},

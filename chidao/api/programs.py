@@ -310,6 +310,11 @@ class AttachmentOut(Schema):
     purpose: str
     uploaded_by: str
     uploaded_at: dt.datetime
+    signature_state: str = Field(description='Kiểm tra chữ ký số của tệp PDF khi tải lên: "valid", "altered", '
+                                             '"untrusted", "invalid", "none", "unreadable"; "" với tệp khác PDF')
+    signature_signer: str
+    signature_signed_at: dt.datetime | None
+    signature_message: str
 
     @staticmethod
     def resolve_uploaded_by(obj: Attachment) -> str:

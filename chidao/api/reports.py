@@ -14,6 +14,7 @@ from pydantic import Field
 from chidao.core.documents import DEFAULT_TEMPLATES
 from chidao.core.errors import PermissionDenied
 from chidao.core.http import AuthedRequest, stored_file_response
+from chidao.core.signing import signing_notice
 from chidao.programs import selectors as program_selectors
 from chidao.reports import selectors as report_selectors
 from chidao.reports import services
@@ -71,6 +72,8 @@ class ReportJobOut(Schema):
     downloadable: bool
     requested_at: dt.datetime
     finished_at: dt.datetime | None
+    signature_notice: str = Field(description="Với báo cáo PDF: văn bản có được ký số bằng chứng thư số của cơ quan "
+                                              "ban hành hay chưa (chưa cài chứng thư số); rỗng với định dạng khác")
 
     @staticmethod
     def resolve_params(obj: ReportJob) -> dict[str, Any]:
@@ -79,6 +82,10 @@ class ReportJobOut(Schema):
     @staticmethod
     def resolve_error(obj: ReportJob) -> str | None:
         return obj.message if obj.state == ReportJob.State.FAILED else None
+
+    @staticmethod
+    def resolve_signature_notice(obj: ReportJob) -> str:
+        return signing_notice() if obj.format == "pdf" else ""
 
     @staticmethod
     def resolve_downloadable(obj: ReportJob) -> bool:

@@ -15,6 +15,7 @@ from ninja.pagination import paginate
 from chidao.core import selectors as core_selectors
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.http import AuthedRequest
+from chidao.core.signing import pdf_signed
 from chidao.personnel.models import Position
 from chidao.personnel.services import can_manage_people
 from chidao.rotation import due, plan
@@ -480,7 +481,10 @@ def plan_apply(request: AuthedRequest, round_id: int) -> Any:
 def _document(request: AuthedRequest, round_id: int, fmt: str) -> HttpResponse:
     rnd = plan.plan_round_get(user=request.user, pk=round_id)
     content, name = plan.plan_publish_document(user=request.user, round=rnd, fmt=fmt)
-    return file_response(content, name, DOCUMENT_TYPES[fmt])
+    response = file_response(content, name, DOCUMENT_TYPES[fmt])
+    if fmt == "pdf":  # whether the issuing body's digital signature is on it (no key configured: unsigned)
+        response["X-Chidao-Signed"] = "1" if pdf_signed(content) else "0"
+    return response
 
 
 @router.get("/rotation/rounds/{round_id}/plan/document.docx", response=READ_ERRORS,

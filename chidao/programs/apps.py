@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProgramsConfig(AppConfig):
@@ -7,6 +8,7 @@ class ProgramsConfig(AppConfig):
     verbose_name = "Chương trình"
 
     def ready(self) -> None:
+        from chidao.core.audit import action_label_register
         from chidao.core.notification_items import digest_items_register
         from chidao.personnel.flags import overdue_duties_register
 
@@ -15,3 +17,4 @@ class ProgramsConfig(AppConfig):
 
         overdue_duties_register(overdue_by_responsible)
         digest_items_register(digest_items_now)
+        action_label_register("trust_root_add", _("cài chứng thư số gốc"))

@@ -7,6 +7,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from chidao.core.models import Unit, User
+from chidao.core.signing import SignatureState, signature_message
 
 
 class ProgramQuerySet(models.QuerySet["Program"]):
@@ -270,6 +271,11 @@ class Attachment(models.Model):
     purpose = models.CharField(_("mục đích"), max_length=16, choices=Purpose.choices, default=Purpose.OTHER)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("tải lên lúc"))
+    # The check of a PDF's digital signatures at upload (chidao.core.signing.pdf_verify); blank for other files.
+    signature_state = models.CharField(_("chữ ký số"), max_length=16, choices=SignatureState.choices, blank=True)
+    signature_signer = models.CharField(_("người ký"), max_length=255, blank=True)
+    signature_signed_at = models.DateTimeField(_("ký lúc"), null=True, blank=True)
+    signature_checked_at = models.DateTimeField(_("kiểm tra chữ ký lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("tệp đính kèm")
@@ -278,6 +284,13 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def signature_message(self) -> str:
+        """The check's sentence ("Đã ký số bởi ... lúc ..., hợp lệ", ...), or "" for a file not checked."""
+        if not self.signature_state:
+            return ""
+        return signature_message(self.signature_state, self.signature_signer, self.signature_signed_at)
 
 
 class Note(models.Model):

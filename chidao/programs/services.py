@@ -6,7 +6,9 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from cryptography import x509
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +18,8 @@ from chidao.core.audit import change_record_create, snapshot
 from chidao.core.errors import ConflictError, PermissionDenied, ValidationError
 from chidao.core.limits import TITLE_MAX, length_errors, lengths_check, too_long_message
 from chidao.core.models import ChangeRecord, Unit, User
+from chidao.core.permissions import can_manage_users
+from chidao.core.signing import SignatureState, pdf_verify, trust_root_add
 from chidao.core.text import fold
 from chidao.core.uploads import upload_check
 
@@ -337,6 +341,51 @@ def validate_upload(file: UploadedFile) -> None:
     upload_check(file, extensions=settings.CHIDAO_UPLOAD_EXTENSIONS)
 
 
+def _signature_check(attachment: Attachment) -> None:
+    """Check the digital signatures of a PDF attachment and keep the result on it (not saved here)."""
+    if not attachment.original_name.lower().endswith(".pdf"):
+        return
+    with attachment.file.open("rb") as f:
+        check = pdf_verify(f.read())
+    attachment.signature_state = check.state
+    attachment.signature_signer = check.signer[:255]
+    attachment.signature_signed_at = check.signed_at
+    attachment.signature_checked_at = timezone.now()
+
+
+def attachment_signatures_recheck() -> int:
+    """Check again every stored PDF attachment whose signature was not found valid (after a trust root is
+    installed, a signature reported untrusted may now be valid); the number of attachments checked."""
+    checked = 0
+    for attachment in Attachment.objects.filter(original_name__iendswith=".pdf").exclude(
+            signature_state=SignatureState.VALID):
+        try:
+            _signature_check(attachment)
+        except OSError:  # the stored file is gone: nothing to check
+            continue
+        attachment.save(update_fields=["signature_state", "signature_signer", "signature_signed_at",
+                                       "signature_checked_at"])
+        checked += 1
+    return checked
+
+
+@transaction.atomic
+def trust_root_install(*, actor: User | None, pem_bytes: bytes) -> int:
+    """Install a trust root (chidao.core.signing.trust_root_add), check again the stored PDFs not yet found
+    valid, and record who installed which root; the number of PDFs checked again. ValueError: not a PEM
+    certificate (nothing installed, nothing recorded). No actor: the operator at the server (`chidao trust`)."""
+    if actor is not None and not can_manage_users(actor):
+        raise PermissionDenied(_("Chỉ quản trị hệ thống được cài chứng thư số gốc."))
+    path = trust_root_add(pem_bytes=pem_bytes)
+    checked = attachment_signatures_recheck()
+    subjects = [c.subject.rfc4514_string() for c in x509.load_pem_x509_certificates(pem_bytes)]
+    ChangeRecord.objects.create(
+        actor=actor if actor is not None and actor.pk else None, action="trust_root_add",
+        content_type=ContentType.objects.get_for_model(Attachment), object_id="",
+        object_repr="; ".join(subjects)[:300], after={"file": path.name, "rechecked": checked})
+    return checked
+
+
 @transaction.atomic
 def attachment_upload(
     *, actor: User, deliverable: Deliverable, file: UploadedFile, purpose: str = Attachment.Purpose.OTHER,
@@ -350,6 +399,7 @@ def attachment_upload(
         purpose=purpose, uploaded_by=actor, uploaded_at=at or timezone.now(),
     )
     attachment.file.save(os.path.basename(file.name or "tep"), file, save=False)
+    _signature_check(attachment)
     attachment.save()
     change_record_create(
         actor=actor, action="attach", obj=deliverable,  # keys labelled by core.audit.EXTRA_LABELS

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import extension_views, views
+from . import extension_views, trust_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -26,5 +26,6 @@ urlpatterns = [
     path("hoi-nghi/<int:pk>/y-kien/", views.meeting_point_add, name="meeting_point_add"),
     path("hoi-nghi/<int:pk>/ket-luan/", views.meeting_conclusion_add, name="meeting_conclusion_add"),
     path("tep/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("quan-tri/chung-thu-goc/", trust_views.trust_roots_view, name="trust_roots"),
     path("", include("chidao.programs.inbox_urls")),
 ]

@@ -24,6 +24,7 @@ from chidao.core.docx import docx_render
 from chidao.core.excel import safe_cell, write_table
 from chidao.core.http import DOCX, PDF, XLSX
 from chidao.core.ratings import Rating
+from chidao.core.signing import pdf_issue
 from chidao.programs.models import DeadlineClass, Status
 
 from . import charts
@@ -198,8 +199,6 @@ def _svg_uri(svg: bytes) -> str:
 
 
 def build_pdf(report: ProgramReport, progress: Progress = _noop, document: Mapping[str, Any] | None = None) -> bytes:
-    from weasyprint import HTML  # imported here: it loads Pango, which only PDF builds need
-
     if report.kind == ReportKind.DISPATCH:
         context = _dispatch_context(report, document)
         template = "reports/dispatch_pdf.html"
@@ -220,7 +219,8 @@ def build_pdf(report: ProgramReport, progress: Progress = _noop, document: Mappi
             ]
     progress(70, _("Đang dàn trang PDF"))
     html = render_to_string(template, {**context, "report": report})
-    return HTML(string=html).write_pdf()
+    return pdf_issue(html, draft=bool(context.get("draft")), signer_name=context.get("issuer", ""),
+                     reason=_("Ban hành văn bản"), location=settings.CHIDAO_REPORT_PLACE)
 
 
 # --- Excel --------------------------------------------------------------------------------------------

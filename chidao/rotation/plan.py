@@ -41,6 +41,7 @@ from chidao.core.documents import (
 from chidao.core.docx import docx_render
 from chidao.core.limits import length_errors
 from chidao.core.models import User
+from chidao.core.signing import pdf_issue
 from chidao.personnel import services as personnel_services
 from chidao.personnel.models import AccessLog, AssignmentKind, Person, Position
 from chidao.personnel.permissions import can_manage_people
@@ -652,9 +653,9 @@ def plan_publish_document(*, user: User, round: RotationRound, fmt: str,  # noqa
         tpl.save(out)
         content = out.getvalue()
     else:
-        from weasyprint import HTML  # imported here: it loads Pango, which only PDF builds need
-
-        content = HTML(string=render_to_string("rotation/plan_pdf.html", context)).write_pdf()
+        content = pdf_issue(render_to_string("rotation/plan_pdf.html", context), draft=bool(context.get("draft")),
+                            signer_name=context["issuer"], reason=_("Ban hành văn bản"),
+                            location=settings.CHIDAO_REPORT_PLACE)
     AccessLog.objects.create(user=user, person=None, action="export",
                              detail=f"{_('Phương án')} {rnd.name} (.{fmt})"[:300])
     stem = "ke-hoach-chuyen-doi" if rnd.kind == RoundKind.PERIODIC_CHANGE else "quyet-dinh-luan-chuyen"

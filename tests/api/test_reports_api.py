@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from docx import Document
 from openpyxl import load_workbook
 
+from chidao.core import signing
 from chidao.core.documents import DEFAULT_TEMPLATES
 from chidao.core.models import ChangeRecord
 from chidao.core.tokens import api_token_create
@@ -65,7 +66,8 @@ def test_a_build_is_queued_followed_and_downloaded_by_whoever_asked(client, prog
     assert {k: v for k, v in body.items() if k not in {"requested_at", "finished_at"}} == {
         "id": job.pk, "program_id": program.pk, "kind": "stocktake", "format": "xlsx",
         "params": {"year": None, "period": None, "as_of": "2021-12-28", "unit_id": None}, "state": "done",
-        "progress": 100, "message": "Đã lập xong", "error": None, "filename": job.filename, "downloadable": True}
+        "progress": 100, "message": "Đã lập xong", "error": None, "filename": job.filename, "downloadable": True,
+        "signature_notice": ""}
     assert client.get(f"/api/v1/report-jobs/{job.pk}", **bearer("office", "read")).json()["state"] == "done"
     download = client.get(f"/api/v1/report-jobs/{job.pk}/file", **bearer("office", "read"))
     assert (download.status_code, download["Content-Type"]) == (
@@ -76,6 +78,24 @@ def test_a_build_is_queued_followed_and_downloaded_by_whoever_asked(client, prog
     assert client.get(f"/api/v1/report-jobs/{job.pk}", **bearer("steering", "read")).status_code == 404
     assert client.get(f"/api/v1/report-jobs/{job.pk}/file", **bearer("steering", "read")).status_code == 404
     assert client.get("/api/v1/report-jobs", **bearer("steering", "read")).json() == {"items": [], "count": 0}
+
+
+def test_a_pdf_job_says_whether_the_issued_pdf_is_signed(client, program, bearer, two_items, settings, signing_key):
+    # given no signing key: the job says the PDF is unsigned
+    settings.CHIDAO_SIGNING = {}
+    url = f"/api/v1/programs/{program.pk}/report-jobs"
+    body = client.post(url, {"kind": "stocktake", "format": "pdf", "as_of": "2021-12-28"}, content_type=JSON,
+                       **bearer("office")).json()
+    assert body["signature_notice"] == (
+        "Văn bản PDF chưa được ký số: máy chủ chưa cài chứng thư số của cơ quan ban hành.")
+    # given a key: the job says issued PDFs are signed, drafts not (a job builds a draft: no number yet)
+    settings.CHIDAO_SIGNING = {"pkcs12": str(signing_key["p12"]), "password": "mat-khau"}
+    body = client.post(url, {"kind": "stocktake", "format": "pdf", "as_of": "2021-12-28"}, content_type=JSON,
+                       **bearer("office")).json()
+    assert body["signature_notice"] == ("Văn bản PDF đã ban hành (có số) được ký số bằng chứng thư số của cơ quan "
+                                        "ban hành; bản dự thảo không ký số.")
+    download = client.get(f"/api/v1/report-jobs/{body['id']}/file", **bearer("office", "read"))
+    assert not signing.pdf_signed(b"".join(download.streaming_content))
 
 
 def test_a_dispatch_goes_to_a_lead_unit_of_the_program(client, program, units, bearer, two_items):

@@ -411,7 +411,7 @@ def test_approve_publish_download_apply(client, bearer, proposed, hr):
     text = "\n".join(c.text for t in Document(io.BytesIO(docx.content)).tables for row in t.rows for c in row.cells)
     assert "Nguyễn Văn An" in text
     pdf = client.get(f"{base}/document.pdf", **bearer("snv_hr", "read"))
-    assert (pdf["Content-Type"], pdf.content[:5]) == ("application/pdf", b"%PDF-")
+    assert (pdf["Content-Type"], pdf.content[:5], pdf["X-Chidao-Signed"]) == ("application/pdf", b"%PDF-", "0")
     assert AccessLog.objects.filter(user=hr["snv"], action="export").count() == 2
     assert client.get(f"{base}/document.pdf", **bearer("stc_hr", "read")).status_code == 404
 

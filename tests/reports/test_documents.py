@@ -10,13 +10,15 @@ from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from chidao.core import signing
 from chidao.core.models import Role, Unit, User
+from chidao.core.signing import SignatureState
 from chidao.demo.program import demo_load
 from chidao.programs import selectors
 from chidao.programs.models import Program
 from chidao.programs.workflow import AWAITING_APPROVAL
-from chidao.reports.builders import vn_long_date
-from chidao.reports.services import report_render
+from chidao.reports.builders import build, vn_long_date
+from chidao.reports.services import report_compute, report_render
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -215,3 +217,24 @@ def test_the_command_line_refuses_bad_input_in_words(demo, tmp_path, args, messa
         call_command("report", *args, "-o", str(out))
     assert str(exc.value) == message
     assert not out.exists()
+
+
+def test_report_pdf_is_signed_with_a_visible_stamp_when_a_key_is_configured(demo, signing_key):
+    # given a signing key and its root installed
+    signing.trust_root_add(pem_bytes=signing_key["ca"].pem())
+    # when an issued report (numbered, not a draft) is built as PDF
+    report = report_compute(user=READER, program=demo, kind="year_end", params={"year": 2021})
+    content, _name = build(report, "pdf", document={"number": "Số 12-BC/BCĐ", "draft": False})
+    # then it is signed, valid, in the name of the issuing body, with a stamp drawn on the last page
+    check = signing.pdf_verify(content)
+    assert (check.state, check.signer) == (SignatureState.VALID, "Ủy ban nhân dân tỉnh Thử")
+    reader = PdfReader(io.BytesIO(content))
+    widget = next(a.get_object() for a in reader.pages[-1]["/Annots"] if a.get_object().get("/FT") == "/Sig")
+    assert widget["/V"].get_object()["/Name"] == f"BAN CHỈ ĐẠO CHƯƠNG TRÌNH SỐ {demo.number}"
+    assert widget["/AP"]["/N"].get_object().get_data()  # the stamp's drawing is not empty
+
+
+def test_a_draft_report_pdf_is_not_signed(demo, signing_key):
+    # given a signing key / when a draft report (no number yet) is built as PDF / then it carries no signature
+    content, _name = report_render(user=READER, program=demo, kind="year_end", fmt="pdf", params={"year": 2021})
+    assert signing.pdf_verify(content).state == SignatureState.NONE

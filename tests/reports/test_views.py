@@ -192,3 +192,14 @@ def test_the_shipped_template_downloaded_goes_back_up_unchanged(client, users, k
     response = client.post("/bao-cao/mau-van-ban/", {"kind": kind, "file": SimpleUploadedFile("mau.docx", shipped)})
     assert response.status_code == 302
     assert ReportTemplate.objects.get().kind == kind
+
+
+def test_the_reports_page_says_whether_issued_pdfs_are_signed(office, program, settings, signing_key):
+    settings.CHIDAO_SIGNING = {}
+    unsigned = office.get(f"/chuong-trinh/{program.pk}/bao-cao/").content.decode()
+    assert ('<p class="muted" data-testid="pdf-signature">Văn bản PDF chưa được ký số: máy chủ chưa cài chứng thư '
+            'số của cơ quan ban hành.</p>') in unsigned
+    settings.CHIDAO_SIGNING = {"pkcs12": str(signing_key["p12"]), "password": "mat-khau"}
+    signed = office.get(f"/chuong-trinh/{program.pk}/bao-cao/").content.decode()
+    assert ("Văn bản PDF đã ban hành (có số) được ký số bằng chứng thư số của cơ quan ban hành; bản dự thảo không ký "
+            "số.") in signed

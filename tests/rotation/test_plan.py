@@ -9,8 +9,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
+from chidao.core import signing
 from chidao.core.audit import change_records_for
 from chidao.core.models import ChangeRecord, Unit, UnitKind
+from chidao.core.signing import SignatureState
 from chidao.personnel.models import AccessLog, Assignment, Person
 from chidao.rotation import plan
 from chidao.rotation.models import Move, MoveSource, RotationRound, RoundState
@@ -421,3 +423,24 @@ def test_round_page_loads_the_plan_section(proposed, client, users):
     client.force_login(users["office"])
     body = client.get(reverse("round_detail", args=[proposed.round.pk])).content.decode()
     assert f'hx-get="{reverse("rotation_plan", args=[proposed.round.pk])}"' in body
+
+
+def test_plan_pdf_is_signed_by_the_issuing_body_when_a_key_is_configured(published, users, signing_key):
+    # given a signing key and its root installed
+    signing.trust_root_add(pem_bytes=signing_key["ca"].pem())
+    # when the issued plan (numbered) is downloaded as PDF
+    pdf, _name = plan.plan_publish_document(user=users["office"], round=published.round, fmt="pdf",
+                                            document={"number": "Số 07-KH/BTCTU"})
+    # then it carries a valid signature by the key's holder
+    check = signing.pdf_verify(pdf)
+    assert (check.state, check.signer) == (SignatureState.VALID, "Ủy ban nhân dân tỉnh Thử")
+
+
+def test_plan_pdf_without_a_key_or_as_a_draft_is_unsigned(published, users, settings, signing_key):
+    settings.CHIDAO_SIGNING = {}
+    pdf, _name = plan.plan_publish_document(user=users["office"], round=published.round, fmt="pdf",
+                                            document={"number": "Số 07-KH/BTCTU"})
+    assert signing.pdf_verify(pdf).state == SignatureState.NONE
+    settings.CHIDAO_SIGNING = {"pkcs12": str(signing_key["p12"]), "password": "mat-khau"}
+    draft, _name = plan.plan_publish_document(user=users["office"], round=published.round, fmt="pdf")
+    assert signing.pdf_verify(draft).state == SignatureState.NONE

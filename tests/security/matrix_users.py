@@ -5,7 +5,10 @@ unit B's lead officer."""
 
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from chidao.core.models import Role, RoleGrant, User
+from tests.core.pki import make_ca
 
 from .conftest import ADMIN, LEAD_B, World
 from .matrix import NOT_XLSX, OK, POST_ONLY, Operation, Page, api, expect
@@ -44,8 +47,14 @@ def _api_pk(w: World) -> dict[str, Any]:
     return {"user_id": _account(w).pk}
 
 
+def _root(w: World) -> dict[str, Any]:
+    return {"file": SimpleUploadedFile("root.pem", make_ca("Matrix Root").pem())}
+
+
 PAGES: dict[str, Page] = {
     "user_list": Page(get=ADMINS),
+    "trust_roots": Page(get=ADMINS, post=ADMIN_WRITE, data=_root,
+                        note="trust roots for checking signed uploads (issue 18): installing records a change"),
     "user_create": Page(get=ADMINS, post=ADMIN_WRITE, data=lambda w: {"username": "nguoimoi", "role": "auditor"},
                         note="no e-mail: the answer shows the temporary password"),
     "user_import": Page(get=ADMINS, post=expect({ADMIN}, ok_status=422), data=NOT_XLSX,
