@@ -469,6 +469,9 @@ class DocumentCounter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["issuer", "year", "type_code"], name="document_counter_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.issuer_id}/{self.year}/{self.type_code}: {self.last}"
+
 
 class OutgoingDocument(models.Model):
     """One entry of the register of outgoing documents: its number, never given twice (the constraint decides)."""
