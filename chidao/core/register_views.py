@@ -1,6 +1,8 @@
 """The register of outgoing documents (/van-ban-di/, its Excel export) and the signers' pages for administrators
 and the standing office (/quan-tri/nguoi-ky/): thin adapters over core.register."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -33,7 +35,7 @@ def register_list(request: AuthedRequest) -> HttpResponse:
         raise PermissionDenied(_("Bạn không có quyền xem sổ văn bản đi."))
     form = _filter_form(request)
     valid = not form.is_bound or form.is_valid()
-    docs = register.document_list(user=request.user, filters=form.filters()) if valid else []
+    docs: Any = register.document_list(user=request.user, filters=form.filters()) if valid else []
     page = Paginator(docs, settings.CHIDAO_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
