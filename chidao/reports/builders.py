@@ -171,13 +171,13 @@ def _dispatch_context(report: ProgramReport) -> dict[str, Any]:
 # --- Word ---------------------------------------------------------------------------------------------
 
 
-def build_docx(report: ProgramReport, progress: Progress = _noop) -> bytes:
+def build_docx(report: ProgramReport, progress: Progress = _noop, issue: dict[str, Any] | None = None) -> bytes:
     kind = TemplateKind.REMINDER_DISPATCH if report.kind == ReportKind.DISPATCH else TemplateKind.PROGRAM_REPORT
     tpl = DocxTemplate(str(template_file(kind)))
     if report.kind == ReportKind.DISPATCH:
-        context = _dispatch_context(report)
+        context = {**_dispatch_context(report), **(issue or {})}
     else:
-        context = report_context(report)
+        context = {**report_context(report), **(issue or {})}
         progress(40, _("Đang vẽ biểu đồ"))
         context["chart"] = InlineImage(tpl, io.BytesIO(charts.units_chart(report, "png")), width=Mm(160))
         context["trajectory_chart"] = InlineImage(
@@ -197,14 +197,14 @@ def _svg_uri(svg: bytes) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
 
 
-def build_pdf(report: ProgramReport, progress: Progress = _noop) -> bytes:
+def build_pdf(report: ProgramReport, progress: Progress = _noop, issue: dict[str, Any] | None = None) -> bytes:
     from weasyprint import HTML  # imported here: it loads Pango, which only PDF builds need
 
     if report.kind == ReportKind.DISPATCH:
-        context = _dispatch_context(report)
+        context = {**_dispatch_context(report), **(issue or {})}
         template = "reports/dispatch_pdf.html"
     else:
-        context = report_context(report)
+        context = {**report_context(report), **(issue or {})}
         progress(40, _("Đang vẽ biểu đồ"))
         context["chart"] = _svg_uri(charts.units_chart(report, "svg"))
         context["trajectory_chart"] = _svg_uri(charts.trajectory_chart(report.trajectory, "svg"))
@@ -226,7 +226,7 @@ def build_pdf(report: ProgramReport, progress: Progress = _noop) -> bytes:
 # --- Excel --------------------------------------------------------------------------------------------
 
 
-def build_xlsx(report: ProgramReport, progress: Progress = _noop) -> bytes:
+def build_xlsx(report: ProgramReport, progress: Progress = _noop, issue: dict[str, Any] | None = None) -> bytes:
     """The same figures, one sheet per table, each titled with the program and the cut-off."""
     context = report_context(report)
     title = [context["subtitle"], context["period_line"]]
@@ -289,13 +289,15 @@ def _class_label(value: str | None) -> str:
     return str(DeadlineClass(value).label) if value else ""
 
 
-BUILDERS: dict[str, Callable[[ProgramReport, Progress], bytes]] = {
+BUILDERS: dict[str, Callable[[ProgramReport, Progress, dict[str, Any] | None], bytes]] = {
     "docx": build_docx, "pdf": build_pdf, "xlsx": build_xlsx,
 }
 
 
-def build(report: ProgramReport, fmt: str, progress: Progress = _noop) -> tuple[bytes, str]:
-    """The file's bytes and its download name."""
+def build(report: ProgramReport, fmt: str, progress: Progress = _noop,
+          issue: dict[str, Any] | None = None) -> tuple[bytes, str]:
+    """The file's bytes and its download name. `issue`: the number and signature keys laid over the context
+    (`chidao.core.register.document_context`: doc_format, number, number_value, draft, signer)."""
     if fmt not in BUILDERS:
         raise ValueError(_("Định dạng “%(f)s” không hỗ trợ; chọn docx, pdf hoặc xlsx.") % {"f": fmt})
-    return BUILDERS[fmt](report, progress), file_name(report, fmt)
+    return BUILDERS[fmt](report, progress, issue), file_name(report, fmt)
