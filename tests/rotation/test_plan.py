@@ -292,7 +292,9 @@ def test_documents_list_the_moved_people(published, users):
         for name in ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"):
             assert name in content
         assert "KẾ HOẠCH" in content
-        assert "Số: 125/QĐ-SNV" in content
+        # The plan's own number from the register; the approving decision is cited as the basis
+        assert "Số: 1/KH-HN" in content
+        assert "Quyết định phê duyệt số 125/QĐ-SNV" in content
         assert "Đủ thời hạn định kỳ chuyển đổi" in content
     assert "Chuyên viên Ban Tổ chức, Ban Tổ chức Thành ủy" in text
     assert "Phạm Thu Hà: Không có chức danh tương đương còn chỗ trống" in text
