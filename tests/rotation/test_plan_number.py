@@ -58,3 +58,12 @@ def test_a_refused_publication_takes_no_number(approved, users):
         plan.plan_publish(actor=users["office"], round=approved, effective_on=dt.date(2025, 5, 31))
     assert OutgoingDocument.objects.count() == 0
     assert RotationRound.objects.get(pk=approved.pk).document is None
+
+
+def test_the_page_and_the_api_show_the_plans_own_number(approved, users, client):
+    plan.plan_publish(actor=users["office"], round=approved, effective_on=EFFECTIVE)
+    client.force_login(users["office"])
+    page = client.get(f"/luan-chuyen/{approved.pk}/phuong-an/").content.decode()
+    assert 'data-testid="plan-document-number">Số: 1/KH-HN<' in page
+    body = client.get(f"/api/v1/rotation/rounds/{approved.pk}/plan").json()
+    assert (body["document_number"], body["decision_number"]) == ("Số: 1/KH-HN", "125/QĐ-SNV")
