@@ -2,7 +2,7 @@
 # System packages, installed non-interactively and only when missing.
 #   install-system-deps.sh --app   what the app itself needs (fonts, Pango for PDFs): `make run`, prod-setup.sh
 #   install-system-deps.sh         that and what the tests need (Debian's Chromium for Playwright, node and npm
-#                                  for the test OpenID provider): `make test`
+#                                  for the test OpenID provider, poppler's pdffonts): `make test`
 set -euo pipefail
 need=()
 if [ "${1:-}" != "--app" ]; then
@@ -10,6 +10,8 @@ if [ "${1:-}" != "--app" ]; then
   # The single sign-on tests run a real OpenID provider on node (tests/oidc_provider: `npm ci` at first use).
   command -v node >/dev/null 2>&1 || need+=(nodejs)
   command -v npm >/dev/null 2>&1 || need+=(npm)
+  # The document tests check with pdffonts that every PDF font is embedded and is Liberation Serif.
+  command -v pdffonts >/dev/null 2>&1 || need+=(poppler-utils)
 fi
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 # Liberation Serif has Times New Roman's metrics: reports print as the Word originals do. Version 2

@@ -5,9 +5,13 @@ are committed. An administrator replaces a template from the app (Báo cáo → 
 downloading one of these, editing it in Word (keeping the {{ ... }} and {% ... %} tags) and
 uploading it.
 
-Layout follows Decree 30/2020/NĐ-CP Appendix I (administrative documents): A4, margins 20/20 mm
-top/bottom, 30 mm left, 15 mm right, Times New Roman 13-14 pt, the national heading on the right,
-the issuing body and number on the left, place and date in italics under the heading.
+Each template holds both formats, kept by the `doc_format` context variable ("party" or "state", from the
+issuing unit: chidao.core.documents): the Party's (Hướng dẫn 36-HD/VPTW of 03/4/2018: "ĐẢNG CỘNG SẢN VIỆT NAM"
+on the right, the bodies, "*" and "Số 12-BC/BCĐ" on the left, "T/M", "K/T", "T/L") and the State's (Decree
+30/2020/NĐ-CP Appendix I: the national name and motto on the right, the bodies with a short line and
+"Số: 12/BC-UBND" on the left, "TM.", "KT.", "TL."). Both: A4, margins 20/20 mm top/bottom, 30 mm left, 15 mm
+right, Times New Roman at each guide's sizes, place and date in italics under the heading, "DỰ THẢO" on top of a
+draft (`draft`).
 """
 
 from pathlib import Path
@@ -70,27 +74,99 @@ def _no_borders(table) -> None:
     tbl_pr.append(borders)
 
 
+def _tight(p):
+    p.paragraph_format.space_after = Pt(0)
+    return p
+
+
+def _rule(container) -> None:
+    """The short line under a State issuer (Decree 30/2020): a bottom border on an indented empty paragraph."""
+    p = _tight(container.add_paragraph())
+    p.paragraph_format.left_indent = p.paragraph_format.right_indent = Mm(20)
+    p.paragraph_format.line_spacing = Pt(4)
+    p_pr = p._p.get_or_add_pPr()
+    border = p_pr.makeelement(qn("w:pBdr"), {})
+    border.append(border.makeelement(qn("w:bottom"), {qn("w:val"): "single", qn("w:sz"): "6", qn("w:space"): "1",
+                                                      qn("w:color"): "000000"}))
+    p_pr.append(border)
+
+
+def _if_format(container, party, state) -> None:
+    """Both variants, kept by `doc_format` at rendering: Party (Hướng dẫn 36-HD/VPTW) then State (Decree 30)."""
+    _tight(_p(container, '{%p if doc_format == "party" %}'))
+    party(container)
+    _tight(_p(container, "{%p else %}"))
+    state(container)
+    _tight(_p(container, "{%p endif %}"))
+
+
+def _draft(doc) -> None:
+    _tight(_p(doc, "{%p if draft %}"))
+    _p(doc, "DỰ THẢO", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _tight(_p(doc, "{%p endif %}"))
+
+
 def _heading(doc, *, kind: str) -> None:
-    """Issuing body and number (left), national heading, place and date (right)."""
+    """Issuing body and number (left), the Party's or the nation's heading, place and date (right). Sizes: Party
+    (Hướng dẫn 36-HD/VPTW) "ĐẢNG CỘNG SẢN VIỆT NAM" 15 pt bold underlined, the bodies, number, place and date
+    14 pt; State (Decree 30/2020) the national name 12 pt bold, the motto 13 pt bold underlined, the bodies 13 pt,
+    the number 13 pt, place and date 14 pt italic. `subject` is a letter's "V/v ..." line."""
+    _draft(doc)
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = table.rows[0].cells
-    left.width, right.width = Mm(70), Mm(95)
-    left.paragraphs[0].text = ""
-    _p(left, "{{ issuing_body }}", size=13, align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format.space_after = Pt(0)
-    _p(left, "{{ issuer }}", bold=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format.space_after = Pt(0)
-    _p(left, "*", size=13, align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format.space_after = Pt(0)
-    _p(left, "{{ number }}", size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
-    if kind == "dispatch":
-        _p(left, "V/v đôn đốc thực hiện các nội dung quá hạn", size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
-    right.paragraphs[0].text = ""
-    _p(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12,
-       align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format.space_after = Pt(0)
-    _p(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=13, underline=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _p(right, "{{ place_date }}", italic=True, size=13, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    left.width, right.width = Mm(65), Mm(100)
+    center = WD_ALIGN_PARAGRAPH.CENTER
+
+    def party_left(c) -> None:
+        _tight(_p(c, "{{ issuing_body }}", size=14, align=center))
+        _tight(_p(c, "{{ issuer }}", bold=True, size=14, align=center))
+        _tight(_p(c, "*", size=14, align=center))
+        _tight(_p(c, "{{ number }}", size=14, align=center))
+        if kind == "dispatch":
+            _tight(_p(c, "{%p if subject %}"))
+            _p(c, "{{ subject }}", italic=True, size=12, align=center)
+            _tight(_p(c, "{%p endif %}"))
+
+    def state_left(c) -> None:
+        _tight(_p(c, "{{ issuing_body }}", size=13, align=center))
+        _tight(_p(c, "{{ issuer }}", bold=True, size=13, align=center))
+        _rule(c)
+        _tight(_p(c, "{{ number }}", size=13, align=center))
+        if kind == "dispatch":
+            _tight(_p(c, "{%p if subject %}"))
+            _p(c, "{{ subject }}", size=12, align=center)
+            _tight(_p(c, "{%p endif %}"))
+
+    def party_right(c) -> None:
+        _p(c, "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, size=15, underline=True, align=center)
+        _p(c, "{{ place_date }}", italic=True, size=14, align=WD_ALIGN_PARAGRAPH.RIGHT)
+
+    def state_right(c) -> None:
+        _tight(_p(c, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12, align=center))
+        _p(c, "Độc lập - Tự do - Hạnh phúc", bold=True, size=13, underline=True, align=center)
+        _p(c, "{{ place_date }}", italic=True, size=14, align=WD_ALIGN_PARAGRAPH.RIGHT)
+
+    _if_format(left, party_left, state_left)
+    _if_format(right, party_right, state_right)
     for cell in (left, right):
         cell._tc.remove(cell.paragraphs[0]._p)
+
+
+def _title(doc, title: str, subtitle: str) -> None:
+    """The kind of document and its summary: Party 16 pt and 15 pt bold, State 14 pt bold."""
+    center = WD_ALIGN_PARAGRAPH.CENTER
+
+    def party(d) -> None:
+        _tight(_p(d, title, bold=True, size=16, align=center))
+        _p(d, subtitle, bold=True, size=15, align=center)
+
+    def state(d) -> None:
+        _tight(_p(d, title, bold=True, size=14, align=center))
+        _p(d, subtitle, bold=True, size=14, align=center)
+
+    _if_format(doc, party, state)
 
 
 def _row(row, texts: list[str], *, bold: bool = False) -> None:
@@ -128,22 +204,31 @@ def _list(doc, items: str, *, empty: str, numbered: bool = False) -> None:
 
 
 def _signature(doc) -> None:
+    """"Nơi nhận:" (Party 14 pt underlined, the list 12 pt; State 12 pt bold italic, the list 11 pt) and the signing
+    block, 14 pt bold: the authority ("T/M BAN CHỈ ĐẠO", "TM. ỦY BAN NHÂN DÂN"), the title, the name."""
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
     left, right = table.rows[0].cells
-    run = left.paragraphs[0].add_run("Nơi nhận:")
-    run.bold, run.italic, run.font.size = True, True, Pt(12)
-    _p(left, "{{ recipients }}", size=11)
-    first = True
-    for text in ("{{ signer_for }}", "{{ signer_title }}", "", "", "", "{{ signer_name }}"):
-        para = right.paragraphs[0] if first else right.add_paragraph()
-        first = False
-        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        para.paragraph_format.space_after = Pt(0)
-        if text:
-            run = para.add_run(text)
-            run.bold = True
-            run.font.size = Pt(13)
+
+    def party(c) -> None:
+        _tight(_p(c, "Nơi nhận:", size=14, underline=True))
+        _p(c, "{{ recipients }}", size=12)
+
+    def state(c) -> None:
+        _tight(_p(c, "Nơi nhận:", bold=True, italic=True, size=12))
+        _p(c, "{{ recipients }}", size=11)
+
+    _if_format(left, party, state)
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    _tight(_p(right, "{%p if signer_for %}"))
+    _tight(_p(right, "{{ signer_for }}", bold=True, size=14, align=center))
+    _tight(_p(right, "{%p endif %}"))
+    _tight(_p(right, "{{ signer_title }}", bold=True, size=14, align=center))
+    for _blank in range(3):
+        _tight(_p(right))
+    _tight(_p(right, "{{ signer_name }}", bold=True, size=14, align=center))
+    for cell in (left, right):
+        cell._tc.remove(cell.paragraphs[0]._p)
 
 
 UNIT_HEADERS = ["TT", "Đơn vị chủ trì", "Tổng số", "Đã hoàn thành", "Đã trình / dự thảo", "Đang thực hiện",
@@ -170,8 +255,7 @@ def _results(doc) -> None:
 def program_report() -> Document:
     doc = _document()
     _heading(doc, kind="report")
-    _p(doc, "BÁO CÁO", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format.space_after = Pt(0)
-    _p(doc, "{{ subtitle }}", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _title(doc, "BÁO CÁO", "{{ subtitle }}")
     _p(doc, "{{ period_line }}", italic=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
     _p(doc, "I. KẾT QUẢ THỰC HIỆN", bold=True)
     _results(doc)
@@ -224,8 +308,7 @@ def rotation_plan() -> Document:
     """The published plan of a rotation round (chidao.rotation.plan.plan_publish_document)."""
     doc = _document()
     _heading(doc, kind="report")
-    _p(doc, "{{ title }}", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format.space_after = Pt(0)
-    _p(doc, "{{ subtitle }}", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _title(doc, "{{ title }}", "{{ subtitle }}")
     _p(doc, "{%p for b in basis %}")
     _p(doc, "{{ b }}", italic=True, indent=True)
     _p(doc, "{%p endfor %}")

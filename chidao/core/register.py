@@ -263,14 +263,16 @@ def draft_number(issuer_unit: Unit, type_code: str, issuer_code: str) -> str:
 
 def document_context(*, document: OutgoingDocument | None, unit: Unit, type_code: str, issuer_code: str,
                      draft_signer: Signer | None = None) -> dict[str, Any]:
-    """The keys every document template reads about its number and signature: `doc_format` ("party"/"state"),
-    `number` (the number line, blank number for a draft), `number_value` (None for a draft), `draft`,
-    `signer` (`signer_block`)."""
+    """What the register gives a document template (`documents.document_fields` lays it over the issuer's
+    defaults): `doc_format` ("party"/"state"), `number` (the number line; blank for a draft), `number_value`
+    (None for a draft), `draft`, `signer` (`signer_block`, or None: the template's default head title)."""
     if document is not None:
         return {"doc_format": document_format(document.issuer.unit.kind), "number": document.number_text,
-                "number_value": document.number, "draft": False, "signer": signer_block(document.signer)}
+                "number_value": document.number, "draft": False,
+                "signer": signer_block(document.signer) if document.signer is not None else None}
     return {"doc_format": document_format(unit.kind), "number": draft_number(unit, type_code, issuer_code),
-            "number_value": None, "draft": True, "signer": signer_block(draft_signer)}
+            "number_value": None, "draft": True,
+            "signer": signer_block(draft_signer) if draft_signer is not None else None}
 
 
 # --- reading the register ---------------------------------------------------------------------------------

@@ -8,13 +8,17 @@ officials as possible, then minimize the total cost. The plan lists its moves as
 chains from the vacancy on, swaps).
 
 The method (docs/adr/0012-rotation-solver.md). First the instance is cut into independent parts (`components`: no
-shared post, held seat, capped unit or conflict pair), each searched alone. The relaxation without conflicts is a
-network flow solved by OR-Tools'
-`SimpleMinCostFlow` (arcs added as numpy arrays): without holders source → official → position → unit → sink with
-the caps on the unit arcs, maximum flow then least cost (the lexicographic objective); with holders a min-cost
-circulation where a position passes flow on to its holders (the seat a departure frees) and a placement weighs more
-than any total cost. Caps of units whose posts have holders cannot sit in that network and join the side rows.
-If the relaxation's optimum breaks no side row (conflict pair in a shared unit, such a cap), it is optimal. Otherwise:
+shared post, held seat or capped unit, no conflict pair that can meet), each searched alone. The relaxation without
+conflicts is a network flow solved by OR-Tools' `SimpleMinCostFlow` (arcs added as numpy arrays): without holders
+source → official → position → unit → sink with the caps on the unit arcs, maximum flow then least cost (the
+lexicographic objective); with holders a min-cost circulation where a position passes flow on to its holders (the
+seat a departure frees) and a placement weighs more than any total cost. Caps of units whose posts have holders
+cannot sit in that network and join the side rows.
+If the relaxation's optimum breaks no side row (conflict pair in a shared unit, such a cap), it is optimal. With up to
+8 broken rows, a branch-and-bound on bans (`bans`). When no cap is a side row and a greedy repair places the maximum,
+the exact LP of the standard model (`lp`: GLOP with column generation from the root's reduced costs, its bound taken
+from the duals by weak duality) gives the bound and an incumbent, arcs priced above the gap are fixed out, and CP-SAT
+solves the arcs of reduced cost 0, then every arc up to the gap left. Otherwise:
 1. Lagrangian ascent: multipliers on the broken rows are added to the arcs' costs (costs scaled by 8, integer
    multipliers), each round one flow solve; the best value is a proven bound for plans placing the relaxation's
    maximum; relaxations are repaired greedily into lawful plans (the incumbent).

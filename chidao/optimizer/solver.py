@@ -17,6 +17,7 @@ import numpy as np
 from chidao.optimizer.bans import ban_search
 from chidao.optimizer.components import split
 from chidao.optimizer.instance import Instance, IntArray, validate
+from chidao.optimizer.lp import solve_lp
 from chidao.optimizer.mip import MipResult, solve_mip
 from chidao.optimizer.network import Network, Relaxation
 from chidao.optimizer.rows import Rows, is_lawful, official_units, room, side_rows, unit_arrivals, violations
@@ -36,6 +37,8 @@ CORE_START_DIVISOR = 2  # the first core: arcs with a reduced cost up to half th
 FEW_BROKEN_ROWS = 8  # up to this many clashing rows at the root, first try branching on bans
 BAN_SOLVES = 24  # flow solves the ban search may spend before the Lagrangian method takes over
 DIRECT_CORE_ARCS = 20_000  # skip the Lagrangian ascent when the root's reduced costs leave at most this many arcs
+LP_START = 4  # the first LP holds the arcs whose root reduced cost is at most this (instance cost units)
+LP_ROUNDS = 6  # at most this many LP solves, each adding the arcs the last one priced below 0
 REPAIR_EVERY = 5  # rounds between greedy repairs of the relaxation (the best-bound one is repaired too)
 
 __all__ = ["greedy", "solve", "unplaced_reasons", "violations"]
@@ -291,6 +294,75 @@ def _direct_core_fits(net: Network, root: Relaxation, incumbent: IntArray) -> bo
     return int((reduced <= gap).sum()) <= DIRECT_CORE_ARCS
 
 
+def _lp_bound(net: Network, rows: Rows, root: Relaxation, deadline: float | None,
+              stats: dict[str, Any]) -> tuple[float, np.ndarray, np.ndarray] | None:
+    """The LP bound by column generation: start from the arcs of small root reduced cost, add those the duals price
+    below 0, until none is left (then the bound is the LP optimum); the bound holds at every step (weak duality)."""
+    inst = net.inst
+    reduced = net.reduced_costs(_scaled(net, root), inst.cand_cost * (SCALE - 1))
+    keep = np.flatnonzero(reduced <= LP_START * SCALE)
+    best = None
+    for _ in range(LP_ROUNDS):
+        left = None if deadline is None else deadline - time.monotonic()
+        if left is not None and left <= 0:
+            break
+        result = solve_lp(inst, rows, keep, placed=root.placed, time_limit=left)
+        stats["lp_solves"] = stats.get("lp_solves", 0) + 1
+        if result is None:
+            break
+        if best is None or result.bound > best[0]:
+            best = (result.bound, result.reduced, result.x)
+        outside = np.ones(inst.n_candidates, bool)
+        outside[keep] = False
+        add = np.flatnonzero(outside & (result.reduced < -1e-9))
+        if not add.size:
+            break
+        keep = np.union1d(keep, add)
+    return best
+
+
+def _lp_core(net: Network, rows: Rows, root: Relaxation, incumbent: IntArray, deadline: float | None,
+             stats: dict[str, Any]) -> tuple[IntArray, MipResult, int] | None:
+    """LP bound, a repair of the LP's solution, then the MIP on the arcs whose LP reduced cost fits the gap.
+
+    Any plan placing root.placed costs at least bound + (reduced cost of any arc it takes, when positive), so a
+    plan cheaper than the incumbent (cost ≤ incumbent − 1) uses only arcs with reduced cost ≤ incumbent − 1 − bound.
+    The core holds those and the incumbent's arcs, so its optimum is the optimum. Returns (plan, MIP result, bound).
+    """
+    inst = net.inst
+    found = _lp_bound(net, rows, root, deadline, stats)
+    if found is None:
+        return None
+    bound_f, reduced, x = found
+    lb = math.ceil(bound_f - 1e-6)
+    plan = greedy(inst, np.flatnonzero(x > 0.5))
+    if _key(inst, plan) < _key(inst, incumbent):
+        incumbent = plan
+    cost = int(inst.cand_cost[incumbent].sum())
+    stats.update(lp_bound=round(bound_f, 3), lp_repair_cost=int(inst.cand_cost[plan].sum()))
+    if cost <= lb:
+        return incumbent, MipResult(incumbent, True, float(cost), 0), lb
+    threshold = 0.0  # first the arcs of the LP's optimal face: their optimum is usually the optimum or close
+    cores = 0
+    while True:
+        keep = np.union1d(np.flatnonzero(reduced <= threshold + 1e-6), incumbent)
+        cores += 1
+        stats.update(kept_arcs=int(keep.size), cores=cores)
+        left = None if deadline is None else deadline - time.monotonic()
+        result = solve_mip(inst, rows, keep, placed=root.placed, hint=incumbent, time_limit=left, presolve=False)
+        found_plan = result.chosen
+        if found_plan is not None and is_lawful(inst, found_plan) and _key(inst, found_plan) < _key(inst, incumbent):
+            incumbent = found_plan
+        cost = int(inst.cand_cost[incumbent].sum())
+        need = cost - 1 - bound_f  # a better plan uses only arcs with reduced cost up to this
+        if cost <= lb or not result.optimal or threshold + 1e-6 >= need:
+            break
+        threshold = need
+    if cost <= lb:
+        return incumbent, MipResult(incumbent, True, float(cost), 0), lb
+    return incumbent, result if result.optimal else MipResult(result.chosen, False, -math.inf, 0), lb
+
+
 def search(inst: Instance, deadline: float | None) -> Outcome:
     """Relaxation; if it breaks a side row, Lagrangian bound, reduced-cost fixing and a MIP on the arcs left."""
     net = Network(inst)
@@ -307,6 +379,14 @@ def search(inst: Instance, deadline: float | None) -> Outcome:
         if node is not None:
             return Outcome(node.chosen, True, node.cost, {"flow_solves": net.solves, "ban_search": True})
     incumbent = greedy(inst, root.chosen)
+    if incumbent.size == root.placed and not net.side_cap_units.size:
+        done = _lp_core(net, rows, root, incumbent, deadline, stats)
+        if done is not None:
+            incumbent, result, lb = done
+            cost = int(inst.cand_cost[incumbent].sum())
+            optimal = result.optimal or cost <= lb
+            stats.update(flow_solves=net.solves, mip_optimal=result.optimal)
+            return Outcome(incumbent, optimal, cost if optimal else min(lb, cost), stats)
     if incumbent.size == root.placed and _direct_core_fits(net, root, incumbent):
         # few rows broken and a repair close to the bound: the root's reduced costs already leave a small core
         best_lb, relax, pen = root.cost * SCALE, _scaled(net, root), np.zeros(inst.n_candidates, np.int64)

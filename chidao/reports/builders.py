@@ -7,7 +7,7 @@ two formats say the same thing; the workbook holds the same tables, one sheet ea
 import base64
 import datetime as dt
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from docxtpl import DocxTemplate, InlineImage, Listing
 from openpyxl import Workbook
 
 from chidao.core.dates import format_date as _d
-from chidao.core.documents import DEFAULT_TEMPLATES, vn_long_date
+from chidao.core.documents import DEFAULT_TEMPLATES, document_fields, document_format, vn_long_date
 from chidao.core.docx import docx_render
 from chidao.core.excel import safe_cell, write_table
 from chidao.core.http import DOCX, PDF, XLSX
@@ -90,8 +90,10 @@ def _activity_rows(report: ProgramReport) -> list[dict[str, Any]]:
     return rows
 
 
-def report_context(report: ProgramReport) -> dict[str, Any]:
-    """Every string the documents print, formatted the Vietnamese way (dd/mm/yyyy, decimal comma)."""
+def report_context(report: ProgramReport, document: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Every string the documents print, formatted the Vietnamese way (dd/mm/yyyy, decimal comma). The format is
+    the issuing body's (a program's steering committee writes as the body that issued the program: a Thành ủy in
+    the Party's format); `document` may give the number, draft state and signer (see core.documents)."""
     program = report.program
     units, totals = _units(report)
     next_year = (report.year or report.as_of.year) + 1
@@ -116,9 +118,6 @@ def report_context(report: ProgramReport) -> dict[str, Any]:
     return {
         "issuing_body": program.issuing_body.name.upper(),
         "issuer": (_("Ban Chỉ đạo Chương trình số") + " ").upper() + program.number,
-        # The number is left blank for the clerk who registers the document (non-breaking spaces).
-        "number": (_("Số: %(blank)s-BC/BCĐ") if report.kind != ReportKind.DISPATCH else _("Số: %(blank)s-CV/BCĐ"))
-        % {"blank": "\u00a0" * 10},
         "place_date": f"{settings.CHIDAO_REPORT_PLACE}, {vn_long_date(report.as_of)}",
         "subtitle": subtitle,
         "period_line": period_line,
@@ -141,20 +140,21 @@ def report_context(report: ProgramReport) -> dict[str, Any]:
         "carried_over": [{"code": i.code, "title": i.title, "lead_unit": i.lead_unit_name, "deadline": _d(i.deadline),
                           "status": i.status_label, "days": (report.as_of - i.deadline).days}
                          for i in sorted(items_open, key=lambda i: (i.deadline, i.code))],
-        "signer_for": _("T/M BAN CHỈ ĐẠO"),
-        "signer_title": _("TRƯỞNG BAN"),
-        "signer_name": "",
+        **document_fields(doc_format=document_format(program.issuing_body.kind),
+                          type_code="CV" if report.kind == ReportKind.DISPATCH else "BC", issuer_code="BCĐ",
+                          head_title="TRƯỞNG BAN", given=document),
         "recipients": _("- Thường trực Thành ủy;\n- Các đồng chí thành viên Ban Chỉ đạo;\n"
                         "- Các cơ quan, đơn vị chủ trì;\n- Lưu VT."),
     }
 
 
-def _dispatch_context(report: ProgramReport) -> dict[str, Any]:
-    context = report_context(report)
+def _dispatch_context(report: ProgramReport, document: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    context = report_context(report, document)
     assert report.unit is not None
     items = context["carried_over"]
     context.update({
         "unit": report.unit.name,
+        "subject": _("V/v đôn đốc thực hiện các nội dung quá hạn"),
         "opening": _("Thực hiện Chương trình số %(p)s, tính đến hết ngày %(d)s, %(u)s còn %(n)s nội dung chủ trì "
                      "đã quá thời hạn nhưng chưa hoàn thành, cụ thể như sau:") % {
             "p": report.program.number, "d": _d(report.as_of), "u": report.unit.name, "n": len(items)},
@@ -171,13 +171,13 @@ def _dispatch_context(report: ProgramReport) -> dict[str, Any]:
 # --- Word ---------------------------------------------------------------------------------------------
 
 
-def build_docx(report: ProgramReport, progress: Progress = _noop, issue: dict[str, Any] | None = None) -> bytes:
+def build_docx(report: ProgramReport, progress: Progress = _noop, document: Mapping[str, Any] | None = None) -> bytes:
     kind = TemplateKind.REMINDER_DISPATCH if report.kind == ReportKind.DISPATCH else TemplateKind.PROGRAM_REPORT
     tpl = DocxTemplate(str(template_file(kind)))
     if report.kind == ReportKind.DISPATCH:
-        context = {**_dispatch_context(report), **(issue or {})}
+        context = _dispatch_context(report, document)
     else:
-        context = {**report_context(report), **(issue or {})}
+        context = report_context(report, document)
         progress(40, _("Đang vẽ biểu đồ"))
         context["chart"] = InlineImage(tpl, io.BytesIO(charts.units_chart(report, "png")), width=Mm(160))
         context["trajectory_chart"] = InlineImage(
@@ -197,14 +197,14 @@ def _svg_uri(svg: bytes) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
 
 
-def build_pdf(report: ProgramReport, progress: Progress = _noop, issue: dict[str, Any] | None = None) -> bytes:
+def build_pdf(report: ProgramReport, progress: Progress = _noop, document: Mapping[str, Any] | None = None) -> bytes:
     from weasyprint import HTML  # imported here: it loads Pango, which only PDF builds need
 
     if report.kind == ReportKind.DISPATCH:
-        context = {**_dispatch_context(report), **(issue or {})}
+        context = _dispatch_context(report, document)
         template = "reports/dispatch_pdf.html"
     else:
-        context = {**report_context(report), **(issue or {})}
+        context = report_context(report, document)
         progress(40, _("Đang vẽ biểu đồ"))
         context["chart"] = _svg_uri(charts.units_chart(report, "svg"))
         context["trajectory_chart"] = _svg_uri(charts.trajectory_chart(report.trajectory, "svg"))
@@ -226,9 +226,9 @@ def build_pdf(report: ProgramReport, progress: Progress = _noop, issue: dict[str
 # --- Excel --------------------------------------------------------------------------------------------
 
 
-def build_xlsx(report: ProgramReport, progress: Progress = _noop, issue: dict[str, Any] | None = None) -> bytes:
+def build_xlsx(report: ProgramReport, progress: Progress = _noop, document: Mapping[str, Any] | None = None) -> bytes:
     """The same figures, one sheet per table, each titled with the program and the cut-off."""
-    context = report_context(report)
+    context = report_context(report, document)
     title = [context["subtitle"], context["period_line"]]
     wb = Workbook()
     ws = wb.active
@@ -289,15 +289,14 @@ def _class_label(value: str | None) -> str:
     return str(DeadlineClass(value).label) if value else ""
 
 
-BUILDERS: dict[str, Callable[[ProgramReport, Progress, dict[str, Any] | None], bytes]] = {
+BUILDERS: dict[str, Callable[[ProgramReport, Progress, Mapping[str, Any] | None], bytes]] = {
     "docx": build_docx, "pdf": build_pdf, "xlsx": build_xlsx,
 }
 
 
 def build(report: ProgramReport, fmt: str, progress: Progress = _noop,
-          issue: dict[str, Any] | None = None) -> tuple[bytes, str]:
-    """The file's bytes and its download name. `issue`: the number and signature keys laid over the context
-    (`chidao.core.register.document_context`: doc_format, number, number_value, draft, signer)."""
+          document: Mapping[str, Any] | None = None) -> tuple[bytes, str]:
+    """The file's bytes and its download name; `document` gives the number, draft state and signer."""
     if fmt not in BUILDERS:
         raise ValueError(_("Định dạng “%(f)s” không hỗ trợ; chọn docx, pdf hoặc xlsx.") % {"f": fmt})
-    return BUILDERS[fmt](report, progress, issue), file_name(report, fmt)
+    return BUILDERS[fmt](report, progress, document), file_name(report, fmt)

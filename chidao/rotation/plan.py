@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +31,14 @@ from docxtpl import DocxTemplate, Listing
 
 from chidao.core import register
 from chidao.core.audit import change_record_create, snapshot
-from chidao.core.documents import DEFAULT_TEMPLATES, vn_long_date
+from chidao.core.documents import (
+    DEFAULT_TEMPLATES,
+    GENERIC_HEAD,
+    HEAD_TITLES,
+    document_fields,
+    document_format,
+    vn_long_date,
+)
 from chidao.core.docx import docx_render
 from chidao.core.limits import length_errors
 from chidao.core.models import DocumentType, Issuer, OutgoingDocument, User
@@ -566,7 +574,9 @@ def _plan_document_issue(*, actor: User, rnd: RotationRound) -> OutgoingDocument
 
 
 def _plan_number_context(rnd: RotationRound) -> dict[str, Any]:
-    """doc_format, number, number_value, draft, signer: the register's once published, a blank number before."""
+    """What the register gives the plan document (`core.documents.document_fields`): its own number, draft False
+    and its signer once published; before, a draft with the issuing body's first signer (if any). The approving
+    decision's number is never the plan's (it is cited in the basis)."""
     document = OutgoingDocument.objects.select_related("issuer__unit", "signer").filter(
         pk=rnd.document_id).first() if rnd.document_id else None
     code = register.unit_issuer_code(rnd.scope)
@@ -610,9 +620,12 @@ def plan_sequence(*, moves: list[Move]) -> list[tuple[Move, str]]:
     return ordered
 
 
-def _document_context(rnd: RotationRound, moves: list[Move]) -> dict[str, Any]:
+def _document_context(rnd: RotationRound, moves: list[Move],
+                      document: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Every string the plan document prints (Vietnamese whatever the UI language: an official paper). The moves
-    are listed in the order they can be carried out (`plan_sequence`)."""
+    are listed in the order they can be carried out (`plan_sequence`). The plan is the scope's own document, in
+    its format (core.documents): it carries its own number (`document`, from the register), never the approving
+    decision's, which it cites among its grounds."""
     periodic = rnd.kind == RoundKind.PERIODIC_CHANGE
     parent = rnd.scope.parent
     why = {e.person_id: e.reasons for e in DueEntry.objects.filter(round=rnd, included=True)}
@@ -647,18 +660,19 @@ def _document_context(rnd: RotationRound, moves: list[Move]) -> dict[str, Any]:
         % {"n": len(rows), "d": effective},
         "rows": rows,
         "unplaced": unplaced,
-        "signer_for": "",
-        "signer_title": _("THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"),
-        "signer_name": "",
+        **document_fields(doc_format=document_format(rnd.scope.kind), type_code="KH" if periodic else "QĐ",
+                          issuer_code=rnd.scope.short_name or rnd.scope.code,
+                          head_title=HEAD_TITLES.get(rnd.scope.kind, GENERIC_HEAD),
+                          given=document if document is not None else _plan_number_context(rnd)),
         "recipients": _("- Các cơ quan, đơn vị có liên quan;\n- Các cá nhân có tên trên;\n- Lưu VT, TCCB."),
-        # The plan's own number (never the approving decision's, cited in the basis above) and its signer.
-        **_plan_number_context(rnd),
     }
 
 
-def plan_publish_document(*, user: User, round: RotationRound, fmt: str) -> tuple[bytes, str]:  # noqa: A002
-    """The plan as a Word or PDF document (Decree 30/2020/NĐ-CP layout, like chidao.reports); the export
-    is logged (ADR 0005: every export of personnel data writes an AccessLog row)."""
+def plan_publish_document(*, user: User, round: RotationRound, fmt: str,  # noqa: A002
+                          document: Mapping[str, Any] | None = None) -> tuple[bytes, str]:
+    """The plan as a Word or PDF document in the scope's format (Party or State, like chidao.reports); `document`
+    gives its number, draft state and signer. The export is logged (ADR 0005: every export of personnel data
+    writes an AccessLog row)."""
     rnd = plan_round_get(user=user, pk=round.pk)
     if fmt not in ("docx", "pdf"):
         raise ValidationError({"format": _("Định dạng không hợp lệ.")})
@@ -666,7 +680,7 @@ def plan_publish_document(*, user: User, round: RotationRound, fmt: str) -> tupl
         raise ValidationError({"state": _("Chỉ tải văn bản của phương án đã phê duyệt.")})
     moves = list(Move.objects.filter(round=rnd).select_related(
         "person", "from_position__unit", "to_position__unit").order_by("person__sort_key", "pk"))
-    context = _document_context(rnd, moves)
+    context = _document_context(rnd, moves, document)
     if fmt == "docx":
         tpl = DocxTemplate(str(DEFAULT_TEMPLATES / "rotation_plan.docx"))
         docx_render(tpl, {**context, "recipients": Listing(context["recipients"])})

@@ -216,3 +216,25 @@ def test_empty_instance():
     plan.pop("seconds")
     assert plan == {"status": "optimal", "placed": 0, "objective": 0, "lower_bound": 0, "assignments": [],
                     "unplaced": [], "sequence": []}
+
+
+def test_many_biting_pairs_are_proven_by_the_lp_bound_and_match_cp_sat():
+    # given instances whose relaxation breaks more conflict rows than the ban search takes
+    from chidao.optimizer import validate
+    from chidao.optimizer.solver import search
+
+    for seed in (1, 2, 3, 4, 7):
+        rng = random.Random(seed)
+        instance = random_instance(rng, 200, 220, 8, per_official=30, n_conflicts=60, max_cost=100, biting=True)
+        for u in instance["units"]:
+            u["cap"] = rng.randint(5, 12)
+        # when solved
+        outcome = search(validate(instance), None)
+        plan = solve(instance)
+        # then the LP bound was used, and the plan is the proven optimum
+        assert outcome.stats["lp_solves"] >= 1
+        assert outcome.stats["lp_bound"] <= plan["objective"]
+        check_plan(instance, plan)
+        assert plan["status"] == "optimal"
+        assert (plan["placed"], plan["objective"]) == cp_sat(instance)
+        assert plan["lower_bound"] == plan["objective"]

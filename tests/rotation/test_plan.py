@@ -7,14 +7,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
-from docx import Document
 from pypdf import PdfReader
 
 from chidao.core.audit import change_records_for
-from chidao.core.models import ChangeRecord
+from chidao.core.models import ChangeRecord, Unit, UnitKind
 from chidao.personnel.models import AccessLog, Assignment, Person
 from chidao.rotation import plan
 from chidao.rotation.models import Move, MoveSource, RotationRound, RoundState
+from tests.documents_check import assert_liberation_serif_only, docx_lines
 
 EFFECTIVE = dt.date(2025, 7, 1)
 # Why Ban Tổ chức's vacant post fits Bình (the reasons an alternative carries).
@@ -284,24 +284,54 @@ def test_documents_list_the_moved_people(published, users):
     pdf, pdf_name = plan.plan_publish_document(user=users["office"], round=published.round, fmt="pdf")
 
     # Then both name the moved people, the decision and the title
-    doc = Document(io.BytesIO(docx))
-    text = "\n".join([p.text for p in doc.paragraphs]
-                     + [c.text for t in doc.tables for row in t.rows for c in row.cells])
+    text = "\n".join(docx_lines(docx))
     pdf_text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
     for content in (text, pdf_text):
         for name in ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"):
             assert name in content
         assert "KẾ HOẠCH" in content
-        # The plan's own number from the register; the approving decision is cited as the basis
-        assert "Số: 1/KH-HN" in content
-        assert "Quyết định phê duyệt số 125/QĐ-SNV" in content
+        # the approving decision is cited among the grounds, never printed as the plan's own number
+        assert "Căn cứ Quyết định phê duyệt số 125/QĐ-SNV;" in content
+        assert "Số: 125/QĐ-SNV" not in content
         assert "Đủ thời hạn định kỳ chuyển đổi" in content
+        # the city (a State body) writes in Decree 30's format; published, the plan has its own number from the
+        # register (no longer a draft), signed by the head (no signer registered)
+        for line in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "THÀNH PHỐ HÀ NỘI",
+                     "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"):
+            assert line in content, line
+        assert "ĐẢNG CỘNG SẢN VIỆT NAM" not in content
+        assert "DỰ THẢO" not in content
+    assert "Số: 1/KH-HN" in docx_lines(docx)
+    assert_liberation_serif_only(pdf)
     assert "Chuyên viên Ban Tổ chức, Ban Tổ chức Thành ủy" in text
     assert "Phạm Thu Hà: Không có chức danh tương đương còn chỗ trống" in text
     assert "Nhận chỗ trống" in text or "Bước 1/" in text or "Hoán đổi" in text
     y, pk = published.round.year, published.round.pk
     assert (docx_name, pdf_name) == (f"ke-hoach-chuyen-doi-{y}_{pk}.docx", f"ke-hoach-chuyen-doi-{y}_{pk}.pdf")
     assert AccessLog.objects.filter(user=users["office"], action="export").count() == 2
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_a_party_scope_plan_takes_the_party_format_with_its_number_and_signer(published, users, fmt):
+    # Given the plan's scope is a Party body, and the register gives the plan a number and a signer
+    Unit.objects.filter(pk=published.round.scope_id).update(kind=UnitKind.PARTY_BODY)
+    content, _name = plan.plan_publish_document(
+        user=users["office"], round=published.round, fmt=fmt,
+        document={"number": "Số 07-KH/BTCTU", "signer": {"form": "T/M", "body": "Ban Thường vụ", "title": "Phó Bí thư",
+                                                         "name": "Trần Văn B"}})
+    # Then its heading is the Party's, its number the register's, and the signing block "T/M"
+    if fmt == "docx":
+        lines = docx_lines(content)
+        assert lines.index("T/M BAN THƯỜNG VỤ") + 1 == lines.index("PHÓ BÍ THƯ")
+        text = "\n".join(lines)
+    else:
+        assert_liberation_serif_only(content)
+        text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).split())
+    for line in ("ĐẢNG CỘNG SẢN VIỆT NAM", "THÀNH PHỐ HÀ NỘI", "Số 07-KH/BTCTU", "T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ",
+                 "Trần Văn B", "Căn cứ Quyết định phê duyệt số 125/QĐ-SNV;"):
+        assert line in text, line
+    for line in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "DỰ THẢO", "Số: 125/QĐ-SNV"):
+        assert line not in text, line
 
 
 def test_apply_due_command_applies_only_rounds_whose_date_has_come(published, users, make_round):
