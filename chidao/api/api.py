@@ -139,6 +139,7 @@ def _mount() -> None:
         planning,
         procedures,
         programs,
+        register,
         reports,
         reviews,
         rotation,
@@ -152,7 +153,7 @@ def _mount() -> None:
     import_module("chidao.api.units")  # the unit writes, declared on the system router
 
     # Reviews before procedures: `/procedures/{procedure_id}` would otherwise take `/procedures/reviews`.
-    for module in (system, programs, meetings, reports, people, planning, rotation, reviews, procedures,
+    for module in (system, programs, meetings, register, reports, people, planning, rotation, reviews, procedures,
                    indicators, otp, rules):
         api.add_router("", module.router)
     api.add_router("", users_router)

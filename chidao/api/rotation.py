@@ -190,6 +190,7 @@ class PlanOut(Schema):
     round_id: int
     state: str
     decision_number: str
+    document_number: str | None = Field(None, description="the plan's own number from the register, once published")
     effective_on: dt.date | None
     progress: int
     message: str
@@ -370,6 +371,7 @@ def _plan(request: AuthedRequest, rnd: RotationRound, paging: PlanPaging | None 
     shown = view.page
     return {
         "round_id": r.pk,
+        "document_number": r.document.number_text if r.document_id and r.document else None,
         "moves_count": view.placed + view.unplaced,
         "page": shown.number if shown is not None else 1,
         "page_size": paging.page_size,

@@ -107,6 +107,8 @@ ACTION_LABELS = {
     "plan_publish": _("công khai phương án"),
     "plan_apply": _("thực hiện phương án"),
     "report_failed": _("lập báo cáo không thành công"),
+    "report_issue": _("ban hành báo cáo"),
+    "document_issue": _("vào sổ văn bản đi"),
     "reminders_failed": _("gửi nhắc hạn không thành công"),
     "notification_email_failed": _("gửi thư thông báo không thành công"),
     "otp_enrol_start": _("bắt đầu đăng ký xác thực hai lớp"),

@@ -388,3 +388,119 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} ({self.host}:{self.pid})"
+
+
+# --- The register of outgoing documents (sổ văn bản đi) and its signers ------------------------------------
+
+
+class DocumentType(models.TextChoices):
+    """The kind of an outgoing document, by the abbreviation printed in its number (Decree 30/2020/NĐ-CP,
+    Appendix III; Hướng dẫn 36-HD/VPTW)."""
+
+    REPORT = "BC", _("Báo cáo")
+    PLAN = "KH", _("Kế hoạch")
+    DECISION = "QĐ", _("Quyết định")
+    DISPATCH = "CV", _("Công văn")
+    NOTICE = "TB", _("Thông báo")
+    SUBMISSION = "TTr", _("Tờ trình")
+    GUIDANCE = "HD", _("Hướng dẫn")
+    CONCLUSION = "KL", _("Kết luận")
+
+
+class Issuer(models.Model):
+    """An issuing body (cơ quan ban hành) and the key of its numbering: a unit plus the code printed after the
+    document type. The unit itself issues with its own abbreviation ("UBND", "TU"); a body working under it with a
+    numbering of its own — a program's steering committee, "BCĐ" — is the same unit with another code. The
+    format (Party or State) follows the unit's kind (`core.documents.document_format`)."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="issuers")
+    code = models.CharField(_("ký hiệu cơ quan ban hành"), max_length=32)
+    name = models.CharField(_("tên cơ quan ban hành"), max_length=255)
+    active = models.BooleanField(_("đang dùng"), default=True)
+
+    class Meta:
+        verbose_name = _("cơ quan ban hành")
+        verbose_name_plural = _("cơ quan ban hành")
+        ordering = ["name", "code"]
+        constraints = [models.UniqueConstraint(fields=["unit", "code"], name="issuer_unit_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class SignForm(models.TextChoices):
+    NONE = "", _("Ký trực tiếp")
+    ON_BEHALF = "T/M", _("T/M (thay mặt tập thể)")
+    DEPUTY = "K/T", _("K/T (ký thay người đứng đầu)")
+    BY_ORDER = "T/L", _("T/L (thừa lệnh)")
+
+
+class Signer(models.Model):
+    """A signing line of an issuing body: the form (T/M, K/T, T/L or none), the collective body signed for
+    (T/M "BAN CHỈ ĐẠO"), the head's title, the title of whoever signs in the head's stead (K/T, T/L), and the name."""
+
+    issuer = models.ForeignKey(Issuer, verbose_name=_("cơ quan ban hành"), on_delete=models.CASCADE,
+                               related_name="signers")
+    form = models.CharField(_("hình thức ký"), max_length=4, choices=SignForm.choices, blank=True, default="")
+    body = models.CharField(_("tập thể (khi ký T/M)"), max_length=120, blank=True)
+    title = models.CharField(_("chức danh"), max_length=120)
+    deputy_title = models.CharField(_("chức danh người ký thay, thừa lệnh"), max_length=120, blank=True)
+    name = models.CharField(_("họ và tên người ký"), max_length=150)
+    active = models.BooleanField(_("đang dùng"), default=True)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("người ký")
+        verbose_name_plural = _("người ký")
+        ordering = ["issuer_id", "order", "id"]
+
+    def __str__(self) -> str:
+        return " ".join(part for part in (self.form, self.body, self.deputy_title or self.title, self.name) if part)
+
+
+class DocumentCounter(models.Model):
+    """The last number given per issuing body, year and type: locked (select_for_update) while the next is taken."""
+
+    issuer = models.ForeignKey(Issuer, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    type_code = models.CharField(max_length=8, choices=DocumentType.choices)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["issuer", "year", "type_code"], name="document_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.issuer_id}/{self.year}/{self.type_code}: {self.last}"
+
+
+class OutgoingDocument(models.Model):
+    """One entry of the register of outgoing documents: its number, never given twice (the constraint decides)."""
+
+    issuer = models.ForeignKey(Issuer, verbose_name=_("cơ quan ban hành"), on_delete=models.PROTECT,
+                               related_name="documents")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    type_code = models.CharField(_("loại văn bản"), max_length=8, choices=DocumentType.choices)
+    number = models.PositiveIntegerField(_("số"))
+    number_text = models.CharField(_("số, ký hiệu"), max_length=80)
+    title = models.TextField(_("trích yếu"))
+    issued_on = models.DateField(_("ngày ban hành"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người vào sổ"), on_delete=models.PROTECT,
+                                  related_name="+")
+    signer = models.ForeignKey(Signer, verbose_name=_("người ký"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="documents")
+    signer_text = models.CharField(_("người ký"), max_length=300, blank=True)
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64, blank=True)
+    search_text = models.CharField(max_length=1000, blank=True, editable=False)
+    created_at = models.DateTimeField(_("vào sổ lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("văn bản đi")
+        verbose_name_plural = _("sổ văn bản đi")
+        ordering = ["-issued_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["issuer", "year", "type_code", "number"],
+                                               name="outgoing_document_number_unique")]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="outgoing_document_obj_idx")]
+
+    def __str__(self) -> str:
+        return self.number_text

@@ -114,3 +114,19 @@ def can_manage_users(user: User) -> bool:
 def can_manage_units(user: User) -> bool:
     """Administrators create, rename, move, merge, dissolve and delete units (the organization tree)."""
     return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.has_role(Role.ADMIN)))
+
+
+# --- The register of outgoing documents (core.register) ---------------------------------------------------
+
+
+@template_predicate("read_register")
+def can_read_register(user: User) -> bool:
+    """Every active account reads the register of outgoing documents: the standing office and administrators all
+    of it, others the documents of the issuing bodies in their units' subtrees."""
+    return bool(user.is_authenticated and user.is_active)
+
+
+@template_predicate("manage_signers")
+def can_manage_signers(user: User) -> bool:
+    """Administrators and the standing office keep the issuing bodies and their signers."""
+    return bool(user.is_authenticated and user.is_active and user.manages)

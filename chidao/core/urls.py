@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import notification_views, unit_views, user_views, views
+from . import notification_views, register_views, unit_views, user_views, views
 
 urlpatterns = [
     path("thong-bao/", notification_views.notifications, name="notifications"),
@@ -23,4 +23,5 @@ urlpatterns = [
     path("quan-tri/nguoi-dung/<int:pk>/vai-tro/<int:grant_pk>/bo/", user_views.user_grant_remove_view,
          name="user_grant_remove"),
     *unit_views.urlpatterns,
+    *register_views.urlpatterns,
 ]

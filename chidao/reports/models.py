@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from chidao.core.models import User
+from chidao.core.models import OutgoingDocument, User
 from chidao.programs.models import Program
 
 
@@ -82,6 +82,10 @@ class ReportJob(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(_("yêu cầu lúc"))
     finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+    # Issued (ban hành) by the standing office: its entry in the register of outgoing documents; the file is then
+    # built again with the number and the signer (a draft has none).
+    document = models.ForeignKey(OutgoingDocument, verbose_name=_("số văn bản"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
 
     objects = JobQuerySet.as_manager()
 

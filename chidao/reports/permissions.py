@@ -8,3 +8,9 @@ from chidao.core.permissions import template_predicate
 def can_manage_report_templates(user: User) -> bool:
     """Only administrators replace the Word templates every report is built from."""
     return user.has_role(Role.ADMIN)
+
+
+@template_predicate("issue_reports")
+def can_issue_reports(user: User) -> bool:
+    """The standing office and administrators issue (ban hành) a report with a number from the register."""
+    return bool(user.is_active and user.manages)

@@ -27,7 +27,7 @@ def report_job_list(*, user: User, program_id: int | None = None, kind: str = ""
 
 def report_jobs_recent(*, user: User, program: Program, limit: int = 10) -> list[ReportJob]:
     """The user's last builds for the program (the reports page polls them)."""
-    return list(ReportJob.objects.visible_to(user).filter(program=program)[:limit])
+    return list(ReportJob.objects.visible_to(user).filter(program=program).select_related("document")[:limit])
 
 
 def report_job_get(*, user: User, pk: int) -> ReportJob:

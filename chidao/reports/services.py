@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from docxtpl import DocxTemplate
 
+from chidao.core import register
 from chidao.core.audit import change_record_create, snapshot
 from chidao.core.docx import docx_render
-from chidao.core.models import Unit, User
+from chidao.core.models import DocumentType, Issuer, OutgoingDocument, Signer, Unit, User
 from chidao.core.periods import period_parse
 from chidao.core.tasks import error_text
 from chidao.core.uploads import upload_check
@@ -24,7 +25,7 @@ from chidao.programs.models import Program
 from . import builders, figures
 from .events import report_job_notify
 from .models import ReportJob, ReportTemplate, TemplateKind
-from .permissions import can_manage_report_templates
+from .permissions import can_issue_reports, can_manage_report_templates
 
 logger = logging.getLogger(__name__)
 TEMPLATE_FIELDS = ("kind", "original_name", "uploaded_at")
@@ -80,13 +81,86 @@ def _check_format(kind: str, fmt: str) -> None:
         raise ValidationError({"format": _("Báo cáo này không lập được ở định dạng “%(f)s”.") % {"f": fmt}})
 
 
+# The reports the standing office issues with a number (the reminder dispatch goes out as it is).
+ISSUABLE_KINDS = (ReportJob.Kind.YEAR_END, ReportJob.Kind.PERIODIC, ReportJob.Kind.STOCKTAKE)
+
+
+def report_issuer(*, actor: User | None, program: Program) -> Issuer:
+    """The program's steering committee as an issuing body: the program's issuing unit with the code "BCĐ"
+    (`core.register.STEERING_CODE`); the programs of one unit share its committee's numbering."""
+    return register.issuer_ensure(actor=actor, unit=program.issuing_body, code=register.STEERING_CODE,
+                                  name=_("Ban Chỉ đạo (%(u)s)") % {"u": program.issuing_body.name})
+
+
+def report_issue_context(*, program: Program, kind: str, document: OutgoingDocument | None) -> dict[str, Any]:
+    """The number and signature keys of a report: the register's number and signer once issued; a draft's blank
+    number and the committee's first signer (if any) before."""
+    type_code = DocumentType.DISPATCH if kind == ReportJob.Kind.DISPATCH else DocumentType.REPORT
+    issuer = Issuer.objects.filter(unit=program.issuing_body, code=register.STEERING_CODE).first()
+    return register.document_context(
+        document=document, unit=program.issuing_body, type_code=type_code, issuer_code=register.STEERING_CODE,
+        draft_signer=register.signer_default(issuer) if issuer is not None else None)
+
+
 def report_render(*, user: User, program: Program, kind: str, fmt: str, params: dict[str, Any],
-                  progress: builders.Progress = builders._noop) -> tuple[bytes, str]:
-    """Compute and build one report in this process: its bytes and its file name."""
+                  progress: builders.Progress = builders._noop,
+                  document: OutgoingDocument | None = None) -> tuple[bytes, str]:
+    """Compute and build one report in this process: its bytes and its file name (with its number once issued)."""
     _check_format(kind, fmt)
     progress(10, _("Đang tính số liệu"))
     report = report_compute(user=user, program=program, kind=kind, params=params)
-    return builders.build(report, fmt, progress)
+    issue = report_issue_context(program=program, kind=kind, document=document)
+    return builders.build(report, fmt, progress, issue)
+
+
+def _job_title(job: ReportJob) -> str:
+    """The trích yếu entered in the register for an issued report."""
+    number = job.program.number
+    if job.kind == ReportJob.Kind.YEAR_END:
+        return _("Báo cáo tổng kết năm %(y)s thực hiện Chương trình số %(p)s") % {"y": job.params.get("year"),
+                                                                                  "p": number}
+    if job.kind == ReportJob.Kind.PERIODIC:
+        return _("Báo cáo kết quả thực hiện Chương trình số %(p)s, kỳ %(k)s") % {"p": number,
+                                                                                "k": job.params.get("period")}
+    return _("Báo cáo kiểm điểm tiến độ thực hiện Chương trình số %(p)s") % {"p": number}
+
+
+@transaction.atomic
+def report_job_issue(*, actor: User, job: ReportJob, signer: Signer | None = None) -> ReportJob:
+    """Issue (ban hành) a finished year-end, periodic or stocktake report: the standing office takes its number
+    from the register and the file is built again with the number and the signer."""
+    if not can_issue_reports(actor):
+        raise PermissionDenied(_("Chỉ cơ quan thường trực hoặc quản trị hệ thống được ban hành báo cáo."))
+    locked = ReportJob.objects.select_for_update().filter(pk=job.pk).first()
+    if locked is None or not ReportJob.objects.visible_to(actor).filter(pk=job.pk).exists():
+        raise PermissionDenied(_("Bạn không có quyền ban hành báo cáo này."))
+    if locked.kind not in ISSUABLE_KINDS:
+        raise ValidationError({"kind": _("Loại báo cáo này không ban hành có số.")})
+    if locked.document_id is not None:
+        raise ValidationError({"document": _("Báo cáo đã được ban hành.")})
+    if locked.state != ReportJob.State.DONE:
+        raise ValidationError({"state": _("Chỉ ban hành báo cáo đã lập xong.")})
+    program = locked.program
+    issuer = report_issuer(actor=actor, program=program)
+    signer = signer or register.signer_default(issuer)
+    document = register.document_issue(actor=actor, issuer=issuer, type_code=DocumentType.REPORT,
+                                       title=_job_title(locked), obj=locked, signer=signer)
+    before = {"state": locked.state, "document": None}
+    old_file = locked.file.name
+    ReportJob.objects.filter(pk=locked.pk).update(
+        document=document, state=ReportJob.State.QUEUED, progress=0, message=_("Đang lập lại có số văn bản"),
+        file="", filename="", finished_at=None)
+    locked.refresh_from_db()
+    change_record_create(actor=actor, action="report_issue", obj=locked, before=before,
+                         after={"state": locked.state, "document": document.number_text}, reason=_("Ban hành"))
+    if old_file:
+        storage = locked.file.storage
+        transaction.on_commit(lambda: storage.delete(old_file))
+    from .tasks import report_build_task
+
+    report_build_task.enqueue(locked.pk)  # the queue row commits with the issue, or neither
+    locked.refresh_from_db()
+    return locked
 
 
 @transaction.atomic
@@ -115,7 +189,8 @@ def report_job_run(*, job_id: int, attempt: int = 1) -> None:
     `report_job_fail`. The file is saved only with the row that says "done", so a failed attempt leaves
     neither a file nor a half-finished row. A job already finished (swept, or a duplicate task) is left alone.
     """
-    job = ReportJob.objects.select_related("program", "requested_by").get(pk=job_id)
+    job = ReportJob.objects.select_related("program", "requested_by", "document__issuer__unit",
+                                           "document__signer").get(pk=job_id)
     if job.finished:
         return
 
@@ -127,7 +202,7 @@ def report_job_run(*, job_id: int, attempt: int = 1) -> None:
     if attempt > 1:
         progress(0, _("Đang thử lại (lần %(n)s)") % {"n": attempt})
     content, name = report_render(user=job.requested_by, program=job.program, kind=job.kind, fmt=job.format,
-                                  params=job.params, progress=progress)
+                                  params=job.params, progress=progress, document=job.document)
     job.file.save(name, ContentFile(content), save=False)
     try:
         with transaction.atomic():  # the job is done and its requester told, or neither

@@ -28,7 +28,7 @@ from .permissions import can_manage_report_templates
 def _jobs(request: AuthedRequest, program: Any) -> dict[str, Any]:
     """The user's last builds for the program; the list keeps polling while one is unfinished."""
     jobs = report_selectors.report_jobs_recent(user=request.user, program=program)
-    return {"jobs": jobs, "polling": any(not j.finished for j in jobs)}
+    return {"jobs": jobs, "polling": any(not j.finished for j in jobs), "issuable": services.ISSUABLE_KINDS}
 
 
 def _svg(data: bytes) -> str:
@@ -91,6 +91,22 @@ def report_jobs(request: AuthedRequest, pk: int) -> HttpResponse:
 def report_download(request: AuthedRequest, pk: int) -> FileResponse:
     job = report_selectors.report_job_done_get(user=request.user, pk=pk)
     return stored_file_response(job.file, job.filename, missing=_("Không tìm thấy báo cáo."))
+
+
+@login_required
+@require_POST
+def report_issue(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Issue (ban hành) one of the user's finished reports: its number from the register, then built again."""
+    job = report_selectors.report_job_done_get(user=request.user, pk=pk)
+    try:
+        job = services.report_job_issue(actor=request.user, job=job)
+    except ValidationError as exc:
+        for e in error_messages(exc):
+            messages.error(request, e)
+    else:
+        assert job.document is not None
+        messages.success(request, _("Đã ban hành, số %(n)s.") % {"n": job.document.number_text})
+    return redirect("program_reports", pk=job.program_id)
 
 
 # --- Word templates (administrators) --------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from chidao.core.models import Role, Unit, User
+from chidao.core.models import OutgoingDocument, Role, Unit, User
 from chidao.personnel.models import Person, Position
 
 
@@ -63,6 +63,10 @@ class RotationRound(models.Model):
     solve_attempts = models.PositiveSmallIntegerField(default=0)
     solve_error = models.CharField(_("lỗi lần lập phương án gần nhất"), max_length=300, blank=True)
     decision_number = models.CharField(_("số quyết định phê duyệt"), max_length=64, blank=True)
+    # The plan's own number (kế hoạch KH for a periodic change, quyết định QĐ for a rotation), taken from the
+    # register of outgoing documents when it is published; `decision_number` stays the approving decision's.
+    document = models.ForeignKey(OutgoingDocument, verbose_name=_("số văn bản"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("ngày tạo"))
     updated_at = models.DateTimeField(_("cập nhật lúc"))

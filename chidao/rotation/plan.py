@@ -29,6 +29,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from docxtpl import DocxTemplate, Listing
 
+from chidao.core import register
 from chidao.core.audit import change_record_create, snapshot
 from chidao.core.documents import (
     DEFAULT_TEMPLATES,
@@ -40,7 +41,7 @@ from chidao.core.documents import (
 )
 from chidao.core.docx import docx_render
 from chidao.core.limits import length_errors
-from chidao.core.models import User
+from chidao.core.models import DocumentType, Issuer, OutgoingDocument, User
 from chidao.core.signing import pdf_issue
 from chidao.personnel import services as personnel_services
 from chidao.personnel.models import AccessLog, AssignmentKind, Person, Position
@@ -60,7 +61,7 @@ from .permissions import can_approve_plan, can_move_to_position
 
 logger = logging.getLogger(__name__)
 
-ROUND_FIELDS = ("state", "decision_number", "effective_on", "solver_status", "solver_objective",
+ROUND_FIELDS = ("state", "decision_number", "document", "effective_on", "solver_status", "solver_objective",
                 "solver_lower_bound")
 MOVE_FIELDS = ("to_position", "cost", "source", "violations", "override_reason", "unplaced_reason")
 EDITABLE_STATES = (RoundState.DRAFT, RoundState.PROPOSED)
@@ -544,12 +545,46 @@ def plan_publish(*, actor: User, round: RotationRound, effective_on: dt.date) ->
         raise ValidationError({"effective_on": _("Ngày có hiệu lực không được trước ngày %(d)s.") % {
             "d": rnd.as_of.strftime("%d/%m/%Y")}})
     before = snapshot(rnd, ROUND_FIELDS)
-    _touch(rnd, state=RoundState.PUBLISHED, effective_on=effective_on)
+    document = _plan_document_issue(actor=actor, rnd=rnd)
+    _touch(rnd, state=RoundState.PUBLISHED, effective_on=effective_on, document=document)
     change_record_create(actor=actor, action="plan_publish", obj=rnd, before=before,
                          after=snapshot(rnd, ROUND_FIELDS), reason=_("Công khai phương án"))
     plan_published_notify(actor=actor, round=rnd)
     round.refresh_from_db()
     return round
+
+
+def _plan_type(rnd: RotationRound) -> str:
+    return DocumentType.PLAN if rnd.kind == RoundKind.PERIODIC_CHANGE else DocumentType.DECISION
+
+
+def _plan_issuer(*, actor: User | None, rnd: RotationRound) -> Issuer:
+    """The round's scope unit issues the plan, under its own abbreviation (`register.unit_issuer_code`)."""
+    return register.issuer_ensure(actor=actor, unit=rnd.scope, code=register.unit_issuer_code(rnd.scope),
+                                  name=rnd.scope.name)
+
+
+def _plan_document_issue(*, actor: User, rnd: RotationRound) -> OutgoingDocument:
+    """The plan's own number from the register: KH for a periodic change plan, QĐ for a rotation decision."""
+    periodic = rnd.kind == RoundKind.PERIODIC_CHANGE
+    issuer = _plan_issuer(actor=actor, rnd=rnd)
+    title = (_("Kế hoạch chuyển đổi vị trí công tác năm %(y)s") if periodic
+             else _("Quyết định về việc luân chuyển cán bộ năm %(y)s")) % {"y": rnd.year}
+    return register.document_issue(actor=actor, issuer=issuer, type_code=_plan_type(rnd), title=title, obj=rnd,
+                                   signer=register.signer_default(issuer))
+
+
+def _plan_number_context(rnd: RotationRound) -> dict[str, Any]:
+    """What the register gives the plan document (`core.documents.document_fields`): its own number, draft False
+    and its signer once published; before, a draft with the issuing body's first signer (if any). The approving
+    decision's number is never the plan's (it is cited in the basis)."""
+    document = OutgoingDocument.objects.select_related("issuer__unit", "signer").filter(
+        pk=rnd.document_id).first() if rnd.document_id else None
+    code = register.unit_issuer_code(rnd.scope)
+    issuer = Issuer.objects.filter(unit=rnd.scope, code=code).first()
+    return register.document_context(
+        document=document, unit=rnd.scope, type_code=_plan_type(rnd), issuer_code=code,
+        draft_signer=register.signer_default(issuer) if issuer is not None else None)
 
 
 def plan_sequence(*, moves: list[Move]) -> list[tuple[Move, str]]:
@@ -628,7 +663,8 @@ def _document_context(rnd: RotationRound, moves: list[Move],
         "unplaced": unplaced,
         **document_fields(doc_format=document_format(rnd.scope.kind), type_code="KH" if periodic else "QĐ",
                           issuer_code=rnd.scope.short_name or rnd.scope.code,
-                          head_title=HEAD_TITLES.get(rnd.scope.kind, GENERIC_HEAD), given=document),
+                          head_title=HEAD_TITLES.get(rnd.scope.kind, GENERIC_HEAD),
+                          given=document if document is not None else _plan_number_context(rnd)),
         "recipients": _("- Các cơ quan, đơn vị có liên quan;\n- Các cá nhân có tên trên;\n- Lưu VT, TCCB."),
     }
 

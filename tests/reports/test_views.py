@@ -82,7 +82,7 @@ def test_a_bad_request_is_refused_and_nothing_is_queued(office, program, two_ite
 
 
 def test_a_failed_build_says_why(office, program, monkeypatch, two_items):
-    def broken(report, fmt, progress):
+    def broken(report, fmt, progress, issue=None):
         raise RuntimeError("hết dung lượng đĩa")
 
     monkeypatch.setattr(builders, "build", broken)

@@ -16,7 +16,7 @@ from chidao.core.signing import SignatureState
 from chidao.personnel.models import AccessLog, Assignment, Person
 from chidao.rotation import plan
 from chidao.rotation.models import Move, MoveSource, RotationRound, RoundState
-from tests.documents_check import BLANK, assert_liberation_serif_only, docx_lines
+from tests.documents_check import assert_liberation_serif_only, docx_lines
 
 EFFECTIVE = dt.date(2025, 7, 1)
 # Why Ban Tổ chức's vacant post fits Bình (the reasons an alternative carries).
@@ -296,12 +296,14 @@ def test_documents_list_the_moved_people(published, users):
         assert "Căn cứ Quyết định phê duyệt số 125/QĐ-SNV;" in content
         assert "Số: 125/QĐ-SNV" not in content
         assert "Đủ thời hạn định kỳ chuyển đổi" in content
-        # the city (a State body) writes in Decree 30's format, an unnumbered draft signed by the head
+        # the city (a State body) writes in Decree 30's format; published, the plan has its own number from the
+        # register (no longer a draft), signed by the head (no signer registered)
         for line in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "THÀNH PHỐ HÀ NỘI",
-                     "DỰ THẢO", "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"):
+                     "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"):
             assert line in content, line
         assert "ĐẢNG CỘNG SẢN VIỆT NAM" not in content
-    assert f"Số: {BLANK}/KH-HN" in docx_lines(docx)
+        assert "DỰ THẢO" not in content
+    assert "Số: 1/KH-HN" in docx_lines(docx)
     assert_liberation_serif_only(pdf)
     assert "Chuyên viên Ban Tổ chức, Ban Tổ chức Thành ủy" in text
     assert "Phạm Thu Hà: Không có chức danh tương đương còn chỗ trống" in text

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from chidao.core import register
 from chidao.core.models import Notification, NotificationKind, Role, Unit, UnitKind, UnitLevel, User
 from chidao.core.tokens import api_token_create
 from chidao.indicators import services as indicator_services
@@ -173,6 +174,12 @@ def build_world() -> World:
 
     w.extra["position"] = posts["snv_head"]
     w.extra["token_a"] = api_token_create(user=users["snv"], name="spare", scope="read")[0]
+    # The register of outgoing documents: A's issuing body, its signer, one document it issued.
+    w.extra["issuer"] = register.issuer_ensure(actor=admin, unit=units["snv"], code="SNV", name="Sở Nội vụ")
+    w.extra["signer"] = register.signer_create(actor=admin, issuer=w.extra["issuer"], form="", body="",
+                                               title="GIÁM ĐỐC", name="Nguyễn Văn Giám")
+    w.extra["document"] = register.document_issue(actor=office, issuer=w.extra["issuer"], type_code="CV",
+                                                  title="Công văn thử", signer=w.extra["signer"])
 
     # One unread notification each (the "mark all read" page has something to change).
     for user in people.values():

@@ -650,3 +650,5 @@ from .matrix_rules import PAGES as _P_rules, OPERATIONS as _O_rules  # noqa: E40
 PAGES.update(_P_rules); OPERATIONS.update(_O_rules)  # noqa: E702
 from .matrix_plan_edit import PAGES as _P_plan_edit, OPERATIONS as _O_plan_edit  # noqa: E402, I001
 PAGES.update(_P_plan_edit); OPERATIONS.update(_O_plan_edit)  # noqa: E702
+from .matrix_register import PAGES as _P_register, OPERATIONS as _O_register  # noqa: E402, I001
+PAGES.update(_P_register); OPERATIONS.update(_O_register)  # noqa: E702
