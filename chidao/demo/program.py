@@ -19,10 +19,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from chidao.core.models import Role, Unit, User
+from chidao.core import register
+from chidao.core.models import Role, SignForm, Unit, User
 from chidao.core.reference import units_load_reference
 from chidao.programs import services
 from chidao.programs.models import Attachment, Deliverable, Kind, Meeting, MeetingPoint, Note, Program, Status
+from chidao.reports.services import report_issuer
 
 DEMO_PASSWORD = "chidao-demo-2026"
 PROGRAM_NUMBER = "01-CTr/TU"
@@ -205,6 +207,11 @@ def demo_load() -> bool:
         )
         _play(d, plan, office=office, officer=officers[code], steering=steering)
     _meetings(program, unit=unit, office=office, officers=officers, steering=steering)
+    # The committee issues as a Party body (the Thành ủy's steering committee) and signs T/M BAN CHỈ ĐẠO; its head is
+    # named in the seed document (the year-end conference of 28/12/2021).
+    committee = report_issuer(actor=admin, program=program)
+    register.signer_create(actor=admin, issuer=committee, form=SignForm.ON_BEHALF, body="BAN CHỈ ĐẠO",
+                           title="TRƯỞNG BAN", name="Đinh Tiến Dũng")
     return True
 
 
