@@ -68,6 +68,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The request id (X-Request-ID) on every log record and the response, the access log, the request metrics.
+    "chidao.core.middleware.RequestIdMiddleware",
+    # /healthz, /readyz and /metrics for the load balancer and Prometheus: answered before the HTTPS redirect and
+    # the host check (they come over plain HTTP to the server's address), without session or login.
+    "chidao.core.middleware.OperationsEndpointsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files served by the app itself (gunicorn in production), compressed and cached for ever.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -410,9 +415,57 @@ LOGIN_REDIRECT_URL_FAILURE = "login"
 # Daily reminders (`chidao reminders`): deliverables due within this many days, and overdue ones.
 CHIDAO_REMINDER_DAYS_AHEAD = int(os.environ.get("CHIDAO_REMINDER_DAYS_AHEAD", "7"))
 
+# Logs go to standard error (systemd's journal, a container's log). CHIDAO_LOG_FORMAT=text (the default: readable
+# lines) or json (one JSON object a line, for a log collector: time, level, logger, message, request_id, job_id and
+# the access log's fields). Every record carries the request's id (X-Request-ID) or the background job's
+# (chidao.core.logs). `chidao.request` writes one line a request (method, path without query values, status,
+# duration, user id) at INFO; CHIDAO_ACCESS_LOG=0 silences it.
+CHIDAO_LOG_FORMAT = os.environ.get("CHIDAO_LOG_FORMAT", "text").strip().lower()
+if CHIDAO_LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"CHIDAO_LOG_FORMAT must be text or json, not {CHIDAO_LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "chidao.core.logs.ContextFilter"},
+                "operations": {"()": "chidao.core.logs.OperationsNoiseFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s%(job_id)s] %(message)s"},
+        "json": {"()": "chidao.core.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["context"],
+                             "formatter": CHIDAO_LOG_FORMAT}},
+    "loggers": {"chidao.request": {"level": "INFO" if _env_bool("CHIDAO_ACCESS_LOG", True) else "WARNING"},
+                "django.request": {"filters": ["operations"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("CHIDAO_LOG_LEVEL", "WARNING")},
 }
+
+# Operations (docs/production.md, Operations). /readyz also requires a live `chidao worker` unless
+# CHIDAO_READYZ_WORKER=0. /metrics (Prometheus) answers only `Authorization: Bearer <CHIDAO_METRICS_TOKEN>` when
+# that is set, else only loopback and CHIDAO_METRICS_ALLOWED_IPS (addresses or networks, comma-separated).
+CHIDAO_READYZ_WORKER = _env_bool("CHIDAO_READYZ_WORKER", True)
+CHIDAO_METRICS_TOKEN = os.environ.get("CHIDAO_METRICS_TOKEN", "")
+CHIDAO_METRICS_ALLOWED_IPS = [a.strip() for a in os.environ.get("CHIDAO_METRICS_ALLOWED_IPS", "").split(",")
+                              if a.strip()]
+
+
+def sentry_init(environ: dict[str, str] | os._Environ[str]) -> bool:
+    """Error reports to Sentry (or a compatible server such as GlitchTip) when CHIDAO_SENTRY_DSN is set; off
+    otherwise. No personal data is sent (send_default_pii=False: no user, cookies, headers or request bodies);
+    CHIDAO_SENTRY_ENVIRONMENT (default "production") and CHIDAO_SENTRY_RELEASE label the reports,
+    CHIDAO_SENTRY_TRACES_SAMPLE_RATE (default 0) turns on performance traces. Returns whether it was started."""
+    dsn = environ.get("CHIDAO_SENTRY_DSN", "").strip()
+    if not dsn:
+        return False
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=dsn, integrations=[DjangoIntegration()], send_default_pii=False,
+        environment=environ.get("CHIDAO_SENTRY_ENVIRONMENT", "production"),
+        release=environ.get("CHIDAO_SENTRY_RELEASE") or None,
+        traces_sample_rate=float(environ.get("CHIDAO_SENTRY_TRACES_SAMPLE_RATE", "0") or 0),
+    )
+    return True
+
+
+CHIDAO_SENTRY = sentry_init(os.environ)

@@ -7,6 +7,8 @@ view, form or endpoint sees them; the Excel imports normalize their cells the sa
 """
 
 import json
+import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +21,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from . import logs, metrics
 from .text import nfc, nfc_deep
 
 
@@ -171,3 +174,100 @@ class PageLanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+# --- Operations: request ids, the access log, request metrics, health checks and /metrics ----------------
+
+access_log = logging.getLogger("chidao.request")
+
+OPERATIONS_PATHS = logs.OPERATIONS_PATHS
+# URL arguments that are secrets (the password link's token and user id): their values never reach the log.
+SECRET_URL_KWARGS = frozenset({"token", "uidb64"})
+
+
+def _log_path(request: HttpRequest) -> str:
+    """The path for the access log: the query string's names only (`?q=&page=`), never its values (a search may
+    be a person's name, a link may carry a token), and the values of secret URL arguments masked."""
+    path = request.path
+    match = getattr(request, "resolver_match", None)
+    if match is not None:
+        for key, value in match.kwargs.items():
+            if key in SECRET_URL_KWARGS and value:
+                path = path.replace(str(value), "***")
+    if request.GET:
+        path += "?" + "&".join(f"{key}=" for key in request.GET)
+    return path
+
+
+def _route(request: HttpRequest) -> str:
+    """A bounded name for the request metrics: the resolved view name, "static" for static files, else
+    "unresolved" (a 404, a redirect before resolving)."""
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.view_name:
+        return match.view_name
+    static = "/" + settings.STATIC_URL.lstrip("/")
+    return "static" if request.path_info.startswith(static) else "unresolved"
+
+
+def _user_id(request: HttpRequest) -> int | None:
+    for user in (getattr(request, "auth", None), getattr(request, "user", None)):
+        if user is not None and getattr(user, "is_authenticated", False):
+            return user.pk
+    return None
+
+
+class RequestIdMiddleware:
+    """First of all: the request's id (a sane incoming X-Request-ID, else a new one) in `core.logs.request_id` for
+    every log record written while it is answered, and in the response's X-Request-ID; then one access-log line
+    on `chidao.request` (method, path without query values, status, duration, user id) and the request metrics."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        rid = logs.request_id_from(request.META.get("HTTP_X_REQUEST_ID"))
+        token = logs.request_id.set(rid)
+        start = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = rid
+            if request.path_info.rstrip("/") not in OPERATIONS_PATHS:
+                self._record(request, response, time.perf_counter() - start)
+            return response
+        finally:
+            logs.request_id.reset(token)
+
+    @staticmethod
+    def _record(request: HttpRequest, response: HttpResponse, seconds: float) -> None:
+        try:
+            metrics.request_observe(method=request.method or "", route=_route(request), status=response.status_code,
+                                    seconds=seconds)
+            path = _log_path(request)
+            user_id = _user_id(request)
+        except Exception:  # the answer goes out whatever happens to its record
+            access_log.exception("access log: the request could not be recorded")
+            return
+        access_log.info("%s %s %s %.1f ms", request.method, path, response.status_code, seconds * 1000,
+                        extra={"method": request.method, "path": path, "status": response.status_code,
+                               "duration_ms": round(seconds * 1000, 1), "user_id": user_id})
+
+
+class OperationsEndpointsMiddleware:
+    """/healthz, /readyz (chidao.core.health) and /metrics (chidao.core.metrics), answered here, before
+    SecurityMiddleware: a load balancer or Prometheus reaches the server over plain HTTP by its address, so the
+    HTTPS redirect, the host name check (ALLOWED_HOSTS), sessions, the login and second-factor checks and the
+    lockout must not see these requests. /metrics checks its own access."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path_info.rstrip("/")
+        if path in OPERATIONS_PATHS and request.method in ("GET", "HEAD"):
+            from . import health
+
+            views = {"/healthz": health.healthz, "/readyz": health.readyz, "/metrics": metrics.metrics_view}
+            response = views[path](request)
+            response["Cache-Control"] = "no-store"
+            return response
+        return self.get_response(request)

@@ -35,6 +35,7 @@ from django.db import InterfaceError, OperationalError, connection, connections,
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
+from . import logs, metrics
 from .models import ChangeRecord, User
 
 logger = logging.getLogger(__name__)
@@ -70,9 +71,42 @@ def _reset_connection() -> None:
         connection.close_if_unusable_or_obsolete()
 
 
+def task_kind(label: str, failed: Failed) -> str:
+    """A bounded name for a job's metrics: the task function that defined its `failed` callback (the labels hold
+    ids), else the label's words before the first one with a digit."""
+    qualname = getattr(failed, "__qualname__", "")
+    if ".<locals>." in qualname:
+        return qualname.split(".<locals>.")[0]
+    words = []
+    for word in label.split():
+        if any(ch.isdigit() for ch in word):
+            break
+        words.append(word)
+    return " ".join(words)[:60] or "task"
+
+
 def task_run(*, label: str, body: Callable[[int], T], failed: Failed) -> T:
     """Run `body(attempt)` until it returns, trying transient failures again; record the final failure with
-    `failed(exc, attempts)` and raise it again."""
+    `failed(exc, attempts)` and raise it again. Its log records carry a job id (`core.logs.job_id`); its duration
+    and failure go to the metrics (`core.metrics`)."""
+    kind = task_kind(label, failed)
+    token = logs.job_id.set(logs.new_id())
+    start = time.perf_counter()
+    ok = False
+    try:
+        result = _task_attempts(label=label, body=body, failed=failed)
+        ok = True
+        return result
+    finally:
+        seconds = time.perf_counter() - start
+        logs.job_id.reset(token)
+        try:
+            metrics.task_observe(task=kind, seconds=seconds, failed=not ok)
+        except Exception:
+            logger.exception("%s: metrics not recorded", label)
+
+
+def _task_attempts(*, label: str, body: Callable[[int], T], failed: Failed) -> T:
     attempts = max(1, int(task_setting("max_attempts")))
     attempt = 1
     while True:
