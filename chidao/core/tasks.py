@@ -75,8 +75,8 @@ def task_kind(label: str, failed: Failed) -> str:
     """A bounded name for a job's metrics: the task function that defined its `failed` callback (the labels hold
     ids), else the label's words before the first one with a digit."""
     qualname = getattr(failed, "__qualname__", "")
-    if ".<locals>." in qualname:
-        return qualname.split(".<locals>.")[0]
+    if ".<locals>." in qualname and not qualname.endswith("<lambda>"):
+        return qualname.split(".<locals>.")[-2]
     words = []
     for word in label.split():
         if any(ch.isdigit() for ch in word):
