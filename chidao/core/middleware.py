@@ -227,6 +227,10 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         rid = logs.request_id_from(request.META.get("HTTP_X_REQUEST_ID"))
         token = logs.request_id.set(rid)
+        if getattr(settings, "CHIDAO_SENTRY", False):  # an error report names the request, as its log lines do
+            import sentry_sdk
+
+            sentry_sdk.set_tag("request_id", rid)
         start = time.perf_counter()
         try:
             response = self.get_response(request)

@@ -348,3 +348,13 @@ def test_sentry_starts_with_a_dsn_and_sends_no_personal_data():
     assert (kwargs["environment"], kwargs["release"], kwargs["traces_sample_rate"]) == ("staging", "chidao@1.4.0",
                                                                                           0.0)
     assert [type(i) for i in kwargs["integrations"]] == [DjangoIntegration]
+
+
+def test_sentry_reports_name_the_request_id(client, settings):
+    # given Sentry on
+    settings.CHIDAO_SENTRY = True
+    # when a request comes with an id
+    with mock.patch("sentry_sdk.set_tag") as set_tag:
+        client.get("/dang-nhap/", HTTP_X_REQUEST_ID="req-9")
+    # then the request's scope is tagged with it
+    set_tag.assert_called_once_with("request_id", "req-9")
