@@ -208,9 +208,9 @@ def _wait_http(url: str, proc: subprocess.Popen, seconds: float, log: Path) -> N
         if proc.poll() is not None:
             pytest.fail(f"{url}: the process stopped ({proc.returncode}): {log.read_text()[-3000:]}")
         try:
-            requests.get(url, timeout=2)
+            requests.get(url, timeout=20)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.1)
     pytest.fail(f"{url} did not answer in {seconds} s")
 
@@ -231,17 +231,19 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     c = Cluster(tmp_path_factory.mktemp("multinode"))
     try:
         c.mail_dir.mkdir()
+        # One static build for both nodes (collectstatic, alongside the rest of the setup)
+        static = c.start("collectstatic", "a", str(BIN / "chidao"), "collectstatic", "--noinput", "-v0")
         # The object store and its private bucket
         s3 = c.start("s3", "a", str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(c.port_s3))
-        _wait_http(c.s3_url, s3, 60, c.tmp / "s3.log")
-        c.s3().create_bucket(Bucket=BUCKET)
-        # One database, migrated once, with the shared cache's table and the test's data; one static build
+        # One database, migrated once, with the shared cache's table and the test's data
         _fresh_database(c.db_url)
         c.run("a", str(BIN / "chidao"), "migrate", "--noinput", "-v0")
         c.run("a", str(BIN / "chidao"), "createcachetable")
-        c.run("a", str(BIN / "chidao"), "collectstatic", "--noinput", "-v0")
         c.program_id, c.deliverable_id = (int(x) for x in c.run(
             "a", sys.executable, str(Path(__file__).with_name("setup_data.py"))).split())
+        _wait_http(c.s3_url, s3, 60, c.tmp / "s3.log")
+        c.s3().create_bucket(Bucket=BUCKET)
+        assert static.wait(timeout=300) == 0, (c.tmp / "collectstatic.log").read_text()[-3000:]
         # Two app servers, production settings, each with its own (unused) local disk
         for node, port in (("a", c.port_a), ("b", c.port_b)):
             c.start(f"web-{node}", node, str(BIN / "gunicorn"), "chidao.wsgi:application", "--bind",
