@@ -8,6 +8,8 @@
 #   CHIDAO_DEBUG=0                                           never 1 in production
 #   CHIDAO_MEDIA_ROOT=/srv/chidao/media                      uploaded files (back it up: `chidao backup`)
 #   CHIDAO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend, CHIDAO_FROM_EMAIL=...  reminders by email
+# Several machines (docs/production.md): CHIDAO_STORAGE=s3 with CHIDAO_S3_BUCKET, CHIDAO_S3_ENDPOINT_URL,
+#   CHIDAO_S3_REGION, CHIDAO_S3_ACCESS_KEY_ID, CHIDAO_S3_SECRET_ACCESS_KEY; CHIDAO_CACHE_URL=redis://... or db://TABLE.
 # Optional: CHIDAO_BIND (default 127.0.0.1:8000), CHIDAO_WEB_WORKERS (default 3), CHIDAO_VAR_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -13,7 +13,7 @@ from django_tasks import task
 from chidao.core.tasks import job_lost, local_time, sweeper, task_run
 
 from .models import ReportJob
-from .services import report_failure_message, report_job_fail, report_job_requeue, report_job_run
+from .services import report_failure_message, report_job_fail, report_job_lost, report_job_run
 
 
 @task()
@@ -44,11 +44,8 @@ def report_jobs_sweep(*, cutoff: dt.datetime | None, dead: frozenset[str] = froz
         since = {"t": local_time(job.heartbeat_at or job.requested_at)}
         again = _("Tiến trình lập báo cáo đã dừng giữa chừng (không còn tiến triển từ %(t)s); đã tự động xếp lại "
                   "hàng đợi để lập lại.") % since
-        if report_job_requeue(job_id=job.pk, message=again) is not None:
-            swept += 1
-            continue
-        message = _("Tiến trình lập báo cáo đã dừng giữa chừng (không còn tiến triển từ %(t)s); hãy yêu cầu lập "
-                    "lại.") % since
-        if report_job_fail(job_id=job.pk, message=message) is not None:
+        failed = _("Tiến trình lập báo cáo đã dừng giữa chừng (không còn tiến triển từ %(t)s); hãy yêu cầu lập "
+                   "lại.") % since
+        if report_job_lost(job_id=job.pk, task_id=job.task_id, again=again, failed=failed) is not None:
             swept += 1
     return swept

@@ -63,6 +63,10 @@ http {{
 """
 
 
+def nginx() -> str | None:
+    return shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -226,7 +230,7 @@ def _fresh_database(url: str) -> None:
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    if shutil.which("nginx") is None:
+    if nginx() is None:
         pytest.fail("nginx is missing: bash scripts/install-system-deps.sh")
     c = Cluster(tmp_path_factory.mktemp("multinode"))
     try:
@@ -247,12 +251,12 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         # Two app servers, production settings, each with its own (unused) local disk
         for node, port in (("a", c.port_a), ("b", c.port_b)):
             c.start(f"web-{node}", node, str(BIN / "gunicorn"), "chidao.wsgi:application", "--bind",
-                    f"127.0.0.1:{port}", "--workers", "2", "--timeout", "120")
+                    f"127.0.0.1:{port}", "--workers", "1", "--threads", "4", "--timeout", "120")
         # nginx in front, round robin over both
         conf = c.tmp / "nginx.conf"
         conf.write_text(NGINX_CONF.format(tmp=c.tmp, port=c.port_lb, port_a=c.port_a, port_b=c.port_b,
                                           user="user root;" if os.geteuid() == 0 else ""))
-        c.start("nginx", "a", shutil.which("nginx") or "nginx", "-p", str(c.tmp), "-c", str(conf))
+        c.start("nginx", "a", nginx() or "nginx", "-p", str(c.tmp), "-c", str(conf))
         for name, where in (("web-a", "a"), ("web-b", "b"), ("nginx", "lb")):
             _wait_http(f"{c.url(where)}/dang-nhap/", c.procs[name], 60, c.tmp / f"{name}.log")
         yield c

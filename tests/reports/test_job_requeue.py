@@ -10,6 +10,7 @@ from django_tasks_db.models import DBTaskResult
 
 from chidao.core.models import ChangeRecord, WorkerHeartbeat
 from chidao.core.tasks import tasks_sweep
+from chidao.reports import services
 from chidao.reports.models import ReportJob
 from chidao.reports.tasks import report_build_task
 
@@ -93,3 +94,17 @@ def test_a_finished_build_is_not_queued_again(users, program, database_queue):
     assert (job.state, job.requeues) == ("done", 0)
     assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 0
     assert not ChangeRecord.objects.filter(action="report_requeued").exists()
+
+
+def test_two_workers_sweeping_the_same_lost_build_queue_it_once_and_do_not_fail_it(users, program, database_queue):
+    # Given a build whose worker died, seen lost by two workers' sweeps at the same moment (same task id)
+    job = ReportJob.objects.create(program=program, kind="stocktake", format="xlsx", requested_by=users["office"],
+                                   requested_at=timezone.now())
+    lost_task = _running_in("w-dead", job)
+    # When both act on it, one after the other (the row's lock orders them)
+    first = services.report_job_lost(job_id=job.pk, task_id=lost_task, again="lại", failed="lỗi")
+    second = services.report_job_lost(job_id=job.pk, task_id=lost_task, again="lại", failed="lỗi")
+    # Then the first queued it again and the second left it alone: queued once, not failed
+    job.refresh_from_db()
+    assert (first is not None, second, job.state, job.requeues, job.message) == (True, None, "queued", 1, "lại")
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 1
