@@ -12,6 +12,8 @@ import tarfile
 import pytest
 import requests
 
+from tests.core.pki import make_ca
+
 from .conftest import BIN, BUCKET, Cluster, csrf_token
 
 pytestmark = pytest.mark.multinode
@@ -176,3 +178,16 @@ def test_a_backup_with_files_in_the_bucket_says_it_holds_the_database_only(clust
         manifest = json.load(tar.extractfile("manifest.json"))  # type: ignore[arg-type]
         assert [m.name for m in tar.getmembers() if m.name.startswith("media/")] == []
     assert manifest["media"] == {"files": 0, "bytes": 0, "bucket": BUCKET}
+
+
+def test_a_trust_root_installed_on_one_node_is_known_to_the_other(cluster):
+    # Given a root certificate installed by the operator on node A
+    pem = cluster.tmp / "root.pem"
+    pem.write_bytes(make_ca("Multinode Root CA").pem())
+    installed = cluster.run("a", str(BIN / "chidao"), "trust", "add", str(pem))
+    # When node B lists its trust roots
+    listed = cluster.run("b", str(BIN / "chidao"), "trust", "list")
+    # Then it knows the root, kept in the bucket, not on node A's disk
+    assert f"vào bucket {BUCKET}/trust-roots/" in installed
+    assert "Multinode Root CA" in listed
+    assert [k for k in cluster.bucket_keys() if k.startswith("trust-roots/")] != []
