@@ -176,6 +176,9 @@ SECURE_COOKIES = _env_bool("CHIDAO_SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
+# Sessions in the database (named, though it is Django's default): any app server answers any request; with
+# several servers they share the database and CHIDAO_SECRET_KEY, so sessions, CSRF tokens and password links hold.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 60 * 60
 # htmx sends the token from the page (hx-headers in base.html), never from the cookie.
@@ -225,15 +228,46 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Fixed here, from the environment: pytest-django turns DEBUG off later, and the tests must not need collectstatic.
 WHITENOISE_AUTOREFRESH = DEBUG
-if not DEBUG:
-    # Production: `chidao collectstatic` writes hashed, pre-compressed names; DEBUG (and the tests) keep
-    # the plain storage so nothing needs collecting first.
-    STORAGES = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    }
+# Source maps (the API docs' bundles) are not compressed: they are fetched by developers' tools only, and
+# compressing them (brotli) was most of `chidao collectstatic`'s time (88 s of it on 2 busy cores).
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = ["map", "jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz",
+                                       "xz", "br", "swf", "flv", "woff", "woff2"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("CHIDAO_MEDIA_ROOT", VAR_DIR / "media"))
+# Uploaded and generated files (attachments, decisions, report files, Word templates): on this machine's disk under
+# MEDIA_ROOT (the default), or with CHIDAO_STORAGE=s3 in an S3-compatible bucket (django-storages), which every app
+# server and worker of a several-machine installation shares (docs/production.md). The bucket stays private: no
+# public ACL, no signed URLs handed out; every download goes through Chidao's permission-checked views.
+CHIDAO_STORAGE = os.environ.get("CHIDAO_STORAGE", "local").strip().lower()
+if CHIDAO_STORAGE == "s3":
+    _default_storage: dict = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("CHIDAO_S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("CHIDAO_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("CHIDAO_S3_REGION") or None,
+            "access_key": os.environ.get("CHIDAO_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("CHIDAO_S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("CHIDAO_S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": False,  # a stray .url is a dead link, never a way around the views
+            "file_overwrite": False,
+            "addressing_style": os.environ.get("CHIDAO_S3_ADDRESSING_STYLE") or None,
+        },
+    }
+    if not _default_storage["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("CHIDAO_STORAGE=s3 needs CHIDAO_S3_BUCKET (and usually CHIDAO_S3_ENDPOINT_URL).")
+elif CHIDAO_STORAGE == "local":
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured(f"CHIDAO_STORAGE must be local or s3, not {CHIDAO_STORAGE!r}.")
+STORAGES = {
+    "default": _default_storage,
+    # Production: `chidao collectstatic` writes hashed, pre-compressed names; DEBUG (and the tests) keep the plain
+    # storage so nothing needs collecting first.
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
+                    else "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Uploads: approving documents and progress attachments.
@@ -327,8 +361,10 @@ CHIDAO_TASKS = {
     "retry_backoff": 2,
     "retry_max_delay_seconds": 60,
     "stale_after_seconds": 30 * 60,
-    "heartbeat_seconds": 10,
-    "heartbeat_stale_seconds": 30,
+    "heartbeat_seconds": int(os.environ.get("CHIDAO_TASKS_HEARTBEAT_SECONDS", "10")),
+    "heartbeat_stale_seconds": int(os.environ.get("CHIDAO_TASKS_HEARTBEAT_STALE_SECONDS", "30")),
+    # A job whose worker died is queued again this many times (a new attempt), then recorded as failed.
+    "lost_requeues": 1,
 }
 
 # Backups (`chidao backup` / `chidao restore`, chidao/core/backup.py). The manifest is signed (HMAC-SHA256) with
@@ -369,6 +405,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("CHIDAO_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("CHIDAO_EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _env_bool("CHIDAO_EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(os.environ.get("CHIDAO_EMAIL_TIMEOUT", "20"))
+# With CHIDAO_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: the folder mail is written to.
+EMAIL_FILE_PATH = os.environ.get("CHIDAO_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("CHIDAO_FROM_EMAIL", "chidao@localhost")
 # Links in mail point here (the address users reach the server at, behind any proxy).
 CHIDAO_SITE_URL = os.environ.get("CHIDAO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -382,13 +420,33 @@ CHIDAO_PASSWORD_LOGIN = _env_bool("CHIDAO_PASSWORD_LOGIN", True)
 # Caches: "limits" holds the forgot-password counters (chidao.core.password_views: 5 an hour per client address
 # and per email address) in files, so that every web worker of the machine counts together. Outside CHIDAO_VAR_DIR:
 # counters are not data to back up (Django creates the folder as soon as the cache is configured).
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "limits": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("CHIDAO_LIMITS_CACHE_DIR", str(Path(tempfile.gettempdir()) / "chidao-limits")),
-    },
-}
+# Several app servers must count together too: CHIDAO_CACHE_URL puts both caches in a shared store, either Redis
+# (redis://HOST:6379/0, rediss:// for TLS) or a table of the database (db://chidao_cache, made by
+# `chidao createcachetable`, which scripts/prod-setup.sh runs).
+CHIDAO_CACHE_URL = os.environ.get("CHIDAO_CACHE_URL", "").strip()
+
+
+def _shared_cache(url: str, prefix: str) -> dict:
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": prefix}
+    if url.startswith("db://") and url[len("db://"):]:
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": url[len("db://"):],
+                "KEY_PREFIX": prefix}
+    raise ImproperlyConfigured(f"CHIDAO_CACHE_URL must be redis://..., rediss://... or db://TABLE, not {url!r}.")
+
+
+if CHIDAO_CACHE_URL:
+    CACHES = {"default": _shared_cache(CHIDAO_CACHE_URL, "chidao"),
+              "limits": _shared_cache(CHIDAO_CACHE_URL, "chidao-limits")}
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "limits": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CHIDAO_LIMITS_CACHE_DIR",
+                                       str(Path(tempfile.gettempdir()) / "chidao-limits")),
+        },
+    }
 # Single sign-on (OpenID Connect) is on when CHIDAO_OIDC_ISSUER is set: the provider's endpoints come from its
 # discovery document; the claim named CHIDAO_OIDC_USERNAME_CLAIM carries the login name matched to an existing
 # user; no account is created unless CHIDAO_OIDC_CREATE_USERS=1.

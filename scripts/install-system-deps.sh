@@ -2,7 +2,8 @@
 # System packages, installed non-interactively and only when missing.
 #   install-system-deps.sh --app   what the app itself needs (fonts, Pango for PDFs): `make run`, prod-setup.sh
 #   install-system-deps.sh         that and what the tests need (Debian's Chromium for Playwright, node and npm
-#                                  for the test OpenID provider, poppler's pdffonts and pdfsig): `make test`
+#                                  for the test OpenID provider, poppler's pdffonts and pdfsig, nginx for the
+#                                  several-machines test): `make test`
 set -euo pipefail
 need=()
 if [ "${1:-}" != "--app" ]; then
@@ -13,6 +14,8 @@ if [ "${1:-}" != "--app" ]; then
   # The document tests check with pdffonts that every PDF font is embedded and is Liberation Serif; the
   # signature tests check our signed PDFs with pdfsig, a second, independent reader (both: poppler-utils).
   command -v pdffonts >/dev/null 2>&1 && command -v pdfsig >/dev/null 2>&1 || need+=(poppler-utils)
+  # The several-machines test (tests/multinode) puts nginx in front of two app servers as a load balancer.
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 fi
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 # Liberation Serif has Times New Roman's metrics: reports print as the Word originals do. Version 2

@@ -12,8 +12,10 @@ cd "$(dirname "$0")/.."
 bash scripts/install-system-deps.sh --app
 command -v pg_dump >/dev/null 2>&1 || echo "Lưu ý: chưa có pg_dump (apt-get install postgresql-client) - cần cho chidao backup."
 make install
-mkdir -p "${CHIDAO_MEDIA_ROOT:-var/media}"
+[ "${CHIDAO_STORAGE:-local}" = s3 ] || mkdir -p "${CHIDAO_MEDIA_ROOT:-var/media}"
 .venv/bin/chidao migrate --noinput
+# The shared cache's table when CHIDAO_CACHE_URL=db://TABLE (nothing to do otherwise).
+.venv/bin/chidao createcachetable
 .venv/bin/chidao collectstatic --noinput -v0
 .venv/bin/chidao check --deploy
 echo "Xong. Chạy scripts/prod-web.sh và scripts/prod-worker.sh (docs/production.md)."

@@ -13,6 +13,8 @@
 #   Operations), CHIDAO_METRICS_DIR (default $CHIDAO_VAR_DIR/metrics).
 # The access log is Chidao's own (logger chidao.request: with the request id and the user, without query values,
 # without the load balancer's health checks), so gunicorn writes none.
+# Several machines (docs/production.md): CHIDAO_STORAGE=s3 with CHIDAO_S3_BUCKET, CHIDAO_S3_ENDPOINT_URL,
+#   CHIDAO_S3_REGION, CHIDAO_S3_ACCESS_KEY_ID, CHIDAO_S3_SECRET_ACCESS_KEY; CHIDAO_CACHE_URL=redis://... or db://TABLE.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Prometheus metrics: every gunicorn worker writes its values to files under web/, wiped at each start; a scrape

@@ -8,6 +8,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
@@ -270,7 +271,7 @@ class DecisionOut(Schema):
     def resolve_file(obj: Any) -> str | None:
         if isinstance(obj, dict):
             return obj["file"]  # type: ignore[no-any-return]
-        return obj.file.url if obj.file else None
+        return _decision_file_url(obj)
 
 
 class DecisionItemOut(Schema):
@@ -308,6 +309,11 @@ class DecisionIn(In):
     items: list[DecisionItemIn] = Field(max_length=settings.CHIDAO_IMPORT_MAX_ROWS)
 
 
+def _decision_file_url(decision: Any) -> str | None:
+    """The decision's file, downloaded through the page's permission-checked view (never a storage URL)."""
+    return reverse("decision_file", args=[decision.pk]) if decision.file else None
+
+
 def _decision_detail(request: AuthedRequest, pk: int) -> dict[str, Any]:
     decision = procedure_selectors.decision_get(user=request.user, pk=pk)
     items = list(procedure_selectors.decision_items(decision=decision))
@@ -317,7 +323,7 @@ def _decision_detail(request: AuthedRequest, pk: int) -> dict[str, Any]:
     return {
         **{name: getattr(decision, name) for name in ("id", "number", "title", "signed_on", "effective_on",
                                                       "issuer_id")},
-        "issuer": decision.issuer.name, "file": decision.file.url if decision.file else None, **counts,
+        "issuer": decision.issuer.name, "file": _decision_file_url(decision), **counts,
         "items": [{"id": i.pk, "procedure_id": i.procedure_id, "procedure_code": i.procedure.code,
                    "procedure_name": i.procedure.name, "unit": i.procedure.unit.name, "action": i.action,
                    "replaces_id": i.replaces_id, "replaces_code": i.replaces.code if i.replaces else None}

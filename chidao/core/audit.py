@@ -107,6 +107,7 @@ ACTION_LABELS = {
     "plan_publish": _("công khai phương án"),
     "plan_apply": _("thực hiện phương án"),
     "report_failed": _("lập báo cáo không thành công"),
+    "report_requeued": _("xếp lại hàng đợi lập báo cáo"),
     "report_issue": _("ban hành báo cáo"),
     "document_issue": _("vào sổ văn bản đi"),
     "reminders_failed": _("gửi nhắc hạn không thành công"),

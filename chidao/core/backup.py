@@ -103,6 +103,15 @@ def current_counts() -> dict[str, int | None]:
     return counts
 
 
+def media_in_bucket() -> str:
+    """The bucket holding the uploaded and generated files when they are on S3-compatible object storage
+    (CHIDAO_STORAGE=s3), else "" (on disk under MEDIA_ROOT). A bucket is not copied into the archive: it is protected
+    by its own versioning and lifecycle rules (docs/production.md), so backups and restores cover the database only."""
+    if getattr(settings, "CHIDAO_STORAGE", "local") != "s3":
+        return ""
+    return str(settings.STORAGES["default"]["OPTIONS"]["bucket_name"])
+
+
 def media_stats(root: Path) -> tuple[int, int]:
     files = size = 0
     if root.is_dir():
@@ -222,6 +231,7 @@ def backup_create(output: Path, *, recipients: list[str] | None = None) -> Manif
     age_recipients = _recipients(recipients)
     output = Path(output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
+    bucket = media_in_bucket()
     media_root = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory(dir=output.parent, prefix=".chidao-backup-") as tmp:
         db_file = Path(tmp) / DB_MEMBER[kind]
@@ -233,7 +243,7 @@ def backup_create(output: Path, *, recipients: list[str] | None = None) -> Manif
             top = tarfile.TarInfo(MEDIA)
             top.type, top.mode, top.mtime = tarfile.DIRTYPE, 0o755, int(timezone.now().timestamp())
             tar.addfile(top)
-            if media_root.is_dir():
+            if not bucket and media_root.is_dir():
                 for path in sorted(media_root.rglob("*")):
                     if path.is_symlink() or not (path.is_dir() or path.is_file()):
                         continue
@@ -256,7 +266,7 @@ def backup_create(output: Path, *, recipients: list[str] | None = None) -> Manif
                 "db_bytes": db_file.stat().st_size,
                 "migrations": migrations,
                 "counts": counts,
-                "media": {"files": files, "bytes": size},
+                "media": {"files": files, "bytes": size, **({"bucket": bucket} if bucket else {})},
             }
             data = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
             signature = manifest_signature(data).encode()
@@ -391,7 +401,8 @@ def _unpack(tar: tarfile.TarFile, manifest: Manifest, db_dest: IO[bytes] | None,
         raise BackupError(f"Không đọc được bản sao lưu ({exc}). Không thay đổi gì.") from exc
     if not db_seen or digest.hexdigest() != manifest.get("db_sha256"):
         raise BackupError(CHECKSUM_MISMATCH)
-    if {"files": files, "bytes": size} != manifest.get("media"):
+    media = manifest.get("media") or {}
+    if {"files": files, "bytes": size} != {"files": media.get("files"), "bytes": media.get("bytes")}:
         raise BackupError(f"Thư mục tệp trong bản sao lưu ({files} tệp, {size} byte) không khớp manifest.json. "
                           "Không khôi phục, không thay đổi gì.")
 
@@ -475,7 +486,8 @@ def backup_restore(path: Path, *, identity: Path | None = None) -> Manifest:
                       f"--dbname={settings.DATABASES['default']['NAME']}", db_tmp], env)
                 with connections["default"].cursor() as cursor:
                     _check_counts(_state(cursor)[1], manifest, "Đã khôi phục cơ sở dữ liệu nhưng kiểm tra lại thấy")
-            _replace_media(Path(media_tmp) / MEDIA, media_root)
+            if not media_in_bucket():  # a bucket is restored from its own versions, never emptied from here
+                _replace_media(Path(media_tmp) / MEDIA, media_root)
         finally:
             Path(db_tmp).unlink(missing_ok=True)
     return manifest

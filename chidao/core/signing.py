@@ -26,7 +26,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
 from django.conf import settings
@@ -251,37 +251,77 @@ def pdf_sign(pdf_bytes: bytes, *, signer_name: str, reason: str, location: str) 
 
 # --- Checking --------------------------------------------------------------------------------------------
 
+# With the files in a bucket (CHIDAO_STORAGE=s3, several machines) the roots installed from any machine are stored
+# there too, under this prefix, so every app server and worker checks against the same roots.
+TRUST_PREFIX = "trust-roots/"
+
+
 def trust_roots_dir() -> Path:
     return Path(settings.CHIDAO_TRUST_ROOTS)
 
 
+def _trust_in_bucket() -> bool:
+    return getattr(settings, "CHIDAO_STORAGE", "local") == "s3"
+
+
+def trust_roots_location() -> str:
+    """Where `trust_root_add` installs roots, in words for the operator."""
+    if _trust_in_bucket():
+        return f"bucket {settings.STORAGES['default']['OPTIONS']['bucket_name']}/{TRUST_PREFIX}"
+    return f"thư mục {trust_roots_dir()}"
+
+
+def _trust_pems() -> list[bytes]:
+    """The PEM files' bytes: the trust folder's (installed on this machine), then the bucket's."""
+    folder = trust_roots_dir()
+    bodies = [path.read_bytes() for path in sorted(folder.glob("*.pem"))] if folder.is_dir() else []
+    if _trust_in_bucket():
+        from django.core.files.storage import default_storage
+
+        _dirs, files = default_storage.listdir(TRUST_PREFIX)
+        for name in sorted(f for f in files if f.endswith(".pem")):
+            with default_storage.open(f"{TRUST_PREFIX}{name}", "rb") as f:
+                bodies.append(f.read())
+    return bodies
+
+
 def trust_roots() -> list[Any]:
-    """The installed trust roots (asn1crypto certificates) from every *.pem file in the trust folder."""
+    """The installed trust roots (asn1crypto certificates) from every *.pem file in the trust folder (and the
+    bucket's, with several machines)."""
     from asn1crypto import pem, x509
 
     roots = []
-    folder = trust_roots_dir()
-    for path in sorted(folder.glob("*.pem")) if folder.is_dir() else []:
-        for _kind, _headers, der in pem.unarmor(path.read_bytes(), multiple=True):
+    for body in _trust_pems():
+        for _kind, _headers, der in pem.unarmor(body, multiple=True):
             roots.append(x509.Certificate.load(der))
     return roots
 
 
-def trust_root_add(*, pem_bytes: bytes) -> Path:
-    """Install a trust root (PEM certificate) in the trust folder; the file is named by its fingerprint, so
-    installing the same root twice keeps one file. ValueError when the bytes hold no certificate."""
+def trust_root_add(*, pem_bytes: bytes) -> PurePath:
+    """Install a trust root (PEM certificate) in the trust folder, or in the bucket with several machines; the
+    file is named by its fingerprint, so installing the same root twice keeps one file. ValueError when the bytes
+    hold no certificate."""
     from cryptography import x509
 
     try:
         certs = x509.load_pem_x509_certificates(pem_bytes)
     except ValueError as exc:
         raise ValueError(_("Tệp không chứa chứng thư số dạng PEM.")) from exc
-    folder = trust_roots_dir()
-    folder.mkdir(parents=True, exist_ok=True)
     from cryptography.hazmat.primitives.serialization import Encoding
 
     body = b"".join(c.public_bytes(Encoding.PEM) for c in certs)
-    target = folder / f"{hashlib.sha256(body).hexdigest()[:20]}.pem"
+    name = f"{hashlib.sha256(body).hexdigest()[:20]}.pem"
+    if _trust_in_bucket():
+        from django.core.files.base import ContentFile
+        from django.core.files.storage import default_storage
+
+        stored = f"{TRUST_PREFIX}{name}"
+        if not default_storage.exists(stored):
+            default_storage.save(stored, ContentFile(body))
+        return PurePosixPath(stored)
+    folder = trust_roots_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
     target.write_bytes(body)
     return target
 

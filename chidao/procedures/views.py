@@ -1,13 +1,14 @@
 """Registry pages: thin adapters over selectors (reads) and services (writes). Every logged-in user reads;
 the reform office and administrators write (permissions.can_edit_procedures)."""
 
+import os
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.forms import form_apply_errors
-from chidao.core.http import AuthedRequest
+from chidao.core.http import AuthedRequest, stored_file_response
 
 from . import permissions, selectors, services
 from .forms import CountsForm, DecisionForm, ProcedureFilterForm, ProcedureForm
@@ -136,6 +137,15 @@ def decision_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def decision_file_download(request: AuthedRequest, pk: int) -> FileResponse:
+    """The decision's scanned file, streamed from the file storage (disk or bucket) after the lookup's checks."""
+    decision = selectors.decision_get(user=request.user, pk=pk)
+    if not decision.file:
+        raise Http404(_("Không tìm thấy tệp."))
+    return stored_file_response(decision.file, os.path.basename(decision.file.name), missing=_("Không tìm thấy tệp."))
+
+
+@login_required
 def procedure_counts(request: AuthedRequest) -> HttpResponse:
     data = request.GET if request.GET else {"year": str(timezone.localdate().year)}
     form = CountsForm(data, fields=selectors.procedure_fields(), units=selectors.count_units())
@@ -176,6 +186,7 @@ urlpatterns: list = [
     path("thu-tuc/quyet-dinh/", decision_list, name="decision_list"),
     path("thu-tuc/quyet-dinh/them-moi/", decision_create, name="decision_create"),
     path("thu-tuc/quyet-dinh/<int:pk>/", decision_detail, name="decision_detail"),
+    path("thu-tuc/quyet-dinh/<int:pk>/tep/", decision_file_download, name="decision_file"),
     path("thu-tuc/thong-ke/", procedure_counts, name="procedure_counts"),
     path("thu-tuc/ra-soat/", campaign_list, name="campaign_list"),
     path("thu-tuc/ra-soat/<int:pk>/", campaign_detail, name="campaign_detail"),

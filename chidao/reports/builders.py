@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from docx.shared import Mm
@@ -45,12 +46,20 @@ def _rate(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}".replace(".", ",") + "%"
 
 
-def template_file(kind: str) -> Path:
-    """The Word template in force: the administrator's replacement if any, else the default."""
+def template_file(kind: str) -> Path | FieldFile:
+    """The Word template in force: the administrator's replacement (in the file storage, which may be a bucket)
+    if any, else the default shipped with the code."""
     custom = ReportTemplate.objects.filter(kind=kind).first()
     if custom is not None and custom.file:
-        return Path(custom.file.path)
+        return custom.file
     return DEFAULT_TEMPLATES / f"{kind}.docx"
+
+
+def template_content(kind: str) -> io.BytesIO:
+    """The bytes of the Word template in force, read through the storage API (local disk or a bucket)."""
+    source = template_file(kind)
+    with source.open("rb") as f:
+        return io.BytesIO(f.read())
 
 
 def file_name(report: ProgramReport, fmt: str) -> str:
@@ -174,7 +183,7 @@ def _dispatch_context(report: ProgramReport, document: Mapping[str, Any] | None 
 
 def build_docx(report: ProgramReport, progress: Progress = _noop, document: Mapping[str, Any] | None = None) -> bytes:
     kind = TemplateKind.REMINDER_DISPATCH if report.kind == ReportKind.DISPATCH else TemplateKind.PROGRAM_REPORT
-    tpl = DocxTemplate(str(template_file(kind)))
+    tpl = DocxTemplate(template_content(kind))
     if report.kind == ReportKind.DISPATCH:
         context = _dispatch_context(report, document)
     else:

@@ -78,6 +78,8 @@ class ReportJob(models.Model):
     task_id = models.CharField(max_length=64, blank=True)
     # Background run (chidao.core.tasks): attempts made, and the last sign of life (a stale one is swept).
     attempts = models.PositiveSmallIntegerField(_("số lần chạy"), default=0)
+    # Times the build was queued again because its worker died (at most CHIDAO_TASKS["lost_requeues"]).
+    requeues = models.PositiveSmallIntegerField(_("số lần xếp lại hàng đợi"), default=0)
     heartbeat_at = models.DateTimeField(_("cập nhật tiến độ lúc"), null=True, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(_("yêu cầu lúc"))

@@ -5,10 +5,12 @@ import io
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from docxtpl import DocxTemplate
@@ -230,6 +232,31 @@ def report_job_fail(*, job_id: int, message: str) -> ReportJob | None:
     change_record_create(actor=None, action="report_failed", obj=job, before=before,
                          after={"state": job.state, "attempts": job.attempts}, reason=message)
     report_job_notify(job=job)
+    return job
+
+
+@transaction.atomic
+def report_job_lost(*, job_id: int, task_id: str, again: str, failed: str) -> ReportJob | None:
+    """A build whose worker died (killed, machine lost) while it held task `task_id`: queued again as a new task
+    for any worker, with the message `again`, at most CHIDAO_TASKS["lost_requeues"] times (so a build that kills
+    its worker is not run for ever); after that, recorded as failed with the message `failed`. Decided under the
+    row's lock: a job finished meanwhile, or already queued again by another worker's sweep (its task is no longer
+    `task_id`), is left alone (None)."""
+    job = ReportJob.objects.select_for_update().filter(pk=job_id).first()
+    if job is None or job.finished or job.task_id != task_id:
+        return None
+    if job.requeues >= int(settings.CHIDAO_TASKS.get("lost_requeues", 0)):
+        return report_job_fail(job_id=job_id, message=failed)
+    before = {"state": job.state, "progress": job.progress, "requeues": job.requeues}
+    from .tasks import report_build_task
+
+    result = report_build_task.enqueue(job.pk)  # the queue row commits with the job's new state, or neither
+    ReportJob.objects.filter(pk=job.pk).update(
+        state=ReportJob.State.QUEUED, progress=0, message=again, task_id=str(result.id),
+        requeues=F("requeues") + 1, heartbeat_at=timezone.now())
+    job.refresh_from_db()
+    change_record_create(actor=None, action="report_requeued", obj=job, before=before,
+                         after={"state": job.state, "requeues": job.requeues}, reason=again)
     return job
 
 

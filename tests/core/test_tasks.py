@@ -246,6 +246,7 @@ def test_the_sweep_records_jobs_whose_worker_died(users, program, world, setting
     # a build running now, a build still waiting in the queue, a round solving since then, and the queue's
     # row of the dead build
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.CHIDAO_TASKS = {**settings.CHIDAO_TASKS, "lost_requeues": 0}  # lost builds are failed, not run again
     dead = _job(users, program, "running", at(2021, 7, 12, 9))
     lost = _job(users, program, "queued", None)
     alive = _job(users, program, "running", timezone.now())
@@ -285,8 +286,9 @@ def test_the_sweep_records_jobs_whose_worker_died(users, program, world, setting
     assert out.getvalue().startswith("Đã ghi lỗi cho 0 việc đang chạy dở và 0 tác vụ")
 
 
-def test_a_sweep_at_worker_start_takes_every_running_job(users, program):
-    # Given a build whose worker died a minute ago (under the default 30 minutes)
+def test_a_sweep_at_worker_start_takes_every_running_job(users, program, settings):
+    # Given a build whose worker died a minute ago (under the default 30 minutes), lost builds not run again
+    settings.CHIDAO_TASKS = {**settings.CHIDAO_TASKS, "lost_requeues": 0}
     job = _job(users, program, "running", timezone.now() - dt.timedelta(minutes=1))
     call_command("tasks", "sweep", stdout=io.StringIO())
     assert ReportJob.objects.get(pk=job.pk).state == "running"
@@ -316,6 +318,7 @@ def test_the_jobs_of_a_worker_whose_heartbeat_stopped_are_failed_at_once(when, u
     # progress after which a job is taken for dead); a build "w-live" runs, with no progress since 2021; and a
     # round solving, a minute ago, in worker "w-gone" that has no heartbeat at all
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.CHIDAO_TASKS = {**settings.CHIDAO_TASKS, "lost_requeues": 0}  # lost builds are failed, not run again
     now = timezone.now()
     WorkerHeartbeat.objects.create(worker_id="w-dead", host="may-1", pid=101, last_seen=now - dt.timedelta(seconds=31))
     WorkerHeartbeat.objects.create(worker_id="w-live", host="may-2", pid=202, last_seen=now)

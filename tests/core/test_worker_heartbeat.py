@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = """
 from chidao.settings import *  # noqa: F403
 
-CHIDAO_TASKS = {**CHIDAO_TASKS, "heartbeat_seconds": 0.5, "heartbeat_stale_seconds": 2}  # noqa: F405
+CHIDAO_TASKS = {**CHIDAO_TASKS, "heartbeat_seconds": 0.5, "heartbeat_stale_seconds": 2,  # noqa: F405
+                "lost_requeues": 0}  # the failure path; tests/multinode shows a lost build run again
 """
 
 SETUP = """

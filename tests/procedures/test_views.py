@@ -4,10 +4,12 @@ of queries that does not grow with the data."""
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from chidao.core.models import ChangeRecord
+from chidao.procedures import services
 from chidao.procedures.models import DecisionItem, ItemAction, Procedure, PublicationDecision
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +163,28 @@ def test_pages_run_the_same_number_of_queries_at_10_and_100_procedures(url, logi
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_a_decisions_file_is_downloaded_through_the_page_never_from_a_storage_url(login, proc_units,
+                                                                                   make_procedure, reform_user):
+    # Given a decision recorded with its scanned file
+    content = b"%PDF-1.4\n%quyet-dinh\n"
+    decision = services.decision_create(
+        actor=reform_user, number="9/QĐ-UBND", title="Công bố (thử)", signed_on=dt.date(2022, 1, 3),
+        effective_on=dt.date(2022, 1, 3), issuer=proc_units["ubnd"],
+        file=SimpleUploadedFile("qd-9.pdf", content, content_type="application/pdf"),
+        items=[(make_procedure(), ItemAction.NEW, None)])
+    client = login("office")
+    # When a signed-in user opens the decision and follows its link
+    page = client.get(f"/thu-tuc/quyet-dinh/{decision.pk}/").content.decode()
+    got = client.get(f"/thu-tuc/quyet-dinh/{decision.pk}/tep/")
+    # Then the link is the permission-checked view, which streams the stored bytes
+    assert f'href="/thu-tuc/quyet-dinh/{decision.pk}/tep/"' in page and "/media/" not in page
+    assert (got.status_code, b"".join(got.streaming_content)) == (200, content)
+    assert got["Content-Disposition"].startswith('attachment; filename="qd-9')
+    # And the API gives the same address
+    assert client.get(f"/api/v1/procedures/decisions/{decision.pk}").json()["file"] == (
+        f"/thu-tuc/quyet-dinh/{decision.pk}/tep/")
+    # And nobody signed out gets it
+    client.logout()
+    assert client.get(f"/thu-tuc/quyet-dinh/{decision.pk}/tep/").status_code == 302

@@ -100,8 +100,9 @@ def test_a_failed_build_tells_why_and_where_to_ask_again(office, program, monkey
     assert (Notification.objects.count(), len(mail.outbox)) == (1, 1)
 
 
-def test_a_swept_build_tells_its_requester(office, program, django_capture_on_commit_callbacks):
-    # Given a build whose worker died long ago
+def test_a_swept_build_tells_its_requester(office, program, django_capture_on_commit_callbacks, settings):
+    # Given a build whose worker died long ago, lost builds not run again
+    settings.CHIDAO_TASKS = {**settings.CHIDAO_TASKS, "lost_requeues": 0}
     job = ReportJob.objects.create(program=program, kind="stocktake", format="pdf", requested_by=office,
                                    requested_at=dt.datetime(2026, 1, 1, 8, tzinfo=dt.UTC),
                                    state=ReportJob.State.RUNNING, task_id="t-dead")

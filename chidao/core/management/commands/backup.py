@@ -39,3 +39,9 @@ class Command(BaseCommand):
             f"{counts['programs.Deliverable']} nội dung, {counts['core.User']} người dùng, "
             f"{counts['personnel.Person']} hồ sơ cán bộ, {manifest['media']['files']} tệp đã tải lên; "
             f"sha256 {manifest['db_sha256'][:16]}…"))
+        if manifest["media"].get("bucket"):
+            self.stdout.write(self.style.WARNING(
+                "Tệp đã tải lên và tệp báo cáo nằm trong kho lưu trữ đối tượng S3 "
+                f"(bucket “{manifest['media']['bucket']}”), "
+                "KHÔNG có trong bản sao lưu này: chúng được bảo vệ bằng versioning và quy tắc lifecycle của bucket "
+                "(docs/production.md, mục Several machines). Bản sao lưu này chỉ gồm cơ sở dữ liệu."))

@@ -11,6 +11,7 @@ from chidao.core.backup import (
     created_at_label,
     current_counts,
     database_label,
+    media_in_bucket,
     media_stats,
 )
 
@@ -35,8 +36,11 @@ class Command(BaseCommand):
             manifest = backup_restore(path, identity=identity)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
+        bucket = media_in_bucket()
+        where = (f"(tệp vẫn ở bucket “{bucket}”, không khôi phục từ đây: dùng các phiên bản lưu của bucket)" if bucket
+                 else f"và {manifest['media']['files']} tệp vào {settings.MEDIA_ROOT}")
         self.stdout.write(self.style.SUCCESS(
-            f"Đã khôi phục {database_label()} và {manifest['media']['files']} tệp vào {settings.MEDIA_ROOT} từ bản "
+            f"Đã khôi phục {database_label()} {where} từ bản "
             f"sao lưu tạo lúc {created_at_label(manifest)}. Nếu bản sao lưu cũ hơn mã nguồn, chạy `chidao migrate`."))
 
     def _describe(self, manifest: dict) -> None:

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from chidao.core.signing import trust_roots, trust_roots_dir
+from chidao.core.signing import trust_roots, trust_roots_location
 from chidao.programs.services import trust_root_install
 
 
@@ -29,4 +29,4 @@ class Command(BaseCommand):
             checked = trust_root_install(actor=None, pem_bytes=path.read_bytes())
         except ValueError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(f"Đã cài chứng thư gốc vào thư mục {trust_roots_dir()}; đã kiểm tra lại {checked} tệp PDF.")
+        self.stdout.write(f"Đã cài chứng thư gốc vào {trust_roots_location()}; đã kiểm tra lại {checked} tệp PDF.")
