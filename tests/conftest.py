@@ -8,6 +8,7 @@ directory sees them without importing fixtures into test modules. Each fixture i
 import datetime as dt
 
 import pytest
+from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -48,6 +49,9 @@ def fast_settings(media_root) -> dict[str, object]:
 def _fast_and_isolated(settings, tmp_path):
     for name, value in fast_settings(tmp_path / "media").items():
         setattr(settings, name, value)
+    # Locmem caches live in the process: figures kept under one test's stamps (a frozen clock, the same ids)
+    # must not answer the next test.
+    caches["default"].clear()
 
 
 def at(y: int, m: int, d: int, hour: int = 9) -> dt.datetime:

@@ -144,6 +144,8 @@ class Move(models.Model):
         verbose_name_plural = _("đề xuất điều chuyển")
         ordering = ["round", "person__sort_key"]
         constraints = [models.UniqueConstraint(fields=["round", "person"], name="move_one_per_person")]
+        # Who the plan gives a post to (`plan._posts_taken`, the hand edit's checks) without reading every move.
+        indexes = [models.Index(fields=["round", "to_position", "id"], name="move_round_to_position")]
 
     def __str__(self) -> str:
         return f"{self.person} → {self.to_position or '—'}"

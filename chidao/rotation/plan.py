@@ -21,7 +21,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -43,6 +44,7 @@ from chidao.core.docx import docx_render
 from chidao.core.limits import length_errors
 from chidao.core.models import DocumentType, Issuer, OutgoingDocument, User
 from chidao.core.signing import pdf_issue
+from chidao.core.stamped import stamped
 from chidao.personnel import services as personnel_services
 from chidao.personnel.models import AccessLog, AssignmentKind, Person, Position
 from chidao.personnel.permissions import can_manage_people
@@ -94,7 +96,10 @@ def _fresh(rnd: RotationRound) -> RotationRound:
 
 
 def _touch(rnd: RotationRound, **changes: Any) -> None:
-    RotationRound.objects.filter(pk=rnd.pk).update(updated_at=timezone.now(), **changes)
+    """Write `changes` and mark the round changed: its `updated_at` keys the cached counts of its plan and due list
+    (`plan_get`, `due.due_counts`)."""
+    rnd.updated_at = timezone.now()
+    RotationRound.objects.filter(pk=rnd.pk).update(updated_at=rnd.updated_at, **changes)
     for name, value in changes.items():
         setattr(rnd, name, value)
 
@@ -137,9 +142,11 @@ def plan_get(*, user: User, round: RotationRound, page: int | str | None = None,
     rnd = plan_round_get(user=user, pk=round.pk)
     ordered = Move.objects.filter(round=rnd).select_related(
         "person", "from_position__unit", "to_position__unit").order_by("person__sort_key", "pk")
-    counts = Move.objects.filter(round=rnd).aggregate(
-        total=Count("pk"), placed=Count("pk", filter=Q(to_position__isnull=False)),
-        with_violations=Count("pk", filter=~Q(violations=[])))
+    counts = stamped("plan_counts", (rnd.pk, rnd.updated_at), lambda: {
+        **Move.objects.filter(round=rnd).aggregate(
+            total=Count("pk"), placed=Count("pk", filter=Q(to_position__isnull=False)),
+            with_violations=Count("pk", filter=~Q(violations=[]))),
+        "due_included": DueEntry.objects.filter(round=rnd, included=True).count()})
     shown: Page | None = None
     if per_page is not None:
         paginator = Paginator(ordered, per_page)
@@ -152,7 +159,7 @@ def plan_get(*, user: User, round: RotationRound, page: int | str | None = None,
     view = PlanView(
         round=rnd, moves=moves, placed=counts["placed"], unplaced=counts["total"] - counts["placed"],
         with_violations=counts["with_violations"],
-        due_included=DueEntry.objects.filter(round=rnd, included=True).count(),
+        due_included=counts["due_included"],
         can_request=state in EDITABLE_STATES, can_edit=state == RoundState.PROPOSED,
         can_approve=state == RoundState.PROPOSED and can_approve_plan(user) and counts["total"] > 0,
         can_publish=state == RoundState.APPROVED, can_download=state in DOCUMENT_STATES,
@@ -161,11 +168,7 @@ def plan_get(*, user: User, round: RotationRound, page: int | str | None = None,
         page=shown,
     )
     # Who the plan gives each alternative of the page to now (hand edits may have changed it since the solve).
-    wanted = {alt["position_id"] for m in moves for alt in m.alternatives}
-    taken: dict[int, list[tuple[int, str]]] = {}
-    for target, move_pk, name in Move.objects.filter(round=rnd, to_position_id__in=wanted).values_list(
-            "to_position_id", "pk", "person__full_name"):
-        taken.setdefault(target, []).append((move_pk, name))
+    taken = _posts_taken(rnd, {alt["position_id"] for m in moves for alt in m.alternatives})
     for m in moves:
         opts = []
         if m.to_position_id:
@@ -173,11 +176,46 @@ def plan_get(*, user: User, round: RotationRound, page: int | str | None = None,
                          "reasons": [], "current": True})
         for alt in m.alternatives:
             if alt["position_id"] != m.to_position_id:
-                by = ", ".join(name for pk, name in taken.get(alt["position_id"], []) if pk != m.pk)
+                by = taken[alt["position_id"]].said(besides=m.pk) if alt["position_id"] in taken else ""
                 opts.append({**alt, "label": f"{alt['title']}, {alt['unit']}", "taken_by": by,
                              "reasons": alt.get("reasons", []), "current": False})
         view.rows.append(MoveRow(move=m, options=opts))
     return view
+
+
+TAKEN_NAMED = 3  # people named per post in "đang bố trí cho …"; the rest are counted
+
+
+@dataclass
+class PostTaken:
+    """Who the plan gives a post to: the first few moves (pk, name) and how many in all."""
+
+    named: list[tuple[int, str]]
+    total: int
+
+    def said(self, *, besides: int) -> str:
+        names = [name for pk, name in self.named if pk != besides][:TAKEN_NAMED]
+        rest = self.total - sum(1 for pk, _name in self.named if pk == besides) - len(names)
+        text = ", ".join(names)
+        if rest > 0:
+            text = _("%(names)s và %(n)s người khác") % {"names": text, "n": number_format(rest, force_grouping=True)}
+        return text
+
+
+def _posts_taken(rnd: RotationRound, posts: set[int]) -> dict[int, PostTaken]:
+    """`PostTaken` of each post in `posts`: two queries whatever the number of moves to each (a post of a
+    national round may receive thousands), the first few per post by a window over the (round, post) index."""
+    if not posts:
+        return {}
+    rows = list(Move.objects.filter(round=rnd, to_position_id__in=posts).annotate(
+        rank=Window(RowNumber(), partition_by=[F("to_position_id")], order_by=[F("pk").asc()]),
+        total=Window(Count("pk"), partition_by=[F("to_position_id")]),
+    ).filter(rank__lte=TAKEN_NAMED + 1).values_list("to_position_id", "pk", "person_id", "total"))
+    names = dict(Person.objects.filter(pk__in={person for _p, _m, person, _t in rows}).values_list("pk", "full_name"))
+    taken: dict[int, PostTaken] = {}
+    for post, move_pk, person, total in rows:
+        taken.setdefault(post, PostTaken(named=[], total=total)).named.append((move_pk, names[person]))
+    return taken
 
 
 # --- request and solve ------------------------------------------------------------------------------
