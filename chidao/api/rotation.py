@@ -332,7 +332,8 @@ def due_entry_list(request: AuthedRequest, round_id: int, filters: Query[DueFilt
     rnd = due.round_get(user=request.user, pk=round_id)
     if filters.status:
         choice_check("status", filters.status, DueStatus.values)
-    return due.due_entries(user=request.user, round=rnd, status=filters.status or None)
+    return due.due_entries(user=request.user, round=rnd, status=filters.status or None,
+                           round_counts=due.due_counts(round=rnd))
 
 
 def _entry(request: AuthedRequest, entry: DueEntry) -> DueEntry:
