@@ -21,8 +21,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -203,19 +202,19 @@ class PostTaken:
 
 
 def _posts_taken(rnd: RotationRound, posts: set[int]) -> dict[int, PostTaken]:
-    """`PostTaken` of each post in `posts`: two queries whatever the number of moves to each (a post of a
-    national round may receive thousands), the first few per post by a window over the (round, post) index."""
+    """`PostTaken` of each post in `posts` in two queries whatever the number of moves to each (a post of a
+    national round may receive hundreds): per post, a count and the first few moves, each a short walk of the
+    (round, post, id) index."""
     if not posts:
         return {}
-    rows = list(Move.objects.filter(round=rnd, to_position_id__in=posts).annotate(
-        rank=Window(RowNumber(), partition_by=[F("to_position_id")], order_by=[F("pk").asc()]),
-        total=Window(Count("pk"), partition_by=[F("to_position_id")]),
-    ).filter(rank__lte=TAKEN_NAMED + 1).values_list("to_position_id", "pk", "person_id", "total"))
-    names = dict(Person.objects.filter(pk__in={person for _p, _m, person, _t in rows}).values_list("pk", "full_name"))
-    taken: dict[int, PostTaken] = {}
-    for post, move_pk, person, total in rows:
-        taken.setdefault(post, PostTaken(named=[], total=total)).named.append((move_pk, names[person]))
-    return taken
+    to_post = Move.objects.filter(round=rnd, to_position_id=OuterRef("pk")).order_by("pk")
+    firsts = {f"m{i}": Subquery(to_post.values("pk")[i:i + 1]) for i in range(TAKEN_NAMED + 1)}
+    rows = list(Position.objects.filter(pk__in=posts).order_by().annotate(
+        total=Subquery(to_post.order_by().values("to_position_id").annotate(n=Count("pk")).values("n")),
+        **firsts).values_list("pk", "total", *firsts))
+    named = dict(Move.objects.filter(pk__in={m for row in rows for m in row[2:] if m}).order_by().values_list(
+        "pk", "person__full_name"))
+    return {row[0]: PostTaken(named=[(m, named[m]) for m in row[2:] if m], total=row[1]) for row in rows if row[1]}
 
 
 # --- request and solve ------------------------------------------------------------------------------
