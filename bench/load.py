@@ -148,60 +148,50 @@ class Persona:
     unit_name: str = ""  # the lead unit of imported deliverables
 
 
+def _extra(role_value: str, like: Any, k: int) -> Any:
+    """The account "tai.<role>.<k>" (added, with the unit, role and password of `like`, if not there yet)."""
+    from chidao.core.models import User
+
+    username = f"tai.{role_value}.{k}"
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User.objects.create(username=username, full_name=f"Người dùng thử tải {k}", role=role_value,
+                                   unit=like.unit, password=like.password, email=f"{username}@chidao.invalid")
+    return user
+
+
 def _accounts(role_value: str, like: str, n: int, pattern: str) -> list[Any]:
-    """`n` accounts of a role: those of the data (by `pattern`, then any of the role), then "tai.<role>.<k>"
-    accounts added with the unit, role and password of `like`."""
+    """`n` accounts of a role: those of the data (by `pattern` first, then any other of the role), then
+    "tai.<role>.<k>" accounts like `like`."""
     from chidao.core.models import User
 
     found = list(User.objects.filter(role=role_value, is_active=True, username__regex=pattern).order_by("pk"))
-    found += [u for u in User.objects.filter(role=role_value, is_active=True).order_by("pk") if u not in found]
+    found += [u for u in User.objects.filter(role=role_value, is_active=True).exclude(
+        username__startswith="tai.").order_by("pk") if u not in found]
     model = User.objects.get(username=like) if like else found[0]
-    k = 0
-    while len(found) < n:
-        k += 1
-        username = f"tai.{role_value}.{k}"
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = User.objects.create(username=username, full_name=f"Người dùng thử tải {k}", role=role_value,
-                                       unit=model.unit, password=model.password, email=f"{username}@chidao.invalid")
-        found.append(user)
-    return found[:n]
+    return (found + [_extra(role_value, model, k) for k in range(1, n - len(found) + 1)])[:n]
 
 
-def prepare(args: argparse.Namespace, counts: dict[str, int]) -> tuple[list[Persona], dict[str, Any]]:
-    import django
-
-    django.setup()
+def _lead_personas(n: int, token: Callable[[Any, bool], str]) -> tuple[list[Persona], set[int], list[int]]:
+    """Lead officers: the two officers of each unit, units leading most open deliverables first, each with a
+    deliverable of its unit nobody else touches (put "in progress" if it had not started)."""
     from django.db.models import Count
-    from django.utils import timezone
 
-    from chidao.core.models import Role, TokenScope, Unit, User
-    from chidao.core.text import fold
-    from chidao.core.tokens import api_token_create
-    from chidao.personnel.models import Person
+    from chidao.core.models import Role, User
     from chidao.programs import services
-    from chidao.programs.models import Deliverable, Program, Status
-    from chidao.reports.forms import default_period, default_year
+    from chidao.programs.models import Deliverable, Status
 
-    rng = random.Random(args.seed)
     personas: list[Persona] = []
     taken: set[int] = set()
-
-    def token(user: Any, write: bool) -> str:
-        scope = TokenScope.WRITE if write else TokenScope.READ
-        return api_token_create(user=user, name="bench/load.py", scope=scope)[1]
-
-    # Lead officers: the two officers of each unit, units leading most open deliverables first.
-    n = counts["lead"]
     lead_units = list(Deliverable.objects.exclude(status__in=[Status.COMPLETED, Status.CANCELLED])
                       .values("lead_unit").annotate(n=Count("pk")).order_by("-n", "lead_unit")
                       .values_list("lead_unit", flat=True))
     officers = [u for unit in lead_units for u in User.objects.filter(
         role=Role.LEAD_OFFICER, unit_id=unit, is_active=True).order_by("pk")[:2]]
     if len(officers) < n:
-        officers += _accounts(Role.LEAD_OFFICER, officers[0].username, n, r"^$")[len(officers):]
+        officers += [_extra(Role.LEAD_OFFICER, officers[0], k) for k in range(1, n - len(officers) + 1)]
     for user in officers:
-        if len([p for p in personas if p.role == "lead"]) >= n:
+        if len(personas) >= n:
             break
         open_ = Deliverable.objects.filter(lead_unit_id=user.unit_id).exclude(pk__in=taken)
         d = open_.filter(status__in=[Status.IN_PROGRESS, Status.DRAFT_DONE]).order_by("pk").first()
@@ -214,13 +204,41 @@ def prepare(args: argparse.Namespace, counts: dict[str, int]) -> tuple[list[Pers
         taken.add(d.pk)
         personas.append(Persona("lead", user.username, token(user, True), d.program_id, deliverable=d.pk))
 
-    # Personnel officers: of the units with most people.
-    units = list(Person.objects.values("unit").annotate(n=Count("pk")).order_by("-n", "unit")
-                 .values_list("unit", flat=True)[:counts["personnel"]])
-    officers = [u for unit in units for u in User.objects.filter(
-        role=Role.PERSONNEL, unit_id=unit, is_active=True).order_by("pk")[:2]][:counts["personnel"]]
+    return personas, taken, lead_units
+
+
+def prepare(args: argparse.Namespace, counts: dict[str, int]) -> tuple[list[Persona], dict[str, Any]]:
+    import django
+
+    django.setup()
+    from django.utils import timezone
+
+    from chidao.core.models import Role, TokenScope, Unit, User
+    from chidao.core.text import fold
+    from chidao.core.tokens import api_token_create
+    from chidao.personnel.models import Person
+    from chidao.programs.models import Deliverable, Program, Status
+    from chidao.reports.forms import default_period, default_year
+
+    rng = random.Random(args.seed)
+    personas: list[Persona] = []
+
+    def token(user: Any, write: bool) -> str:
+        scope = TokenScope.WRITE if write else TokenScope.READ
+        return api_token_create(user=user, name="bench/load.py", scope=scope)[1]
+
+    leads, taken, lead_units = _lead_personas(counts["lead"], token)
+    personas += leads
+
+    # Personnel officers: one of each unit in turn (tccb.<unit>.1, then .2), those who see someone.
+    officers = sorted(_accounts(Role.PERSONNEL, "", 2 * counts["personnel"] + 20, r"^tccb\."),
+                      key=lambda u: (u.username.rsplit(".", 1)[-1], u.pk))
     for user in officers:
-        people = list(Person.objects.filter(unit=user.unit).order_by("pk").values_list("pk", "full_name")[:200])
+        if len([p for p in personas if p.role == "personnel"]) >= counts["personnel"]:
+            break
+        people = list(Person.objects.visible_to(user).order_by("pk").values_list("pk", "full_name")[:200])
+        if not people:
+            continue
         pk, name = rng.choice(people)
         personas.append(Persona("personnel", user.username, token(user, False), person=pk,
                                 search=" ".join(fold(name).split()[-2:])))
@@ -494,9 +512,9 @@ class User:
     def deliverable(self, pk: int | None = None) -> None:
         if pk is None:  # one from the first page of a random program's list, as a user clicks it
             data = self.api("api deliverables", f"/programs/{self.any_program()}/deliverables?page_size=20")
-            if not data:
+            if not data or not data.get("items"):
                 return
-            pk = self.rng.choice(data)["id"]
+            pk = self.rng.choice(data["items"])["id"]
         self.page("deliverable record", f"/noi-dung/{pk}/")
 
     def note(self, kind: str, text: str, percent: int | None = None) -> None:
@@ -649,7 +667,10 @@ class User:
         weights = [w for w, _a in actions]
         while not stop.is_set():
             self.step += 1
-            self.rng.choices(actions, weights)[0][1]()
+            try:
+                self.rng.choices(actions, weights)[0][1]()
+            except Exception as exc:  # a bug of this script: counted as an error, the user goes on
+                self.stats.add("page", "client exception", time.monotonic(), 0.0, repr(exc))
             stop.wait(max(self.args.think_min, self.rng.expovariate(1 / self.args.think)))
 
 
@@ -695,7 +716,7 @@ def report(stats: Stats, run: dict[str, float], args: argparse.Namespace, person
           f"{pct(every, .95):7.0f} | {pct(every, .99):7.0f} | {len(stats.errors):>6} |")
     print("\nper request: count, p50 / p95 / p99 ms (slowest p95 first)")
     for (kind, name), ts in sorted(by_name.items(), key=lambda kv: -pct(kv[1], .95)):
-        print(f"  {KIND_LABELS[kind]:<12} {name:<24} {len(ts):>6}  {pct(ts, .5):7.0f} {pct(ts, .95):7.0f} "
+        print(f"  {KIND_LABELS[kind]:<20} {name:<24} {len(ts):>6}  {pct(ts, .5):7.0f} {pct(ts, .95):7.0f} "
               f"{pct(ts, .99):7.0f}")
     print(f"\nerrors: {len(stats.errors)}")
     for e in stats.errors[:8]:
