@@ -336,6 +336,38 @@ def stop_processes(procs: list[subprocess.Popen[bytes]]) -> None:
             proc.kill()
 
 
+def _stat(pid: int) -> list[str]:
+    text = Path(f"/proc/{pid}/stat").read_text()
+    return text[text.rindex(")") + 2:].split()  # from field 3 (state) on
+
+
+def cpu_seconds(procs: list[subprocess.Popen[bytes]]) -> dict[str, float]:
+    """CPU seconds used so far (user + system, from /proc): by gunicorn's workers (the master's children), by the
+    task workers, by this process (the simulated users), and by the whole machine (busy of all)."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def own(pid: int) -> float:
+        try:
+            f = _stat(pid)
+        except (OSError, ValueError):
+            return 0.0
+        return (int(f[11]) + int(f[12])) / tick
+
+    master = procs[0].pid
+    workers = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int(_stat(int(entry.name))[1]) == master:
+                    workers += own(int(entry.name))
+            except (OSError, ValueError, IndexError):
+                continue
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return {"web": workers, "tasks": sum(own(p.pid) for p in procs[1:]), "client": time.process_time(),
+            "busy": (sum(fields) - idle) / tick, "all": sum(fields) / tick}
+
+
 # --- A simulated user -----------------------------------------------------------------------------------
 
 
@@ -367,6 +399,7 @@ class Browser:
         self.cookies: dict[str, str] = {}
         self.conn: http.client.HTTPConnection | None = None
         self.last_used = 0.0
+        self.last_status = 0  # of the last request; 0: no answer (a write may or may not have been done)
 
     def _connection(self) -> http.client.HTTPConnection:
         # The server closes a keep-alive connection idle for 5 s: after a think time, a new one (as a browser).
@@ -412,6 +445,7 @@ class Browser:
                 error = repr(exc)
                 break
         self.last_used = time.monotonic()
+        self.last_status = status
         ms = (time.monotonic() - started) * 1000
         if error is None and status not in expect:
             error = f"HTTP {status} {method} {path} {data[:200]!r}"
@@ -525,6 +559,8 @@ class User:
         if self.b.api("write", f"api note: {kind}", "POST", f"/deliverables/{self.p.deliverable}/notes", self.p.token,
                       payload, expect=(201,)) is not None:
             self.stats.count("notes")
+        elif not self.b.last_status:
+            self.stats.count("notes?")
 
     def transition(self) -> None:
         d = self.api("api deliverable", f"/deliverables/{self.p.deliverable}")
@@ -534,6 +570,8 @@ class User:
         if self.b.api("write", "api transition", "POST", f"/deliverables/{self.p.deliverable}/transition", self.p.token,
                       {"to_status": to, "version": d["version"]}) is not None:
             self.stats.count("status_changes")
+        elif not self.b.last_status:
+            self.stats.count("status_changes?")
 
     def mark_read(self) -> None:
         _status, html = self.page("notifications", "/thong-bao/")
@@ -557,6 +595,8 @@ class User:
         if status == 302:
             self.stats.count("imports")
             self.stats.count("deliverables", len(rows))
+        elif not status:
+            self.stats.count("deliverables?", len(rows))
 
     def report_build(self) -> None:
         program = self.any_program()
@@ -569,6 +609,8 @@ class User:
         status, _data = self.b.form("report", "report build", f"/chuong-trinh/{program}/bao-cao/lap/", fields)
         if status == 302:
             self.stats.count("report_jobs")
+        elif not status:
+            self.stats.count("report_jobs?")
         self.page("report jobs", f"/chuong-trinh/{program}/bao-cao/danh-sach/")
 
     # The mixes: (weight, action).
@@ -683,7 +725,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 def report(stats: Stats, run: dict[str, float], args: argparse.Namespace, personas: list[Persona],
-           before: dict[str, int], after: dict[str, int], load: str) -> None:
+           before: dict[str, int], after: dict[str, int], load: str, cpu: dict[str, float]) -> None:
     roles: dict[str, int] = defaultdict(int)
     for p in personas:
         roles[p.role] += 1
@@ -698,10 +740,19 @@ def report(stats: Stats, run: dict[str, float], args: argparse.Namespace, person
     print(f"duration {seconds:.0f} s (steady part {steady_seconds:.0f} s); {len(stats.records)} requests, "
           f"{len(stats.records) / seconds:.1f} requests/s overall, {len(steady) / steady_seconds:.1f} requests/s "
           "after the ramp-up")
-    print(f"load average at the end: {load}")
+    print(f"load average at the end of the load: {load} (2 cores shared with other work: the figures are noisy)")
+    answered = len(stats.records)
+    print(f"CPU seconds during the load ({seconds:.0f} s): the machine {cpu['busy']:.0f} busy of {cpu['all']:.0f} "
+          f"({100 * cpu['busy'] / max(1.0, cpu['all']):.0f} %); gunicorn workers {cpu['web']:.0f} "
+          f"({1000 * cpu['web'] / max(1, answered):.0f} ms per request, logins included); this client "
+          f"{cpu['client']:.1f}; task workers {cpu['tasks']:.0f} (to the end of the drain); the rest is PostgreSQL "
+          "and other work on the machine")
     print(f"\n| {'kind':<20} | {'requests':>8} | {'req/s':>6} | {'p50 ms':>7} | {'p95 ms':>7} | {'p99 ms':>7} | "
-          f"{'errors':>6} |")
-    print(f"|{'-' * 22}|{'-' * 10}|{'-' * 8}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 8}|")
+          f"{'errors':>6} | {'p50 / p95 after ramp-up':>23} |")
+    print(f"|{'-' * 22}|{'-' * 10}|{'-' * 8}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 8}|{'-' * 25}|")
+    late: dict[str, list[float]] = defaultdict(list)
+    for kind, _name, _started, ms in steady:
+        late[kind].append(ms)
     by_kind: dict[str, list[float]] = defaultdict(list)
     by_name: dict[tuple[str, str], list[float]] = defaultdict(list)
     for kind, name, _started, ms in stats.records:
@@ -710,10 +761,11 @@ def report(stats: Stats, run: dict[str, float], args: argparse.Namespace, person
     for kind in KINDS:
         ts = by_kind.get(kind, [])
         print(f"| {KIND_LABELS[kind]:<20} | {len(ts):>8} | {len(ts) / seconds:6.2f} | {pct(ts, .5):7.0f} | "
-              f"{pct(ts, .95):7.0f} | {pct(ts, .99):7.0f} | {stats.error_kinds.get(kind, 0):>6} |")
+              f"{pct(ts, .95):7.0f} | {pct(ts, .99):7.0f} | {stats.error_kinds.get(kind, 0):>6} | "
+              f"{f'{pct(late[kind], .5):.0f} / {pct(late[kind], .95):.0f}':>23} |")
     every = [r[3] for r in stats.records if r[0] != "login"]
     print(f"| {'all but login':<20} | {len(every):>8} | {len(every) / seconds:6.2f} | {pct(every, .5):7.0f} | "
-          f"{pct(every, .95):7.0f} | {pct(every, .99):7.0f} | {len(stats.errors):>6} |")
+          f"{pct(every, .95):7.0f} | {pct(every, .99):7.0f} | {len(stats.errors):>6} | {'':>23} |")
     print("\nper request: count, p50 / p95 / p99 ms (slowest p95 first)")
     for (kind, name), ts in sorted(by_name.items(), key=lambda kv: -pct(kv[1], .95)):
         print(f"  {KIND_LABELS[kind]:<20} {name:<24} {len(ts):>6}  {pct(ts, .5):7.0f} {pct(ts, .95):7.0f} "
@@ -726,12 +778,16 @@ def report(stats: Stats, run: dict[str, float], args: argparse.Namespace, person
     checks = [("notes", "notes (progress, comments, directives)"),
               ("status_changes", "status changes of existing deliverables"),
               ("deliverables", "deliverables imported"), ("report_jobs", "report builds queued")]
-    lost = 0
+    lost = extra = 0
     for key, label in checks:
-        rows, seen = after[key] - before[key], stats.done.get(key, 0)
-        lost += abs(rows - seen)
-        same = "same" if rows == seen else f"DIFFER by {rows - seen:+d}"
-        print(f"  {label:<42} rows +{rows:<6} clients {seen:<6} {same}")
+        rows, seen, unknown = after[key] - before[key], stats.done.get(key, 0), stats.done.get(key + "?", 0)
+        # A write whose answer never came (timeout) may have been done: rows may exceed what the clients saw by
+        # that much. Fewer rows than the clients saw is a write lost; more than both, a write done twice.
+        lost += max(0, seen - rows)
+        extra += max(0, rows - seen - unknown)
+        same = "same" if rows == seen else f"{rows - seen:+d}"
+        print(f"  {label:<42} rows +{rows:<6} clients {seen:<6} {same}"
+              + (f" ({unknown} sent with no answer: done or not)" if unknown else ""))
     print(f"  (also {stats.done.get('imports', 0)} imports, {stats.done.get('mark_read', 0)} \"mark all read\": "
           "not counted, a read mark is idempotent)")
     print(f"report builds: {stats.done.get('report_jobs', 0)} queued by the clients; by the end {after['jobs_done']} "
@@ -744,7 +800,8 @@ def report(stats: Stats, run: dict[str, float], args: argparse.Namespace, person
         v = "PASS" if p95 <= P95_TARGET_MS else f"MISS +{p95 - P95_TARGET_MS:.0f} ms"
         print(f"  p95 {KIND_LABELS[kind]:<9} {p95:7.0f} ms <= {P95_TARGET_MS:.0f} ms: {v}")
     print(f"  errors {len(stats.errors):>14} == 0: {'PASS' if not stats.errors else f'MISS {len(stats.errors)}'}")
-    print(f"  no write lost {lost:>7} apart: {'PASS' if lost == 0 else f'MISS {lost} rows'}")
+    print(f"  no write lost: {lost} lost, {extra} unexplained: "
+          f"{'PASS' if lost == extra == 0 else f'MISS {lost} rows lost, {extra} rows unexplained'}")
     unbuilt = stats.done.get("report_jobs", 0) - after["jobs_done"]
     print(f"  report builds built {after['jobs_done']} of {stats.done.get('report_jobs', 0)}: "
           f"{'PASS' if unbuilt == 0 and not after['jobs_failed'] else f'MISS {unbuilt} not built'}")
@@ -776,6 +833,7 @@ def main() -> None:
     stats = Stats()
     stop = threading.Event()
     try:
+        cpu_before = cpu_seconds(procs)
         run = {"start": time.monotonic()}
         run["steady"] = run["start"] + args.ramp
         users = [User(i, p, shared, args, stats) for i, p in enumerate(personas)]
@@ -788,6 +846,7 @@ def main() -> None:
         for t in threads:
             t.join(timeout=args.timeout)
         run["end"] = time.monotonic()
+        cpu_load = cpu_seconds(procs)
         drain_started = time.monotonic()
         while time.monotonic() - drain_started < args.drain:
             after = db_counts(before)
@@ -797,7 +856,9 @@ def main() -> None:
         run["drain"] = time.monotonic() - drain_started
         after = db_counts(before)
         load = Path("/proc/loadavg").read_text().split()[:3]
-        report(stats, run, args, personas, before, after, " ".join(load))
+        cpu_end = cpu_seconds(procs)
+        cpu = {k: cpu_load[k] - cpu_before[k] for k in cpu_load} | {"tasks": cpu_end["tasks"] - cpu_before["tasks"]}
+        report(stats, run, args, personas, before, after, " ".join(load), cpu)
     finally:
         stop.set()
         stop_processes(procs)
