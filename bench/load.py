@@ -267,7 +267,9 @@ def prepare(args: argparse.Namespace, counts: dict[str, int]) -> tuple[list[Pers
         report_params[program.pk] = {"year": default_year(program, today), "period": default_period(program, today),
                                      "issued_on": program.issued_on.isoformat(), "period_end": program.period_end}
     c = pages.context()
-    shared = {"programs": programs, "round": c["round"], "term": c["term"], "task_force": c["task_force"],
+    stamp = int(time.time()) % 36 ** 4
+    shared = {"stamp": "".join("0123456789abcdefghijklmnopqrstuvwxyz"[stamp // 36 ** k % 36] for k in range(4)),
+              "programs": programs, "round": c["round"], "term": c["term"], "task_force": c["task_force"],
               "report_params": report_params}
     rng.shuffle(personas)  # the roles start mixed over the ramp-up
     return personas, shared
@@ -586,7 +588,8 @@ class User:
         _status, html = self.page("import page", f"/chuong-trinh/{program}/nhap-excel/")
         self.imports += 1
         deadline = dt.date(params["period_end"], 12, 31).strftime("%d/%m/%Y")
-        rows = [[f"T{self.n:03d}-{self.imports:02d}{i}", "Đề án",
+        # Codes new in the program: this run's stamp (runs on the same database draw the same programs).
+        rows = [[f"T{self.shared['stamp']}{self.n:03d}{self.imports:02d}{i}", "Đề án",
                  f"Đề án thử tải {self.n}-{self.imports}-{i}: nâng cao chất lượng công tác",
                  self.p.unit_name, "", "Nguyễn Văn A", deadline, ""] for i in range(self.args.import_rows)]
         status, _data = self.b.form("import", "import deliverables", f"/chuong-trinh/{program}/nhap-excel/",
