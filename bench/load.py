@@ -50,16 +50,19 @@ What it does:
      list; API: programs; and a few imports and report builds as the office;
 4. after --seconds past the ramp-up, stops the users, waits (at most --drain seconds) for the worker to build
    every report queued, and prints: duration, users, requests and requests/s overall and per kind (page, api
-   read, write, import, report build queued, login), p50/p95/p99 per kind and per request, the errors (any
-   status other than the one expected, or no answer; the first few messages), the write check (rows in the
-   database before and after vs. the writes the clients saw succeed: notes, status changes of the existing
-   deliverables, deliverables imported, report builds), report builds queued vs. built, the load average, and
-   the verdicts.
+   read, write, import, report build queued, login), p50/p95/p99 per kind and per request (and per kind, of the
+   requests sent once the last login was answered: the logins, PBKDF2, queue ahead of everything while the users
+   arrive), the errors (any status other than the one expected, or no answer; the first few messages), the
+   write check (rows in the database before and after vs. the writes the clients saw succeed: notes, status
+   changes of the existing deliverables, deliverables imported, report builds; a write sent with no answer is
+   counted apart, as it may or may not be done), report builds queued vs. built, the load average, the CPU
+   seconds of the server's workers, the task workers and this client against the machine's, and the verdicts.
 The writes stay in the database: they are valid workflow steps (notes, status changes, imported deliverables,
 report builds, read notifications), so a later run starts from a slightly different database.
 
 Run:  .venv/bin/python bench/load.py [--users 300] [--seconds 240] [--ramp 30] [--think 6] [--think-min 1]
-      [--workers 3] [--threads 8] [--task-workers 1] [--port 8765] [--drain 180]
+      [--workers 3] [--threads 8] [--task-workers 1] [--import-rows 5] [--port 8765] [--drain 180]
+      [--mix lead=50,personnel=20,office=10,steering=6.67,reform=5,auditor=5,admin=3.33]
       [--pg-url postgres://postgres@127.0.0.1:5432/chidao_bench]
 """
 
