@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chidao.core.errors import ConflictError, PermissionDenied, ValidationError
-from chidao.core.forms import form_apply_errors
+from chidao.core.forms import form_apply_errors, share_model_choices
 from chidao.core.htmx import hx_redirect
 from chidao.core.http import XLSX, AuthedRequest, file_response, import_page, stored_file_response
 
@@ -377,6 +377,10 @@ def _meeting_context(request: AuthedRequest, meeting: Meeting, **forms: Any) -> 
             "point_form": forms.get("point_form") or MeetingPointForm(prefix="point"),
             "conclusion_form": forms.get("conclusion_form") or ConclusionForm(prefix="kl", deliverables=deliverables),
         }
+        # The agenda and conclusion forms pick from the same deliverables and units: one query each, not two.
+        agenda, conclusion = context["agenda_form"], context["conclusion_form"]
+        share_model_choices(agenda.fields["deliverables"], conclusion.fields["deliverable"])
+        share_model_choices(agenda.fields["units"], conclusion.fields["lead_unit"])
     return context
 
 
