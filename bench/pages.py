@@ -20,8 +20,20 @@ For each engine, in a child process (settings are read once per process; product
    more request (django.test.utils.CaptureQueriesContext). API lists are found in the router (every GET
    without a trailing path parameter that is not a file download), with their ids filled in.
 
-PASS/MISS per row: queries within 12; median within 150 ms (PostgreSQL only; SQLite's times are shown for
-information). A miss says by how much.
+PASS/MISS per row: queries within 12; median within 150 ms and p95 within 300 ms (PostgreSQL only; SQLite's times
+are shown for information). A miss says by how much.
+
+National scale (`--scale national`: 1,500,000 people, 9,000,000 history rows, 20,000 deliverables): the same
+targets. Build it once in a database of its own, in the background (about an hour and several GB on a 2-core
+machine), then measure subsets while it is reused:
+
+      .venv/bin/python bench/pages.py --engines postgres --scale national --build-only \
+          --pg-url postgres://postgres@127.0.0.1:5432/chidao_national
+      .venv/bin/python bench/pages.py --engines postgres --scale national \
+          --pg-url postgres://postgres@127.0.0.1:5432/chidao_national [--only people] [--skip API]
+
+The deep rows (a late page of a long list: people, access log, change log, deliverables, due list) show whether
+a list scans what it skips; the trigram indexes (migrations `*_search_trigram`) serve the searches there.
 
 Run:  .venv/bin/python bench/pages.py [--engines sqlite,postgres] [--requests 15] [--warmup 2] [--rebuild]
       [--only deliverable] [--pg-url postgres://postgres@127.0.0.1:5432/chidao_bench]
@@ -42,6 +54,7 @@ from typing import Any
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 MAX_QUERIES = 12
 MAX_MS = 150.0
+MAX_P95_MS = 300.0
 WORK = Path("/tmp/chidao-bench")
 
 
@@ -191,6 +204,7 @@ def pages(c: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
         ("deliverable list: lead unit", f"/chuong-trinh/{p}/noi-dung/?unit={u}", ["admin"]),
         ("deliverable list: search", f"/chuong-trinh/{p}/noi-dung/?q=chuyen+doi+so", ["admin", "lead"]),
         ("deliverable list: page 3", f"/chuong-trinh/{p}/noi-dung/?page=3", ["admin"]),
+        ("deliverable list: last page", f"/chuong-trinh/{p}/noi-dung/?page=last", ["admin"]),
         ("deliverable record", f"/noi-dung/{c['deliverable']}/", ["admin", "lead"]),
         ("meetings", f"/chuong-trinh/{p}/hoi-nghi/", ["admin", "lead"]),
         ("meeting record", f"/hoi-nghi/{c['meeting']}/", ["admin"]),
@@ -208,7 +222,13 @@ def pages(c: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
         ("person record", f"/can-bo/{c['person']}/", ["admin", "personnel"]),
         ("planning terms", "/quy-hoach/", ["admin", "personnel"]),
         ("planning term", f"/quy-hoach/{c['term']}/", ["admin", "personnel"]),
+        ("people list: page 500", "/can-bo/?page=500", ["admin"]),
         ("access log", "/can-bo/nhat-ky-truy-cap/", ["admin"]),
+        ("access log: page 200", "/can-bo/nhat-ky-truy-cap/?page=200", ["admin"]),
+        ("access log: search", "/can-bo/nhat-ky-truy-cap/?q=" + fold(c["rare_name"]).replace(" ", "+"), ["admin"]),
+        ("change log", "/quan-tri/nhat-ky-thay-doi/", ["admin"]),
+        ("change log: page 50", "/quan-tri/nhat-ky-thay-doi/?page=50", ["admin"]),
+        ("register of outgoing documents", "/van-ban-di/", ["admin", "office"]),
         ("rotation rounds", "/luan-chuyen/", ["admin", "personnel"]),
         ("rotation due list", f"/luan-chuyen/{c['round']}/", ["admin", "office"]),
         ("rotation due list: page 200", f"/luan-chuyen/{c['round']}/?page=200", ["admin"]),
@@ -345,19 +365,21 @@ def verdict(value: float, limit: float, unit: str) -> str:
 
 def report(engine: str, results: list[dict[str, Any]]) -> None:
     print(f"\n{engine}: median / p95 server time (ms) and SQL queries; targets: <= {MAX_QUERIES} queries, "
-          f"<= {MAX_MS:.0f} ms median{' (PostgreSQL)' if engine == 'sqlite' else ''}")
-    print(f"| {'page':<52} | {'role':<9} | {'median':>7} | {'p95':>7} | {'queries':>7} | {'time':<16} | "
-          f"{'queries':<12} |")
-    print(f"|{'-' * 54}|{'-' * 11}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 18}|{'-' * 14}|")
+          f"<= {MAX_MS:.0f} ms median, <= {MAX_P95_MS:.0f} ms p95{' (PostgreSQL)' if engine == 'sqlite' else ''}")
+    print(f"| {'page':<52} | {'role':<9} | {'median':>7} | {'p95':>7} | {'queries':>7} | {'median':<16} | "
+          f"{'p95':<16} | {'queries':<12} |")
+    print(f"|{'-' * 54}|{'-' * 11}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 18}|{'-' * 18}|{'-' * 14}|")
     misses = 0
     for r in results:
         time_verdict = verdict(r["median"], MAX_MS, "ms") if engine == "postgres" else "(info)"
+        p95_verdict = verdict(r["p95"], MAX_P95_MS, "ms") if engine == "postgres" else "(info)"
         query_verdict = verdict(r["queries"], MAX_QUERIES, "q")
         if r["status"] != 200:
             query_verdict = f"HTTP {r['status']}"
-        misses += time_verdict.startswith("MISS") + (not query_verdict.startswith("PASS"))
+        misses += (time_verdict.startswith("MISS") + p95_verdict.startswith("MISS")
+                   + (not query_verdict.startswith("PASS")))
         print(f"| {r['page']:<52} | {r['role']:<9} | {r['median']:7.1f} | {r['p95']:7.1f} | {r['queries']:7d} | "
-              f"{time_verdict:<16} | {query_verdict:<12} |")
+              f"{time_verdict:<16} | {p95_verdict:<16} | {query_verdict:<12} |")
     print(f"{len(results)} rows, {misses} misses")
 
 
