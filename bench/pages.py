@@ -204,7 +204,7 @@ def pages(c: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
         ("deliverable list: lead unit", f"/chuong-trinh/{p}/noi-dung/?unit={u}", ["admin"]),
         ("deliverable list: search", f"/chuong-trinh/{p}/noi-dung/?q=chuyen+doi+so", ["admin", "lead"]),
         ("deliverable list: page 3", f"/chuong-trinh/{p}/noi-dung/?page=3", ["admin"]),
-        ("deliverable list: last page", f"/chuong-trinh/{p}/noi-dung/?page=last", ["admin"]),
+        ("deliverable list: last page", f"/chuong-trinh/{p}/noi-dung/?page=99999", ["admin"]),
         ("deliverable record", f"/noi-dung/{c['deliverable']}/", ["admin", "lead"]),
         ("meetings", f"/chuong-trinh/{p}/hoi-nghi/", ["admin", "lead"]),
         ("meeting record", f"/hoi-nghi/{c['meeting']}/", ["admin"]),
@@ -398,7 +398,9 @@ def main() -> None:
         elif args.rebuild:
             for suffix in ("", "-wal", "-shm"):
                 Path(args.sqlite_path + suffix).unlink(missing_ok=True)
-        out = WORK / f"pages-{engine}.json"
+        # One file per database: two runs on different databases at once do not read each other's figures.
+        db = args.pg_url.rsplit("/", 1)[1] if engine == "postgres" else Path(args.sqlite_path).stem
+        out = WORK / f"pages-{engine}-{db}.json"
         command = [sys.executable, __file__, "--engine", engine, "--json", str(out), "--requests", str(args.requests),
                    "--warmup", str(args.warmup), "--slow", str(args.slow), "--pg-url", args.pg_url,
                    "--sqlite-path", args.sqlite_path, "--scale", args.scale, "--only", args.only, "--skip", args.skip,
