@@ -79,6 +79,9 @@ class PersonFilters:
         return " ".join(parts)
 
 
+PERSON_LIST_KEYS = ("sort_key", "id")  # the people list's order (Vietnamese name order), the keyset of its deep pages
+
+
 def person_list(*, user: User, filters: PersonFilters | None = None, via: str = "page") -> QuerySet[Person]:
     """The people the user may see, filtered, in Vietnamese name order (given name first).
 
