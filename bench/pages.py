@@ -165,7 +165,23 @@ def context() -> dict[str, Any]:
     person = Person.objects.filter(unit_id=biggest["unit"], position__is_leader=True).order_by("pk").first()
     rare = Person.objects.values("full_name").annotate(n=Count("pk")).filter(n=1).order_by("full_name").first()
     meeting = Meeting.objects.filter(program=program).order_by("-held_on").first()
+    # Cursors deep in the long lists (core.keyset), as the "Trang sau" links carry them; found once, by OFFSET.
+    from chidao.core.keyset import cursor_make
+    from chidao.personnel.models import AccessLog
+    from chidao.personnel.selectors import PERSON_LIST_KEYS
+
+    def deep(qs: Any, keys: tuple[str, ...], name: str, row: int) -> str:
+        found = qs.order_by(*keys)[row - 1:row].first() or qs.order_by(*keys).last()
+        return cursor_make(found, keys=keys, name=name) if found else ""
+
+    cursors = {
+        "people": deep(Person.objects.all(), PERSON_LIST_KEYS, "people", 12_500),
+        "access": deep(AccessLog.objects.all(), ("-at", "-id"), "access-log", 10_000),
+        "deliverables": deep(Deliverable.objects.filter(program=program), ("code", "id"),
+                             f"deliverables-{program.pk}", max(program.n - 10, 1)),  # type: ignore[attr-defined]
+    }
     return {
+        "cursors": cursors,
         "program": program.pk, "program_number": program.number, "deliverables": program.n,  # type: ignore[attr-defined]
         "deliverable": deliverable.pk if deliverable else None, "unit": lead_unit["lead_unit"],
         "person": person.pk if person else None, "people_unit": biggest["unit"], "people_in_unit": biggest["n"],
@@ -188,9 +204,12 @@ def context() -> dict[str, Any]:
 
 def pages(c: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
     """(name, url, roles) of every list and dashboard page (and the records people open from them)."""
+    from urllib.parse import quote
+
     from chidao.core.text import fold
 
     p, u = c["program"], c["unit"]
+    cur = {k: quote(v) for k, v in c["cursors"].items()}
     rows = [
         # "/": who may have work waiting (lead officers, office, administrators, steering) is sent to the inbox
         # (measured below); the others get the program list.
@@ -205,6 +224,7 @@ def pages(c: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
         ("deliverable list: search", f"/chuong-trinh/{p}/noi-dung/?q=chuyen+doi+so", ["admin", "lead"]),
         ("deliverable list: page 3", f"/chuong-trinh/{p}/noi-dung/?page=3", ["admin"]),
         ("deliverable list: last page", f"/chuong-trinh/{p}/noi-dung/?page=99999", ["admin"]),
+        ("deliverable list: cursor near the end", f"/chuong-trinh/{p}/noi-dung/?sau={cur['deliverables']}", ["admin"]),
         ("deliverable record", f"/noi-dung/{c['deliverable']}/", ["admin", "lead"]),
         ("meetings", f"/chuong-trinh/{p}/hoi-nghi/", ["admin", "lead"]),
         ("meeting record", f"/hoi-nghi/{c['meeting']}/", ["admin"]),
@@ -222,9 +242,11 @@ def pages(c: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
         ("person record", f"/can-bo/{c['person']}/", ["admin", "personnel"]),
         ("planning terms", "/quy-hoach/", ["admin", "personnel"]),
         ("planning term", f"/quy-hoach/{c['term']}/", ["admin", "personnel"]),
-        ("people list: page 500", "/can-bo/?page=500", ["admin"]),
+        ("people list: page 500", "/can-bo/?page=500", ["admin"]),  # past 20 numbered pages: page 20
+        ("people list: cursor after row 12,500", f"/can-bo/?sau={cur['people']}", ["admin"]),
         ("access log", "/can-bo/nhat-ky-truy-cap/", ["admin"]),
         ("access log: page 200", "/can-bo/nhat-ky-truy-cap/?page=200", ["admin"]),
+        ("access log: cursor after row 10,000", f"/can-bo/nhat-ky-truy-cap/?sau={cur['access']}", ["admin"]),
         ("access log: search", "/can-bo/nhat-ky-truy-cap/?q=" + fold(c["rare_name"]).replace(" ", "+"), ["admin"]),
         ("change log", "/quan-tri/nhat-ky-thay-doi/", ["admin"]),
         ("change log: page 50", "/quan-tri/nhat-ky-thay-doi/?page=50", ["admin"]),

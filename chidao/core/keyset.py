@@ -21,7 +21,7 @@ from typing import Any
 
 from django.core import signing
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -90,7 +90,7 @@ class KeysetPage:
         return len(self.object_list)
 
 
-def keyset_read(qs: QuerySet[Any], *, keys: Sequence[str], name: str, per_page: int, after: list[Any] | None = None,
+def keyset_read(qs: Any, *, keys: Sequence[str], name: str, per_page: int, after: list[Any] | None = None,
                 before: list[Any] | None = None) -> KeysetPage:
     """The `per_page` rows after `after` (or before `before`) in the order of `keys`, with the cursors around
     them: one query of per_page + 1 rows."""
@@ -129,7 +129,7 @@ def list_page(request: HttpRequest, qs: Any, *, keys: Sequence[str], name: str, 
     """The page a request asks for: by cursor (`sau`/`truoc`), else numbered (at most NUMBERED_PAGES; the last
     numbered page gets a cursor to the next rows). Raises BadCursor for a cursor this list did not make."""
     after, before = request.GET.get(AFTER), request.GET.get(BEFORE)
-    if (after or before) and isinstance(qs, QuerySet):
+    if (after or before) and hasattr(qs, "filter"):  # a queryset, or a wrapper that filters (core.selectors)
         values = cursor_read(after or before or "", keys=keys, name=name)
         return keyset_read(qs, keys=keys, name=name, per_page=per_page,
                            after=values if after else None, before=values if before else None)

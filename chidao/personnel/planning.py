@@ -467,10 +467,10 @@ def planning_coverage(*, term: PlanningTerm, on: dt.date, user: User | None = No
     book = rulebook_on(on)  # the targets and caps in force on the day the coverage is asked for
     rows = []
     for p in posts_list:
-        planned = people.get(p.pk, [])
+        held = people.get(p.pk, [])
         rows.append(CoverageRow(
-            position=p, count=len(planned), women=sum(1 for g, _b in planned if g == Gender.FEMALE),
-            young=sum(1 for _g, b in planned if rules.is_young(birth_date=b, on=start, level=p.unit.level)),
+            position=p, count=len(held), women=sum(1 for g, _b in held if g == Gender.FEMALE),
+            young=sum(1 for _g, b in held if rules.is_young(birth_date=b, on=start, level=p.unit.level)),
             max_people=book.planning_max_people_per_post.value, women_target=book.planning_target_women_percent.value,
             young_target=book.planning_target_young_percent.value))
     return rows

@@ -100,8 +100,10 @@ def _detail(request: AuthedRequest, term: PlanningTerm, *, add_form: EntryAddFor
     if add_form is None:
         add_form = EntryAddForm(positions=planning.planning_positions(user=request.user), initial={"on": today})
         field = add_form.fields["position"]
-        field.choices = [("", field.empty_label)] + [  # type: ignore[attr-defined]
-            (p.pk, field.label_from_instance(p)) for p in posts if p.level > PostLevel.STAFF]  # type: ignore[attr-defined]
+        choices: list[tuple[Any, Any]] = [("", field.empty_label)]  # type: ignore[attr-defined]
+        choices += [(p.pk, field.label_from_instance(p)) for p in posts  # type: ignore[attr-defined]
+                    if p.level > PostLevel.STAFF]
+        field.choices = choices  # type: ignore[attr-defined]
     context = {
         "term": term, "on": on, "as_of_form": as_of_form, "groups": groups,
         "removed": removed,

@@ -244,7 +244,7 @@ def top_bar_counts(*, user: User, today: dt.date | None = None) -> tuple[int, in
         counts["directives"] = _count(_directives_to_answer(user, units))
     if _is_office(user):
         counts["awaiting_approval"] = _count(Deliverable.objects.visible_to(user).filter(status=Status.SUBMITTED))
-    row = User.objects.filter(pk=user.pk).values(**counts).first() or {}
+    row: dict[str, Any] = dict(User.objects.filter(pk=user.pk).values(**counts).first() or {})
     unread = row.pop("unread", 0) or 0
     return unread, sum(v or 0 for v in row.values())
 

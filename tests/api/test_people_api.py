@@ -165,3 +165,27 @@ def test_those_who_may_see_the_sensitive_values_do(client, bearer, sentinel_worl
     assert {name: detail[name] for name in SENTINELS} == SENTINELS
     export = _text(client.get("/api/v1/people/export", **bearer(role)))
     assert SENTINELS["phone"] in export and SENTINELS["email"] in export
+
+
+def test_list_goes_on_after_a_cursor(client, bearer, people, make_person):
+    # Given four people the administrator sees, two a page (names in Vietnamese order: An, Bình, Dũng, Em)
+    make_person(name="Hoàng Văn Em", post="stc_staff")
+    headers = bearer("admin")
+    first = client.get("/api/v1/people?page_size=2", **headers).json()
+    assert [p["full_name"] for p in first["items"]] == ["Lê Văn An", "Trần Thị Bình"]
+    assert first["count"] == 4
+    # When the caller passes the page's `next` as `after`
+    second = client.get("/api/v1/people", {"page_size": 2, "after": first["next"]}, **headers).json()
+    # Then exactly the next two, and no `next` after the last
+    assert ([p["full_name"] for p in second["items"]], second["next"]) == (["Đinh Tiến Dũng", "Hoàng Văn Em"], None)
+    # And page 2 by number gives the same rows
+    assert client.get("/api/v1/people?page_size=2&page=2", **headers).json()["items"] == second["items"]
+
+
+def test_an_altered_cursor_is_refused_with_a_message(client, bearer, people):
+    headers = bearer("admin")
+    cursor = client.get("/api/v1/people?page_size=1", **headers).json()["next"]
+    response = client.get("/api/v1/people", {"after": cursor[:-3] + "xyz"}, **headers)
+    assert response.status_code == 422
+    assert response.json()["errors"] == {
+        "after": ["Liên kết trang không hợp lệ hoặc đã bị sửa. Hãy mở lại danh sách từ trang đầu."]}
