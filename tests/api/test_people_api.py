@@ -189,3 +189,27 @@ def test_an_altered_cursor_is_refused_with_a_message(client, bearer, people):
     assert response.status_code == 422
     assert response.json()["errors"] == {
         "after": ["Liên kết trang không hợp lệ hoặc đã bị sửa. Hãy mở lại danh sách từ trang đầu."]}
+
+
+def test_access_log_names_the_units_of_a_page_in_one_query(client, bearer, users, tree, people):
+    # Given one list view filtered by a unit in the access log
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(users["admin"])
+    client.get(f"/can-bo/?unit={tree['snv'].pk}")
+    headers = bearer("admin")
+
+    def read() -> tuple[int, list[str]]:
+        with CaptureQueriesContext(connection) as ctx:
+            body = client.get("/api/v1/access-log", **headers).json()
+        return len(ctx.captured_queries), [i["detail_text"] for i in body["items"] if "Sở Nội vụ" in i["detail_text"]]
+
+    one, named = read()
+    assert len(named) == 1
+    # When four more such views are logged
+    for _ in range(4):
+        client.get(f"/can-bo/?unit={tree['snv'].pk}")
+    five, named = read()
+    # Then the API names the unit on each row with the same number of queries (it read the unit once per row before)
+    assert (len(named), five) == (5, one)
