@@ -174,7 +174,19 @@ def context() -> dict[str, Any]:
         found = qs.order_by(*keys)[row - 1:row].first() or qs.order_by(*keys).last()
         return cursor_make(found, keys=keys, name=name) if found else ""
 
+    rnd = RotationRound.objects.order_by("pk").first()
+    due_row: Any = None
+    if rnd is not None:
+        from chidao.core.keyset import cursor_sign
+        from chidao.rotation.due import due_entries
+
+        entries = due_entries(user=User.objects.get(username="admin"), round=rnd)
+        at = min(10_000, max(entries.count() - 10, 0))
+        found = entries[at:at + 1] if entries.count() else []
+        due_row = cursor_sign([found[0].status, found[0].person.sort_key, found[0].pk],
+                              name=f"due-{rnd.pk}") if found else ""
     cursors = {
+        "due": due_row or "",
         "people": deep(Person.objects.all(), PERSON_LIST_KEYS, "people", 12_500),
         "access": deep(AccessLog.objects.all(), ("-at", "-id"), "access-log", 10_000),
         "deliverables": deep(Deliverable.objects.filter(program=program), ("code", "id"),
@@ -254,6 +266,7 @@ def pages(c: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
         ("rotation rounds", "/luan-chuyen/", ["admin", "personnel"]),
         ("rotation due list", f"/luan-chuyen/{c['round']}/", ["admin", "office"]),
         ("rotation due list: page 200", f"/luan-chuyen/{c['round']}/?page=200", ["admin"]),
+        ("rotation due list: cursor after entry 10,000", f"/luan-chuyen/{c['round']}/?sau={cur['due']}", ["admin"]),
         ("rotation due list: due only", f"/luan-chuyen/{c['round']}/?status=due&page=3", ["admin"]),
         ("rotation plan", f"/luan-chuyen/{c['round']}/phuong-an/", ["admin", "office"]),
         ("procedures registry", "/thu-tuc/", ["admin", "reform"]),

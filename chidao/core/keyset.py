@@ -34,6 +34,11 @@ class BadCursor(ValueError):
     """A cursor that is not one this list made (altered, truncated, or of another list)."""
 
 
+def bad_cursor() -> BadCursor:
+    """The error of a cursor this list did not make, with its message in the user's language."""
+    return BadCursor(_("Liên kết trang không hợp lệ hoặc đã bị sửa. Hãy mở lại danh sách từ trang đầu."))
+
+
 def _salt(name: str) -> str:
     return f"chidao.keyset.{name}"
 
@@ -44,7 +49,12 @@ def _plain(value: Any) -> Any:
 
 def cursor_make(row: Any, *, keys: Sequence[str], name: str) -> str:
     """The signed cursor of a row: its values of `keys`."""
-    return signing.dumps([_plain(getattr(row, k.lstrip("-"))) for k in keys], salt=_salt(name), compress=False)
+    return cursor_sign([getattr(row, k.lstrip("-")) for k in keys], name=name)
+
+
+def cursor_sign(values: Sequence[Any], *, name: str) -> str:
+    """The signed cursor of these key values (a list whose order is not one queryset's: `rotation.due.DueList`)."""
+    return signing.dumps([_plain(v) for v in values], salt=_salt(name), compress=False)
 
 
 def cursor_read(raw: str, *, keys: Sequence[str], name: str) -> list[Any]:
@@ -52,9 +62,9 @@ def cursor_read(raw: str, *, keys: Sequence[str], name: str) -> list[Any]:
     try:
         values = signing.loads(raw[:500], salt=_salt(name))
     except signing.BadSignature as exc:
-        raise BadCursor(_("Liên kết trang không hợp lệ hoặc đã bị sửa. Hãy mở lại danh sách từ trang đầu.")) from exc
+        raise bad_cursor() from exc
     if not isinstance(values, list) or len(values) != len(keys):
-        raise BadCursor(_("Liên kết trang không hợp lệ hoặc đã bị sửa. Hãy mở lại danh sách từ trang đầu."))
+        raise bad_cursor()
     return values
 
 
