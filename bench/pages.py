@@ -20,8 +20,20 @@ For each engine, in a child process (settings are read once per process; product
    more request (django.test.utils.CaptureQueriesContext). API lists are found in the router (every GET
    without a trailing path parameter that is not a file download), with their ids filled in.
 
-PASS/MISS per row: queries within 12; median within 150 ms (PostgreSQL only; SQLite's times are shown for
-information). A miss says by how much.
+PASS/MISS per row: queries within 12; median within 150 ms and p95 within 300 ms (PostgreSQL only; SQLite's times
+are shown for information). A miss says by how much.
+
+National scale (`--scale national`: 1,500,000 people, 9,000,000 history rows, 20,000 deliverables): the same
+targets. Build it once in a database of its own, in the background (about an hour and several GB on a 2-core
+machine), then measure subsets while it is reused:
+
+      .venv/bin/python bench/pages.py --engines postgres --scale national --build-only \
+          --pg-url postgres://postgres@127.0.0.1:5432/chidao_national
+      .venv/bin/python bench/pages.py --engines postgres --scale national \
+          --pg-url postgres://postgres@127.0.0.1:5432/chidao_national [--only people] [--skip API]
+
+The deep rows (a late page of a long list: people, access log, change log, deliverables, due list) show whether
+a list scans what it skips; the trigram indexes (migrations `*_search_trigram`) serve the searches there.
 
 Run:  .venv/bin/python bench/pages.py [--engines sqlite,postgres] [--requests 15] [--warmup 2] [--rebuild]
       [--only deliverable] [--pg-url postgres://postgres@127.0.0.1:5432/chidao_bench]
@@ -42,6 +54,7 @@ from typing import Any
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 MAX_QUERIES = 12
 MAX_MS = 150.0
+MAX_P95_MS = 300.0
 WORK = Path("/tmp/chidao-bench")
 
 
@@ -152,7 +165,35 @@ def context() -> dict[str, Any]:
     person = Person.objects.filter(unit_id=biggest["unit"], position__is_leader=True).order_by("pk").first()
     rare = Person.objects.values("full_name").annotate(n=Count("pk")).filter(n=1).order_by("full_name").first()
     meeting = Meeting.objects.filter(program=program).order_by("-held_on").first()
+    # Cursors deep in the long lists (core.keyset), as the "Trang sau" links carry them; found once, by OFFSET.
+    from chidao.core.keyset import cursor_make
+    from chidao.personnel.models import AccessLog
+    from chidao.personnel.selectors import PERSON_LIST_KEYS
+
+    def deep(qs: Any, keys: tuple[str, ...], name: str, row: int) -> str:
+        found = qs.order_by(*keys)[row - 1:row].first() or qs.order_by(*keys).last()
+        return cursor_make(found, keys=keys, name=name) if found else ""
+
+    rnd = RotationRound.objects.order_by("pk").first()
+    due_row: Any = None
+    if rnd is not None:
+        from chidao.core.keyset import cursor_sign
+        from chidao.rotation.due import due_entries
+
+        entries = due_entries(user=User.objects.get(username="admin"), round=rnd)
+        at = min(10_000, max(entries.count() - 10, 0))
+        found = entries[at:at + 1] if entries.count() else []
+        due_row = cursor_sign([found[0].status, found[0].person.sort_key, found[0].pk],
+                              name=f"due-{rnd.pk}") if found else ""
+    cursors = {
+        "due": due_row or "",
+        "people": deep(Person.objects.all(), PERSON_LIST_KEYS, "people", 12_500),
+        "access": deep(AccessLog.objects.all(), ("-at", "-id"), "access-log", 10_000),
+        "deliverables": deep(Deliverable.objects.filter(program=program), ("code", "id"),
+                             f"deliverables-{program.pk}", max(program.n - 10, 1)),  # type: ignore[attr-defined]
+    }
     return {
+        "cursors": cursors,
         "program": program.pk, "program_number": program.number, "deliverables": program.n,  # type: ignore[attr-defined]
         "deliverable": deliverable.pk if deliverable else None, "unit": lead_unit["lead_unit"],
         "person": person.pk if person else None, "people_unit": biggest["unit"], "people_in_unit": biggest["n"],
@@ -175,9 +216,12 @@ def context() -> dict[str, Any]:
 
 def pages(c: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
     """(name, url, roles) of every list and dashboard page (and the records people open from them)."""
+    from urllib.parse import quote
+
     from chidao.core.text import fold
 
     p, u = c["program"], c["unit"]
+    cur = {k: quote(v) for k, v in c["cursors"].items()}
     rows = [
         # "/": who may have work waiting (lead officers, office, administrators, steering) is sent to the inbox
         # (measured below); the others get the program list.
@@ -191,6 +235,8 @@ def pages(c: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
         ("deliverable list: lead unit", f"/chuong-trinh/{p}/noi-dung/?unit={u}", ["admin"]),
         ("deliverable list: search", f"/chuong-trinh/{p}/noi-dung/?q=chuyen+doi+so", ["admin", "lead"]),
         ("deliverable list: page 3", f"/chuong-trinh/{p}/noi-dung/?page=3", ["admin"]),
+        ("deliverable list: last page", f"/chuong-trinh/{p}/noi-dung/?page=99999", ["admin"]),
+        ("deliverable list: cursor near the end", f"/chuong-trinh/{p}/noi-dung/?sau={cur['deliverables']}", ["admin"]),
         ("deliverable record", f"/noi-dung/{c['deliverable']}/", ["admin", "lead"]),
         ("meetings", f"/chuong-trinh/{p}/hoi-nghi/", ["admin", "lead"]),
         ("meeting record", f"/hoi-nghi/{c['meeting']}/", ["admin"]),
@@ -208,10 +254,19 @@ def pages(c: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
         ("person record", f"/can-bo/{c['person']}/", ["admin", "personnel"]),
         ("planning terms", "/quy-hoach/", ["admin", "personnel"]),
         ("planning term", f"/quy-hoach/{c['term']}/", ["admin", "personnel"]),
+        ("people list: page 500", "/can-bo/?page=500", ["admin"]),  # past 20 numbered pages: page 20
+        ("people list: cursor after row 12,500", f"/can-bo/?sau={cur['people']}", ["admin"]),
         ("access log", "/can-bo/nhat-ky-truy-cap/", ["admin"]),
+        ("access log: page 200", "/can-bo/nhat-ky-truy-cap/?page=200", ["admin"]),
+        ("access log: cursor after row 10,000", f"/can-bo/nhat-ky-truy-cap/?sau={cur['access']}", ["admin"]),
+        ("access log: search", "/can-bo/nhat-ky-truy-cap/?q=" + fold(c["rare_name"]).replace(" ", "+"), ["admin"]),
+        ("change log", "/quan-tri/nhat-ky-thay-doi/", ["admin"]),
+        ("change log: page 50", "/quan-tri/nhat-ky-thay-doi/?page=50", ["admin"]),
+        ("register of outgoing documents", "/van-ban-di/", ["admin", "office"]),
         ("rotation rounds", "/luan-chuyen/", ["admin", "personnel"]),
         ("rotation due list", f"/luan-chuyen/{c['round']}/", ["admin", "office"]),
         ("rotation due list: page 200", f"/luan-chuyen/{c['round']}/?page=200", ["admin"]),
+        ("rotation due list: cursor after entry 10,000", f"/luan-chuyen/{c['round']}/?sau={cur['due']}", ["admin"]),
         ("rotation due list: due only", f"/luan-chuyen/{c['round']}/?status=due&page=3", ["admin"]),
         ("rotation plan", f"/luan-chuyen/{c['round']}/phuong-an/", ["admin", "office"]),
         ("procedures registry", "/thu-tuc/", ["admin", "reform"]),
@@ -345,19 +400,21 @@ def verdict(value: float, limit: float, unit: str) -> str:
 
 def report(engine: str, results: list[dict[str, Any]]) -> None:
     print(f"\n{engine}: median / p95 server time (ms) and SQL queries; targets: <= {MAX_QUERIES} queries, "
-          f"<= {MAX_MS:.0f} ms median{' (PostgreSQL)' if engine == 'sqlite' else ''}")
-    print(f"| {'page':<52} | {'role':<9} | {'median':>7} | {'p95':>7} | {'queries':>7} | {'time':<16} | "
-          f"{'queries':<12} |")
-    print(f"|{'-' * 54}|{'-' * 11}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 18}|{'-' * 14}|")
+          f"<= {MAX_MS:.0f} ms median, <= {MAX_P95_MS:.0f} ms p95{' (PostgreSQL)' if engine == 'sqlite' else ''}")
+    print(f"| {'page':<52} | {'role':<9} | {'median':>7} | {'p95':>7} | {'queries':>7} | {'median':<16} | "
+          f"{'p95':<16} | {'queries':<12} |")
+    print(f"|{'-' * 54}|{'-' * 11}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 18}|{'-' * 18}|{'-' * 14}|")
     misses = 0
     for r in results:
         time_verdict = verdict(r["median"], MAX_MS, "ms") if engine == "postgres" else "(info)"
+        p95_verdict = verdict(r["p95"], MAX_P95_MS, "ms") if engine == "postgres" else "(info)"
         query_verdict = verdict(r["queries"], MAX_QUERIES, "q")
         if r["status"] != 200:
             query_verdict = f"HTTP {r['status']}"
-        misses += time_verdict.startswith("MISS") + (not query_verdict.startswith("PASS"))
+        misses += (time_verdict.startswith("MISS") + p95_verdict.startswith("MISS")
+                   + (not query_verdict.startswith("PASS")))
         print(f"| {r['page']:<52} | {r['role']:<9} | {r['median']:7.1f} | {r['p95']:7.1f} | {r['queries']:7d} | "
-              f"{time_verdict:<16} | {query_verdict:<12} |")
+              f"{time_verdict:<16} | {p95_verdict:<16} | {query_verdict:<12} |")
     print(f"{len(results)} rows, {misses} misses")
 
 
@@ -376,7 +433,9 @@ def main() -> None:
         elif args.rebuild:
             for suffix in ("", "-wal", "-shm"):
                 Path(args.sqlite_path + suffix).unlink(missing_ok=True)
-        out = WORK / f"pages-{engine}.json"
+        # One file per database: two runs on different databases at once do not read each other's figures.
+        db = args.pg_url.rsplit("/", 1)[1] if engine == "postgres" else Path(args.sqlite_path).stem
+        out = WORK / f"pages-{engine}-{db}.json"
         command = [sys.executable, __file__, "--engine", engine, "--json", str(out), "--requests", str(args.requests),
                    "--warmup", str(args.warmup), "--slow", str(args.slow), "--pg-url", args.pg_url,
                    "--sqlite-path", args.sqlite_path, "--scale", args.scale, "--only", args.only, "--skip", args.skip,

@@ -38,7 +38,7 @@ from chidao.personnel.models import (
     ServiceKind,
 )
 
-from .common import READ_ERRORS, WRITE_ERRORS, Pager
+from .common import READ_ERRORS, WRITE_ERRORS, KeysetPager, Pager
 from .imports import IMPORT_ERRORS, ImportOut, import_out, import_refused
 from .inputs import XLSX, Choice, Id, In, binary, choice_check, file_response, filter_schema
 
@@ -234,7 +234,7 @@ def _record(request: AuthedRequest, person: Person) -> dict[str, Any]:
 
 
 @router.get("/people", response={200: list[PersonOut], **READ_ERRORS})
-@paginate(Pager)
+@paginate(KeysetPager, keys=("sort_key", "id"), name="people")
 def people_list(request: AuthedRequest, filters: Query[PeopleFilters]) -> Any:
     """People the caller may see, in Vietnamese name order; `q` ignores diacritics. Logged once per call."""
     return people.person_list(user=request.user, filters=people.PersonFilters(**filters.dict()), via="api")

@@ -14,7 +14,7 @@ from chidao.core.errors import ValidationError
 from chidao.core.http import AuthedRequest
 from chidao.personnel import planning
 from chidao.personnel import selectors as people
-from chidao.personnel.access_labels import access_action_label, access_detail_text
+from chidao.personnel.access_labels import access_action_label, access_detail_text, access_entries_describe
 from chidao.personnel.models import (
     AccessLog,
     PlanningEntry,
@@ -263,7 +263,8 @@ class AccessLogOut(Schema):
 
     @staticmethod
     def resolve_detail_text(obj: AccessLog) -> str:
-        return access_detail_text(obj.detail)
+        described = obj.__dict__.get("detail_text")  # given to a whole page by `_AccessPages`
+        return described if described is not None else access_detail_text(obj.detail)
 
     @staticmethod
     def resolve_at(obj: AccessLog) -> dt.datetime:
@@ -291,9 +292,30 @@ class AccessLogFilters(In):
     action: str = ""
 
 
+class _AccessPages:
+    """The access log read a page (a slice) at a time, each page described with one query for every unit its
+    entries name (`access_entries_describe`), as the page does; the pager counts it as a queryset."""
+
+    def __init__(self, entries: Any) -> None:
+        self.entries = entries
+
+    def all(self) -> "_AccessPages":
+        return self
+
+    def count(self) -> int:
+        return int(self.entries.count())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[AccessLog]:
+        return access_entries_describe(self.entries[index])
+
+
 @router.get("/access-log", response={200: list[AccessLogOut], **READ_ERRORS}, tags=["people"])
 @paginate(Pager)
 def access_log(request: AuthedRequest, filters: Query[AccessLogFilters]) -> Any:
     """Who read which record, when and how, latest first; filter by person and days (administrators, auditors)."""
-    return people.access_log_list(user=request.user, q=filters.q, person=filters.person, start=filters.start,
-                           end=filters.end, who=filters.who, action=filters.action)
+    return _AccessPages(people.access_log_list(user=request.user, q=filters.q, person=filters.person,
+                                               start=filters.start, end=filters.end, who=filters.who,
+                                               action=filters.action))

@@ -30,7 +30,7 @@ from chidao.programs.models import (
     StatusChange,
 )
 
-from .common import READ_ERRORS, WRITE_ERRORS, Pager
+from .common import READ_ERRORS, WRITE_ERRORS, KeysetPager, Pager
 from .imports import IMPORT_ERRORS, ImportOut, import_out, import_refused
 from .inputs import (
     XLSX,
@@ -334,7 +334,7 @@ def _filtered(request: AuthedRequest, program: Program, filters: Any) -> QuerySe
 
 @router.get(
     "/programs/{program_id}/deliverables", response={200: list[DeliverableOut], **READ_ERRORS}, tags=["deliverables"])
-@paginate(Pager)
+@paginate(KeysetPager, keys=("code", "id"), name="api-deliverables")
 def program_deliverables(request: AuthedRequest, program_id: int, filters: Query[ListFilters]) -> Any:
     """The program's deliverables the caller may see, filtered as on the list page; `q` ignores diacritics."""
     program = selectors.program_get(user=request.user, pk=program_id)

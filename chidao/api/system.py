@@ -28,7 +28,7 @@ from chidao.core.tokens import (
     token_state,
 )
 
-from .common import READ_ERRORS, WRITE_ERRORS, ErrorOut, Pager
+from .common import READ_ERRORS, WRITE_ERRORS, ErrorOut, KeysetPager, Pager
 from .inputs import Date, Id, Int, Text, filter_schema
 
 router = Router(tags=["system"])
@@ -392,7 +392,7 @@ class ChangeRecordFilters(Schema):
 
 
 @router.get("/change-records", response={200: list[ChangeRecordOut], **READ_ERRORS, 403: ErrorOut})
-@paginate(Pager)
+@paginate(KeysetPager, keys=("-at", "-id"), name="change-log")
 def change_records(request: AuthedRequest, filters: Query[ChangeRecordFilters]) -> Any:
     """The change log, newest first (administrators, auditors): filter by object, actor, action, `since`–`until`."""
     return selectors.change_record_list(user=request.user, filters=selectors.ChangeRecordFilters(**filters.dict()))

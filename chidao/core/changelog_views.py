@@ -9,7 +9,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from .changelog_forms import ChangeLogFilterForm
 from .excel import write_table
 from .http import XLSX, AuthedRequest, file_response
 from .imports import workbook_bytes
+from .keyset import AFTER, BEFORE, BadCursor, bad_cursor_response, list_page
 from .models import ChangeRecord
 from .selectors import ChangeRecordFilters, change_log_object_types, change_record_list
 
@@ -48,6 +48,8 @@ def _entries(records: list[ChangeRecord]) -> list[dict[str, Any]]:
 def _query(request: AuthedRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop(AFTER, None)
+    query.pop(BEFORE, None)
     return query.urlencode()
 
 
@@ -61,7 +63,10 @@ def change_log(request: AuthedRequest) -> HttpResponse:
     log = change_record_list(user=request.user, filters=form.filters() if form.is_bound and valid
                              else ChangeRecordFilters())
     records: Any = log if valid else []  # the ChangeLog counts and slices as a queryset does (one page masked)
-    page = Paginator(records, settings.CHIDAO_PAGE_SIZE).get_page(request.GET.get("page"))
+    try:  # numbered first pages, then cursors on (at, id), newest first: a deep page reads no skipped row
+        page = list_page(request, records, keys=("-at", "-id"), name="change-log", per_page=settings.CHIDAO_PAGE_SIZE)
+    except BadCursor as exc:
+        return bad_cursor_response(request, exc)
     query = _query(request)
     context = {"form": form, "page": page, "entries": _entries(list(page.object_list)), "query": query,
                "export_url": f"{reverse('change_log_export')}?{query}" if query else reverse("change_log_export"),

@@ -5,9 +5,14 @@ Figures are built with matplotlib's object API (no pyplot state), so builds in p
 anything. Colours differ in lightness as well as hue, so a black-and-white print reads.
 """
 
+import hashlib
 import io
+from collections.abc import Callable
+from typing import Any
 
 import matplotlib
+from django.core.cache import caches
+from django.utils.translation import get_language
 from matplotlib.figure import Figure
 
 matplotlib.use("Agg")
@@ -29,3 +34,25 @@ def figure_bytes(fig: Figure, fmt: str) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format=fmt, dpi=150 if fmt == "png" else None, bbox_inches="tight")
     return buffer.getvalue()
+
+
+# Bump when a drawing changes, so entries drawn by the old code are not served.
+CHART_STYLE = 1
+CHART_SECONDS = 24 * 3600
+
+
+def chart_cached(name: str, stamp: Any, fmt: str, draw: Callable[[], bytes]) -> bytes:
+    """A drawn chart from the default cache (CACHES["default"]), else drawn and stored for a day.
+
+    The key is the chart's name, the format, the language and a digest of `stamp`: everything the drawing reads
+    (the points, totals and dates drawn, so also the cut-off day). A write that changes a figure changes the stamp,
+    hence the key: a stale chart is never served, whether the cache is this process's memory or shared between
+    processes and machines, and nothing has to be deleted (old entries expire). See ADR 0015."""
+    digest = hashlib.sha256(repr((CHART_STYLE, stamp)).encode()).hexdigest()
+    key = f"chart:{name}:{fmt}:{get_language() or ''}:{digest}"
+    cache = caches["default"]
+    data = cache.get(key)
+    if data is None:
+        data = draw()
+        cache.set(key, data, CHART_SECONDS)
+    return data

@@ -83,3 +83,15 @@ class TokenListFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["user"].choices = [("", _("Tất cả"))] + users  # type: ignore[attr-defined]
         self.fields["state"].choices = [("", _("Tất cả"))] + states  # type: ignore[attr-defined]
+
+
+def share_model_choices(*fields: Any) -> None:
+    """Model choice fields over the same queryset (two forms of one page picking from the program's deliverables
+    or the units in force) read it once: the first field's choices are listed with one query and given to every
+    field as a fixed list, each with its own empty option. Validation still goes through each field's queryset."""
+    first = fields[0]
+    empty = first.empty_label
+    listed = list(iter(first.choices))  # iter(): no COUNT query first (list() would ask the length)
+    shared = listed[1:] if empty is not None and listed and listed[0][0] == "" else listed
+    for f in fields:
+        f.choices = ([("", f.empty_label)] if f.empty_label is not None else []) + shared

@@ -8,7 +8,7 @@ that took them over, so records from before the 2025 reorganization still resolv
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext
 from vietnam_provinces import Province, ProvinceCode, VietNamDivisionType, Ward
 
@@ -101,13 +101,19 @@ def _subtree(unit_id: int) -> set[int]:
 
 
 def _subtrees(roots: set[int]) -> set[int]:
-    """The roots and every unit below any of them: one query per level of the tree, however many roots."""
+    """The roots and every unit below any of them: ONE query however deep the tree and however many roots (a
+    recursive common table expression, which SQLite and PostgreSQL both run; UNION stops at a cycle)."""
     ids = set(roots)
-    frontier = list(roots)
-    while frontier:
-        frontier = [pk for pk in Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
-                    if pk not in ids]
-        ids.update(frontier)
+    if not ids:
+        return ids
+    qn = connection.ops.quote_name
+    table = qn(Unit._meta.db_table)
+    marks = ", ".join(["%s"] * len(ids))
+    sql = (f"WITH RECURSIVE sub(id) AS (SELECT {qn('id')} FROM {table} WHERE {qn('parent_id')} IN ({marks}) "
+           f"UNION SELECT u.{qn('id')} FROM {table} u JOIN sub ON u.{qn('parent_id')} = sub.id) SELECT id FROM sub")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, sorted(ids))
+        ids.update(pk for (pk,) in cursor.fetchall())
     return ids
 
 

@@ -195,6 +195,13 @@ class ChangeLog:
     def all(self) -> "ChangeLog":
         return self
 
+    def filter(self, *args: Any, **kwargs: Any) -> "ChangeLog":
+        """The log narrowed (a keyset page's condition, core.keyset)."""
+        return ChangeLog(self.records.filter(*args, **kwargs), reader=self.reader)
+
+    def order_by(self, *fields: str) -> "ChangeLog":
+        return ChangeLog(self.records.order_by(*fields), reader=self.reader)
+
     def count(self) -> int:
         return self.records.count()
 

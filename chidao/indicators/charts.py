@@ -10,7 +10,7 @@ import matplotlib.dates as mdates
 from django.utils.translation import gettext as _
 from matplotlib.figure import Figure
 
-from chidao.core.charts import COLORS, figure_bytes
+from chidao.core.charts import COLORS, chart_cached, figure_bytes
 
 from .selectors import IndicatorStatus
 
@@ -46,3 +46,14 @@ def indicator_chart(status: IndicatorStatus, fmt: str = "svg") -> bytes:
     if ax.get_legend_handles_labels()[0]:
         ax.legend(loc="best", frameon=False, fontsize=8)
     return figure_bytes(fig, fmt)
+
+
+def indicator_chart_cached(status: IndicatorStatus, fmt: str = "svg") -> bytes:
+    """`indicator_chart` from the cache, keyed by what it draws (`core.charts.chart_cached`): the path, the actuals
+    up to the cut-off, the forecast and the unit of measure."""
+    indicator = status.indicator
+    actuals = [(a.as_of, a.value) for a in indicator.actuals.all() if a.as_of <= status.as_of]
+    latest = (status.latest.as_of, status.latest.value) if status.latest is not None else None
+    forecast = (status.forecast.day, status.forecast.value) if status.forecast is not None else None
+    stamp = (indicator.pk, indicator.unit_of_measure, list(status.path), actuals, latest, forecast)
+    return chart_cached("indicator", stamp, fmt, lambda: indicator_chart(status, fmt))

@@ -43,7 +43,7 @@ def _detail(request: AuthedRequest, indicator: Indicator, *, target_form: Target
     can_report = permissions.can_report_actual(user, indicator)
     return render(request, "indicators/indicator_detail.html", {
         "s": state, "i": indicator, "can_manage": can_manage, "can_report": can_report,
-        "chart": "data:image/svg+xml;base64," + base64.b64encode(charts.indicator_chart(state, "svg")).decode(),
+        "chart": "data:image/svg+xml;base64," + base64.b64encode(charts.indicator_chart_cached(state, "svg")).decode(),
         "target_form": target_form or (TargetForm(prefix="target") if can_manage else None),
         "actual_form": actual_form or (ActualForm(prefix="actual") if can_report else None),
     }, status=status)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chidao.core.forms import DATE_WIDGET, filter_choices
 from chidao.core.models import Unit
-from chidao.core.widgets import ChoicePicker, PersonCodePicker, UnitPicker
+from chidao.core.widgets import PersonCodePicker, PickerMixin, UnitPicker
 
 from .models import (
     AssignmentKind,
@@ -78,8 +78,19 @@ class PersonForm(forms.Form):
                 del self.fields[name]
 
 
+class PositionPicker(PickerMixin, forms.TextInput):
+    """A post of the user's scope, found by title, unit or parent unit as one types
+    (`personnel.lookup_views.position_lookup`); posts the post's id. The page lists no post: a province has
+    thousands."""
+
+    url_name = "lookup_person_positions"
+    default_placeholder = _("Gõ tên chức danh hoặc đơn vị, không cần dấu")
+
+
 class AssignmentForm(forms.Form):
-    position = forms.ModelChoiceField(label=_("Chức danh"), queryset=Position.objects.none(), widget=ChoicePicker())
+    position = forms.ModelChoiceField(label=_("Chức danh"), queryset=Position.objects.none(), widget=PositionPicker(),
+                                      error_messages={"invalid_choice": _(
+                                          "Không tìm thấy chức danh này trong phạm vi bạn được cập nhật.")})
     kind = forms.ChoiceField(label=_("Hình thức"), choices=AssignmentKind.choices)
     start = forms.DateField(label=_("Từ ngày"), widget=DATE_WIDGET)
     end = forms.DateField(label=_("Đến ngày"), required=False, widget=DATE_WIDGET)

@@ -6,7 +6,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -23,6 +22,7 @@ from chidao.core.excel import write_table
 from chidao.core.forms import date_field
 from chidao.core.http import XLSX, AuthedRequest, file_response
 from chidao.core.imports import workbook_bytes
+from chidao.core.keyset import BadCursor, bad_cursor_response, list_page, list_query
 
 from .access_labels import access_action_choices, access_entries_describe
 from .selectors import access_log_list
@@ -59,9 +59,7 @@ class AccessLogFilterForm(forms.Form):
 
 
 def _query(request: AuthedRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
+    return list_query(request)
 
 
 @login_required
@@ -72,7 +70,10 @@ def access_log(request: AuthedRequest) -> HttpResponse:
     valid = not form.is_bound or form.is_valid()
     entries = access_log_list(user=request.user, **form.filters()) if form.is_bound and valid else (
         access_log_list(user=request.user) if valid else [])
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    try:  # numbered first pages, then cursors on (at, id), newest first: a deep page reads no skipped row
+        page = list_page(request, entries, keys=("-at", "-id"), name="access-log", per_page=50)
+    except BadCursor as exc:
+        return bad_cursor_response(request, exc)
     page.object_list = access_entries_describe(page.object_list)
     query = _query(request)
     export_url = reverse("person_access_log_export") + (f"?{query}" if query else "")

@@ -220,6 +220,14 @@ def planning_positions(*, user: User) -> QuerySet[Position]:
             .order_by("-level", "unit__name", "title"))
 
 
+def planning_page_posts(*, user: User) -> list[Position]:
+    """The term page's posts in one query: those one may plan for (`planning_positions`) and the key posts of the
+    coverage (`planning_coverage(posts=...)` keeps the key ones of the user's scope), in the same order."""
+    _require_manager(user)
+    return list(Position.objects.filter(Q(level__gt=PostLevel.STAFF) | Q(is_key_post=True)).select_related("unit")
+                .order_by("-level", "unit__name", "title"))
+
+
 @dataclass
 class PostGroup:
     position: Position
@@ -423,34 +431,46 @@ class CoverageRow:
         return self.count > 0 and 100 * self.young >= self.young_target * self.count
 
 
-def planning_coverage(*, term: PlanningTerm, on: dt.date, user: User | None = None) -> list[CoverageRow]:
+def planning_coverage(*, term: PlanningTerm, on: dt.date, user: User | None = None,
+                      entries: list[PlanningEntry] | None = None,
+                      posts: list[Position] | None = None) -> list[CoverageRow]:
     """Key posts (is_key_post) and the people planned for each on `on`: count, women and young shares
     against the targets of Regulation 377-QĐ/TW (the rulebook's planning_target_women_percent,
     planning_target_young_percent). Young per `rules.is_young`: under the age of the rulebook's
     planning_young_under_age for the level of the planned post's unit (45 central, 40 below), measured at the
     term's start (1 January of its first year, `term_start_day`). Posts with nobody planned count 0.
-    A personnel officer sees the key posts of their unit's subtree. Two queries.
+    A personnel officer sees the key posts of their unit's subtree. Two queries; none when the term page passes
+    the term's `entries` it read (every entry the user sees, active or taken out, with its person) and the `posts`
+    it read (`planning_page_posts`).
     """
-    posts = Position.objects.filter(is_key_post=True).select_related("unit").order_by(
-        "-level", "unit__name", "title")
-    if user is not None and is_unit_scoped(user):
-        posts = posts.filter(unit_id__in=personnel_scope_ids(user))
-    posts_list = list(posts)
+    if posts is None:
+        qs = Position.objects.filter(is_key_post=True).select_related("unit").order_by("-level", "unit__name", "title")
+        if user is not None and is_unit_scoped(user):
+            qs = qs.filter(unit_id__in=personnel_scope_ids(user))
+        posts_list = list(qs)
+    else:
+        scope = personnel_scope_ids(user) if user is not None and is_unit_scoped(user) else None
+        posts_list = [p for p in posts if p.is_key_post and (scope is None or p.unit_id in scope)]
     people: dict[int, list[tuple[str, dt.date]]] = defaultdict(list)
-    for position_id, gender, birth in (
-        PlanningEntry.objects.filter(term=term, position__in=posts_list, person__in=_people(user), added_on__lte=on)
-        .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=on))
-        .values_list("position_id", "person__gender", "person__birth_date")
-    ):
+    if entries is None:
+        planned = list(
+            PlanningEntry.objects.filter(term=term, position__in=posts_list, person__in=_people(user), added_on__lte=on)
+            .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=on))
+            .values_list("position_id", "person__gender", "person__birth_date"))
+    else:
+        keys = {p.pk for p in posts_list}
+        planned = [(e.position_id, e.person.gender, e.person.birth_date) for e in entries
+                   if e.position_id in keys and e.added_on <= on and (e.removed_on is None or e.removed_on > on)]
+    for position_id, gender, birth in planned:
         people[position_id].append((gender, birth))
     start = term_start_day(term)
     book = rulebook_on(on)  # the targets and caps in force on the day the coverage is asked for
     rows = []
     for p in posts_list:
-        planned = people.get(p.pk, [])
+        held = people.get(p.pk, [])
         rows.append(CoverageRow(
-            position=p, count=len(planned), women=sum(1 for g, _b in planned if g == Gender.FEMALE),
-            young=sum(1 for _g, b in planned if rules.is_young(birth_date=b, on=start, level=p.unit.level)),
+            position=p, count=len(held), women=sum(1 for g, _b in held if g == Gender.FEMALE),
+            young=sum(1 for _g, b in held if rules.is_young(birth_date=b, on=start, level=p.unit.level)),
             max_people=book.planning_max_people_per_post.value, women_target=book.planning_target_women_percent.value,
             young_target=book.planning_target_young_percent.value))
     return rows

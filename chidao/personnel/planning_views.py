@@ -23,7 +23,7 @@ from chidao.core.http import AuthedRequest
 from chidao.core.widgets import PersonCodePicker
 
 from . import flags, planning
-from .models import PlanningTerm, Position
+from .models import PlanningTerm, Position, PostLevel
 from .permissions import can_manage_people
 
 
@@ -94,15 +94,23 @@ def _detail(request: AuthedRequest, term: PlanningTerm, *, add_form: EntryAddFor
     for g in groups:
         for e in g.entries:
             setattr(e, "flags", flagged.get(e.person_id, []))  # noqa: B010 (shown next to the entry)
-    coverage = planning.planning_coverage(term=term, on=on, user=request.user)
+    # The coverage reads the entries and posts the page already has (no query of its own).
+    posts = planning.planning_page_posts(user=request.user)
+    coverage = planning.planning_coverage(term=term, on=on, user=request.user, entries=entries + removed, posts=posts)
+    if add_form is None:
+        add_form = EntryAddForm(positions=planning.planning_positions(user=request.user), initial={"on": today})
+        field = add_form.fields["position"]
+        choices: list[tuple[Any, Any]] = [("", field.empty_label)]  # type: ignore[attr-defined]
+        choices += [(p.pk, field.label_from_instance(p)) for p in posts  # type: ignore[attr-defined]
+                    if p.level > PostLevel.STAFF]
+        field.choices = choices  # type: ignore[attr-defined]
     context = {
         "term": term, "on": on, "as_of_form": as_of_form, "groups": groups,
         "removed": removed,
         "proposals": planning.planning_review(term=term, on=on, user=request.user, entries=entries, ratings=ratings,
                                               disciplines=disciplines),
         "coverage": coverage, "coverage_total": planning.planning_coverage_total(coverage),
-        "add_form": add_form or EntryAddForm(positions=planning.planning_positions(user=request.user),
-                                             initial={"on": today}),
+        "add_form": add_form,
         "remove_form": EntryRemoveForm(initial={"on": today}), "remove_errors": remove_errors or {},
     }
     return render(request, "personnel/planning_term_detail.html", context, status=status)

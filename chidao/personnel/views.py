@@ -8,7 +8,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -20,6 +19,7 @@ from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.forms import form_apply_errors
 from chidao.core.htmx import hx_redirect
 from chidao.core.http import AuthedRequest
+from chidao.core.keyset import BadCursor, bad_cursor_response, list_page, list_query
 
 from . import permissions, selectors, services
 from .forms import (
@@ -45,12 +45,14 @@ def person_list(request: AuthedRequest) -> HttpResponse:
     form = PersonFilterForm(request.GET or None, units=selectors.person_filter_units(user=request.user))
     filters = form.filters()
     qs = selectors.person_list(user=request.user, filters=filters)
-    page = Paginator(qs, settings.CHIDAO_PAGE_SIZE).get_page(request.GET.get("page"))
+    try:  # numbered first pages, then cursors on (sort_key, id): a deep page reads no skipped row
+        page = list_page(request, qs, keys=selectors.PERSON_LIST_KEYS, name="people",
+                         per_page=settings.CHIDAO_PAGE_SIZE)
+    except BadCursor as exc:
+        return bad_cursor_response(request, exc)
     today = timezone.localdate()
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
-        "form": form, "page": page, "query": query.urlencode(), "today": today,
+        "form": form, "page": page, "query": list_query(request), "today": today,
         "rows": [(p, selectors.time_in_post(p.position_since, today)) for p in page],
         "can_manage": permissions.can_manage_people(request.user),
     }

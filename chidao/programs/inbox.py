@@ -29,12 +29,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chidao.core.dates import add_days, format_date
-from chidao.core.models import Role, User
+from chidao.core.models import Notification, Role, User
 
 from . import permissions
 from .models import DeadlineExtension, Deliverable, Note, Status, StatusChange
@@ -219,6 +219,34 @@ def inbox_count(*, user: User) -> int:
     if not user.is_authenticated or not user.is_active:
         return 0
     return inbox_counts(user=user)["count"]
+
+
+def _count(qs: QuerySet[Any]) -> Subquery:
+    """`SELECT COUNT(id) FROM ...` as a scalar subquery (no GROUP BY: COUNT here is a plain function)."""
+    return Subquery(qs.order_by().annotate(n=Func(F("pk"), function="COUNT", output_field=IntegerField()))
+                    .values("n"))
+
+
+def top_bar_counts(*, user: User, today: dt.date | None = None) -> tuple[int, int]:
+    """The top bar's two figures, the user's unread notifications and `inbox_count`, in ONE query (a row of the
+    user with a count subquery for each: the notifications, the lead officer's items and directives, the items
+    awaiting the office's approval); (0, 0) for anonymous or inactive users."""
+    if not user.is_authenticated or not user.is_active:
+        return 0, 0
+    today = today or timezone.localdate()
+    horizon = add_days(today, settings.CHIDAO_REMINDER_DAYS_AHEAD)
+    units = lead_units(user)
+    counts: dict[str, Any] = {
+        "unread": _count(Notification.objects.filter(user_id=user.pk, read_at__isnull=True))}
+    if units:
+        counts["lead_action"] = _count(Deliverable.objects.visible_to(user).filter(
+            _lead_q(units) & (Q(deadline__lte=horizon) | Q(status=Status.RETURNED))))
+        counts["directives"] = _count(_directives_to_answer(user, units))
+    if _is_office(user):
+        counts["awaiting_approval"] = _count(Deliverable.objects.visible_to(user).filter(status=Status.SUBMITTED))
+    row: dict[str, Any] = dict(User.objects.filter(pk=user.pk).values(**counts).first() or {})
+    unread = row.pop("unread", 0) or 0
+    return unread, sum(v or 0 for v in row.values())
 
 
 def _last_step(to_status: str, column: str) -> Subquery:

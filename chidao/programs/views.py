@@ -5,7 +5,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chidao.core.errors import ConflictError, PermissionDenied, ValidationError
-from chidao.core.forms import form_apply_errors
+from chidao.core.forms import form_apply_errors, share_model_choices
 from chidao.core.htmx import hx_redirect
 from chidao.core.http import XLSX, AuthedRequest, file_response, import_page, stored_file_response
+from chidao.core.keyset import BadCursor, bad_cursor_response, list_page, list_query
 
 from . import excel, permissions, selectors, services
 from .extension_forms import extension_section
@@ -121,11 +121,13 @@ def deliverable_list(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         data = excel.deliverables_export(program=program, deliverables=qs)
         return file_response(data, f"noi-dung-{program.pk}-{timezone.localdate():%Y%m%d}.xlsx", XLSX)
-    page = Paginator(qs, settings.CHIDAO_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    try:  # numbered first pages, then cursors on (code, id): a deep page reads no skipped row
+        page = list_page(request, qs, keys=("code", "id"), name=f"deliverables-{program.pk}",
+                         per_page=settings.CHIDAO_PAGE_SIZE)
+    except BadCursor as exc:
+        return bad_cursor_response(request, exc)
     context = {
-        "program": program, "form": form, "page": page, "query": query.urlencode(),
+        "program": program, "form": form, "page": page, "query": list_query(request),
         "today": timezone.localdate(), "can_manage": permissions.can_manage_programs(request.user),
     }
     if request.htmx:
@@ -377,6 +379,10 @@ def _meeting_context(request: AuthedRequest, meeting: Meeting, **forms: Any) -> 
             "point_form": forms.get("point_form") or MeetingPointForm(prefix="point"),
             "conclusion_form": forms.get("conclusion_form") or ConclusionForm(prefix="kl", deliverables=deliverables),
         }
+        # The agenda and conclusion forms pick from the same deliverables and units: one query each, not two.
+        agenda, conclusion = context["agenda_form"], context["conclusion_form"]
+        share_model_choices(agenda.fields["deliverables"], conclusion.fields["deliverable"])
+        share_model_choices(agenda.fields["units"], conclusion.fields["lead_unit"])
     return context
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from chidao.core.charts import COLORS, figure_bytes
+from chidao.core.charts import COLORS, chart_cached, figure_bytes
 
 if TYPE_CHECKING:
     from .figures import ProgramReport, Trajectory
@@ -59,3 +59,11 @@ def trajectory_chart(trajectory: "Trajectory", fmt: str = "png") -> bytes:
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y"))
     ax.legend(loc="lower right", frameon=False, fontsize=8)
     return figure_bytes(fig, fmt)
+
+
+def trajectory_chart_cached(trajectory: "Trajectory", fmt: str = "svg") -> bytes:
+    """`trajectory_chart` from the cache, keyed by what it draws (`core.charts.chart_cached`): the points, the
+    totals and the forecast, so the day after a completion or on another cut-off date it is drawn again."""
+    stamp = ([(p.day, p.planned, p.actual) for p in trajectory.points], trajectory.total, trajectory.completed,
+             trajectory.remaining, trajectory.forecast)
+    return chart_cached("trajectory", stamp, fmt, lambda: trajectory_chart(trajectory, fmt))

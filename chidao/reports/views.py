@@ -48,7 +48,7 @@ def program_reports(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "reports/program_reports.html", {
         "program": program, "form": ReportRequestForm(program=program, units=units), "as_of_form": as_of_form,
         **_jobs(request, program), "stocktake": stocktake, "trajectory": shown,
-        "trajectory_chart": _svg(charts.trajectory_chart(shown, "svg")), "unit_id": unit_id,
+        "trajectory_chart": _svg(charts.trajectory_chart_cached(shown, "svg")), "unit_id": unit_id,
     })
 
 

@@ -477,6 +477,24 @@ class DueList:
             offset += n
         return _with_choice_reasons(entries)
 
+    def after(self, status: str, sort_key: str, pk: int, *, size: int) -> tuple[list[DueEntry], bool]:
+        """The `size` entries after the entry (status, person's sort key, pk) in the list's order, and whether more
+        follow (ADR 0015): the cursor's status read from its place on the name index, then the next statuses from
+        their start; no entry before the cursor is read. ValueError for a status this list does not show."""
+        statuses = list(self.by_status())
+        if status not in statuses:
+            raise ValueError(status)
+        rows: list[DueEntry] = []
+        for s in statuses[statuses.index(status):]:
+            qs = self.qs.filter(status=s)
+            if s == status:
+                qs = qs.filter(Q(person__sort_key__gte=sort_key) & (
+                    Q(person__sort_key__gt=sort_key) | Q(person__sort_key=sort_key, pk__gt=pk)))
+            rows += list(qs[:size + 1 - len(rows)])
+            if len(rows) > size:
+                break
+        return _with_choice_reasons(rows[:size]), len(rows) > size
+
     def __iter__(self) -> Iterator[DueEntry]:
         rank = Case(*[When(status=s, then=Value(i)) for i, s in enumerate(STATUS_ORDER)],
                     default=Value(len(STATUS_ORDER)))

@@ -16,10 +16,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chidao.core import keyset
 from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.forms import form_apply_errors
 from chidao.core.htmx import error_messages
 from chidao.core.http import AuthedRequest
+from chidao.core.keyset import (
+    AFTER,
+    BadCursor,
+    KeysetPage,
+    bad_cursor_response,
+    cursor_read,
+    cursor_sign,
+    list_query,
+)
 from chidao.personnel.permissions import can_manage_people
 
 from . import due
@@ -56,6 +66,31 @@ def round_list(request: AuthedRequest) -> HttpResponse:
                   status=status)
 
 
+def _due_cursor(rnd: RotationRound, entry: Any) -> str:
+    return cursor_sign([entry.status, entry.person.sort_key, entry.pk], name=f"due-{rnd.pk}")
+
+
+def _due_page(request: AuthedRequest, rnd: RotationRound, entries: due.DueList) -> Any:
+    """Numbered pages up to NUMBERED_PAGES (a larger number shows that page), then "Trang sau" by a cursor
+    (status, person's sort key, pk: `DueList.after`), so a deep page reads no skipped entry (ADR 0015)."""
+    after = request.GET.get(AFTER)
+    if after:
+        status, sort_key, pk = cursor_read(after, keys=("status", "sort_key", "pk"), name=f"due-{rnd.pk}")
+        try:
+            rows, more = entries.after(str(status), str(sort_key), int(pk), size=DUE_PAGE_SIZE)
+        except (TypeError, ValueError) as exc:
+            raise keyset.bad_cursor() from exc
+        return KeysetPage(rows, next_cursor=_due_cursor(rnd, rows[-1]) if more and rows else None)
+    number = request.GET.get("page")
+    if number and number.isdigit() and int(number) > keyset.NUMBERED_PAGES:
+        number = str(keyset.NUMBERED_PAGES)
+    page = Paginator(entries, DUE_PAGE_SIZE).get_page(number)
+    rows = list(page.object_list)
+    page.next_cursor = (  # type: ignore[attr-defined]
+        _due_cursor(rnd, rows[-1]) if page.number >= keyset.NUMBERED_PAGES and page.has_next() and rows else None)
+    return page
+
+
 def _detail(request: AuthedRequest, rnd: RotationRound, *, add_form: FlaggedAddForm | None = None,
             entry_errors: dict[int, list[str]] | None = None, build_errors: list[str] | None = None,
             status: int = 200) -> HttpResponse:
@@ -65,14 +100,15 @@ def _detail(request: AuthedRequest, rnd: RotationRound, *, add_form: FlaggedAddF
     entries = due.due_entries(user=request.user, round=rnd, status=chosen or None, round_counts=counts)
     # One page at a time (a city-wide list has 150,000 entries), grouped by status within the page.
     shown = entries.by_status()  # what this user sees of each status (a personnel officer: their subtree)
-    page = Paginator(entries, DUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    try:
+        page = _due_page(request, rnd, entries)
+    except BadCursor as exc:
+        return bad_cursor_response(request, exc)
     groups = [{"status": s, "label": DueStatus(s).label, "entries": [e for e in page if e.status == s],
                "total": shown.get(s, 0)} for s in due.STATUS_ORDER]
-    query = request.GET.copy()
-    query.pop("page", None)
     context: dict[str, Any] = {
         "round": rnd, "editable": due.round_is_editable(rnd), "filter_form": filter_form, "chosen": chosen,
-        "groups": [g for g in groups if g["entries"]], "counts": counts, "page": page, "query": query.urlencode(),
+        "groups": [g for g in groups if g["entries"]], "counts": counts, "page": page, "query": list_query(request),
         "status_counts": [(s, DueStatus(s).label, counts[s]) for s in due.STATUS_ORDER],
         "add_form": add_form or FlaggedAddForm(),
         "entry_errors": entry_errors or {}, "build_errors": build_errors or [],

@@ -165,3 +165,51 @@ def test_those_who_may_see_the_sensitive_values_do(client, bearer, sentinel_worl
     assert {name: detail[name] for name in SENTINELS} == SENTINELS
     export = _text(client.get("/api/v1/people/export", **bearer(role)))
     assert SENTINELS["phone"] in export and SENTINELS["email"] in export
+
+
+def test_list_goes_on_after_a_cursor(client, bearer, people, make_person):
+    # Given four people the administrator sees, two a page (names in Vietnamese order: An, Bình, Dũng, Em)
+    make_person(name="Hoàng Văn Em", post="stc_staff")
+    headers = bearer("admin")
+    first = client.get("/api/v1/people?page_size=2", **headers).json()
+    assert [p["full_name"] for p in first["items"]] == ["Lê Văn An", "Trần Thị Bình"]
+    assert first["count"] == 4
+    # When the caller passes the page's `next` as `after`
+    second = client.get("/api/v1/people", {"page_size": 2, "after": first["next"]}, **headers).json()
+    # Then exactly the next two, and no `next` after the last
+    assert ([p["full_name"] for p in second["items"]], second["next"]) == (["Đinh Tiến Dũng", "Hoàng Văn Em"], None)
+    # And page 2 by number gives the same rows
+    assert client.get("/api/v1/people?page_size=2&page=2", **headers).json()["items"] == second["items"]
+
+
+def test_an_altered_cursor_is_refused_with_a_message(client, bearer, people):
+    headers = bearer("admin")
+    cursor = client.get("/api/v1/people?page_size=1", **headers).json()["next"]
+    response = client.get("/api/v1/people", {"after": cursor[:-3] + "xyz"}, **headers)
+    assert response.status_code == 422
+    assert response.json()["errors"] == {
+        "after": ["Liên kết trang không hợp lệ hoặc đã bị sửa. Hãy mở lại danh sách từ trang đầu."]}
+
+
+def test_access_log_names_the_units_of_a_page_in_one_query(client, bearer, users, tree, people):
+    # Given one list view filtered by a unit in the access log
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(users["admin"])
+    client.get(f"/can-bo/?unit={tree['snv'].pk}")
+    headers = bearer("admin")
+
+    def read() -> tuple[int, list[str]]:
+        with CaptureQueriesContext(connection) as ctx:
+            body = client.get("/api/v1/access-log", **headers).json()
+        return len(ctx.captured_queries), [i["detail_text"] for i in body["items"] if "Sở Nội vụ" in i["detail_text"]]
+
+    one, named = read()
+    assert len(named) == 1
+    # When four more such views are logged
+    for _ in range(4):
+        client.get(f"/can-bo/?unit={tree['snv'].pk}")
+    five, named = read()
+    # Then the API names the unit on each row with the same number of queries (it read the unit once per row before)
+    assert (len(named), five) == (5, one)

@@ -445,3 +445,44 @@ def test_building_refused_without_a_field_answers_422_with_the_message(client, u
     # Then the page answers 422 with the message (it crashed with a 500 before)
     assert response.status_code == 422
     assert "Đợt này không lập lại danh sách được." in response.content.decode()
+
+
+def test_due_list_goes_on_by_cursor_across_statuses(client, users, snv_people, make_round, monkeypatch):
+    # Given a built round of six entries in three or more statuses, two a page, one numbered page
+    import html
+    import re
+
+    from chidao.core import keyset
+    from chidao.rotation import due_views
+
+    monkeypatch.setattr(due_views, "DUE_PAGE_SIZE", 2)
+    monkeypatch.setattr(keyset, "NUMBERED_PAGES", 1)
+    rnd = make_round(name="Chuyển đổi vị trí 2025")
+    client.force_login(users["office"])
+    client.post(reverse("round_due_build", args=[rnd.pk]))
+    expected = [e.pk for e in due.due_entries(user=users["office"], round=rnd)]  # status order, then name
+    url = reverse("round_detail", args=[rnd.pk])
+
+    def shown(response) -> list[int]:
+        return [e.pk for g in response.context["groups"] for e in g["entries"]]
+
+    def following(response) -> str:
+        found = re.search(r'href="(\?[^"]*)" data-testid="pager-next"', response.content.decode())
+        return html.unescape(found.group(1)) if found else ""
+
+    # When the office follows "Trang sau" from the first page to the end
+    seen, response = [], client.get(url)
+    while True:
+        seen += shown(response)
+        link = following(response)
+        if not link:
+            break
+        assert link.startswith("?sau=")
+        response = client.get(url + link)
+    # Then every entry comes once, in the list's order
+    assert len(expected) == 6
+    assert seen == expected
+    # And an altered cursor is refused with a message
+    refused = client.get(url, {"sau": "WyJkdWUiXQ:1x:abc"})
+    assert refused.status_code == 400
+    assert "Liên kết trang không hợp lệ hoặc đã bị sửa." in refused.content.decode()
