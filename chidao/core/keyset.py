@@ -152,3 +152,42 @@ def list_page(request: HttpRequest, qs: Any, *, keys: Sequence[str], name: str, 
         cursor_make(page.object_list[len(page.object_list) - 1], keys=keys, name=name)
         if page.number >= NUMBERED_PAGES and page.has_next() else None)
     return page
+
+
+class IdsFirst:
+    """A queryset whose slices are read in two steps: the slice's ids in the list's order (which PostgreSQL answers
+    from a covering index without touching the rows it passes over), then those rows, in that order. Used where a
+    search walks a long ordered index and most rows fail the filter (`personnel.selectors.person_list`). It
+    offers what the pagers use: filter, order_by, count, slicing, iteration."""
+
+    def __init__(self, qs: Any) -> None:
+        self.qs = qs
+        self.model = qs.model
+
+    def filter(self, *args: Any, **kwargs: Any) -> "IdsFirst":
+        return IdsFirst(self.qs.filter(*args, **kwargs))
+
+    def order_by(self, *keys: str) -> "IdsFirst":
+        return IdsFirst(self.qs.order_by(*keys))
+
+    def all(self) -> "IdsFirst":
+        return self
+
+    def count(self) -> int:
+        return int(self.qs.count())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self) -> Any:
+        return iter(self.qs)
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, int):
+            found = self[index:index + 1]
+            if not found:
+                raise IndexError(index)
+            return found[0]
+        ids = list(self.qs.values_list("pk", flat=True)[index])
+        rows = {row.pk: row for row in self.qs.order_by().filter(pk__in=ids)}
+        return [rows[pk] for pk in ids if pk in rows]

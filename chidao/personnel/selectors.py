@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from chidao.core.errors import PermissionDenied
+from chidao.core.keyset import IdsFirst
 from chidao.core.models import Unit, User
 from chidao.core.reference import unit_subtree_ids
 from chidao.core.selectors import user_ids_matching
@@ -82,7 +83,8 @@ class PersonFilters:
 PERSON_LIST_KEYS = ("sort_key", "id")  # the people list's order (Vietnamese name order), the keyset of its deep pages
 
 
-def person_list(*, user: User, filters: PersonFilters | None = None, via: str = "page") -> QuerySet[Person]:
+def person_list(*, user: User, filters: PersonFilters | None = None,
+                via: str = "page") -> QuerySet[Person] | IdsFirst:
     """The people the user may see, filtered, in Vietnamese name order (given name first).
 
     Raises PermissionDenied (logging nothing) for users who may see no record; otherwise logs one
@@ -107,6 +109,10 @@ def person_list(*, user: User, filters: PersonFilters | None = None, via: str = 
         # SQLite would walk the sort_key index and test every row for a rare name (175 ms at 150,000
         # people, bench/people_import.py); ordering by an expression makes it filter first, then sort.
         return qs.order_by(Concat("sort_key", Value("")), "id")
+    if terms:
+        # PostgreSQL: the page's ids from the (sort_key, id) index carrying the folded text, then their rows
+        # (core.trigram.covering_index; 8 ms instead of 400 ms for "nguyen van" among 1,500,000 people).
+        return IdsFirst(qs.order_by("sort_key", "id"))
     return qs.order_by("sort_key", "id")
 
 
