@@ -160,21 +160,32 @@ class IdsFirst:
     search walks a long ordered index and most rows fail the filter (`personnel.selectors.person_list`). It
     offers what the pagers use: filter, order_by, count, slicing, iteration."""
 
-    def __init__(self, qs: Any) -> None:
+    def __init__(self, qs: Any, *, count_cap: int | None = None) -> None:
         self.qs = qs
         self.model = qs.model
+        self.count_cap = count_cap
 
     def filter(self, *args: Any, **kwargs: Any) -> "IdsFirst":
-        return IdsFirst(self.qs.filter(*args, **kwargs))
+        return IdsFirst(self.qs.filter(*args, **kwargs), count_cap=self.count_cap)
 
     def order_by(self, *keys: str) -> "IdsFirst":
-        return IdsFirst(self.qs.order_by(*keys))
+        return IdsFirst(self.qs.order_by(*keys), count_cap=self.count_cap)
+
+    def capped(self, cap: int) -> "IdsFirst":
+        """The same rows, counted only up to cap + 1 (a page says "more than cap" rather than count 20,000
+        matches of a common name on every request); `count_capped` tells whether the cap was reached."""
+        return IdsFirst(self.qs, count_cap=cap)
 
     def all(self) -> "IdsFirst":
         return self
 
     def count(self) -> int:
+        if self.count_cap is not None:
+            return int(self.qs[:self.count_cap + 1].count())
         return int(self.qs.count())
+
+    def count_capped(self, counted: int) -> bool:
+        return self.count_cap is not None and counted > self.count_cap
 
     def __len__(self) -> int:
         return self.count()

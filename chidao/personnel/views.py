@@ -19,7 +19,7 @@ from chidao.core.errors import PermissionDenied, ValidationError
 from chidao.core.forms import form_apply_errors
 from chidao.core.htmx import hx_redirect
 from chidao.core.http import AuthedRequest
-from chidao.core.keyset import BadCursor, bad_cursor_response, list_page, list_query
+from chidao.core.keyset import BadCursor, IdsFirst, bad_cursor_response, list_page, list_query
 
 from . import permissions, selectors, services
 from .forms import (
@@ -35,6 +35,7 @@ from .models import Person
 
 DETAIL = "personnel/person_detail.html"
 
+SEARCH_COUNT_CAP = 1000  # matches counted by the people search before it says "more than"
 
 
 @login_required
@@ -45,14 +46,18 @@ def person_list(request: AuthedRequest) -> HttpResponse:
     form = PersonFilterForm(request.GET or None, units=selectors.person_filter_units(user=request.user))
     filters = form.filters()
     qs = selectors.person_list(user=request.user, filters=filters)
+    if isinstance(qs, IdsFirst):  # a search: "more than 1,000" rather than counting every "nguyen van" each time
+        qs = qs.capped(SEARCH_COUNT_CAP)
     try:  # numbered first pages, then cursors on (sort_key, id): a deep page reads no skipped row
         page = list_page(request, qs, keys=selectors.PERSON_LIST_KEYS, name="people",
                          per_page=settings.CHIDAO_PAGE_SIZE)
     except BadCursor as exc:
         return bad_cursor_response(request, exc)
     today = timezone.localdate()
+    counted = page.paginator.count if page.paginator is not None else 0
     context = {
         "form": form, "page": page, "query": list_query(request), "today": today,
+        "more_than": SEARCH_COUNT_CAP if isinstance(qs, IdsFirst) and qs.count_capped(counted) else None,
         "rows": [(p, selectors.time_in_post(p.position_since, today)) for p in page],
         "can_manage": permissions.can_manage_people(request.user),
     }

@@ -7,6 +7,7 @@ import html
 import re
 
 import pytest
+from django.db import connection  # noqa: F401 (the skipif condition reads it)
 
 from chidao.core import keyset
 from chidao.personnel.models import AccessLog, Gender, Person
@@ -89,3 +90,35 @@ def test_access_log_goes_on_by_cursor_newest_first(client, users, make_person, s
     second = client.get("/can-bo/nhat-ky-truy-cap/" + _link(first, "pager-next"))
     assert [e.pk for e in second.context["page"]] == expected[50:]
     assert client.get("/can-bo/nhat-ky-truy-cap/", {"sau": "x:y"}).status_code == 400
+
+
+def test_ids_first_reads_a_slice_in_order_and_counts_up_to_its_cap(five, django_assert_num_queries):
+    # Given the five people in Vietnamese name order, read in two steps
+    rows = keyset.IdsFirst(Person.objects.select_related("unit").order_by("sort_key", "id"))
+
+    # When a slice is read: the ids, then their rows (two queries), in the list's order
+    with django_assert_num_queries(2):
+        names = [p.full_name for p in rows[1:4]]
+    assert names == ["Lê Thị Bình", "Phạm Văn Cường", "Nguyễn Thị Dung"]
+
+    # Then a capped count stops one past the cap and says so; an uncapped one counts all
+    capped = rows.capped(3)
+    assert (capped.count(), capped.count_capped(capped.count())) == (4, True)
+    assert (rows.count(), rows.count_capped(rows.count())) == (5, False)
+    assert rows.filter(gender=Gender.FEMALE).capped(3).count() == 2
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the two-step search read is PostgreSQL's")
+def test_a_search_with_more_matches_than_the_cap_says_more_than(client, users, five, monkeypatch):
+    # Given a cap of 2 matches counted by the people search (1,000 in use)
+    from chidao.personnel import views
+
+    monkeypatch.setattr(views, "SEARCH_COUNT_CAP", 2)
+    client.force_login(users["admin"])
+
+    # When the administrator searches "van" (three people)
+    page = client.get("/can-bo/", {"q": "van"})
+
+    # Then the page says more than 2 match, and shows the first in name order
+    assert "Hơn 2 người phù hợp" in page.content.decode()
+    assert _names(page) == ["Trần Văn An", "Phạm Văn Cường"]
