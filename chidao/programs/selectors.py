@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import CharField, DateField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, Count, DateField, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -351,6 +351,16 @@ class Summary:
                 for u in self.units
             ],
         }
+
+
+def program_stamp(*, program: Program) -> tuple[Any, ...]:
+    """What changes whenever a figure of the program may change (one query on its deliverables): the program's own
+    fields, how many deliverables it has, the sum of their versions and the latest change. Every write to a
+    deliverable goes through a service that raises its version (edit, transition, extension), and a new one
+    raises the count; figures kept under this stamp (`reports.figures.stocktake_report_cached`) are never stale."""
+    found = Deliverable.objects.filter(program=program).aggregate(n=Count("pk"), v=Sum("version"), u=Max("updated_at"))
+    own = tuple(getattr(program, f.attname) for f in Program._meta.concrete_fields)
+    return (own, found["n"], found["v"], found["u"])
 
 
 def program_summary(*, user: User, program: Program, as_of: dt.date | None = None) -> Summary:

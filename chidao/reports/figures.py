@@ -19,6 +19,7 @@ from chidao.core.dates import add_days, date_bounds
 from chidao.core.models import Unit, User
 from chidao.core.periods import ReportPeriod
 from chidao.core.ratings import Rating
+from chidao.core.stamped import stamped
 from chidao.core.text import vn_collation_key
 from chidao.programs import selectors as program_selectors
 from chidao.programs import workflow
@@ -358,6 +359,16 @@ def stocktake_report(*, user: User, program: Program, as_of: dt.date | None = No
             slipping=_slipping(items, summary.as_of), decisions=_decisions(items, traj, summary.as_of),
         ))
     return report
+
+
+def stocktake_report_cached(*, user: User, program: Program, as_of: dt.date | None = None) -> ProgramReport:
+    """`stocktake_report` as the reports page shows it, kept per user, cut-off day and program stamp
+    (`programs.selectors.program_stamp`): the page is opened many times a day while the figures change only
+    when a deliverable does (ADR 0015). Without a cut-off the key carries today's date, so the figures roll over
+    at midnight."""
+    stamp = (user.pk, as_of or timezone.localdate(), program_selectors.program_stamp(program=program))
+    return stamped(f"stocktake:{program.pk}", stamp,
+                   lambda: stocktake_report(user=user, program=program, as_of=as_of))
 
 
 def unit_trajectories(*, user: User, program: Program, as_of: dt.date | None = None) -> list[Trajectory]:

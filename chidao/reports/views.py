@@ -42,7 +42,7 @@ def program_reports(request: AuthedRequest, pk: int) -> HttpResponse:
     units = report_selectors.report_lead_units(program=program)
     as_of_form = AsOfForm(request.GET or None)
     as_of = as_of_form.cleaned_data["as_of"] if as_of_form.is_valid() and as_of_form.cleaned_data["as_of"] else None
-    stocktake = figures.stocktake_report(user=request.user, program=program, as_of=as_of)
+    stocktake = figures.stocktake_report_cached(user=request.user, program=program, as_of=as_of)
     unit_id = request.GET.get("unit", "")
     shown = next((u.trajectory for u in stocktake.units if str(u.unit_id) == unit_id), stocktake.trajectory)
     return render(request, "reports/program_reports.html", {

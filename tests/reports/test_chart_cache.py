@@ -78,3 +78,43 @@ def test_a_completion_through_the_service_shows_the_new_chart(client, users, pro
     # And a request after that is served from the cache again
     assert _chart(client, program, as_of="31/12/2021") == after
     assert drawn == [(2, 0), (2, 1)]
+
+
+@pytest.fixture
+def computed(monkeypatch):
+    """The stocktake figures actually computed (not served from the cache)."""
+    from chidao.reports import figures
+
+    calls = []
+    compute = figures.stocktake_report
+
+    def counting(**kwargs):
+        calls.append(kwargs["as_of"])
+        return compute(**kwargs)
+
+    monkeypatch.setattr(figures, "stocktake_report", counting)
+    return calls
+
+
+def test_the_page_figures_are_computed_once_per_stamp_and_follow_the_writes(client, users, program, make_deliverable,
+                                                                            computed):
+    # Given the reports page as of 31/12/2021 of a program of two deliverables, opened twice
+    d = make_deliverable(deadline=D(2021, 9, 30))
+    make_deliverable(deadline=D(2021, 11, 30))
+    client.force_login(users["office"])
+    url = f"/chuong-trinh/{program.pk}/bao-cao/"
+    first = client.get(url, {"as_of": "31/12/2021"}).context["trajectory"]
+    again = client.get(url, {"as_of": "31/12/2021"}).context["trajectory"]
+    # Then the figures were computed once
+    assert computed == [D(2021, 12, 31)]
+    assert (first.total, first.completed) == (again.total, again.completed) == (2, 0)
+
+    # When one is completed through the service, the next request computes the new figures
+    _complete(users, d, D(2021, 9, 20))
+    after = client.get(url, {"as_of": "31/12/2021"}).context["trajectory"]
+    assert (after.total, after.completed) == (2, 1)
+    assert computed == [D(2021, 12, 31), D(2021, 12, 31)]
+
+    # And a deliverable added to the program counts at once
+    make_deliverable(deadline=D(2021, 12, 15))
+    assert client.get(url, {"as_of": "31/12/2021"}).context["trajectory"].total == 3
