@@ -5,15 +5,15 @@ Figures are built with matplotlib's object API (no pyplot state), so builds in p
 anything. Colours differ in lightness as well as hue, so a black-and-white print reads.
 """
 
-import hashlib
 import io
 from collections.abc import Callable
 from typing import Any
 
 import matplotlib
-from django.core.cache import caches
 from django.utils.translation import get_language
 from matplotlib.figure import Figure
+
+from .stamped import stamped
 
 matplotlib.use("Agg")
 # Liberation Serif (Times New Roman's metrics; version 2, fonts-liberation2, has every Vietnamese glyph), then DejaVu
@@ -48,11 +48,4 @@ def chart_cached(name: str, stamp: Any, fmt: str, draw: Callable[[], bytes]) -> 
     (the points, totals and dates drawn, so also the cut-off day). A write that changes a figure changes the stamp,
     hence the key: a stale chart is never served, whether the cache is this process's memory or shared between
     processes and machines, and nothing has to be deleted (old entries expire). See ADR 0015."""
-    digest = hashlib.sha256(repr((CHART_STYLE, stamp)).encode()).hexdigest()
-    key = f"chart:{name}:{fmt}:{get_language() or ''}:{digest}"
-    cache = caches["default"]
-    data = cache.get(key)
-    if data is None:
-        data = draw()
-        cache.set(key, data, CHART_SECONDS)
-    return data
+    return stamped(f"chart:{name}:{fmt}:{get_language() or ''}", (CHART_STYLE, stamp), draw, seconds=CHART_SECONDS)

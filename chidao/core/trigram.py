@@ -13,23 +13,28 @@ from typing import Any
 from django.db import migrations
 
 
+def _postgres_only(create_sql: list[str], drop_sql: str) -> migrations.RunPython:
+    """Run `create_sql` forwards and `drop_sql` backwards on PostgreSQL; nothing on another database."""
+
+    def create(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            for sql in create_sql:
+                schema_editor.execute(sql)
+
+    def drop(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(drop_sql)
+
+    return migrations.RunPython(create, drop, elidable=False)
+
+
 def trigram_index(table: str, column: str, name: str) -> migrations.RunPython:
     """Create the pg_trgm extension (if missing) and a GIN trigram index on `table.column`; undone by dropping the
     index. Built CONCURRENTLY (writes go on during the build), so the migration must say `atomic = False`."""
-
-    def create(apps: Any, schema_editor: Any) -> None:
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        schema_editor.execute(
-            f'CREATE INDEX CONCURRENTLY IF NOT EXISTS "{name}" ON "{table}" USING gin ("{column}" gin_trgm_ops)')
-
-    def drop(apps: Any, schema_editor: Any) -> None:
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        schema_editor.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{name}"')
-
-    return migrations.RunPython(create, drop, elidable=False)
+    return _postgres_only([
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+        f'CREATE INDEX CONCURRENTLY IF NOT EXISTS "{name}" ON "{table}" USING gin ("{column}" gin_trgm_ops)',
+    ], f'DROP INDEX CONCURRENTLY IF EXISTS "{name}"')
 
 
 def covering_index(table: str, columns: tuple[str, ...], include: tuple[str, ...], name: str) -> migrations.RunPython:
@@ -37,18 +42,7 @@ def covering_index(table: str, columns: tuple[str, ...], include: tuple[str, ...
     tests each row's folded text in the index alone (an index-only scan) instead of fetching every row it passes:
     the first page of "nguyen van" among 1,500,000 people in 6 ms instead of 400 ms. PostgreSQL only, built
     CONCURRENTLY (`atomic = False`); nothing on SQLite, which has no INCLUDE."""
-
-    def create(apps: Any, schema_editor: Any) -> None:
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        keys = ", ".join(f'"{c}"' for c in columns)
-        extra = ", ".join(f'"{c}"' for c in include)
-        schema_editor.execute(
-            f'CREATE INDEX CONCURRENTLY IF NOT EXISTS "{name}" ON "{table}" ({keys}) INCLUDE ({extra})')
-
-    def drop(apps: Any, schema_editor: Any) -> None:
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        schema_editor.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{name}"')
-
-    return migrations.RunPython(create, drop, elidable=False)
+    keys = ", ".join(f'"{c}"' for c in columns)
+    extra = ", ".join(f'"{c}"' for c in include)
+    return _postgres_only([f'CREATE INDEX CONCURRENTLY IF NOT EXISTS "{name}" ON "{table}" ({keys}) INCLUDE ({extra})'],
+                          f'DROP INDEX CONCURRENTLY IF EXISTS "{name}"')
