@@ -16,6 +16,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
@@ -149,7 +150,8 @@ def build_world() -> World:
         field="Tổ chức, biên chế", unit=units["snv"])
     w.decision = procedure_services.decision_create(
         actor=admin, number="01/QĐ-UBND", title="Công bố thủ tục (thử)", signed_on=dt.date(2025, 1, 2),
-        effective_on=dt.date(2025, 1, 2), issuer=units["city"], items=[(w.procedure, "new", None)])
+        effective_on=dt.date(2025, 1, 2), issuer=units["city"], items=[(w.procedure, "new", None)],
+        file=SimpleUploadedFile("qd-01.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf"))
     w.campaign = procedure_services.review_campaign_create(actor=admin, name="Rà soát 2025", year=2025,
                                                            lead_unit=units["snv"])
     amended = procedure_services.decision_create(

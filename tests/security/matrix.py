@@ -318,6 +318,7 @@ PAGES: dict[str, Page] = {
                         "effective_on": "01/06/2025", "issuer": w.unit_a.pk,
                         "items": f"{w.procedure.code} amended"}),
     "decision_detail": Page(get=EVERYONE, kwargs=_pk("decision")),
+    "decision_file": Page(get=EVERYONE, kwargs=_pk("decision"), note="the decision's scanned file, streamed"),
     "procedure_counts": Page(get=EVERYONE),
     "campaign_list": Page(get=EVERYONE),
     "campaign_detail": Page(get=EVERYONE, kwargs=_pk("campaign")),
