@@ -109,7 +109,10 @@ grep -q "chidao worker" <(ps -o args= -g "${pids[1]}") || fail "scripts/prod-wor
 echo "ok: the worker runs"
 code=$(status "http://127.0.0.1:$PROD_PORT/readyz"); [ "$code" = 200 ] || fail "/readyz answered $code"
 curl -s --max-time 30 -o "$VAR/metrics.txt" "http://127.0.0.1:$PROD_PORT/metrics"
-grep -q '^chidao_http_request_duration_seconds_count{method="GET",route="home",status="2xx"}' "$VAR/metrics.txt" \
+# check_site opened the login page (200) and the home page (a redirect to the inbox for the standing office).
+grep -q '^chidao_http_request_duration_seconds_count{method="GET",route="login",status="2xx"}' "$VAR/metrics.txt" \
+  || fail "/metrics shows no request to the login page"
+grep -q '^chidao_http_request_duration_seconds_count{method="GET",route="home",status="3xx"}' "$VAR/metrics.txt" \
   || fail "/metrics shows no request to the home page"
 grep -qx 'chidao_workers_alive 1.0' "$VAR/metrics.txt" || fail "/metrics does not count the live worker"
 echo "ok: /readyz answers 200, /metrics adds up the gunicorn workers and counts the worker"
