@@ -18,6 +18,7 @@ import pytest
 
 from chidao.personnel import services as personnel_services
 from chidao.personnel.models import Person, Position, PostLevel
+from chidao.rotation import plan
 from chidao.rotation.models import DueEntry, DueStatus, RotationRound, RoundKind
 
 ON = dt.date(2025, 6, 1)
@@ -71,3 +72,11 @@ def world(tree, posts, users, make_person, make_round) -> World:
         p.refresh_from_db()
     include(rnd, people["an"], people["binh"], people["cuong"], people["ha"])
     return World(round=rnd, people=people, posts=all_posts)
+
+
+@pytest.fixture
+def proposed(world, users) -> World:
+    """The world's round with its plan made by the solver (three of four placed)."""
+    plan.plan_request(actor=users["office"], round=world.round)
+    world.round.refresh_from_db()
+    return world

@@ -15,13 +15,6 @@ from chidao.rotation.models import RoundState
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def proposed(world, users):
-    plan.plan_request(actor=users["office"], round=world.round)
-    world.round.refresh_from_db()
-    return world
-
-
 def _confirm(body: str, testid: str) -> str:
     match = re.search(rf'data-testid="{testid}" hx-confirm="([^"]*)"', body)
     assert match, f"no confirmation on {testid}"

@@ -1,17 +1,9 @@
 """A round's counts are read once per stamp (a national due list has 1,500,000 entries) and every write that
 changes them changes the stamp; who the plan gives a post to is named for the first three and counted after."""
 
-import pytest
 
 from chidao.rotation import due, plan
 from chidao.rotation.models import DueEntry, Move
-
-
-@pytest.fixture
-def proposed(world, users):
-    plan.plan_request(actor=users["office"], round=world.round)
-    world.round.refresh_from_db()
-    return world
 
 
 def test_due_counts_are_read_once_per_stamp_and_follow_an_exclusion(world, users, django_assert_num_queries):

@@ -30,13 +30,6 @@ def _moves(rnd):
 
 
 @pytest.fixture
-def proposed(world, users):  # noqa: F811
-    plan.plan_request(actor=users["office"], round=world.round)
-    world.round.refresh_from_db()
-    return world
-
-
-@pytest.fixture
 def published(proposed, users):
     plan.plan_approve(actor=users["office"], round=proposed.round, decision_number="125/QĐ-SNV")
     plan.plan_publish(actor=users["office"], round=proposed.round, effective_on=EFFECTIVE)

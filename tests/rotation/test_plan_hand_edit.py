@@ -19,13 +19,6 @@ from chidao.rotation import plan
 from chidao.rotation.models import Move, MoveSource, RotationRound, RoundState
 
 
-@pytest.fixture
-def proposed(world, users):
-    plan.plan_request(actor=users["office"], round=world.round)
-    world.round.refresh_from_db()
-    return world
-
-
 def _move(world, key):
     return Move.objects.select_related("person").get(round=world.round, person=world.people[key])
 

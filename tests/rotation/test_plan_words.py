@@ -4,10 +4,7 @@ figures only in the collapsed "Thông số kỹ thuật" section."""
 import re
 from html import unescape
 
-import pytest
 from django.urls import reverse
-
-from chidao.rotation import plan
 
 # Solver and programmer vocabulary a reader of the plan must not meet outside the technical section.
 FORBIDDEN = ("tối ưu", "optimal", "feasible", "chi phí", "cận dưới", "mục tiêu", "lời giải", "gap", "solver",
@@ -19,13 +16,6 @@ def _visible_text(html: str) -> str:
     html = re.sub(r'<details class="technical".*?</details>', " ", html, flags=re.S)
     html = re.sub(r"<[^>]+>", " ", html)
     return re.sub(r"\s+", " ", unescape(html))
-
-
-@pytest.fixture
-def proposed(world, users):
-    plan.plan_request(actor=users["office"], round=world.round)
-    world.round.refresh_from_db()
-    return world
 
 
 def test_the_plan_page_speaks_plainly_and_keeps_the_figures_in_the_technical_section(proposed, client, users):
